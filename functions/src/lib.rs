@@ -1,0 +1,1 @@
+//! The server crates; see the workspace README.
