@@ -6,3 +6,7 @@
 //! - [`engine`]: the flagd-compatible evaluation engine. Pure: no I/O, no async runtime.
 //!   A flagd document is parsed and validated ([`engine::FlagSet::parse`]), compiled once, and then
 //!   evaluated many times against a borrowed context.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod engine;

@@ -1,0 +1,58 @@
+//! Applies one JsonLogic rule to data and returns the raw result: for segment conditions, the
+//! dashboard's rule tester, and the operator tests.
+
+use serde_json::Value;
+use std::cell::Cell;
+
+use super::compile::Compiler;
+use super::eval::{Data, Env};
+use super::problem::{DocumentError, Problem};
+
+/// Why a rule produced no result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    /// The rule does not compile; every problem is listed.
+    #[error(transparent)]
+    Invalid(#[from] DocumentError),
+    /// An operation failed while evaluating (flagd turns this into the default variant).
+    #[error("operator error: {0}")]
+    Operator(String),
+}
+
+/// Compiles `rule` and applies it to `data` (normally an object) at time `now` (Unix seconds,
+/// for `$flagd.timestamp`), as if for a flag named `flag_key`.
+pub fn apply(rule: &Value, data: &Value, flag_key: &str, now: i64) -> Result<Value, ApplyError> {
+    let mut compiler = Compiler::new(None);
+    let expr = compiler
+        .compile(rule, "")
+        .map_err(|p| DocumentError { problems: vec![p] })?;
+    if !compiler.soft.is_empty() {
+        return Err(ApplyError::Invalid(DocumentError {
+            problems: std::mem::take(&mut compiler.soft),
+        }));
+    }
+    let env = Env {
+        ctx: data,
+        flag_key,
+        now,
+        split: Cell::new(false),
+    };
+    expr.eval(&env, Data::Root)
+        .map(|v| v.to_json())
+        .map_err(ApplyError::Operator)
+}
+
+/// Checks a rule without running it: every problem, with its JSON Pointer inside the rule.
+pub fn validate_rule(rule: &Value) -> Result<(), Vec<Problem>> {
+    let mut compiler = Compiler::new(None);
+    let mut problems = match compiler.compile(rule, "") {
+        Ok(_) => Vec::new(),
+        Err(p) => vec![p],
+    };
+    problems.append(&mut compiler.soft);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

@@ -1,0 +1,489 @@
+//! Evaluates compiled rules against a borrowed context.
+//!
+//! An operation that cannot work (a custom operator given the wrong kind of value) is an error,
+//! and the error ends the whole rule: flagd then serves the default variant with reason DEFAULT.
+
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::cmp::Ordering;
+
+use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, VarPath};
+use super::fractional::{self, Fractional};
+use super::semver::{SemVerOp, version_of};
+use super::value::{Val, compare, loose_eq, strict_eq};
+
+pub(crate) type Eval<'a> = Result<Val<'a>, String>;
+
+/// What a rule sees besides its own literals.
+#[derive(Debug)]
+pub(crate) struct Env<'a> {
+    /// The evaluation context: a JSON object.
+    pub(crate) ctx: &'a Value,
+    pub(crate) flag_key: &'a str,
+    /// Unix seconds, for `$flagd.timestamp`.
+    pub(crate) now: i64,
+    /// Set when a `fractional` operation chose a bucket (the reason becomes SPLIT).
+    pub(crate) split: Cell<bool>,
+}
+
+/// The data `var` reads: the context, or the element inside `map`/`filter`/`all`/`none`/`some`,
+/// or `current` and `accumulator` inside `reduce`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Data<'a, 'b> {
+    Root,
+    Item(&'b Val<'a>),
+    Reduce(&'b Val<'a>, &'b Val<'a>),
+}
+
+const NULL: Val<'static> = Val::Null;
+
+impl Expr {
+    pub(crate) fn eval<'a>(&'a self, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+        Ok(match self {
+            Expr::Lit(v) => Val::from_json(v),
+            Expr::List(items) => Val::Arr(
+                items
+                    .iter()
+                    .map(|e| e.eval(env, data))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Var { path, default } => {
+                let found = lookup(path, env, data);
+                match (found, default) {
+                    (Val::Null, Some(d)) => d.eval(env, data)?,
+                    (found, _) => found,
+                }
+            }
+            Expr::VarDyn { path, default } => {
+                let p = path.eval(env, data)?;
+                let path = VarPath::parse(&p.to_js_string());
+                match (lookup(&path, env, data), default) {
+                    (Val::Null, Some(d)) => d.eval(env, data)?,
+                    (found, _) => found,
+                }
+            }
+            Expr::Missing(args) => Val::Arr(missing(args, env, data)?),
+            Expr::MissingSome(need, keys) => {
+                let need = need.eval(env, data)?.to_number();
+                let keys = keys.eval(env, data)?.elements().unwrap_or_default();
+                let absent = missing_keys(&keys, env, data);
+                if (keys.len() - absent.len()) as f64 >= need {
+                    Val::Arr(Vec::new())
+                } else {
+                    Val::Arr(absent)
+                }
+            }
+            Expr::If(args) => eval_if(args, env, data)?,
+            Expr::Eq(a, b) => Val::Bool(loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::NotEq(a, b) => Val::Bool(!loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::StrictEq(a, b) => Val::Bool(strict_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::StrictNotEq(a, b) => {
+                Val::Bool(!strict_eq(&a.eval(env, data)?, &b.eval(env, data)?))
+            }
+            Expr::Not(a) => Val::Bool(!a.eval(env, data)?.truthy()),
+            Expr::NotNot(a) => Val::Bool(a.eval(env, data)?.truthy()),
+            Expr::And(args) => {
+                let mut last = Val::Null;
+                for a in args {
+                    last = a.eval(env, data)?;
+                    if !last.truthy() {
+                        break;
+                    }
+                }
+                last
+            }
+            Expr::Or(args) => {
+                let mut last = Val::Null;
+                for a in args {
+                    last = a.eval(env, data)?;
+                    if last.truthy() {
+                        break;
+                    }
+                }
+                last
+            }
+            Expr::Cmp(op, args) => Val::Bool(eval_cmp(*op, args, env, data)?),
+            Expr::Arith(op, args) => eval_arith(*op, args, env, data)?,
+            Expr::Iter(op, list, body) => eval_iter(*op, list, body, env, data)?,
+            Expr::Reduce(list, body, init) => {
+                let mut acc = init.eval(env, data)?;
+                if let Some(items) = list.eval(env, data)?.elements() {
+                    for item in &items {
+                        acc = body.eval(env, Data::Reduce(item, &acc))?;
+                    }
+                }
+                acc
+            }
+            Expr::Merge(args) => {
+                let mut out = Vec::new();
+                for a in args {
+                    let v = a.eval(env, data)?;
+                    match v.elements() {
+                        Some(items) => out.extend(items),
+                        None => out.push(v),
+                    }
+                }
+                Val::Arr(out)
+            }
+            Expr::In(needle, hay) => {
+                let needle = needle.eval(env, data)?;
+                let hay = hay.eval(env, data)?;
+                Val::Bool(match &hay {
+                    Val::Str(h) => h.contains(needle.to_js_string().as_ref()),
+                    Val::Json(Value::Array(items)) => {
+                        items.iter().any(|i| strict_eq(&needle, &Val::from_json(i)))
+                    }
+                    Val::Arr(items) => items.iter().any(|i| strict_eq(&needle, i)),
+                    _ => false,
+                })
+            }
+            Expr::Cat(args) => {
+                let mut out = String::new();
+                for a in args {
+                    out.push_str(&a.eval(env, data)?.to_js_string());
+                }
+                Val::Str(Cow::Owned(out))
+            }
+            Expr::Substr(args) => substr(args, env, data)?,
+            Expr::Fractional(f) => eval_fractional(f, env, data)?,
+            Expr::SemVer {
+                version,
+                op,
+                target,
+            } => {
+                let v = version_of(&version.eval(env, data)?)?;
+                let op = match op {
+                    SemVerOperand::Known(op) => *op,
+                    SemVerOperand::Computed(e) => {
+                        let o = e.eval(env, data)?;
+                        o.as_str()
+                            .and_then(SemVerOp::parse)
+                            .ok_or_else(|| format!("sem_ver: {} is not an operator", o.to_json()))?
+                    }
+                };
+                let t = version_of(&target.eval(env, data)?)?;
+                Val::Bool(op.apply(&v, &t))
+            }
+            Expr::StartsWith(a, b) => {
+                let (s, p) = two_strings("starts_with", a, b, env, data)?;
+                Val::Bool(s.starts_with(p.as_ref()))
+            }
+            Expr::EndsWith(a, b) => {
+                let (s, p) = two_strings("ends_with", a, b, env, data)?;
+                Val::Bool(s.ends_with(p.as_ref()))
+            }
+            Expr::Fail(message) => return Err(message.clone()),
+        })
+    }
+}
+
+pub(crate) fn eval_if<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+    let mut i = 0;
+    while i + 1 < args.len() {
+        if args[i].eval(env, data)?.truthy() {
+            return args[i + 1].eval(env, data);
+        }
+        i += 2;
+    }
+    match args.get(i) {
+        Some(otherwise) => otherwise.eval(env, data),
+        None => Ok(Val::Null),
+    }
+}
+
+/// Reads a path from the current data.
+fn lookup<'a>(path: &VarPath, env: &Env<'a>, data: Data<'a, '_>) -> Val<'a> {
+    match (data, path) {
+        (Data::Root, VarPath::FlagKey) => Val::Str(Cow::Borrowed(env.flag_key)),
+        (Data::Root, VarPath::Timestamp) => Val::Num(env.now as f64),
+        (Data::Root, VarPath::Whole) => Val::from_json(env.ctx),
+        (Data::Root, VarPath::Path(segments)) => {
+            // flagd replaces any `$flagd` the caller sent with its own properties.
+            if segments[0] == "$flagd" {
+                return Val::Null;
+            }
+            walk_json(env.ctx, segments).map_or(Val::Null, Val::from_json)
+        }
+        (Data::Item(item), VarPath::Whole) => item.clone(),
+        (Data::Item(item), VarPath::Path(segments)) => walk_val(item, segments),
+        (Data::Reduce(current, acc), VarPath::Path(segments)) => {
+            let base = match segments[0].as_str() {
+                "current" => current,
+                "accumulator" => acc,
+                _ => return Val::Null,
+            };
+            walk_val(base, &segments[1..])
+        }
+        // `$flagd` properties exist only at the top level, as in flagd.
+        (Data::Item(_) | Data::Reduce(..), _) => Val::Null,
+    }
+}
+
+fn walk_json<'a>(mut at: &'a Value, segments: &[String]) -> Option<&'a Value> {
+    for s in segments {
+        at = match at {
+            Value::Object(m) => m.get(s)?,
+            Value::Array(a) => a.get(s.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+fn walk_val<'a>(at: &Val<'a>, segments: &[String]) -> Val<'a> {
+    let Some((first, rest)) = segments.split_first() else {
+        return at.clone();
+    };
+    match at {
+        Val::Json(v) => walk_json(v, segments).map_or(Val::Null, Val::from_json),
+        Val::Arr(items) => match first.parse::<usize>().ok().and_then(|i| items.get(i)) {
+            Some(next) => walk_val(next, rest),
+            None => Val::Null,
+        },
+        _ => Val::Null,
+    }
+}
+
+fn missing<'a>(
+    args: &'a [Expr],
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<Vec<Val<'a>>, String> {
+    let mut keys = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        let v = a.eval(env, data)?;
+        match v.elements() {
+            // `{"missing": [["a", "b"]]}` and `{"missing": {"merge": ...}}` pass a list of keys.
+            Some(list) if i == 0 => {
+                keys = list;
+                break;
+            }
+            _ => keys.push(v),
+        }
+    }
+    Ok(missing_keys(&keys, env, data))
+}
+
+fn missing_keys<'a>(keys: &[Val<'a>], env: &Env<'a>, data: Data<'a, '_>) -> Vec<Val<'a>> {
+    keys.iter()
+        .filter(|k| {
+            let path = VarPath::parse(&k.to_js_string());
+            match lookup(&path, env, data) {
+                Val::Null => true,
+                Val::Str(s) => s.is_empty(),
+                _ => false,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+fn eval_cmp<'a>(
+    op: CmpOp,
+    args: &'a [Expr],
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<bool, String> {
+    let holds = |a: &Val<'_>, b: &Val<'_>| {
+        compare(a, b).is_some_and(|o| match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            CmpOp::Ge => o != Ordering::Less,
+        })
+    };
+    let a = args.first().map_or(Ok(NULL), |e| e.eval(env, data))?;
+    let b = args.get(1).map_or(Ok(NULL), |e| e.eval(env, data))?;
+    match (op, args.get(2)) {
+        // Between: `a < b < c` and `a <= b <= c`.
+        (CmpOp::Lt | CmpOp::Le, Some(c)) => {
+            let c = c.eval(env, data)?;
+            Ok(holds(&a, &b) && holds(&b, &c))
+        }
+        _ => Ok(holds(&a, &b)),
+    }
+}
+
+fn eval_arith<'a>(op: ArithOp, args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+    let mut nums = Vec::with_capacity(args.len());
+    for a in args {
+        nums.push(a.eval(env, data)?.to_number());
+    }
+    let first = nums.first().copied().unwrap_or(f64::NAN);
+    let second = nums.get(1).copied().unwrap_or(f64::NAN);
+    let n = match op {
+        ArithOp::Add => nums.iter().sum(),
+        ArithOp::Mul => nums.iter().product(),
+        ArithOp::Sub if nums.len() == 1 => -first,
+        ArithOp::Sub => first - second,
+        ArithOp::Div => first / second,
+        ArithOp::Mod => first % second,
+        ArithOp::Min if nums.is_empty() => return Ok(Val::Null),
+        ArithOp::Max if nums.is_empty() => return Ok(Val::Null),
+        ArithOp::Min => nums.iter().copied().fold(f64::INFINITY, f64::min),
+        ArithOp::Max => nums.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    };
+    Ok(Val::Num(n))
+}
+
+fn eval_iter<'a>(
+    op: IterOp,
+    list: &'a Expr,
+    body: &'a Expr,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Eval<'a> {
+    let items = list.eval(env, data)?.elements().unwrap_or_default();
+    let test = |item: &Val<'a>| body.eval(env, Data::Item(item)).map(|v| v.truthy());
+    Ok(match op {
+        IterOp::Map => Val::Arr(
+            items
+                .iter()
+                .map(|i| body.eval(env, Data::Item(i)))
+                .collect::<Result<_, _>>()?,
+        ),
+        IterOp::Filter => {
+            let mut kept = Vec::new();
+            for i in items {
+                if test(&i)? {
+                    kept.push(i);
+                }
+            }
+            Val::Arr(kept)
+        }
+        IterOp::All => {
+            if items.is_empty() {
+                return Ok(Val::Bool(false));
+            }
+            for i in &items {
+                if !test(i)? {
+                    return Ok(Val::Bool(false));
+                }
+            }
+            Val::Bool(true)
+        }
+        IterOp::Some | IterOp::None => {
+            let mut any = false;
+            for i in &items {
+                if test(i)? {
+                    any = true;
+                    break;
+                }
+            }
+            Val::Bool(any == (op == IterOp::Some))
+        }
+    })
+}
+
+fn substr<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+    let s = match args.first() {
+        Some(e) => e.eval(env, data)?.to_js_string().into_owned(),
+        None => String::new(),
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let len = chars.len() as i64;
+    let num = |i: usize| -> Result<Option<i64>, String> {
+        match args.get(i) {
+            Some(e) => {
+                let n = e.eval(env, data)?.to_number();
+                Ok(Some(if n.is_nan() { 0 } else { n as i64 }))
+            }
+            None => Ok(None),
+        }
+    };
+    let start = num(1)?.unwrap_or(0);
+    let start = if start < 0 {
+        (len + start).max(0)
+    } else {
+        start.min(len)
+    };
+    let end = match num(2)? {
+        None => len,
+        Some(n) if n < 0 => (len + n).max(start),
+        Some(n) => (start + n).min(len),
+    };
+    let out: String = chars[start as usize..end.max(start) as usize]
+        .iter()
+        .collect();
+    Ok(Val::Str(Cow::Owned(out)))
+}
+
+fn two_strings<'a>(
+    name: &str,
+    a: &'a Expr,
+    b: &'a Expr,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<(Cow<'a, str>, Cow<'a, str>), String> {
+    match (a.eval(env, data)?, b.eval(env, data)?) {
+        (Val::Str(s), Val::Str(p)) => Ok((s, p)),
+        (x, y) => Err(format!(
+            "{name} needs two strings, got {} and {}",
+            x.to_json(),
+            y.to_json()
+        )),
+    }
+}
+
+/// A `fractional` operation's bucket weights.
+pub(crate) fn fractional_weights<'a>(
+    f: &'a Fractional,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<Vec<u64>, String> {
+    let mut weights = Vec::with_capacity(f.buckets.len());
+    for b in &f.buckets {
+        weights.push(match &b.weight {
+            Some(w) => fractional::weight_of(&w.eval(env, data)?)?,
+            None => 1,
+        });
+    }
+    let total: u64 = weights.iter().sum();
+    if total > fractional::MAX_TOTAL_WEIGHT {
+        return Err(format!(
+            "fractional: the weights add up to {total}, more than {}",
+            fractional::MAX_TOTAL_WEIGHT
+        ));
+    }
+    Ok(weights)
+}
+
+/// A `fractional` operation's bucketing key: its first operand when that is a string, otherwise
+/// the flag key followed by the context's `targetingKey`.
+pub(crate) fn fractional_key<'a>(
+    f: &'a Fractional,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<Cow<'a, str>, String> {
+    let key = match &f.key {
+        Some(k) => k.eval(env, data)?,
+        None => Val::Null,
+    };
+    match key {
+        Val::Str(s) => Ok(s),
+        Val::Null => match env.ctx.get("targetingKey") {
+            Some(Value::String(tk)) => Ok(Cow::Owned(format!("{}{tk}", env.flag_key))),
+            _ => Err("fractional: no bucketing key and no targetingKey in the context".to_owned()),
+        },
+        other => Err(format!(
+            "fractional: the bucketing key must be a string, got {}",
+            other.to_json()
+        )),
+    }
+}
+
+fn eval_fractional<'a>(f: &'a Fractional, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+    let weights = fractional_weights(f, env, data)?;
+    let chosen = if weights.iter().filter(|w| **w > 0).count() == 1 {
+        // One bucket takes everything: no bucketing key is needed.
+        weights.iter().position(|w| *w > 0).unwrap_or(0)
+    } else {
+        let key = fractional_key(f, env, data)?;
+        fractional::pick(fractional::hash(&key), &weights)?
+    };
+    let variant = f.buckets[chosen].variant.eval(env, data)?;
+    fractional::check_variant(&variant)?;
+    env.split.set(true);
+    Ok(variant)
+}

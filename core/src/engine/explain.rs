@@ -1,0 +1,148 @@
+//! Explain mode, for the dashboard's playground: which rule matched and why.
+//!
+//! Targeting written as ordered rules is an `if` chain, `{"if": [cond0, value0, cond1, value1,
+//! ..., otherwise]}` (a nested `if` in the last place continues the chain). Explain evaluates each
+//! condition in turn and reports its result, the index of the rule that matched, the details of a
+//! percentage split, and any operator error that made the flag fall back to its default.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::cell::Cell;
+
+use super::document::{FlagSet, Targeting};
+use super::eval::{Data, Env, fractional_key, fractional_weights};
+use super::expr::Expr;
+use super::fractional;
+use super::resolve::Context;
+use super::types::{ErrorCode, Reason};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// `None`: the caller's default.
+    pub value: Option<Value>,
+    pub variant: Option<String>,
+    pub reason: Reason,
+    pub error_code: Option<ErrorCode>,
+    pub error_message: Option<String>,
+    /// Each condition of the rule chain that was evaluated, in order.
+    pub rules: Vec<RuleTrace>,
+    /// The index of the rule whose condition held.
+    pub matched_rule: Option<usize>,
+    pub split: Option<SplitTrace>,
+    /// An operator error that ended the rule (the flag then serves its default variant).
+    pub operator_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleTrace {
+    pub index: usize,
+    /// What the condition evaluated to.
+    pub result: Value,
+    pub matched: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitTrace {
+    pub bucketing_key: String,
+    pub hash: u32,
+    /// `(hash * totalWeight) >> 32`
+    pub bucket: u64,
+    pub total_weight: u64,
+    pub weights: Vec<u64>,
+}
+
+impl FlagSet {
+    /// Resolves a flag and explains the resolution.
+    pub fn explain(&self, key: &str, ctx: &Context<'_>) -> Explanation {
+        let r = self.evaluate(key, ctx);
+        let (error_code, error_message) = r.error.clone().unzip();
+        let mut out = Explanation {
+            value: r.value.cloned(),
+            variant: r.variant.map(str::to_owned),
+            reason: r.reason,
+            error_code,
+            error_message,
+            rules: Vec::new(),
+            matched_rule: None,
+            split: None,
+            operator_error: None,
+        };
+        let Some(flag) = self.get(key) else {
+            return out;
+        };
+        let Targeting::Rule(rule) = &flag.targeting else {
+            return out;
+        };
+        if !flag.enabled {
+            return out;
+        }
+        let env = Env {
+            ctx: ctx.attrs(),
+            flag_key: &flag.key,
+            now: ctx.now(),
+            split: Cell::new(false),
+        };
+        let Some(branch) = walk_rules(rule, &env, &mut out) else {
+            return out;
+        };
+        if let Expr::Fractional(f) = branch {
+            let weights = fractional_weights(f, &env, Data::Root);
+            let key = fractional_key(f, &env, Data::Root);
+            if let (Ok(weights), Ok(key)) = (weights, key) {
+                let hash = fractional::hash(&key);
+                let total_weight = weights.iter().sum();
+                out.split = Some(SplitTrace {
+                    bucketing_key: key.into_owned(),
+                    hash,
+                    bucket: fractional::bucket_value(hash, total_weight),
+                    total_weight,
+                    weights,
+                });
+            }
+        }
+        if let Err(e) = branch.eval(&env, Data::Root) {
+            out.operator_error = Some(e);
+        }
+        out
+    }
+}
+
+/// Walks the rule chain, recording each condition; returns the expression that produces the
+/// value (the matched rule's, or the final otherwise), or `None` when a condition failed.
+fn walk_rules<'a>(rule: &'a Expr, env: &Env<'a>, out: &mut Explanation) -> Option<&'a Expr> {
+    let mut expr = rule;
+    loop {
+        let Expr::If(args) = expr else {
+            return Some(expr);
+        };
+        let mut i = 0;
+        while i + 1 < args.len() {
+            match args[i].eval(env, Data::Root) {
+                Err(e) => {
+                    out.operator_error = Some(e);
+                    return None;
+                }
+                Ok(v) => {
+                    let matched = v.truthy();
+                    let index = out.rules.len();
+                    out.rules.push(RuleTrace {
+                        index,
+                        result: v.to_json(),
+                        matched,
+                    });
+                    if matched {
+                        out.matched_rule = Some(index);
+                        return Some(&args[i + 1]);
+                    }
+                }
+            }
+            i += 2;
+        }
+        match args.get(i) {
+            Some(otherwise) => expr = otherwise,
+            None => return None,
+        }
+    }
+}

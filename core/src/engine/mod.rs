@@ -1,0 +1,49 @@
+//! The flagd-compatible evaluation engine. Pure: no I/O, no async runtime, no clock (the caller
+//! passes the time in the [`Context`]).
+//!
+//! - [`document`]: parse and validate a flagd document into a compiled [`FlagSet`]
+//! - `compile` / `expr`: JsonLogic (core operators, `fractional`, `sem_ver`, `starts_with`,
+//!   `ends_with`, `$ref`) compiled once into an expression tree
+//! - `eval` / `value`: evaluation with JavaScript's coercion rules, borrowing from the rule and
+//!   the context
+//! - `fractional`, `semver`: flagd's custom operators
+//! - [`resolve`]: OpenFeature resolution (one flag, or every flag of a set)
+//! - [`apply()`]: one rule applied to data (segments, rule testers)
+//! - [`explain`]: which rule matched, for the dashboard's playground
+//! - [`types`]: reasons, error codes and resolution details
+//!
+//! ```
+//! use serde_json::json;
+//! use switchyard_core::engine::{Context, FlagSet, Reason};
+//!
+//! let flags = FlagSet::parse(&json!({"flags": {"beta": {
+//!     "state": "ENABLED",
+//!     "variants": {"on": true, "off": false},
+//!     "defaultVariant": "off",
+//!     "targeting": {"if": [{"ends_with": [{"var": "email"}, "@example.com"]}, "on"]}
+//! }}})).unwrap();
+//! let attrs = json!({"email": "ada@example.com"});
+//! let r = flags.evaluate("beta", &Context::new(&attrs, 0).unwrap());
+//! assert_eq!(r.value, Some(&json!(true)));
+//! assert_eq!(r.reason, Reason::TargetingMatch);
+//! ```
+
+mod apply;
+mod compile;
+pub mod document;
+mod eval;
+pub mod explain;
+mod expr;
+mod fractional;
+mod problem;
+pub mod resolve;
+mod semver;
+pub mod types;
+mod value;
+
+pub use apply::{ApplyError, apply, validate_rule};
+pub use document::FlagSet;
+pub use explain::{Explanation, RuleTrace, SplitTrace};
+pub use problem::{DocumentError, Problem};
+pub use resolve::Context;
+pub use types::{ErrorCode, FlagType, Reason, Resolution, ResolutionDetails};

@@ -1,0 +1,134 @@
+//! flagd's `sem_ver` operator: `{"sem_ver": [version, operator, target]}`.
+//!
+//! Versions are Semantic Versioning 2.0 strings; a leading `v` or `V` is accepted, partial versions
+//! are padded (`1` → `1.0.0`, `1.2` → `1.2.0`), numbers in the context are read as their decimal
+//! text, and build metadata takes no part in comparison. Operators: `=`, `!=`, `<`, `<=`, `>`,
+//! `>=`, `^` (same major version) and `~` (same major and minor version).
+
+use semver::Version;
+use std::cmp::Ordering;
+
+use super::value::Val;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SemVerOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    SameMajor,
+    SameMinor,
+}
+
+impl SemVerOp {
+    pub(crate) fn parse(op: &str) -> Option<SemVerOp> {
+        Some(match op {
+            "=" => SemVerOp::Eq,
+            "!=" => SemVerOp::Ne,
+            "<" => SemVerOp::Lt,
+            "<=" => SemVerOp::Le,
+            ">" => SemVerOp::Gt,
+            ">=" => SemVerOp::Ge,
+            "^" => SemVerOp::SameMajor,
+            "~" => SemVerOp::SameMinor,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn apply(self, a: &Version, b: &Version) -> bool {
+        let ord = precedence(a, b);
+        match self {
+            SemVerOp::Eq => ord == Ordering::Equal,
+            SemVerOp::Ne => ord != Ordering::Equal,
+            SemVerOp::Lt => ord == Ordering::Less,
+            SemVerOp::Le => ord != Ordering::Greater,
+            SemVerOp::Gt => ord == Ordering::Greater,
+            SemVerOp::Ge => ord != Ordering::Less,
+            SemVerOp::SameMajor => a.major == b.major,
+            SemVerOp::SameMinor => a.major == b.major && a.minor == b.minor,
+        }
+    }
+}
+
+/// Semantic Versioning precedence: build metadata is ignored.
+fn precedence(a: &Version, b: &Version) -> Ordering {
+    (a.major, a.minor, a.patch)
+        .cmp(&(b.major, b.minor, b.patch))
+        .then_with(|| a.pre.cmp(&b.pre))
+}
+
+/// Parses a version the way flagd accepts it.
+pub(crate) fn parse_version(text: &str) -> Result<Version, String> {
+    let t = text
+        .strip_prefix('v')
+        .or_else(|| text.strip_prefix('V'))
+        .unwrap_or(text);
+    // Split off pre-release and build parts, pad the numeric core, put them back.
+    let core_end = t.find(['-', '+']).unwrap_or(t.len());
+    let (core, rest) = t.split_at(core_end);
+    let padded = match core.split('.').count() {
+        1 => format!("{core}.0.0{rest}"),
+        2 => format!("{core}.0{rest}"),
+        _ => t.to_owned(),
+    };
+    Version::parse(&padded).map_err(|e| format!("{text:?} is not a semantic version: {e}"))
+}
+
+/// Reads an operand as a version: a string, or a number's decimal text.
+pub(crate) fn version_of(v: &Val<'_>) -> Result<Version, String> {
+    match v {
+        Val::Str(s) => parse_version(s),
+        Val::Num(n) if n.is_finite() && *n >= 0.0 => {
+            parse_version(&super::value::format_number(*n))
+        }
+        other => Err(format!(
+            "sem_ver needs a version string, got {}",
+            other.to_json()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(a: &str, op: &str, b: &str) -> bool {
+        let (a, b) = (
+            parse_version(a).expect("a parses"),
+            parse_version(b).expect("b parses"),
+        );
+        SemVerOp::parse(op).expect("known op").apply(&a, &b)
+    }
+
+    #[test]
+    fn every_operator() {
+        assert!(check("2.0.0", "=", "2.0.0"));
+        assert!(check("2.0.1", "!=", "2.0.0"));
+        assert!(check("1.9.9", "<", "2.0.0"));
+        assert!(check("2.0.0", "<=", "2.0.0"));
+        assert!(check("2.1.0", ">", "2.0.0"));
+        assert!(check("2.0.0", ">=", "2.0.0"));
+        assert!(check("3.9.1", "^", "3.0.0"));
+        assert!(!check("4.0.0", "^", "3.0.0"));
+        assert!(check("3.0.7", "~", "3.0.0"));
+        assert!(!check("3.1.0", "~", "3.0.0"));
+    }
+
+    #[test]
+    fn prefix_padding_prerelease_and_build() {
+        assert!(check("v1.0.0", "=", "1.0.0"));
+        assert!(check("V1.0.0", "=", "v1.0.0"));
+        assert!(check("1", "=", "1.0.0"));
+        assert!(check("1.2", "=", "1.2.0"));
+        assert!(check("1.2-beta", "=", "1.2.0-beta"));
+        assert!(check("2.0.0-alpha", "<", "2.0.0"));
+        assert!(check("2.0.0-alpha", "<", "2.0.0-beta"));
+        assert!(check("1.0.0+build", "=", "1.0.0+other"));
+        assert!(parse_version("2.0.0.0").is_err());
+        assert!(parse_version("not-a-version").is_err());
+        assert!(parse_version("").is_err());
+        assert!(SemVerOp::parse("===").is_none());
+    }
+}

@@ -1,0 +1,3 @@
+//! Subcommands of the `switchyard` command.
+
+pub mod eval;
