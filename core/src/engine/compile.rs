@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, VarPath};
+use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
 use super::fractional::{Bucket, Fractional};
 use super::problem::{Problem, pointer};
 use super::semver::SemVerOp;
@@ -156,7 +156,16 @@ impl<'d> Compiler<'d> {
                 Expr::Reduce(next(), next(), next())
             }
             "merge" => Expr::Merge(self.args(args, path, depth)?),
-            "in" => binary(self.args(args, path, depth)?).pipe(|(x, y)| Expr::In(x, y)),
+            "in" => binary(self.args(args, path, depth)?).pipe(|(x, y)| match *y {
+                Expr::Lit(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                    let strings = items.into_iter().filter_map(|i| match i {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    });
+                    Expr::InStrings(x, strings.collect())
+                }
+                y => Expr::In(x, Box::new(y)),
+            }),
             "cat" => Expr::Cat(self.args(args, path, depth)?),
             "substr" => Expr::Substr(self.args(args, path, depth)?),
             "missing" => Expr::Missing(self.args(args, path, depth)?),
@@ -273,15 +282,23 @@ impl<'d> Compiler<'d> {
                 depth + 1,
             )?)),
         };
-        if let Value::String(target) = &list[2]
-            && let Err(e) = super::semver::parse_version(target)
-        {
-            return self.soft_fail(&pointer(path, "2"), format!("sem_ver target: {e}"));
-        }
+        let target = match &list[2] {
+            Value::String(t) => match super::semver::parse_version(t) {
+                Ok(v) => SemVerTarget::Known(v),
+                Err(e) => {
+                    return self.soft_fail(&pointer(path, "2"), format!("sem_ver target: {e}"));
+                }
+            },
+            other => SemVerTarget::Computed(Box::new(self.node(
+                other,
+                &pointer(path, "2"),
+                depth + 1,
+            )?)),
+        };
         Ok(Expr::SemVer {
             version: Box::new(self.node(&list[0], &pointer(path, "0"), depth + 1)?),
             op,
-            target: Box::new(self.node(&list[2], &pointer(path, "2"), depth + 1)?),
+            target,
         })
     }
 
@@ -331,9 +348,21 @@ impl<'d> Compiler<'d> {
             };
             compiled.push(Bucket { variant, weight });
         }
+        let const_weights = compiled
+            .iter()
+            .map(|b| match &b.weight {
+                None => Some(1),
+                Some(Expr::Lit(w)) => {
+                    super::fractional::weight_of(&super::value::Val::from_json(w)).ok()
+                }
+                Some(_) => None,
+            })
+            .collect::<Option<Vec<u64>>>()
+            .filter(|w| w.iter().sum::<u64>() <= super::fractional::MAX_TOTAL_WEIGHT);
         Ok(Expr::Fractional(Box::new(Fractional {
             key,
             buckets: compiled,
+            const_weights,
         })))
     }
 }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::cmp::Ordering;
 
-use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, VarPath};
+use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
 use super::fractional::{self, Fractional};
 use super::semver::{SemVerOp, version_of};
 use super::value::{Val, compare, loose_eq, strict_eq};
@@ -42,12 +42,6 @@ impl Expr {
     pub(crate) fn eval<'a>(&'a self, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
         Ok(match self {
             Expr::Lit(v) => Val::from_json(v),
-            Expr::List(items) => Val::Arr(
-                items
-                    .iter()
-                    .map(|e| e.eval(env, data))
-                    .collect::<Result<_, _>>()?,
-            ),
             Expr::Var { path, default } => {
                 let found = lookup(path, env, data);
                 match (found, default) {
@@ -55,34 +49,9 @@ impl Expr {
                     (found, _) => found,
                 }
             }
-            Expr::VarDyn { path, default } => {
-                let p = path.eval(env, data)?;
-                let path = VarPath::parse(&p.to_js_string());
-                match (lookup(&path, env, data), default) {
-                    (Val::Null, Some(d)) => d.eval(env, data)?,
-                    (found, _) => found,
-                }
-            }
-            Expr::Missing(args) => Val::Arr(missing(args, env, data)?),
-            Expr::MissingSome(need, keys) => {
-                let need = need.eval(env, data)?.to_number();
-                let keys = keys.eval(env, data)?.elements().unwrap_or_default();
-                let absent = missing_keys(&keys, env, data);
-                if (keys.len() - absent.len()) as f64 >= need {
-                    Val::Arr(Vec::new())
-                } else {
-                    Val::Arr(absent)
-                }
-            }
             Expr::If(args) => eval_if(args, env, data)?,
             Expr::Eq(a, b) => Val::Bool(loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
-            Expr::NotEq(a, b) => Val::Bool(!loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
             Expr::StrictEq(a, b) => Val::Bool(strict_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
-            Expr::StrictNotEq(a, b) => {
-                Val::Bool(!strict_eq(&a.eval(env, data)?, &b.eval(env, data)?))
-            }
-            Expr::Not(a) => Val::Bool(!a.eval(env, data)?.truthy()),
-            Expr::NotNot(a) => Val::Bool(a.eval(env, data)?.truthy()),
             Expr::And(args) => {
                 let mut last = Val::Null;
                 for a in args {
@@ -103,7 +72,76 @@ impl Expr {
                 }
                 last
             }
+            Expr::In(needle, hay) => {
+                let needle = needle.eval(env, data)?;
+                let hay = hay.eval(env, data)?;
+                Val::Bool(match &hay {
+                    Val::Str(h) => h.contains(needle.to_js_string().as_ref()),
+                    Val::Json(Value::Array(items)) => {
+                        items.iter().any(|i| strict_eq(&needle, &Val::from_json(i)))
+                    }
+                    Val::Arr(items) => items.iter().any(|i| strict_eq(&needle, i)),
+                    _ => false,
+                })
+            }
+            Expr::InStrings(needle, list) => Val::Bool(match needle.eval(env, data)? {
+                Val::Str(s) => list.iter().any(|item| *item == s),
+                _ => false,
+            }),
             Expr::Cmp(op, args) => Val::Bool(eval_cmp(*op, args, env, data)?),
+            Expr::Fractional(f) => eval_fractional(f, env, data)?,
+            Expr::SemVer {
+                version,
+                op,
+                target,
+            } => eval_sem_ver(version, op, target, env, data)?,
+            Expr::StartsWith(a, b) => {
+                let (s, p) = two_strings("starts_with", a, b, env, data)?;
+                Val::Bool(s.starts_with(p.as_ref()))
+            }
+            Expr::EndsWith(a, b) => {
+                let (s, p) = two_strings("ends_with", a, b, env, data)?;
+                Val::Bool(s.ends_with(p.as_ref()))
+            }
+            _ => return self.eval_rare(env, data),
+        })
+    }
+
+    /// The operations rules use less often, kept apart so that the common path stays small.
+    #[inline(never)]
+    fn eval_rare<'a>(&'a self, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+        Ok(match self {
+            Expr::List(items) => Val::Arr(
+                items
+                    .iter()
+                    .map(|e| e.eval(env, data))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::VarDyn { path, default } => {
+                let p = path.eval(env, data)?;
+                let path = VarPath::parse(&p.to_js_string());
+                match (lookup(&path, env, data), default) {
+                    (Val::Null, Some(d)) => d.eval(env, data)?,
+                    (found, _) => found,
+                }
+            }
+            Expr::Missing(args) => Val::Arr(missing(args, env, data)?),
+            Expr::MissingSome(need, keys) => {
+                let need = need.eval(env, data)?.to_number();
+                let keys = keys.eval(env, data)?.elements().unwrap_or_default();
+                let absent = missing_keys(&keys, env, data);
+                if (keys.len() - absent.len()) as f64 >= need {
+                    Val::Arr(Vec::new())
+                } else {
+                    Val::Arr(absent)
+                }
+            }
+            Expr::NotEq(a, b) => Val::Bool(!loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::StrictNotEq(a, b) => {
+                Val::Bool(!strict_eq(&a.eval(env, data)?, &b.eval(env, data)?))
+            }
+            Expr::Not(a) => Val::Bool(!a.eval(env, data)?.truthy()),
+            Expr::NotNot(a) => Val::Bool(a.eval(env, data)?.truthy()),
             Expr::Arith(op, args) => eval_arith(*op, args, env, data)?,
             Expr::Iter(op, list, body) => eval_iter(*op, list, body, env, data)?,
             Expr::Reduce(list, body, init) => {
@@ -126,18 +164,6 @@ impl Expr {
                 }
                 Val::Arr(out)
             }
-            Expr::In(needle, hay) => {
-                let needle = needle.eval(env, data)?;
-                let hay = hay.eval(env, data)?;
-                Val::Bool(match &hay {
-                    Val::Str(h) => h.contains(needle.to_js_string().as_ref()),
-                    Val::Json(Value::Array(items)) => {
-                        items.iter().any(|i| strict_eq(&needle, &Val::from_json(i)))
-                    }
-                    Val::Arr(items) => items.iter().any(|i| strict_eq(&needle, i)),
-                    _ => false,
-                })
-            }
             Expr::Cat(args) => {
                 let mut out = String::new();
                 for a in args {
@@ -146,36 +172,34 @@ impl Expr {
                 Val::Str(Cow::Owned(out))
             }
             Expr::Substr(args) => substr(args, env, data)?,
-            Expr::Fractional(f) => eval_fractional(f, env, data)?,
-            Expr::SemVer {
-                version,
-                op,
-                target,
-            } => {
-                let v = version_of(&version.eval(env, data)?)?;
-                let op = match op {
-                    SemVerOperand::Known(op) => *op,
-                    SemVerOperand::Computed(e) => {
-                        let o = e.eval(env, data)?;
-                        o.as_str()
-                            .and_then(SemVerOp::parse)
-                            .ok_or_else(|| format!("sem_ver: {} is not an operator", o.to_json()))?
-                    }
-                };
-                let t = version_of(&target.eval(env, data)?)?;
-                Val::Bool(op.apply(&v, &t))
-            }
-            Expr::StartsWith(a, b) => {
-                let (s, p) = two_strings("starts_with", a, b, env, data)?;
-                Val::Bool(s.starts_with(p.as_ref()))
-            }
-            Expr::EndsWith(a, b) => {
-                let (s, p) = two_strings("ends_with", a, b, env, data)?;
-                Val::Bool(s.ends_with(p.as_ref()))
-            }
             Expr::Fail(message) => return Err(message.clone()),
+            // Every other operation is on the common path.
+            _ => return self.eval(env, data),
         })
     }
+}
+
+fn eval_sem_ver<'a>(
+    version: &'a Expr,
+    op: &'a SemVerOperand,
+    target: &'a SemVerTarget,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<Val<'a>, String> {
+    let v = version_of(&version.eval(env, data)?)?;
+    let op = match op {
+        SemVerOperand::Known(op) => *op,
+        SemVerOperand::Computed(e) => {
+            let o = e.eval(env, data)?;
+            o.as_str()
+                .and_then(SemVerOp::parse)
+                .ok_or_else(|| format!("sem_ver: {} is not an operator", o.to_json()))?
+        }
+    };
+    Ok(Val::Bool(match target {
+        SemVerTarget::Known(t) => op.apply(&v, t),
+        SemVerTarget::Computed(e) => op.apply(&v, &version_of(&e.eval(env, data)?)?),
+    }))
 }
 
 pub(crate) fn eval_if<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
@@ -195,19 +219,25 @@ pub(crate) fn eval_if<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -
 /// Reads a path from the current data.
 fn lookup<'a>(path: &VarPath, env: &Env<'a>, data: Data<'a, '_>) -> Val<'a> {
     match (data, path) {
+        (Data::Root, VarPath::Key(k)) => env.ctx.get(k).map_or(Val::Null, Val::from_json),
         (Data::Root, VarPath::FlagKey) => Val::Str(Cow::Borrowed(env.flag_key)),
         (Data::Root, VarPath::Timestamp) => Val::Num(env.now as f64),
         (Data::Root, VarPath::Whole) => Val::from_json(env.ctx),
         (Data::Root, VarPath::Path(segments)) => {
-            // flagd replaces any `$flagd` the caller sent with its own properties.
-            if segments[0] == "$flagd" {
-                return Val::Null;
-            }
             walk_json(env.ctx, segments).map_or(Val::Null, Val::from_json)
         }
         (Data::Item(item), VarPath::Whole) => item.clone(),
+        (Data::Item(item), VarPath::Key(k)) => walk_val(item, std::slice::from_ref(k)),
         (Data::Item(item), VarPath::Path(segments)) => walk_val(item, segments),
-        (Data::Reduce(current, acc), VarPath::Path(segments)) => {
+        (Data::Reduce(current, acc), VarPath::Key(_) | VarPath::Path(_)) => {
+            let segments: &[String] = match path {
+                VarPath::Path(segments) => segments,
+                VarPath::Key(k) => std::slice::from_ref(k),
+                _ => &[],
+            };
+            if segments.is_empty() {
+                return Val::Null;
+            }
             let base = match segments[0].as_str() {
                 "current" => current,
                 "accumulator" => acc,
@@ -215,8 +245,8 @@ fn lookup<'a>(path: &VarPath, env: &Env<'a>, data: Data<'a, '_>) -> Val<'a> {
             };
             walk_val(base, &segments[1..])
         }
-        // `$flagd` properties exist only at the top level, as in flagd.
-        (Data::Item(_) | Data::Reduce(..), _) => Val::Null,
+        // `$flagd` properties exist only at the top level, and flagd's own replace the caller's.
+        (_, VarPath::Flagd) | (Data::Item(_) | Data::Reduce(..), _) => Val::Null,
     }
 }
 
@@ -431,7 +461,10 @@ pub(crate) fn fractional_weights<'a>(
     f: &'a Fractional,
     env: &Env<'a>,
     data: Data<'a, '_>,
-) -> Result<Vec<u64>, String> {
+) -> Result<Cow<'a, [u64]>, String> {
+    if let Some(w) = &f.const_weights {
+        return Ok(Cow::Borrowed(w));
+    }
     let mut weights = Vec::with_capacity(f.buckets.len());
     for b in &f.buckets {
         weights.push(match &b.weight {
@@ -446,7 +479,7 @@ pub(crate) fn fractional_weights<'a>(
             fractional::MAX_TOTAL_WEIGHT
         ));
     }
-    Ok(weights)
+    Ok(Cow::Owned(weights))
 }
 
 /// A `fractional` operation's bucketing key: its first operand when that is a string, otherwise
@@ -473,14 +506,27 @@ pub(crate) fn fractional_key<'a>(
     }
 }
 
+/// The hash of the bucketing key, without building `flagKey + targetingKey`.
+fn fractional_hash<'a>(
+    f: &'a Fractional,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<u32, String> {
+    if f.key.is_none()
+        && let Some(Value::String(tk)) = env.ctx.get("targetingKey")
+    {
+        return Ok(fractional::hash_concat(env.flag_key, tk));
+    }
+    fractional_key(f, env, data).map(|k| fractional::hash(&k))
+}
+
 fn eval_fractional<'a>(f: &'a Fractional, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
     let weights = fractional_weights(f, env, data)?;
     let chosen = if weights.iter().filter(|w| **w > 0).count() == 1 {
         // One bucket takes everything: no bucketing key is needed.
         weights.iter().position(|w| *w > 0).unwrap_or(0)
     } else {
-        let key = fractional_key(f, env, data)?;
-        fractional::pick(fractional::hash(&key), &weights)?
+        fractional::pick(fractional_hash(f, env, data)?, &weights)?
     };
     let variant = f.buckets[chosen].variant.eval(env, data)?;
     fractional::check_variant(&variant)?;

@@ -98,7 +98,7 @@ impl FlagSet {
                     hash,
                     bucket: fractional::bucket_value(hash, total_weight),
                     total_weight,
-                    weights,
+                    weights: weights.into_owned(),
                 });
             }
         }

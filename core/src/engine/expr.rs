@@ -40,13 +40,16 @@ pub(crate) enum Expr {
     Reduce(Box<Expr>, Box<Expr>, Box<Expr>),
     Merge(Vec<Expr>),
     In(Box<Expr>, Box<Expr>),
+    /// `in` against a literal list of strings (what rule builders write): a string needle is
+    /// compared directly; anything else is never strictly equal to a string.
+    InStrings(Box<Expr>, Vec<String>),
     Cat(Vec<Expr>),
     Substr(Vec<Expr>),
     Fractional(Box<Fractional>),
     SemVer {
         version: Box<Expr>,
         op: SemVerOperand,
-        target: Box<Expr>,
+        target: SemVerTarget,
     },
     StartsWith(Box<Expr>, Box<Expr>),
     EndsWith(Box<Expr>, Box<Expr>),
@@ -63,6 +66,11 @@ pub(crate) enum VarPath {
     FlagKey,
     /// `$flagd.timestamp`
     Timestamp,
+    /// Any other `$flagd...` path: flagd replaces the caller's `$flagd` with its own properties,
+    /// so these are always null.
+    Flagd,
+    /// A single key.
+    Key(String),
     /// A dotted path, split into its segments.
     Path(Vec<String>),
 }
@@ -73,6 +81,8 @@ impl VarPath {
             "" => VarPath::Whole,
             "$flagd.flagKey" => VarPath::FlagKey,
             "$flagd.timestamp" => VarPath::Timestamp,
+            _ if path == "$flagd" || path.starts_with("$flagd.") => VarPath::Flagd,
+            _ if !path.contains('.') => VarPath::Key(path.to_owned()),
             _ => VarPath::Path(path.split('.').map(str::to_owned).collect()),
         }
     }
@@ -110,5 +120,12 @@ pub(crate) enum IterOp {
 #[derive(Debug, Clone)]
 pub(crate) enum SemVerOperand {
     Known(SemVerOp),
+    Computed(Box<Expr>),
+}
+
+/// The version `sem_ver` compares against: parsed when the rule is compiled, or computed.
+#[derive(Debug, Clone)]
+pub(crate) enum SemVerTarget {
+    Known(semver::Version),
     Computed(Box<Expr>),
 }

@@ -8,7 +8,7 @@
 //! (default 1, negative clamps to 0, the sum at most `i32::MAX`); variants and weights may be
 //! computed by nested rules.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use super::expr::Expr;
 use super::value::Val;
@@ -21,6 +21,8 @@ pub(crate) struct Fractional {
     /// The bucketing-key expression; `None` means `flagKey + targetingKey`.
     pub(crate) key: Option<Expr>,
     pub(crate) buckets: Vec<Bucket>,
+    /// The weights, when every one is a literal (the usual case): checked once at compile time.
+    pub(crate) const_weights: Option<Vec<u64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,8 +34,14 @@ pub(crate) struct Bucket {
 
 /// MurmurHash3 x86 32-bit of the key, seed 0, as flagd computes it.
 pub(crate) fn hash(key: &str) -> u32 {
-    // Reading from an in-memory cursor cannot fail.
-    murmur3::murmur3_32(&mut Cursor::new(key.as_bytes()), 0).unwrap_or(0)
+    hash_concat(key, "")
+}
+
+/// The hash of `a` followed by `b`, without building the joined string.
+pub(crate) fn hash_concat(a: &str, b: &str) -> u32 {
+    let mut bytes = Cursor::new(a.as_bytes()).chain(Cursor::new(b.as_bytes()));
+    // Reading from in-memory cursors cannot fail.
+    murmur3::murmur3_32(&mut bytes, 0).unwrap_or(0)
 }
 
 /// The bucket value for a hash: `(hash * total) >> 32`, in `0..total`.

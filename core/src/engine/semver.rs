@@ -65,15 +65,45 @@ pub(crate) fn parse_version(text: &str) -> Result<Version, String> {
         .strip_prefix('v')
         .or_else(|| text.strip_prefix('V'))
         .unwrap_or(text);
+    if let Some(v) = plain_version(t) {
+        return Ok(v);
+    }
     // Split off pre-release and build parts, pad the numeric core, put them back.
     let core_end = t.find(['-', '+']).unwrap_or(t.len());
     let (core, rest) = t.split_at(core_end);
-    let padded = match core.split('.').count() {
-        1 => format!("{core}.0.0{rest}"),
-        2 => format!("{core}.0{rest}"),
-        _ => t.to_owned(),
+    let padded: std::borrow::Cow<'_, str> = match core.split('.').count() {
+        1 => format!("{core}.0.0{rest}").into(),
+        2 => format!("{core}.0{rest}").into(),
+        _ => t.into(),
     };
     Version::parse(&padded).map_err(|e| format!("{text:?} is not a semantic version: {e}"))
+}
+
+/// The common case, `MAJOR.MINOR.PATCH` with nothing after it, read without the full parser.
+fn plain_version(t: &str) -> Option<Version> {
+    let mut nums = [0u64; 3];
+    let mut part = 0;
+    let mut digits = 0;
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                // Semantic Versioning forbids leading zeros.
+                if digits == 1 && nums[part] == 0 {
+                    return None;
+                }
+                nums[part] = nums[part]
+                    .checked_mul(10)?
+                    .checked_add(u64::from(b - b'0'))?;
+                digits += 1;
+            }
+            b'.' if digits > 0 && part < 2 => {
+                part += 1;
+                digits = 0;
+            }
+            _ => return None,
+        }
+    }
+    (part == 2 && digits > 0).then(|| Version::new(nums[0], nums[1], nums[2]))
 }
 
 /// Reads an operand as a version: a string, or a number's decimal text.
@@ -127,6 +157,12 @@ mod tests {
         assert!(check("2.0.0-alpha", "<", "2.0.0-beta"));
         assert!(check("1.0.0+build", "=", "1.0.0+other"));
         assert!(parse_version("2.0.0.0").is_err());
+        assert!(parse_version("01.0.0").is_err());
+        assert!(parse_version("1..0").is_err());
+        assert_eq!(
+            parse_version("10.20.30").ok(),
+            Some(Version::new(10, 20, 30))
+        );
         assert!(parse_version("not-a-version").is_err());
         assert!(parse_version("").is_err());
         assert!(SemVerOp::parse("===").is_none());

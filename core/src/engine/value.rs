@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u64)]
 pub(crate) enum Val<'a> {
     Null,
     Bool(bool),
