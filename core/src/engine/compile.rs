@@ -367,13 +367,16 @@ impl<'d> Compiler<'d> {
     }
 }
 
-/// An array with no rule objects anywhere inside is a constant.
+/// An array with no rule objects anywhere inside (and not absurdly deep) is a constant.
 fn is_constant(v: &Value) -> bool {
-    match v {
-        Value::Array(items) => items.iter().all(is_constant),
-        Value::Object(_) => false,
-        _ => true,
+    fn within(v: &Value, depth: usize) -> bool {
+        match v {
+            Value::Array(items) => depth < MAX_DEPTH && items.iter().all(|i| within(i, depth + 1)),
+            Value::Object(_) => false,
+            _ => true,
+        }
     }
+    within(v, 0)
 }
 
 /// A small helper to keep the operator table one line per operator.

@@ -424,14 +424,14 @@ fn substr<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
     };
     let start = num(1)?.unwrap_or(0);
     let start = if start < 0 {
-        (len + start).max(0)
+        len.saturating_add(start).max(0)
     } else {
         start.min(len)
     };
     let end = match num(2)? {
         None => len,
-        Some(n) if n < 0 => (len + n).max(start),
-        Some(n) => (start + n).min(len),
+        Some(n) if n < 0 => len.saturating_add(n).max(start),
+        Some(n) => start.saturating_add(n).min(len),
     };
     let out: String = chars[start as usize..end.max(start) as usize]
         .iter()
