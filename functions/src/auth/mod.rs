@@ -1,0 +1,5 @@
+//! Authentication: passwords, session tokens and login rate limits.
+
+pub mod jwt;
+pub mod password;
+pub mod rate_limit;

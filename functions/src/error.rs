@@ -1,0 +1,120 @@
+//! The API's one error type and the one place it becomes an HTTP response:
+//! `{"error": {"code", "message", "details"}}` with the status HTTP means for it.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed input: not JSON, wrong shape (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed input that breaks a rule, with per-field problems (422).
+    #[error("{message}")]
+    Invalid { message: String, details: Value },
+    /// No credentials, or credentials that do not verify (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Authenticated but not allowed (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Missing, or belonging to another tenant: the same answer either way (404).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A stale version or a duplicate key (409).
+    #[error("{message}")]
+    Conflict { message: String, details: Value },
+    /// The body is larger than the limit (413).
+    #[error("request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// Too many attempts; retry after the given seconds (429).
+    #[error("too many requests; retry in {0} s")]
+    RateLimited(u64),
+    /// Something on our side failed; the message is logged, not shown (500).
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(message: impl Into<String>, details: Value) -> Self {
+        ApiError::Invalid {
+            message: message.into(),
+            details,
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, Value) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", Value::Null),
+            ApiError::Invalid { details, .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", details.clone())
+            }
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", Value::Null),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", Value::Null),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", Value::Null),
+            ApiError::Conflict { details, .. } => {
+                (StatusCode::CONFLICT, "conflict", details.clone())
+            }
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", Value::Null),
+            ApiError::RateLimited(s) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                json!({"retryAfter": s}),
+            ),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, details) = self.parts();
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(%cause, "internal error");
+        }
+        let body =
+            json!({"error": {"code": code, "message": self.to_string(), "details": details}});
+        let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::RateLimited(seconds) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&seconds.max(1).to_string())
+                    .unwrap_or(HeaderValue::from_static("1")),
+            );
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn body(r: Response) -> Value {
+        serde_json::from_slice(&to_bytes(r.into_body(), 1 << 16).await.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn one_shape_for_every_error() {
+        let r = ApiError::invalid("bad flag", json!([{"path": "/key", "message": "empty"}]))
+            .into_response();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let b = body(r).await;
+        assert_eq!(b["error"]["code"], "invalid");
+        assert_eq!(b["error"]["message"], "bad flag");
+        assert_eq!(b["error"]["details"][0]["path"], "/key");
+
+        let r = ApiError::RateLimited(7).into_response();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "7");
+
+        let r = ApiError::Internal("db password is hunter2".into()).into_response();
+        let b = body(r).await;
+        assert_eq!(
+            b["error"]["message"], "internal error",
+            "causes never reach clients"
+        );
+    }
+}
