@@ -173,8 +173,8 @@ impl Expr {
             }
             Expr::Substr(args) => substr(args, env, data)?,
             Expr::Fail(message) => return Err(message.clone()),
-            // Every other operation is on the common path.
-            _ => return self.eval(env, data),
+            // Every other operation is handled on the common path, which never sends it here.
+            _ => return Err("internal: operation dispatched to the wrong evaluator".to_owned()),
         })
     }
 }
