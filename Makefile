@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build test fmt-check lint test-rust bench bench-engine
+.PHONY: help run build test test-deps fmt-check lint test-rust bench bench-engine bench-store
 
 help:
 	@echo "make run    build and run Switchyard (what is built so far)"
@@ -20,7 +20,11 @@ run: build
 	@echo "Evaluating examples/requests.jsonl against examples/flags.json with 'switchyard eval':"
 	./target/release/switchyard eval --flags examples/flags.json < examples/requests.jsonl
 
-test: fmt-check lint test-rust
+test: test-deps fmt-check lint test-rust
+
+# redis-server (apt) and moto (a project-local .venv): the suites start them on free ports.
+test-deps:
+	scripts/install-test-deps.sh
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -28,10 +32,15 @@ fmt-check:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# The store and bus suites use the project's own moto and whatever redis-server is on PATH;
+# AWS_ENDPOINT_URL, when set, points the DynamoDB suite at another endpoint (LocalStack).
 test-rust:
-	$(CARGO) test --workspace
+	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test --workspace
 
-bench: bench-engine
+bench: bench-engine bench-store
 
 bench-engine:
 	$(CARGO) bench -p switchyard-core --bench engine
+
+bench-store:
+	$(CARGO) bench -p switchyard-core --bench store

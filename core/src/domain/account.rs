@@ -1,0 +1,54 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    /// Stored lower-cased; unique.
+    pub email: String,
+    pub name: String,
+    /// An argon2id PHC string; never the password.
+    pub password_hash: String,
+    /// Bumped by logout and password changes: session tokens of older generations are refused.
+    pub session_generation: u64,
+    pub created_at: i64,
+}
+
+/// Roles, weakest first: viewer < editor < admin < owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Admin,
+    Owner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    pub org_id: String,
+    pub user_id: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+/// An invitation to join an organization; the token's hash is stored, the token shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub org_id: String,
+    pub token_hash: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: String,
+    pub expires_at: i64,
+}

@@ -1,0 +1,66 @@
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::engine::FlagType;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub name: String,
+    pub value: Value,
+}
+
+/// A flag at project level: what it is and which values it can take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flag {
+    pub project_id: String,
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    /// In the order the user gave them.
+    pub variants: Vec<Variant>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub archived: bool,
+    /// +1 on every change, for optimistic concurrency.
+    pub version: u64,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+/// A flag's state in one environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagState {
+    pub environment_id: String,
+    pub flag_key: String,
+    pub enabled: bool,
+    pub default_variant: Option<String>,
+    /// JsonLogic, or `None` for no targeting.
+    pub targeting: Option<Value>,
+    /// +1 on every change, for optimistic concurrency.
+    pub version: u64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}
+
+/// A named, reusable condition (a flagd `$evaluators` entry, referenced as `{"$ref": key}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Segment {
+    pub project_id: String,
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub rule: Value,
+    pub version: u64,
+    pub updated_by: String,
+    pub updated_at: i64,
+}

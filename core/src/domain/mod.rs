@@ -1,0 +1,39 @@
+//! The domain: organizations → projects → environments; users with roles; flags and segments per
+//! project with a state per environment; SDK keys, API tokens, audit entries, analytics counters.
+//! Plain data (serde), no I/O.
+
+mod access;
+mod account;
+mod audit;
+mod flag;
+mod project;
+
+pub use access::{ApiToken, KeyKind, Scope, SdkKey, hash_secret, new_secret};
+pub use account::{Invitation, Membership, Organization, Role, User};
+pub use audit::{AuditEntry, AuditFilter, CounterDelta, CounterRow, hour_of};
+pub use flag::{Flag, FlagState, Segment, Variant};
+pub use project::{Environment, Project};
+
+use serde::{Deserialize, Serialize};
+
+/// A new random id (UUID v7: time-ordered, so lists sort by creation).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The change event the bus carries: an environment moved to `revision`; `changed_keys` are the
+/// flag (or segment) keys the change touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeEvent {
+    pub environment: String,
+    pub revision: u64,
+    pub changed_keys: Vec<String>,
+}

@@ -1,0 +1,278 @@
+//! Users, organizations, memberships, invitations and API tokens.
+
+use serde_json::json;
+
+use super::{Cond, KvError, Op, Page, Result, Store, StoreError, item, layout};
+use crate::domain::{ApiToken, Invitation, Membership, Organization, User};
+
+impl Store {
+    /// Creates a user; the email must be unused (case-insensitive).
+    pub async fn create_user(&self, user: &User) -> Result<()> {
+        let email = user.email.to_lowercase();
+        let ops = vec![
+            Op::Put {
+                item: item(
+                    layout::user(&user.id),
+                    "USER".into(),
+                    Some((layout::email(&email), "USER".into())),
+                    0,
+                    user,
+                )?,
+                cond: Cond::Absent,
+            },
+            Op::Put {
+                item: item(
+                    layout::email(&email),
+                    "EMAIL".into(),
+                    None,
+                    0,
+                    &json!({"userId": user.id}),
+                )?,
+                cond: Cond::Absent,
+            },
+        ];
+        match self.kv.transact(ops).await {
+            Err(KvError::Condition { index: 1 }) => {
+                Err(StoreError::AlreadyExists("a user with this email".into()))
+            }
+            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("this user".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn get_user(&self, id: &str) -> Result<Option<User>> {
+        self.get_doc(&layout::user(id), "USER").await
+    }
+
+    pub async fn get_user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let found: Option<serde_json::Value> = self
+            .get_doc(&layout::email(&email.to_lowercase()), "EMAIL")
+            .await?;
+        match found.as_ref().and_then(|v| v["userId"].as_str()) {
+            Some(id) => self.get_user(id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Saves a user's changed password hash, name or session generation (the email stays).
+    pub async fn update_user(&self, user: &User) -> Result<()> {
+        let email = user.email.to_lowercase();
+        let put = item(
+            layout::user(&user.id),
+            "USER".into(),
+            Some((layout::email(&email), "USER".into())),
+            0,
+            user,
+        )?;
+        match self
+            .kv
+            .transact(vec![Op::Put {
+                item: put,
+                cond: Cond::Version(0),
+            }])
+            .await
+        {
+            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("user".into())),
+            other => Ok(other?),
+        }
+    }
+
+    /// Creates an organization with its first member, its owner.
+    pub async fn create_org(&self, org: &Organization, owner: &Membership) -> Result<()> {
+        let ops = vec![
+            Op::Put {
+                item: item(layout::org(&org.id), "ORG".into(), None, 0, org)?,
+                cond: Cond::Absent,
+            },
+            Op::Put {
+                item: membership_item(owner)?,
+                cond: Cond::Absent,
+            },
+        ];
+        match self.kv.transact(ops).await {
+            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("organization".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn get_org(&self, id: &str) -> Result<Option<Organization>> {
+        self.get_doc(&layout::org(id), "ORG").await
+    }
+
+    /// Adds a member or changes a member's role.
+    pub async fn put_membership(&self, m: &Membership) -> Result<()> {
+        Ok(self
+            .kv
+            .transact(vec![Op::Put {
+                item: membership_item(m)?,
+                cond: Cond::Any,
+            }])
+            .await?)
+    }
+
+    pub async fn get_membership(&self, org: &str, user: &str) -> Result<Option<Membership>> {
+        self.get_doc(&layout::org(org), &layout::member(user)).await
+    }
+
+    pub async fn delete_membership(&self, org: &str, user: &str) -> Result<()> {
+        let op = Op::Delete {
+            pk: layout::org(org),
+            sk: layout::member(user),
+            cond: Cond::Version(0),
+        };
+        match self.kv.transact(vec![op]).await {
+            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("member".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn list_members(
+        &self,
+        org: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Membership>> {
+        self.page(&layout::org(org), "MEMBER#", cursor, limit).await
+    }
+
+    /// The organizations a user belongs to, with the user's role in each.
+    pub async fn memberships_of(&self, user: &str) -> Result<Vec<Membership>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page: Page<Membership> = self
+                .index_page(
+                    &layout::user(user),
+                    "ORG#",
+                    cursor.as_deref(),
+                    super::MAX_PAGE,
+                )
+                .await?;
+            out.extend(page.items);
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub async fn create_invitation(&self, inv: &Invitation) -> Result<()> {
+        let put = item(
+            layout::org(&inv.org_id),
+            layout::invite(&inv.token_hash),
+            Some((layout::secret(&inv.token_hash), "INVITE".into())),
+            0,
+            inv,
+        )?;
+        match self
+            .kv
+            .transact(vec![Op::Put {
+                item: put,
+                cond: Cond::Absent,
+            }])
+            .await
+        {
+            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("invitation".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn get_invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
+        let page: Page<Invitation> = self
+            .index_page(&layout::secret(token_hash), "INVITE", None, 1)
+            .await?;
+        Ok(page.items.into_iter().next())
+    }
+
+    /// Accepts an invitation: the membership is added and the invitation consumed, together.
+    pub async fn accept_invitation(&self, inv: &Invitation, m: &Membership) -> Result<()> {
+        let ops = vec![
+            Op::Delete {
+                pk: layout::org(&inv.org_id),
+                sk: layout::invite(&inv.token_hash),
+                cond: Cond::Version(0),
+            },
+            Op::Put {
+                item: membership_item(m)?,
+                cond: Cond::Any,
+            },
+        ];
+        match self.kv.transact(ops).await {
+            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("invitation".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn create_api_token(&self, t: &ApiToken) -> Result<()> {
+        let put = item(
+            layout::org(&t.org_id),
+            layout::token(&t.id),
+            Some((layout::secret(&t.secret_hash), "TOKEN".into())),
+            0,
+            t,
+        )?;
+        match self
+            .kv
+            .transact(vec![Op::Put {
+                item: put,
+                cond: Cond::Absent,
+            }])
+            .await
+        {
+            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("API token".into())),
+            other => Ok(other?),
+        }
+    }
+
+    /// Saves a token's changes (revocation).
+    pub async fn update_api_token(&self, t: &ApiToken) -> Result<()> {
+        let put = item(
+            layout::org(&t.org_id),
+            layout::token(&t.id),
+            Some((layout::secret(&t.secret_hash), "TOKEN".into())),
+            0,
+            t,
+        )?;
+        match self
+            .kv
+            .transact(vec![Op::Put {
+                item: put,
+                cond: Cond::Version(0),
+            }])
+            .await
+        {
+            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("API token".into())),
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn get_api_token(&self, org: &str, id: &str) -> Result<Option<ApiToken>> {
+        self.get_doc(&layout::org(org), &layout::token(id)).await
+    }
+
+    pub async fn find_api_token(&self, secret_hash: &str) -> Result<Option<ApiToken>> {
+        let page: Page<ApiToken> = self
+            .index_page(&layout::secret(secret_hash), "TOKEN", None, 1)
+            .await?;
+        Ok(page.items.into_iter().next())
+    }
+
+    pub async fn list_api_tokens(
+        &self,
+        org: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ApiToken>> {
+        self.page(&layout::org(org), "TOKEN#", cursor, limit).await
+    }
+}
+
+fn membership_item(m: &Membership) -> Result<super::Item> {
+    item(
+        layout::org(&m.org_id),
+        layout::member(&m.user_id),
+        Some((layout::user(&m.user_id), layout::org(&m.org_id))),
+        0,
+        m,
+    )
+}

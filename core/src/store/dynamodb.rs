@@ -1,0 +1,355 @@
+//! The DynamoDB backend (`aws-sdk-dynamodb`): the single-table design of [`super::layout`].
+//! `AWS_ENDPOINT_URL` points it at any DynamoDB-compatible endpoint (LocalStack, DynamoDB Local,
+//! moto).
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType,
+    StreamSpecification, StreamViewType, TransactWriteItem,
+};
+use std::collections::HashMap;
+
+use super::kv::{After, Cond, Item, Kv, KvError, Op, check_key, check_transaction};
+use super::layout::{INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY};
+
+type Attrs = HashMap<String, AttributeValue>;
+
+#[derive(Debug, Clone)]
+pub struct DynamoDb {
+    client: Client,
+    table: String,
+}
+
+fn backend<E: std::error::Error>(e: E) -> KvError {
+    KvError::Backend(DisplayErrorContext(e).to_string())
+}
+
+fn s(v: &str) -> AttributeValue {
+    AttributeValue::S(v.to_owned())
+}
+
+impl DynamoDb {
+    pub fn new(client: Client, table: impl Into<String>) -> DynamoDb {
+        DynamoDb {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// A client from the standard AWS configuration (environment, profile, instance role;
+    /// `AWS_ENDPOINT_URL` for another endpoint).
+    pub async fn from_env(table: impl Into<String>) -> DynamoDb {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        DynamoDb::new(Client::new(&config), table)
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Creates the table (on-demand billing, the `gsi1` index, a stream of new images) unless it
+    /// exists. For local runs and tests; in AWS, Terraform creates it.
+    pub async fn create_table(&self) -> Result<(), KvError> {
+        if self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        let attr = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(backend)
+        };
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+                .map_err(backend)
+        };
+        let index = GlobalSecondaryIndex::builder()
+            .index_name(INDEX_NAME)
+            .key_schema(key(INDEX_HASH_KEY, KeyType::Hash)?)
+            .key_schema(key(INDEX_RANGE_KEY, KeyType::Range)?)
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()
+            .map_err(backend)?;
+        self.client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr(TABLE_HASH_KEY)?)
+            .attribute_definitions(attr(TABLE_RANGE_KEY)?)
+            .attribute_definitions(attr(INDEX_HASH_KEY)?)
+            .attribute_definitions(attr(INDEX_RANGE_KEY)?)
+            .key_schema(key(TABLE_HASH_KEY, KeyType::Hash)?)
+            .key_schema(key(TABLE_RANGE_KEY, KeyType::Range)?)
+            .global_secondary_indexes(index)
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::NewImage)
+                    .build()
+                    .map_err(backend)?,
+            )
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn query_pages(
+        &self,
+        index: bool,
+        pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError> {
+        let (hash, range) = if index {
+            (INDEX_HASH_KEY, INDEX_RANGE_KEY)
+        } else {
+            (TABLE_HASH_KEY, TABLE_RANGE_KEY)
+        };
+        let condition = if prefix.is_empty() {
+            "#h = :h".to_owned()
+        } else {
+            "#h = :h AND begins_with(#r, :p)".to_owned()
+        };
+        let mut start: Option<Attrs> = after.map(|a| {
+            let mut k = Attrs::from([
+                (TABLE_HASH_KEY.into(), s(&a.pk)),
+                (TABLE_RANGE_KEY.into(), s(&a.sk)),
+            ]);
+            if let (true, Some((g, gs))) = (index, &a.g1) {
+                k.insert(INDEX_HASH_KEY.into(), s(g));
+                k.insert(INDEX_RANGE_KEY.into(), s(gs));
+            }
+            k
+        });
+        let mut out = Vec::new();
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression(&condition)
+                .expression_attribute_names("#h", hash)
+                .expression_attribute_values(":h", s(pk))
+                .set_exclusive_start_key(start.take())
+                .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX));
+            if !prefix.is_empty() {
+                q = q
+                    .expression_attribute_names("#r", range)
+                    .expression_attribute_values(":p", s(prefix));
+            }
+            q = if index {
+                q.index_name(INDEX_NAME)
+            } else {
+                q.consistent_read(true)
+            };
+            let page = q.send().await.map_err(backend)?;
+            for attrs in page.items() {
+                out.push(from_attrs(attrs)?);
+            }
+            match page.last_evaluated_key() {
+                Some(k) if out.len() < limit => start = Some(k.clone()),
+                _ => return Ok(out),
+            }
+        }
+    }
+}
+
+fn to_attrs(item: &Item) -> Attrs {
+    let mut a = Attrs::from([
+        (TABLE_HASH_KEY.into(), s(&item.pk)),
+        (TABLE_RANGE_KEY.into(), s(&item.sk)),
+        ("v".into(), AttributeValue::N(item.v.to_string())),
+        ("d".into(), s(&item.d.to_string())),
+    ]);
+    if let Some((g, gs)) = &item.g1 {
+        a.insert(INDEX_HASH_KEY.into(), s(g));
+        a.insert(INDEX_RANGE_KEY.into(), s(gs));
+    }
+    a
+}
+
+fn from_attrs(a: &Attrs) -> Result<Item, KvError> {
+    let text = |k: &str| a.get(k).and_then(|v| v.as_s().ok()).cloned();
+    let bad = || KvError::Backend("an item in the table does not have Switchyard's layout".into());
+    let g1 = match (text(INDEX_HASH_KEY), text(INDEX_RANGE_KEY)) {
+        (Some(g), Some(gs)) => Some((g, gs)),
+        _ => None,
+    };
+    Ok(Item {
+        pk: text(TABLE_HASH_KEY).ok_or_else(bad)?,
+        sk: text(TABLE_RANGE_KEY).ok_or_else(bad)?,
+        g1,
+        v: a.get("v")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+        d: match text("d") {
+            Some(d) => serde_json::from_str(&d).map_err(|_| bad())?,
+            None => serde_json::Value::Null,
+        },
+    })
+}
+
+/// The condition expression for a write, with its names and values.
+fn condition(cond: Cond) -> Option<(String, Option<AttributeValue>)> {
+    match cond {
+        Cond::Any => None,
+        Cond::Absent => Some(("attribute_not_exists(#pk)".into(), None)),
+        Cond::Version(v) => Some(("#v = :v".into(), Some(AttributeValue::N(v.to_string())))),
+    }
+}
+
+#[async_trait]
+impl Kv for DynamoDb {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
+        check_key(pk)?;
+        check_key(sk)?;
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(TABLE_HASH_KEY, s(pk))
+            .key(TABLE_RANGE_KEY, s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        out.item().map(from_attrs).transpose()
+    }
+
+    async fn query(
+        &self,
+        pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError> {
+        check_key(pk)?;
+        self.query_pages(false, pk, prefix, after, limit).await
+    }
+
+    async fn query_index(
+        &self,
+        g1pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError> {
+        check_key(g1pk)?;
+        self.query_pages(true, g1pk, prefix, after, limit).await
+    }
+
+    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
+        check_transaction(&ops)?;
+        let mut writes = Vec::with_capacity(ops.len());
+        for op in &ops {
+            let write = match op {
+                Op::Put { item, cond } => {
+                    let mut put = Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(to_attrs(item)));
+                    if let Some((expr, value)) = condition(*cond) {
+                        put = put.condition_expression(expr);
+                        put = if value.is_some() {
+                            put.expression_attribute_names("#v", "v")
+                                .set_expression_attribute_values(
+                                    value.map(|v| HashMap::from([(":v".to_owned(), v)])),
+                                )
+                        } else {
+                            put.expression_attribute_names("#pk", TABLE_HASH_KEY)
+                        };
+                    }
+                    TransactWriteItem::builder()
+                        .put(put.build().map_err(backend)?)
+                        .build()
+                }
+                Op::Delete { pk, sk, cond } => {
+                    let mut del = Delete::builder()
+                        .table_name(&self.table)
+                        .key(TABLE_HASH_KEY, s(pk))
+                        .key(TABLE_RANGE_KEY, s(sk));
+                    if let Some((expr, value)) = condition(*cond) {
+                        del = del.condition_expression(expr);
+                        del = if value.is_some() {
+                            del.expression_attribute_names("#v", "v")
+                                .set_expression_attribute_values(
+                                    value.map(|v| HashMap::from([(":v".to_owned(), v)])),
+                                )
+                        } else {
+                            del.expression_attribute_names("#pk", TABLE_HASH_KEY)
+                        };
+                    }
+                    TransactWriteItem::builder()
+                        .delete(del.build().map_err(backend)?)
+                        .build()
+                }
+            };
+            writes.push(write);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) => match e.err() {
+                TransactWriteItemsError::TransactionCanceledException(c) => {
+                    let index = c
+                        .cancellation_reasons()
+                        .iter()
+                        .position(|r| r.code() == Some("ConditionalCheckFailed"));
+                    match index {
+                        Some(index) => Err(KvError::Condition { index }),
+                        None => Err(KvError::Backend(format!("transaction cancelled: {c}"))),
+                    }
+                }
+                other => Err(KvError::Backend(DisplayErrorContext(other).to_string())),
+            },
+            Err(other) => Err(backend(other)),
+        }
+    }
+
+    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
+        for (pk, sk, n) in deltas {
+            check_key(&pk)?;
+            check_key(&sk)?;
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .key(TABLE_HASH_KEY, s(&pk))
+                .key(TABLE_RANGE_KEY, s(&sk))
+                .update_expression("ADD #v :n SET #d = if_not_exists(#d, :null)")
+                .expression_attribute_names("#v", "v")
+                .expression_attribute_names("#d", "d")
+                .expression_attribute_values(":n", AttributeValue::N(n.to_string()))
+                .expression_attribute_values(":null", s("null"))
+                .send()
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
+    }
+}

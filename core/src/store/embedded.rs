@@ -1,0 +1,228 @@
+//! The embedded backend: the same items as DynamoDB, kept in a redb database file (ACID, durable,
+//! no server). Keys are `pk NUL sk`; the `gsi1` index is a second table keyed
+//! `g1pk NUL g1sk NUL pk NUL sk`.
+
+use async_trait::async_trait;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::kv::{After, Cond, Item, Kv, KvError, Op, check_key, check_transaction};
+
+const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
+const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
+
+#[derive(Debug, Clone)]
+pub struct Embedded {
+    db: Arc<Database>,
+}
+
+fn backend(e: impl std::fmt::Display) -> KvError {
+    KvError::Backend(e.to_string())
+}
+
+impl Embedded {
+    /// Opens (or creates) the database file `switchyard.redb` in `dir`.
+    pub fn open(dir: &Path) -> Result<Embedded, KvError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| backend(format!("cannot create {}: {e}", dir.display())))?;
+        let db = Database::create(dir.join("switchyard.redb")).map_err(backend)?;
+        let tx = db.begin_write().map_err(backend)?;
+        tx.open_table(ITEMS).map_err(backend)?;
+        tx.open_table(INDEX).map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        Ok(Embedded { db: Arc::new(db) })
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, KvError> + Send + 'static,
+    ) -> Result<T, KvError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || f(&db))
+            .await
+            .map_err(backend)?
+    }
+}
+
+fn item_key(pk: &str, sk: &str) -> String {
+    format!("{pk}\0{sk}")
+}
+
+fn index_key(item: &Item) -> Option<String> {
+    item.g1
+        .as_ref()
+        .map(|(g, s)| format!("{g}\0{s}\0{}\0{}", item.pk, item.sk))
+}
+
+fn parse(bytes: &[u8]) -> Result<Item, KvError> {
+    serde_json::from_slice(bytes).map_err(backend)
+}
+
+#[async_trait]
+impl Kv for Embedded {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
+        let key = item_key(pk, sk);
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let t = tx.open_table(ITEMS).map_err(backend)?;
+            let found = t.get(key.as_str()).map_err(backend)?;
+            found.map(|v| parse(v.value())).transpose()
+        })
+        .await
+    }
+
+    async fn query(
+        &self,
+        pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError> {
+        let start = item_key(pk, after.map_or(prefix, |a| a.sk.as_str()));
+        let bound = item_key(pk, prefix);
+        let exclusive = after.is_some();
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let t = tx.open_table(ITEMS).map_err(backend)?;
+            let mut out = Vec::new();
+            for entry in t.range(start.as_str()..).map_err(backend)? {
+                let (k, v) = entry.map_err(backend)?;
+                if !k.value().starts_with(bound.as_str()) || out.len() >= limit {
+                    break;
+                }
+                if exclusive && k.value() == start {
+                    continue;
+                }
+                out.push(parse(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn query_index(
+        &self,
+        g1pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError> {
+        let bound = format!("{g1pk}\0{prefix}");
+        let start = match after.and_then(|a| a.g1.as_ref().map(|g| (a, g))) {
+            Some((a, (g, s))) => format!("{g}\0{s}\0{}\0{}", a.pk, a.sk),
+            None => bound.clone(),
+        };
+        let exclusive = after.is_some();
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let index = tx.open_table(INDEX).map_err(backend)?;
+            let items = tx.open_table(ITEMS).map_err(backend)?;
+            let mut out = Vec::new();
+            for entry in index.range(start.as_str()..).map_err(backend)? {
+                let (k, target) = entry.map_err(backend)?;
+                if !k.value().starts_with(bound.as_str()) || out.len() >= limit {
+                    break;
+                }
+                if exclusive && k.value() == start {
+                    continue;
+                }
+                if let Some(v) = items.get(target.value()).map_err(backend)? {
+                    out.push(parse(v.value())?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
+        check_transaction(&ops)?;
+        self.blocking(move |db| {
+            let tx = db.begin_write().map_err(backend)?;
+            {
+                let mut items = tx.open_table(ITEMS).map_err(backend)?;
+                let mut index = tx.open_table(INDEX).map_err(backend)?;
+                // Check every condition first: a failure leaves the transaction uncommitted.
+                let mut old = Vec::with_capacity(ops.len());
+                for (i, op) in ops.iter().enumerate() {
+                    let (pk, sk) = op.key();
+                    let existing = items
+                        .get(item_key(pk, sk).as_str())
+                        .map_err(backend)?
+                        .map(|v| parse(v.value()))
+                        .transpose()?;
+                    let cond = match op {
+                        Op::Put { cond, .. } | Op::Delete { cond, .. } => *cond,
+                    };
+                    let holds = match cond {
+                        Cond::Any => true,
+                        Cond::Absent => existing.is_none(),
+                        Cond::Version(v) => existing.as_ref().is_some_and(|e| e.v == v),
+                    };
+                    if !holds {
+                        return Err(KvError::Condition { index: i });
+                    }
+                    old.push(existing);
+                }
+                for (op, existing) in ops.iter().zip(old) {
+                    if let Some(k) = existing.as_ref().and_then(index_key) {
+                        index.remove(k.as_str()).map_err(backend)?;
+                    }
+                    match op {
+                        Op::Put { item, .. } => {
+                            let key = item_key(&item.pk, &item.sk);
+                            let bytes = serde_json::to_vec(item).map_err(backend)?;
+                            items
+                                .insert(key.as_str(), bytes.as_slice())
+                                .map_err(backend)?;
+                            if let Some(k) = index_key(item) {
+                                index.insert(k.as_str(), key.as_str()).map_err(backend)?;
+                            }
+                        }
+                        Op::Delete { pk, sk, .. } => {
+                            items.remove(item_key(pk, sk).as_str()).map_err(backend)?;
+                        }
+                    }
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
+
+    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
+        for (pk, sk, _) in &deltas {
+            check_key(pk)?;
+            check_key(sk)?;
+        }
+        self.blocking(move |db| {
+            let tx = db.begin_write().map_err(backend)?;
+            {
+                let mut items = tx.open_table(ITEMS).map_err(backend)?;
+                for (pk, sk, n) in deltas {
+                    let key = item_key(&pk, &sk);
+                    let current = items
+                        .get(key.as_str())
+                        .map_err(backend)?
+                        .map(|v| parse(v.value()))
+                        .transpose()?
+                        .map_or(0, |i| i.v);
+                    let item = Item {
+                        pk,
+                        sk,
+                        g1: None,
+                        v: current.saturating_add(n),
+                        d: serde_json::Value::Null,
+                    };
+                    let bytes = serde_json::to_vec(&item).map_err(backend)?;
+                    items
+                        .insert(key.as_str(), bytes.as_slice())
+                        .map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
+}

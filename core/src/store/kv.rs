@@ -1,0 +1,146 @@
+//! The storage contract every backend implements: a small item store with conditional,
+//! all-or-nothing transactions. The entity logic ([`super::Store`]) is written once on top of it,
+//! so both backends share one layout and one behaviour.
+//!
+//! An [`Item`] has a partition key `pk`, a sort key `sk`, an optional secondary key `g1`
+//! (`g1pk`, `g1sk`, the `gsi1` index), a version `v` and a JSON document. This is the DynamoDB
+//! single-table design of [`super::layout`] exactly; the embedded backend keeps the same items.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt::Debug;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub pk: String,
+    pub sk: String,
+    /// The `gsi1` index key, when the item is looked up another way.
+    pub g1: Option<(String, String)>,
+    /// The item's version (for counters: the count).
+    pub v: u64,
+    pub d: Value,
+}
+
+/// A condition on the item an operation writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cond {
+    /// Write whatever is there.
+    Any,
+    /// The item must not exist.
+    Absent,
+    /// The item must exist with this version.
+    Version(u64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Put { item: Item, cond: Cond },
+    Delete { pk: String, sk: String, cond: Cond },
+}
+
+impl Op {
+    pub fn key(&self) -> (&str, &str) {
+        match self {
+            Op::Put { item, .. } => (&item.pk, &item.sk),
+            Op::Delete { pk, sk, .. } => (pk, sk),
+        }
+    }
+}
+
+/// Where a page ended: the last item's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct After {
+    pub pk: String,
+    pub sk: String,
+    pub g1: Option<(String, String)>,
+}
+
+impl After {
+    pub fn of(item: &Item) -> After {
+        After {
+            pk: item.pk.clone(),
+            sk: item.sk.clone(),
+            g1: item.g1.clone(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KvError {
+    /// The condition of operation `index` of a transaction did not hold; nothing was written.
+    #[error("condition failed on operation {index}")]
+    Condition { index: usize },
+    /// The request cannot be stored as it is (a key with a NUL byte, an item too large).
+    #[error("invalid item: {0}")]
+    Invalid(String),
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+#[async_trait]
+pub trait Kv: Send + Sync + Debug {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError>;
+
+    /// Items of partition `pk` whose sort key starts with `prefix`, in sort-key order, after
+    /// `after`, at most `limit`.
+    async fn query(
+        &self,
+        pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError>;
+
+    /// The same over the `gsi1` index: items whose `g1` partition is `g1pk` and whose `g1` sort
+    /// key starts with `prefix`.
+    async fn query_index(
+        &self,
+        g1pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Vec<Item>, KvError>;
+
+    /// Applies every operation or none. At most [`MAX_TRANSACTION_OPS`] operations, each on a
+    /// different item.
+    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError>;
+
+    /// Adds to counter items (`v` is the count), creating them as needed. Not transactional:
+    /// each counter is updated atomically on its own.
+    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError>;
+}
+
+/// DynamoDB's limit on one `TransactWriteItems`, which both backends enforce.
+pub const MAX_TRANSACTION_OPS: usize = 100;
+
+/// Checks what both backends require of a transaction.
+pub fn check_transaction(ops: &[Op]) -> Result<(), KvError> {
+    if ops.len() > MAX_TRANSACTION_OPS {
+        return Err(KvError::Invalid(format!(
+            "a transaction may write at most {MAX_TRANSACTION_OPS} items, not {}",
+            ops.len()
+        )));
+    }
+    let mut keys: Vec<(&str, &str)> = ops.iter().map(Op::key).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return Err(KvError::Invalid(
+            "a transaction may not write one item twice".into(),
+        ));
+    }
+    for (pk, sk) in keys {
+        check_key(pk)?;
+        check_key(sk)?;
+    }
+    Ok(())
+}
+
+/// Keys may not be empty or hold NUL (the embedded backend's separator).
+pub fn check_key(k: &str) -> Result<(), KvError> {
+    if k.is_empty() || k.contains('\0') || k.len() > 1024 {
+        Err(KvError::Invalid(format!("unusable key {k:?}")))
+    } else {
+        Ok(())
+    }
+}

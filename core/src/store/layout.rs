@@ -1,0 +1,84 @@
+//! The single-table design, shared by both backends (and by Terraform's table definition).
+//!
+//! | entity | pk | sk | g1pk / g1sk (index `gsi1`) |
+//! |---|---|---|---|
+//! | user | `USER#{id}` | `USER` | `EMAIL#{email}` / `USER` |
+//! | email (uniqueness) | `EMAIL#{email}` | `EMAIL` | |
+//! | organization | `ORG#{id}` | `ORG` | |
+//! | membership | `ORG#{org}` | `MEMBER#{user}` | `USER#{user}` / `ORG#{org}` |
+//! | invitation | `ORG#{org}` | `INVITE#{hash}` | `SECRET#{hash}` / `INVITE` |
+//! | API token | `ORG#{org}` | `TOKEN#{id}` | `SECRET#{hash}` / `TOKEN` |
+//! | project | `PROJECT#{id}` | `PROJECT` | `ORG#{org}` / `PROJECT#{id}` |
+//! | environment (`v` = revision) | `ENV#{id}` | `ENV` | `PROJECT#{project}` / `ENV#{id}` |
+//! | flag | `PROJECT#{project}` | `FLAG#{key}` | |
+//! | segment | `PROJECT#{project}` | `SEGMENT#{key}` | |
+//! | flag state | `ENV#{env}` | `STATE#{key}` | |
+//! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
+//! | audit entry | `AUDIT#{org}` | `{id}` (time-ordered) | `TARGET#{org}#{target}` / `{id}` |
+//! | counter (`v` = count) | `STATS#{env}` | `{flag}#{hour}#{variant}` | |
+//!
+//! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text).
+//! Loading an environment reads partition `ENV#{id}` (its revision and flag states) and partition
+//! `PROJECT#{project}` (flags and segments).
+
+/// The table's key schema, as code and Terraform both declare it.
+pub const TABLE_HASH_KEY: &str = "pk";
+pub const TABLE_RANGE_KEY: &str = "sk";
+pub const INDEX_NAME: &str = "gsi1";
+pub const INDEX_HASH_KEY: &str = "g1pk";
+pub const INDEX_RANGE_KEY: &str = "g1sk";
+/// Every key attribute is a string.
+pub const KEY_ATTRIBUTE_TYPE: &str = "S";
+
+pub fn user(id: &str) -> String {
+    format!("USER#{id}")
+}
+pub fn email(email: &str) -> String {
+    format!("EMAIL#{email}")
+}
+pub fn org(id: &str) -> String {
+    format!("ORG#{id}")
+}
+pub fn member(user: &str) -> String {
+    format!("MEMBER#{user}")
+}
+pub fn invite(hash: &str) -> String {
+    format!("INVITE#{hash}")
+}
+pub fn secret(hash: &str) -> String {
+    format!("SECRET#{hash}")
+}
+pub fn token(id: &str) -> String {
+    format!("TOKEN#{id}")
+}
+pub fn project(id: &str) -> String {
+    format!("PROJECT#{id}")
+}
+pub fn env(id: &str) -> String {
+    format!("ENV#{id}")
+}
+pub fn flag(key: &str) -> String {
+    format!("FLAG#{key}")
+}
+pub fn segment(key: &str) -> String {
+    format!("SEGMENT#{key}")
+}
+pub fn state(key: &str) -> String {
+    format!("STATE#{key}")
+}
+pub fn sdk_key(id: &str) -> String {
+    format!("KEY#{id}")
+}
+pub fn audit(org: &str) -> String {
+    format!("AUDIT#{org}")
+}
+pub fn audit_target(org: &str, target: &str) -> String {
+    format!("TARGET#{org}#{target}")
+}
+pub fn stats(env: &str) -> String {
+    format!("STATS#{env}")
+}
+/// Hours are zero-padded so that sort-key order is time order.
+pub fn counter(flag: &str, hour: i64, variant: &str) -> String {
+    format!("{flag}#{hour:012}#{variant}")
+}
