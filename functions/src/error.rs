@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use switchyard_core::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -63,6 +64,24 @@ impl ApiError {
                 json!({"retryAfter": s}),
             ),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::AlreadyExists(what) => ApiError::Conflict {
+                message: format!("{what} already exists"),
+                details: Value::Null,
+            },
+            StoreError::Conflict { what, current } => ApiError::Conflict {
+                message: format!("{what} was changed by someone else; reload and try again"),
+                details: json!({ "currentVersion": current }),
+            },
+            StoreError::Invalid(message) => ApiError::invalid(message, json!([])),
+            StoreError::Backend(cause) => ApiError::Internal(cause),
         }
     }
 }

@@ -5,10 +5,105 @@
 //! routers under `axum::serve`.
 //!
 //! Layout:
-//! - [`error`]: the one error type and the one place it becomes an HTTP response
-//! - [`auth`]: argon2id passwords, HS256 session tokens, login rate limits
+//! - [`routes`] — the route groups (`auth`, `orgs`, `projects`, `flags`, `segments`, `audit`)
+//! - [`access`] — authorization (organization, role, token scopes; foreign ids answer 404)
+//! - [`extract`] — the authenticated caller and JSON bodies
+//! - [`error`] — the one error type and the one place it becomes an HTTP response
+//! - [`auth`] — argon2id passwords, HS256 session tokens, login rate limits
+//! - [`state`] — what handlers share
+//! - [`validate`] — input checks
+//! - [`openapi`] — the OpenAPI 3.1 document, built from the same route definitions
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod access;
+pub mod audit_log;
 pub mod auth;
+pub mod config;
 pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod validate;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use state::AppState;
+
+/// The largest request body accepted (bytes).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A route group: one Lambda function each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Auth,
+    Orgs,
+    Projects,
+    Flags,
+    Segments,
+    Audit,
+}
+
+impl Group {
+    pub const ALL: [Group; 6] = [
+        Group::Auth,
+        Group::Orgs,
+        Group::Projects,
+        Group::Flags,
+        Group::Segments,
+        Group::Audit,
+    ];
+
+    /// The Lambda function's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Auth => "auth",
+            Group::Orgs => "orgs",
+            Group::Projects => "projects",
+            Group::Flags => "flags",
+            Group::Segments => "segments",
+            Group::Audit => "audit",
+        }
+    }
+
+    fn routes(self) -> OpenApiRouter<AppState> {
+        match self {
+            Group::Auth => routes::auth::routes(),
+            Group::Orgs => routes::orgs::routes(),
+            Group::Projects => routes::projects::routes(),
+            Group::Flags => routes::flags::routes()
+                .merge(routes::states::routes())
+                .merge(routes::flagd::routes()),
+            Group::Segments => routes::segments::routes(),
+            Group::Audit => routes::audit::routes(),
+        }
+    }
+}
+
+/// The routes of some groups, with their OpenAPI document.
+pub fn api(groups: &[Group]) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut router = OpenApiRouter::with_openapi(openapi::base());
+    for g in groups {
+        router = router.merge(g.routes());
+    }
+    router.split_for_parts()
+}
+
+/// A router for some groups, ready to serve: body limit, and `GET /api/openapi.json` (which
+/// always describes the whole API).
+pub fn router(state: AppState, groups: &[Group]) -> Router {
+    let (routes, _) = api(groups);
+    let (_, whole) = api(&Group::ALL);
+    let doc = serde_json::to_value(&whole).unwrap_or_default();
+    routes
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || async move { axum::Json(doc) }),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .fallback(|| async { error::ApiError::NotFound("route".into()) })
+        .with_state(state)
+}

@@ -3,6 +3,7 @@ use serde_json::Value;
 
 /// One change, as the audit log keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
     /// Time-ordered id.
@@ -23,6 +24,7 @@ pub struct AuditEntry {
 
 /// Filters for listing the audit log (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditFilter {
     pub project_id: Option<String>,
@@ -46,6 +48,7 @@ impl AuditFilter {
 
 /// Evaluations to add to a counter: environment, flag, variant, hour.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CounterDelta {
     pub environment_id: String,
@@ -58,6 +61,7 @@ pub struct CounterDelta {
 
 /// A stored counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CounterRow {
     pub flag_key: String,

@@ -4,6 +4,7 @@ use serde_json::Value;
 use crate::engine::FlagType;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
     pub name: String,
     pub value: Value,
@@ -11,6 +12,7 @@ pub struct Variant {
 
 /// A flag at project level: what it is and which values it can take.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Flag {
     pub project_id: String,
@@ -36,6 +38,7 @@ pub struct Flag {
 
 /// A flag's state in one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FlagState {
     pub environment_id: String,
@@ -52,6 +55,7 @@ pub struct FlagState {
 
 /// A named, reusable condition (a flagd `$evaluators` entry, referenced as `{"$ref": key}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Segment {
     pub project_id: String,

@@ -31,6 +31,7 @@ pub fn now_ms() -> i64 {
 /// The change event the bus carries: an environment moved to `revision`; `changed_keys` are the
 /// flag (or segment) keys the change touched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeEvent {
     pub environment: String,

@@ -17,6 +17,7 @@ use super::resolve::Context;
 use super::types::{ErrorCode, Reason};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation {
     /// `None`: the caller's default.
@@ -35,6 +36,7 @@ pub struct Explanation {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleTrace {
     pub index: usize,
     /// What the condition evaluated to.
@@ -43,6 +45,7 @@ pub struct RuleTrace {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SplitTrace {
     pub bucketing_key: String,

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// The type of a flag's values (one type per flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FlagType {
     Boolean,
@@ -82,6 +83,7 @@ impl fmt::Display for FlagType {
 
 /// Why a value was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Reason {
     /// No targeting: the default variant.
@@ -100,6 +102,7 @@ pub enum Reason {
 
 /// OpenFeature error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     FlagNotFound,
@@ -171,6 +174,7 @@ impl<'s> Resolution<'s> {
 
 /// OpenFeature's resolution details, as `switchyard eval` prints them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResolutionDetails {
     pub flag: String,

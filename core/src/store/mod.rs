@@ -57,6 +57,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// One page of a list and the cursor of the next (`None` at the end).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next: Option<String>,

@@ -1,0 +1,118 @@
+//! Authorization: the caller's organization and role decide. Another tenant's object answers
+//! exactly like a missing one (404); a member without the role gets 403.
+
+use switchyard_core::domain::{Environment, Organization, Project, Role, Scope};
+
+use crate::error::ApiError;
+use crate::extract::Caller;
+use crate::state::AppState;
+
+/// What an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// See anything in the organization (viewer; tokens with `read`).
+    Read,
+    /// Change flags, states and segments (editor; tokens with `write-flags`).
+    EditFlags,
+    /// Manage projects, environments and SDK keys (admin; tokens with `write-projects`).
+    ManageProjects,
+    /// Manage members, invitations and API tokens (admin; users only).
+    ManageMembers,
+}
+
+impl Need {
+    fn role(self) -> Role {
+        match self {
+            Need::Read => Role::Viewer,
+            Need::EditFlags => Role::Editor,
+            Need::ManageProjects | Need::ManageMembers => Role::Admin,
+        }
+    }
+
+    fn scope(self) -> Option<Scope> {
+        match self {
+            Need::Read => Some(Scope::Read),
+            Need::EditFlags => Some(Scope::WriteFlags),
+            Need::ManageProjects => Some(Scope::WriteProjects),
+            Need::ManageMembers => None,
+        }
+    }
+}
+
+/// The caller's role in an organization; `NotFound` when the caller has no place in it.
+pub async fn role_in(st: &AppState, caller: &Caller, org: &str) -> Result<Role, ApiError> {
+    match caller {
+        Caller::User(u) => match st.store.get_membership(org, &u.id).await? {
+            Some(m) => Ok(m.role),
+            None => Err(ApiError::NotFound("organization".into())),
+        },
+        Caller::Token(t) if t.org_id == org => Ok(Role::Viewer),
+        Caller::Token(_) => Err(ApiError::NotFound("organization".into())),
+    }
+}
+
+/// Checks that the caller may do `need` in `org`.
+pub async fn check(
+    st: &AppState,
+    caller: &Caller,
+    org: &str,
+    need: Need,
+) -> Result<Role, ApiError> {
+    let role = role_in(st, caller, org).await?;
+    let allowed = match caller {
+        Caller::User(_) => role >= need.role(),
+        Caller::Token(t) => need
+            .scope()
+            .is_some_and(|s| t.scopes.contains(&s) || (s == Scope::Read && !t.scopes.is_empty())),
+    };
+    if allowed {
+        Ok(role)
+    } else {
+        Err(ApiError::Forbidden(
+            format!("this needs the {:?} role (or token scope)", need.role()).to_lowercase(),
+        ))
+    }
+}
+
+pub async fn org(
+    st: &AppState,
+    caller: &Caller,
+    org_id: &str,
+    need: Need,
+) -> Result<Organization, ApiError> {
+    check(st, caller, org_id, need).await?;
+    st.store
+        .get_org(org_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("organization".into()))
+}
+
+pub async fn project(
+    st: &AppState,
+    caller: &Caller,
+    project_id: &str,
+    need: Need,
+) -> Result<Project, ApiError> {
+    let Some(p) = st.store.get_project(project_id).await? else {
+        return Err(ApiError::NotFound("project".into()));
+    };
+    match check(st, caller, &p.org_id, need).await {
+        Err(ApiError::NotFound(_)) => Err(ApiError::NotFound("project".into())),
+        Err(e) => Err(e),
+        Ok(_) => Ok(p),
+    }
+}
+
+pub async fn environment(
+    st: &AppState,
+    caller: &Caller,
+    project_id: &str,
+    env_id: &str,
+    need: Need,
+) -> Result<(Project, Environment), ApiError> {
+    let p = project(st, caller, project_id, need).await?;
+    match st.store.get_environment(env_id).await? {
+        Some(e) if e.project_id == p.id => Ok((p, e)),
+        _ => Err(ApiError::NotFound("environment".into())),
+    }
+}

@@ -1,0 +1,6 @@
+//! The `flags` route group as a Lambda function.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    switchyard_functions::config::run_lambda(switchyard_functions::Group::Flags).await
+}

@@ -1,0 +1,71 @@
+//! Building the shared state from the environment, as the Lambda functions do.
+//!
+//! - `SWITCHYARD_TABLE`: the DynamoDB table (`AWS_ENDPOINT_URL` for another endpoint); or
+//!   `SWITCHYARD_DATA_DIR` for the embedded store
+//! - `SWITCHYARD_REDIS_URL`: where change events go (none: they stay in this process)
+//! - `SWITCHYARD_JWT_SECRET_ARN`: the Secrets Manager secret holding the token signing key (at
+//!   least 32 bytes), read at start; never a plain environment value in AWS
+
+use std::sync::Arc;
+use switchyard_core::bus::{Bus, InProcessBus, RedisBus};
+use switchyard_core::store::Store;
+
+use crate::auth::jwt::JwtKeys;
+use crate::state::AppState;
+
+pub async fn state_from_env() -> Result<AppState, String> {
+    let store = if let Ok(table) = std::env::var("SWITCHYARD_TABLE") {
+        Store::new(Arc::new(
+            switchyard_core::store::dynamodb::DynamoDb::from_env(table).await,
+        ))
+    } else if let Ok(dir) = std::env::var("SWITCHYARD_DATA_DIR") {
+        let kv = switchyard_core::store::embedded::Embedded::open(std::path::Path::new(&dir))
+            .map_err(|e| e.to_string())?;
+        Store::new(Arc::new(kv))
+    } else {
+        return Err("set SWITCHYARD_TABLE (DynamoDB) or SWITCHYARD_DATA_DIR (embedded)".into());
+    };
+    let bus: Arc<dyn Bus> = match std::env::var("SWITCHYARD_REDIS_URL") {
+        Ok(url) => Arc::new(RedisBus::new(&url).map_err(|e| e.to_string())?),
+        Err(_) => Arc::new(InProcessBus::default()),
+    };
+    let secret = signing_key().await?;
+    let jwt = JwtKeys::from_secret(&secret)?;
+    Ok(AppState::new(store, bus, jwt))
+}
+
+async fn signing_key() -> Result<Vec<u8>, String> {
+    let arn = std::env::var("SWITCHYARD_JWT_SECRET_ARN").map_err(|_| {
+        "set SWITCHYARD_JWT_SECRET_ARN to the Secrets Manager secret of the token signing key"
+            .to_owned()
+    })?;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let client = aws_sdk_secretsmanager::Client::new(&config);
+    let out = client
+        .get_secret_value()
+        .secret_id(&arn)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot read the signing key secret: {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+            )
+        })?;
+    match (out.secret_string(), out.secret_binary()) {
+        (Some(s), _) => Ok(s.as_bytes().to_vec()),
+        (None, Some(b)) => Ok(b.as_ref().to_vec()),
+        _ => Err("the signing key secret is empty".into()),
+    }
+}
+
+/// Runs one route group as a Lambda function.
+pub async fn run_lambda(group: crate::Group) -> Result<(), lambda_http::Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .without_time()
+        .init();
+    let state = state_from_env().await?;
+    lambda_http::run(crate::router(state, &[group])).await
+}

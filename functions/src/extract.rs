@@ -1,0 +1,101 @@
+//! Request extractors: the authenticated caller, and JSON bodies whose rejections use the API's
+//! error shape.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use switchyard_core::domain::{ApiToken, User, hash_secret, now_ms};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The prefix of API tokens (session tokens are JWTs).
+pub const API_TOKEN_PREFIX: &str = "sy_api_";
+
+/// Who is calling: a signed-in user or an API token.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    User(User),
+    Token(ApiToken),
+}
+
+impl Caller {
+    /// How audit entries name the caller.
+    pub fn actor(&self) -> String {
+        match self {
+            Caller::User(u) => format!("user:{}", u.id),
+            Caller::Token(t) => format!("token:{}", t.id),
+        }
+    }
+}
+
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let Some(token) = bearer(parts) else {
+            return Err(ApiError::Unauthorized(
+                "sign in first: send Authorization: Bearer <token>".into(),
+            ));
+        };
+        if token.starts_with(API_TOKEN_PREFIX) {
+            let found = st.store.find_api_token(&hash_secret(token)).await?;
+            return match found {
+                Some(t) if t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now_ms()) => {
+                    Ok(Caller::Token(t))
+                }
+                _ => Err(ApiError::Unauthorized("this API token is not valid".into())),
+            };
+        }
+        let claims = st.jwt.verify(token).map_err(ApiError::Unauthorized)?;
+        match st.store.get_user(&claims.sub).await? {
+            Some(u) if u.session_generation == claims.generation => Ok(Caller::User(u)),
+            _ => Err(ApiError::Unauthorized(
+                "this session has ended; sign in again".into(),
+            )),
+        }
+    }
+}
+
+/// A JSON body; malformed JSON is a 400, a body of the wrong shape a 422, a body too large a 413,
+/// all in the API's error shape.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(e) => ApiError::invalid(
+                    "the request body does not have the expected fields",
+                    serde_json::json!([{"path": "", "message": e.body_text()}]),
+                ),
+                JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!(
+                    "the request body is not valid JSON: {}",
+                    e.body_text()
+                )),
+                JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(
+                    "send the body as JSON (Content-Type: application/json)".into(),
+                ),
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::TooLarge(crate::BODY_LIMIT)
+                }
+                other => ApiError::BadRequest(other.body_text()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Sign-up, sign-in, sign-out, the current user, password change.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use switchyard_core::domain::{Membership, Organization, Role, User, new_id, now_ms};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::password;
+use crate::error::ApiError;
+use crate::extract::{Caller, Json};
+use crate::state::AppState;
+use crate::validate;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupBody {
+    email: String,
+    password: String,
+    name: String,
+    /// The name of the organization to create, with the new user as its owner.
+    organization: String,
+}
+
+/// A user as the API shows one: never the password hash.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicUser {
+    id: String,
+    email: String,
+    name: String,
+    created_at: i64,
+}
+
+impl From<&User> for PublicUser {
+    fn from(u: &User) -> Self {
+        PublicUser {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    token: String,
+    user: PublicUser,
+    organization: Option<Organization>,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupBody,
+    responses((status = 201, body = SessionResponse), (status = 409, description = "email in use"), (status = 422)))]
+async fn signup(
+    State(st): State<AppState>,
+    Json(b): Json<SignupBody>,
+) -> Result<(StatusCode, axum::Json<SessionResponse>), ApiError> {
+    let email = b.email.trim().to_lowercase();
+    validate::email("email", &email)?;
+    validate::name("name", &b.name)?;
+    validate::name("organization", &b.organization)?;
+    password::check_new(&b.password).map_err(|m| validate::field_error("password", &m))?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&b.password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?;
+    let user = User {
+        id: new_id(),
+        email,
+        name: b.name.trim().to_owned(),
+        password_hash: hash,
+        session_generation: 0,
+        created_at: now_ms(),
+    };
+    st.store.create_user(&user).await?;
+    let org = Organization {
+        id: new_id(),
+        name: b.organization.trim().to_owned(),
+        created_at: now_ms(),
+    };
+    st.store
+        .create_org(
+            &org,
+            &Membership {
+                org_id: org.id.clone(),
+                user_id: user.id.clone(),
+                role: Role::Owner,
+                created_at: now_ms(),
+            },
+        )
+        .await?;
+    let token = st
+        .jwt
+        .issue(&user.id, user.session_generation)
+        .map_err(ApiError::Internal)?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(SessionResponse {
+            token,
+            user: (&user).into(),
+            organization: Some(org),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+/// The client's address as the load balancer or API Gateway reports it.
+fn client_address(headers: &HeaderMap) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map_or_else(|| "direct".to_owned(), |v| v.trim().to_owned())
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = SessionResponse), (status = 401), (status = 429, description = "too many attempts; see Retry-After")))]
+async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(b): Json<LoginBody>,
+) -> Result<axum::Json<SessionResponse>, ApiError> {
+    let email = b.email.trim().to_lowercase();
+    st.login_limiter
+        .check(&email, &client_address(&headers))
+        .map_err(ApiError::RateLimited)?;
+    let user = st.store.get_user_by_email(&email).await?;
+    // Without a user, verify against a fixed hash anyway, so timing does not tell who exists.
+    let stored = user
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || password::verify(&b.password, &stored))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    match user {
+        Some(u) if ok => {
+            let token = st
+                .jwt
+                .issue(&u.id, u.session_generation)
+                .map_err(ApiError::Internal)?;
+            Ok(axum::Json(SessionResponse {
+                token,
+                user: (&u).into(),
+                organization: None,
+            }))
+        }
+        _ => Err(ApiError::Unauthorized(
+            "the email or the password is wrong".into(),
+        )),
+    }
+}
+
+/// An argon2id hash of a random password nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c3dpdGNoeWFyZC1kdW1teQ$Dx0gkvWx0j3qkX2YVBQBOhfcXL1tq4S3Wl6X9mMEmh8";
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "every session of this user has ended"), (status = 401)))]
+async fn logout(State(st): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+    let Caller::User(mut u) = caller else {
+        return Err(ApiError::BadRequest(
+            "API tokens do not sign in; revoke the token instead".into(),
+        ));
+    };
+    u.session_generation += 1;
+    st.store.update_user(&u).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipView {
+    organization: Organization,
+    role: Role,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    user: Option<PublicUser>,
+    /// For an API token: the token's id.
+    token: Option<String>,
+    memberships: Vec<MembershipView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401)))]
+async fn me(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<MeResponse>, ApiError> {
+    let (user, token, memberships) = match &caller {
+        Caller::User(u) => (Some(u.into()), None, st.store.memberships_of(&u.id).await?),
+        Caller::Token(t) => (
+            None,
+            Some(t.id.clone()),
+            vec![Membership {
+                org_id: t.org_id.clone(),
+                user_id: String::new(),
+                role: Role::Viewer,
+                created_at: 0,
+            }],
+        ),
+    };
+    let mut views = Vec::new();
+    for m in memberships {
+        if let Some(organization) = st.store.get_org(&m.org_id).await? {
+            views.push(MembershipView {
+                organization,
+                role: m.role,
+            });
+        }
+    }
+    Ok(axum::Json(MeResponse {
+        user,
+        token,
+        memberships: views,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordBody, security(("bearer" = [])),
+    responses((status = 200, body = SessionResponse, description = "other sessions end; a new token is returned"), (status = 401), (status = 422)))]
+async fn change_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(b): Json<PasswordBody>,
+) -> Result<axum::Json<SessionResponse>, ApiError> {
+    let Caller::User(mut u) = caller else {
+        return Err(ApiError::BadRequest("API tokens have no password".into()));
+    };
+    password::check_new(&b.new_password).map_err(|m| validate::field_error("newPassword", &m))?;
+    let stored = u.password_hash.clone();
+    let (ok, hash) = tokio::task::spawn_blocking(move || {
+        (
+            password::verify(&b.current_password, &stored),
+            password::hash(&b.new_password),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::Unauthorized(
+            "the current password is wrong".into(),
+        ));
+    }
+    u.password_hash = hash.map_err(ApiError::Internal)?;
+    u.session_generation += 1;
+    st.store.update_user(&u).await?;
+    let token = st
+        .jwt
+        .issue(&u.id, u.session_generation)
+        .map_err(ApiError::Internal)?;
+    Ok(axum::Json(SessionResponse {
+        token,
+        user: (&u).into(),
+        organization: None,
+    }))
+}

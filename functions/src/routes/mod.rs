@@ -1,0 +1,10 @@
+//! The route groups; each is one Lambda function in AWS.
+
+pub mod audit;
+pub mod auth;
+pub mod flagd;
+pub mod flags;
+pub mod orgs;
+pub mod projects;
+pub mod segments;
+pub mod states;

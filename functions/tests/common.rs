@@ -1,0 +1,152 @@
+//! A test API: the real routers in-process over a real store (embedded or DynamoDB via moto).
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_debug_implementations
+)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use switchyard_core::bus::{Bus, InProcessBus, Subscription};
+use switchyard_core::store::Store;
+use switchyard_functions::auth::jwt::JwtKeys;
+use switchyard_functions::auth::rate_limit::LoginLimiter;
+use switchyard_functions::{AppState, Group, router};
+use tower::ServiceExt;
+
+#[path = "support.rs"]
+pub mod support;
+
+pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
+
+pub struct Api {
+    pub router: Router,
+    pub bus: Arc<InProcessBus>,
+    _guard: Box<dyn std::any::Any + Send>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Api {
+    fn build(store: Store, guard: Box<dyn std::any::Any + Send>) -> Api {
+        let bus = Arc::new(InProcessBus::default());
+        let state = AppState::with_limiter(
+            store,
+            bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            LoginLimiter::new(5, 1000),
+        );
+        Api {
+            router: router(state, &Group::ALL),
+            bus,
+            _guard: guard,
+        }
+    }
+
+    pub fn embedded() -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
+        Api::build(Store::new(Arc::new(kv)), Box::new(dir))
+    }
+
+    pub async fn dynamodb() -> Api {
+        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+        let (endpoint, server) = support::dynamodb_endpoint();
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .build();
+        let kv = switchyard_core::store::dynamodb::DynamoDb::new(
+            aws_sdk_dynamodb::Client::from_conf(config),
+            format!("api-{}", switchyard_core::domain::new_id()),
+        );
+        kv.create_table().await.unwrap();
+        Api::build(Store::new(Arc::new(kv)), Box::new(server))
+    }
+
+    pub fn subscribe(&self) -> Subscription {
+        self.bus.subscribe()
+    }
+
+    pub async fn raw(&self, req: Request<Body>) -> Reply {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20)
+            .await
+            .unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        };
+        self.raw(req.unwrap()).await
+    }
+
+    /// Signs up a user with a new organization: (token, org id, user id).
+    pub async fn signup(&self, email: &str) -> (String, String, String) {
+        let r = self.call("POST", "/api/v1/auth/signup", None, Some(json!({"email": email, "password": "correct horse battery", "name": "Ada", "organization": format!("{email} org")}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        (
+            r.body["token"].as_str().unwrap().into(),
+            r.body["organization"]["id"].as_str().unwrap().into(),
+            r.body["user"]["id"].as_str().unwrap().into(),
+        )
+    }
+}
+
+/// Runs each listed case against both stores.
+#[macro_export]
+macro_rules! both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod embedded_store {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(super::common::Api::embedded()).await })*
+        }
+        mod dynamodb_store {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(super::common::Api::dynamodb().await).await })*
+        }
+    };
+}
+
+pub fn assert_error(r: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], code, "{}", r.body);
+    assert!(r.body["error"]["message"].is_string(), "{}", r.body);
+}
