@@ -105,5 +105,6 @@ pub fn router(state: AppState, groups: &[Group]) -> Router {
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { error::ApiError::NotFound("route".into()) })
+        .method_not_allowed_fallback(|| async { error::ApiError::NotFound("route".into()) })
         .with_state(state)
 }

@@ -1,0 +1,520 @@
+//! Tenancy, authentication and hostile input, over every route of the OpenAPI document.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Api, assert_error};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+both_stores!(
+    foreign_ids_answer_exactly_like_missing_ones,
+    hostile_bodies_change_nothing
+);
+
+/// Every route of the API: the OpenAPI document must list exactly these.
+const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/signup"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/auth/me"),
+    ("post", "/api/v1/auth/password"),
+    ("get", "/api/v1/orgs"),
+    ("post", "/api/v1/orgs"),
+    ("get", "/api/v1/orgs/{org}"),
+    ("get", "/api/v1/orgs/{org}/members"),
+    ("put", "/api/v1/orgs/{org}/members/{user}"),
+    ("delete", "/api/v1/orgs/{org}/members/{user}"),
+    ("post", "/api/v1/orgs/{org}/invitations"),
+    ("post", "/api/v1/invitations/accept"),
+    ("get", "/api/v1/orgs/{org}/tokens"),
+    ("post", "/api/v1/orgs/{org}/tokens"),
+    ("delete", "/api/v1/orgs/{org}/tokens/{token}"),
+    ("get", "/api/v1/orgs/{org}/projects"),
+    ("post", "/api/v1/orgs/{org}/projects"),
+    ("get", "/api/v1/projects/{project}"),
+    ("get", "/api/v1/projects/{project}/environments"),
+    ("post", "/api/v1/projects/{project}/environments"),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}",
+    ),
+    (
+        "patch",
+        "/api/v1/projects/{project}/environments/{environment}",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/keys",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/keys",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate",
+    ),
+    (
+        "delete",
+        "/api/v1/projects/{project}/environments/{environment}/keys/{key}",
+    ),
+    ("get", "/api/v1/projects/{project}/flags"),
+    ("post", "/api/v1/projects/{project}/flags"),
+    ("get", "/api/v1/projects/{project}/flags/{flag}"),
+    ("patch", "/api/v1/projects/{project}/flags/{flag}"),
+    ("delete", "/api/v1/projects/{project}/flags/{flag}"),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}",
+    ),
+    (
+        "put",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluate",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/restore",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/flagd",
+    ),
+    (
+        "put",
+        "/api/v1/projects/{project}/environments/{environment}/flagd",
+    ),
+    ("get", "/api/v1/projects/{project}/segments"),
+    ("post", "/api/v1/projects/{project}/segments"),
+    ("get", "/api/v1/projects/{project}/segments/{segment}"),
+    ("put", "/api/v1/projects/{project}/segments/{segment}"),
+    ("delete", "/api/v1/projects/{project}/segments/{segment}"),
+    ("get", "/api/v1/orgs/{org}/audit"),
+    ("get", "/api/v1/orgs/{org}/audit/{entry}"),
+];
+
+/// A valid body for each route that takes one, so that the answer is about the ids.
+fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
+    let b = match (method, path.rsplit('/').next().unwrap_or("")) {
+        ("post", "signup") => {
+            json!({"email": "x@example.com", "password": "long enough pw", "name": "X", "organization": "X"})
+        }
+        ("post", "login") => json!({"email": "x@example.com", "password": "long enough pw"}),
+        ("post", "password") => json!({"currentPassword": "a", "newPassword": "long enough pw"}),
+        ("post", "orgs") => json!({"name": "X"}),
+        ("put", "{user}") => json!({"role": "viewer"}),
+        ("post", "invitations") => json!({"email": "x@example.com", "role": "viewer"}),
+        ("post", "accept") => json!({"token": "sy_invite_nothing"}),
+        ("post", "tokens") => json!({"name": "x", "scopes": ["read"]}),
+        ("post", "projects") => json!({"name": "X"}),
+        ("post", "environments") => json!({"key": "qa"}),
+        ("patch", "{environment}") => json!({"name": "X"}),
+        ("post", "keys") => json!({"kind": "client"}),
+        ("post", "flags") => {
+            json!({"key": "f2", "type": "boolean", "variants": [{"name": "on", "value": true}]})
+        }
+        ("patch", "{flag}") => json!({"name": "X", "version": 1}),
+        ("put", "{flag}") => json!({"enabled": true, "version": 0}),
+        ("post", "copy") => json!({"toEnvironment": ids.environment}),
+        ("post", "evaluate") => json!({"context": {}}),
+        ("post", "restore") => json!({"auditId": ids.entry, "version": 0}),
+        ("put", "flagd") => json!({"flags": {}}),
+        ("post", "segments") => json!({"key": "s2", "rule": true}),
+        ("put", "{segment}") => json!({"name": "X", "version": 1}),
+        _ => return None,
+    };
+    Some(b)
+}
+
+#[derive(Debug, Clone)]
+struct Ids {
+    org: String,
+    user: String,
+    token: String,
+    project: String,
+    environment: String,
+    key: String,
+    flag: String,
+    segment: String,
+    entry: String,
+}
+
+impl Ids {
+    fn fill(&self, path: &str) -> String {
+        path.replace("{org}", &self.org)
+            .replace("{user}", &self.user)
+            .replace("{token}", &self.token)
+            .replace("{project}", &self.project)
+            .replace("{environment}", &self.environment)
+            .replace("{key}", &self.key)
+            .replace("{flag}", &self.flag)
+            .replace("{segment}", &self.segment)
+            .replace("{entry}", &self.entry)
+    }
+}
+
+/// An organization with one of everything.
+async fn populated(api: &Api, email: &str) -> (String, Ids) {
+    let (t, org, user) = api.signup(email).await;
+    let tk = Some(t.as_str());
+    let p = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/projects"),
+            tk,
+            Some(json!({"name": "P"})),
+        )
+        .await
+        .body;
+    let project = p["project"]["id"].as_str().unwrap().to_owned();
+    let environment = p["environments"][0]["id"].as_str().unwrap().to_owned();
+    let key = api
+        .call(
+            "POST",
+            &format!("/api/v1/projects/{project}/environments/{environment}/keys"),
+            tk,
+            Some(json!({"kind": "server"})),
+        )
+        .await
+        .body["key"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.call(
+        "POST",
+        &format!("/api/v1/projects/{project}/flags"),
+        tk,
+        Some(json!({"key": "f", "type": "boolean", "variants": [{"name": "on", "value": true}]})),
+    )
+    .await;
+    api.call(
+        "POST",
+        &format!("/api/v1/projects/{project}/segments"),
+        tk,
+        Some(json!({"key": "s", "rule": true})),
+    )
+    .await;
+    let token = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/tokens"),
+            tk,
+            Some(json!({"name": "t", "scopes": ["read", "write-flags", "write-projects"]})),
+        )
+        .await
+        .body["token"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let entry = api
+        .call("GET", &format!("/api/v1/orgs/{org}/audit"), tk, None)
+        .await
+        .body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (
+        t,
+        Ids {
+            org,
+            user,
+            token,
+            project,
+            environment,
+            key,
+            flag: "f".into(),
+            segment: "s".into(),
+            entry,
+        },
+    )
+}
+
+async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
+    let (attacker, mine) = populated(&api, "attacker@example.com").await;
+    let (_, theirs) = populated(&api, "victim@example.com").await;
+    let api_token = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{}/tokens", mine.org),
+            Some(&attacker),
+            Some(json!({"name": "all", "scopes": ["read", "write-flags", "write-projects"]})),
+        )
+        .await
+        .body["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let missing = Ids {
+        org: "0".repeat(32),
+        user: "1".repeat(32),
+        token: "2".repeat(32),
+        project: "3".repeat(32),
+        environment: "4".repeat(32),
+        key: "5".repeat(32),
+        flag: "nope".into(),
+        segment: "nope".into(),
+        entry: "6".repeat(32),
+    };
+    let mut checked = 0;
+    for (method, template) in ROUTES {
+        if !template.contains('{') {
+            continue;
+        }
+        for credential in [&attacker, &api_token] {
+            let foreign = api
+                .call(
+                    &method.to_uppercase(),
+                    &theirs.fill(template),
+                    Some(credential),
+                    body_for(method, template, &theirs),
+                )
+                .await;
+            let absent = api
+                .call(
+                    &method.to_uppercase(),
+                    &missing.fill(template),
+                    Some(credential),
+                    body_for(method, template, &missing),
+                )
+                .await;
+            assert_eq!(
+                foreign.status, absent.status,
+                "{method} {template}: {} vs {}",
+                foreign.body, absent.body
+            );
+            assert_eq!(foreign.body, absent.body, "{method} {template}");
+            assert!(
+                matches!(
+                    foreign.status,
+                    StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+                ),
+                "{method} {template} answered {} to a foreign id: {}",
+                foreign.status,
+                foreign.body
+            );
+            assert!(
+                !foreign.body.to_string().contains(&theirs.project),
+                "{method} {template} leaked an id"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 70, "{checked} route × credential checks");
+    // And the victim's data is untouched.
+    let victim_flags = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{}/audit", theirs.org),
+            Some(&attacker),
+            None,
+        )
+        .await;
+    assert_eq!(victim_flags.status, StatusCode::NOT_FOUND);
+}
+
+async fn hostile_bodies_change_nothing(api: Api) {
+    let (t, org, _) = api.signup("ada@example.com").await;
+    let url = format!("/api/v1/orgs/{org}/projects");
+    let send = |body: Body, content_type: &'static str| {
+        Request::builder()
+            .method("POST")
+            .uri(&url)
+            .header("authorization", format!("Bearer {t}"))
+            .header("content-type", content_type)
+            .body(body)
+            .unwrap()
+    };
+    assert_error(
+        &api.raw(send(Body::from("{\"name\": "), "application/json"))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &api.raw(send(
+            Body::from("name=x"),
+            "application/x-www-form-urlencoded",
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &api.raw(send(
+            Body::from(json!({"name": "X", "admin": true}).to_string()),
+            "application/json",
+        ))
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    assert_error(
+        &api.raw(send(
+            Body::from(json!({"name": 7}).to_string()),
+            "application/json",
+        ))
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let r = api.raw(send(Body::from(deep), "application/json")).await;
+    assert!(
+        matches!(
+            r.status,
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+        ),
+        "{}",
+        r.status
+    );
+    assert!(r.body["error"]["code"].is_string());
+    let huge = json!({"name": "x".repeat(2 << 20)}).to_string();
+    assert_error(
+        &api.raw(send(Body::from(huge), "application/json")).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+    );
+    assert_error(
+        &api.raw(send(
+            Body::from(json!({"name": "  "}).to_string()),
+            "application/json",
+        ))
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    let projects = api.call("GET", &url, Some(&t), None).await;
+    assert_eq!(
+        projects.body["items"].as_array().unwrap().len(),
+        0,
+        "nothing was written"
+    );
+    assert_error(
+        &api.call("GET", "/api/v1/no/such/route", Some(&t), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route_and_only_those() {
+    let api = Api::embedded();
+    let doc = api.call("GET", "/api/openapi.json", None, None).await.body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|m| ["get", "post", "put", "patch", "delete"].contains(&m.as_str()))
+        {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    let expected: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(documented, expected);
+    // Every documented route is served: without credentials it asks for them (or for a body).
+    for (method, path) in ROUTES {
+        let r = api
+            .call(
+                &method.to_uppercase(),
+                &path.replace(['{', '}'], "x"),
+                None,
+                None,
+            )
+            .await;
+        assert_ne!(
+            r.body["error"]["message"], "route not found",
+            "{method} {path} is documented but not served"
+        );
+        if !path.starts_with("/api/v1/auth/signup") && !path.starts_with("/api/v1/auth/login") {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_tokens_are_refused_and_logins_are_rate_limited() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    let api = Api::embedded();
+    let (good, _, user) = api.signup("ada@example.com").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let unsigned = format!("{}.{}.", B64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        B64.encode(json!({"sub": user, "gen": 0, "iat": now, "exp": now + 600, "iss": "switchyard", "aud": "switchyard-dashboard"}).to_string()));
+    let mut tampered = good.clone();
+    tampered.insert(
+        good.len() - 3,
+        if good.as_bytes()[good.len() - 3] == b'A' {
+            'B'
+        } else {
+            'A'
+        },
+    );
+    tampered.remove(good.len() - 2);
+    for bad in [
+        unsigned.as_str(),
+        tampered.as_str(),
+        "garbage",
+        "sy_api_unknown",
+        "",
+    ] {
+        assert_error(
+            &api.call("GET", "/api/v1/auth/me", Some(bad), None).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+        );
+    }
+    assert_eq!(
+        api.call("GET", "/api/v1/auth/me", Some(&good), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let attempt = || {
+        api.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "ada@example.com", "password": "wrong password!!"})),
+        )
+    };
+    let mut limited = None;
+    for _ in 0..10 {
+        let r = attempt().await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = limited.expect("login attempts are limited");
+    assert_error(&r, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(
+        r.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+}
