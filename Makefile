@@ -13,12 +13,9 @@ help:
 build:
 	$(CARGO) build --release -p switchyard-realtime
 
-# The server (`switchyard serve`) is not built yet: until it is, `make run` evaluates the example
-# flag document with the engine, which is what exists, and says so.
+# The whole product on one port (127.0.0.1:8080), embedded store in .switchyard/.
 run: build
-	@echo "Switchyard: the server (switchyard serve) is not built yet."
-	@echo "Evaluating examples/requests.jsonl against examples/flags.json with 'switchyard eval':"
-	./target/release/switchyard eval --flags examples/flags.json < examples/requests.jsonl
+	./target/release/switchyard serve
 
 test: test-deps fmt-check lint test-rust
 

@@ -2,8 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-
-mod cli;
+use switchyard_realtime::{cli, server};
 
 #[derive(Debug, Parser)]
 #[command(name = "switchyard", version, about = "Switchyard feature flags")]
@@ -16,10 +15,16 @@ struct Args {
 enum Command {
     /// Evaluate flags from a flagd document: JSON Lines requests on stdin, one JSON line out each.
     Eval(cli::eval::EvalArgs),
+    /// Run the whole product in one process: dashboard, API, SDK endpoints (embedded store by default).
+    Serve(server::ServeArgs),
+    /// Run the SDK endpoints only (the production container: DynamoDB and Redis).
+    Realtime(server::RealtimeArgs),
 }
 
 fn main() -> ExitCode {
     match Args::parse().command {
         Command::Eval(args) => cli::eval::run(&args),
+        Command::Serve(args) => server::run_blocking(server::Role::Serve(args)),
+        Command::Realtime(args) => server::run_blocking(server::Role::Realtime(args)),
     }
 }

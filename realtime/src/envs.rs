@@ -1,0 +1,227 @@
+//! Compiled environments, cached per process and kept current.
+//!
+//! Each environment is compiled once per revision (flagd document → [`FlagSet`]) and published on
+//! a `watch` channel: connections read the latest value whenever they are ready, so a slow client
+//! never holds anyone up and never sees a stale revision after it catches up. One bus subscription
+//! per process feeds reloads; resyncs (lag, reconnect, malformed message) and a periodic revision
+//! check reload from the store, which is the truth.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use switchyard_core::bus::{Bus, BusMessage};
+use switchyard_core::domain::{Environment, KeyKind, hash_secret};
+use switchyard_core::engine::FlagSet;
+use switchyard_core::store::Store;
+use tokio::sync::{Mutex, RwLock, watch};
+
+use crate::metrics::Metrics;
+
+/// One revision of one environment, ready to evaluate.
+#[derive(Debug)]
+pub struct Compiled {
+    pub environment: Environment,
+    pub revision: u64,
+    pub flags: FlagSet,
+    /// The flagd document, for server SDKs.
+    pub document: serde_json::Value,
+}
+
+/// What an SDK key opens.
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    pub environment: String,
+    pub kind: KeyKind,
+}
+
+#[derive(Debug)]
+pub struct Environments {
+    store: Store,
+    envs: RwLock<HashMap<String, watch::Sender<Arc<Compiled>>>>,
+    keys: Mutex<HashMap<String, (Option<KeyInfo>, Instant)>>,
+    metrics: Arc<Metrics>,
+}
+
+/// How long a key lookup is remembered (a revoked key keeps working at most this long).
+const KEY_TTL: Duration = Duration::from_secs(30);
+const MISSING_KEY_TTL: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvError {
+    #[error("environment not found")]
+    NotFound,
+    #[error("storage: {0}")]
+    Store(String),
+}
+
+impl Environments {
+    pub fn new(store: Store, metrics: Arc<Metrics>) -> Arc<Environments> {
+        Arc::new(Environments {
+            store,
+            envs: RwLock::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
+            metrics,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Looks an SDK key up (cached briefly).
+    pub async fn key(&self, secret: &str) -> Result<Option<KeyInfo>, EnvError> {
+        let hash = hash_secret(secret);
+        if let Some((info, at)) = self.keys.lock().await.get(&hash)
+            && at.elapsed()
+                < if info.is_some() {
+                    KEY_TTL
+                } else {
+                    MISSING_KEY_TTL
+                }
+        {
+            return Ok(info.clone());
+        }
+        let found = self
+            .store
+            .find_sdk_key(&hash)
+            .await
+            .map_err(|e| EnvError::Store(e.to_string()))?;
+        let info = found.filter(|k| k.revoked_at.is_none()).map(|k| KeyInfo {
+            environment: k.environment_id,
+            kind: k.kind,
+        });
+        let mut keys = self.keys.lock().await;
+        if keys.len() > 100_000 {
+            keys.clear();
+        }
+        keys.insert(hash, (info.clone(), Instant::now()));
+        Ok(info)
+    }
+
+    /// The environment's current compiled state, loading it on first use.
+    pub async fn get(&self, env: &str) -> Result<Arc<Compiled>, EnvError> {
+        Ok(self.watch(env).await?.borrow().clone())
+    }
+
+    /// A receiver that sees every new revision of the environment.
+    pub async fn watch(&self, env: &str) -> Result<watch::Receiver<Arc<Compiled>>, EnvError> {
+        if let Some(tx) = self.envs.read().await.get(env) {
+            return Ok(tx.subscribe());
+        }
+        let compiled = self.load(env).await?;
+        let mut envs = self.envs.write().await;
+        let tx = envs
+            .entry(env.to_owned())
+            .or_insert_with(|| watch::channel(compiled).0);
+        Ok(tx.subscribe())
+    }
+
+    async fn load(&self, env: &str) -> Result<Arc<Compiled>, EnvError> {
+        let snap = self
+            .store
+            .load_environment(env)
+            .await
+            .map_err(|e| EnvError::Store(e.to_string()))?
+            .ok_or(EnvError::NotFound)?;
+        let document = snap.to_flagd();
+        // Documents come from validated writes; should one still not compile, serve it leniently.
+        let flags = FlagSet::parse(&document)
+            .map_err(|e| EnvError::Store(format!("environment {env} does not compile: {e}")))?;
+        Ok(Arc::new(Compiled {
+            revision: snap.environment.revision,
+            environment: snap.environment,
+            flags,
+            document,
+        }))
+    }
+
+    /// Reloads an environment we hold if the store has a newer revision than `seen` (or always,
+    /// when `seen` is `None`).
+    pub async fn reload(&self, env: &str, seen: Option<u64>) {
+        let Some(current) = self
+            .envs
+            .read()
+            .await
+            .get(env)
+            .map(|tx| tx.borrow().revision)
+        else {
+            return;
+        };
+        if seen.is_some_and(|s| s <= current) {
+            return;
+        }
+        match self.load(env).await {
+            Ok(next) if next.revision > current || seen.is_none() && next.revision >= current => {
+                if let Some(tx) = self.envs.read().await.get(env) {
+                    tx.send_if_modified(|held| {
+                        if next.revision > held.revision
+                            || (next.revision == held.revision && seen.is_none())
+                        {
+                            *held = next.clone();
+                            true
+                        } else {
+                            false
+                        }
+                    });
+                }
+                self.metrics.reloads.inc();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(environment = env, error = %e, "reload failed"),
+        }
+    }
+
+    /// Reloads every environment held.
+    pub async fn reload_all(&self) {
+        let held: Vec<String> = self.envs.read().await.keys().cloned().collect();
+        for env in held {
+            self.reload(&env, None).await;
+        }
+    }
+
+    /// Follows the bus until it closes: change hints reload their environment; resyncs reload all.
+    pub async fn follow(self: Arc<Self>, bus: Arc<dyn Bus>) {
+        let mut sub = bus.subscribe();
+        while let Some(msg) = sub.next().await {
+            match msg {
+                BusMessage::Change(ev) => {
+                    self.metrics.bus_events.inc();
+                    self.reload(&ev.environment, Some(ev.revision)).await;
+                }
+                BusMessage::Resync(reason) => {
+                    tracing::info!(?reason, "bus resync: reloading every environment");
+                    self.metrics.resyncs.inc();
+                    self.keys.lock().await.clear();
+                    self.reload_all().await;
+                }
+            }
+        }
+    }
+
+    /// Checks held environments' revisions against the store every `period`.
+    pub async fn check_periodically(self: Arc<Self>, period: Duration) {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            let held: Vec<(String, u64)> = self
+                .envs
+                .read()
+                .await
+                .iter()
+                .map(|(k, tx)| (k.clone(), tx.borrow().revision))
+                .collect();
+            for (env, revision) in held {
+                match self.store.environment_revision(&env).await {
+                    Ok(stored) if stored > revision => {
+                        self.metrics.resyncs.inc();
+                        self.reload(&env, Some(stored)).await;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(environment = env, error = %e, "revision check failed")
+                    }
+                }
+            }
+        }
+    }
+}

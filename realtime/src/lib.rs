@@ -1,0 +1,18 @@
+//! # switchyard-realtime
+//!
+//! The SDK delivery server and the `switchyard` command.
+//!
+//! Layout:
+//! - [`envs`] — compiled environments, cached and kept current from the bus and the store
+//! - [`sdk`] — the SDK endpoints: OFREP, flagd document, WebSocket and SSE streams, analytics
+//!   intake, the SDK bundle
+//! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
+//!   endpoints only), health, metrics, graceful shutdown
+//! - [`metrics`] — Prometheus metrics
+//! - [`cli`] — the command's subcommands (`eval`)
+
+pub mod cli;
+pub mod envs;
+pub mod metrics;
+pub mod sdk;
+pub mod server;

@@ -1,0 +1,88 @@
+//! Prometheus metrics (`GET /metrics`).
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Debug)]
+pub struct Metrics {
+    /// Open WebSocket and SSE connections.
+    pub connections: Gauge,
+    /// Messages sent to SDK connections.
+    pub messages: Counter,
+    /// Flag evaluations (OFREP, streams).
+    pub evaluations: Counter,
+    /// Resyncs: bus lag, reconnects, malformed messages, revision checks that found a change.
+    pub resyncs: Counter,
+    /// Environment reloads from the store.
+    pub reloads: Counter,
+    /// Change events received from the bus.
+    pub bus_events: Counter,
+    /// Seconds from an environment's reload to a connection sending its changes.
+    pub fanout_seconds: Histogram,
+    /// Connections closed because they fell behind or broke the protocol.
+    pub closed_slow: Counter,
+    registry: Registry,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("switchyard");
+        let m = Metrics {
+            connections: Gauge::default(),
+            messages: Counter::default(),
+            evaluations: Counter::default(),
+            resyncs: Counter::default(),
+            reloads: Counter::default(),
+            bus_events: Counter::default(),
+            fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            closed_slow: Counter::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "connections",
+            "Open WebSocket and SSE connections",
+            m.connections.clone(),
+        );
+        registry.register(
+            "messages",
+            "Messages sent to SDK connections",
+            m.messages.clone(),
+        );
+        registry.register("evaluations", "Flag evaluations", m.evaluations.clone());
+        registry.register("resyncs", "Resyncs from the store", m.resyncs.clone());
+        registry.register("reloads", "Environment reloads", m.reloads.clone());
+        registry.register(
+            "bus_events",
+            "Change events from the bus",
+            m.bus_events.clone(),
+        );
+        registry.register(
+            "fanout_seconds",
+            "Reload to send, per connection",
+            m.fanout_seconds.clone(),
+        );
+        registry.register(
+            "closed_slow",
+            "Connections closed for falling behind or misbehaving",
+            m.closed_slow.clone(),
+        );
+        Metrics { registry, ..m }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

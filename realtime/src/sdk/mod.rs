@@ -1,0 +1,123 @@
+//! The SDK endpoints: OFREP evaluation, the flagd document, WebSocket and SSE streams, analytics
+//! intake and the SDK bundle, all authenticated by environment keys.
+
+mod auth;
+pub mod events;
+mod files;
+mod ofrep;
+mod sse;
+pub mod stream;
+mod ws;
+
+use axum::Router;
+use axum::http::{HeaderName, Method, header};
+use axum::routing::{get, post};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub use auth::SdkError;
+
+use crate::envs::Environments;
+use crate::metrics::Metrics;
+
+/// Limits on what clients may send.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests per second per SDK key (bursts up to twice that).
+    pub requests_per_second: u32,
+    /// The largest request body or WebSocket message (bytes).
+    pub max_message: usize,
+    /// Messages a WebSocket client may send per minute.
+    pub messages_per_minute: u32,
+    /// Heartbeat: ping after this much silence.
+    pub ping_every: Duration,
+    /// Close a connection that has sent nothing for this long.
+    pub idle_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            requests_per_second: 2000,
+            max_message: 32 * 1024,
+            messages_per_minute: 600,
+            ping_every: Duration::from_secs(25),
+            idle_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SdkState {
+    pub envs: Arc<Environments>,
+    pub metrics: Arc<Metrics>,
+    pub events: Arc<events::EventSink>,
+    pub limits: Limits,
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Becomes true when the server shuts down: streams close with 1012.
+    pub shutdown: watch::Receiver<bool>,
+    /// The built SDK bundle, if there is one.
+    pub bundle: Option<PathBuf>,
+}
+
+impl SdkState {
+    pub fn new(
+        envs: Arc<Environments>,
+        metrics: Arc<Metrics>,
+        limits: Limits,
+        shutdown: watch::Receiver<bool>,
+        bundle: Option<PathBuf>,
+    ) -> SdkState {
+        let per_second =
+            NonZeroU32::new(limits.requests_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(limits.requests_per_second.saturating_mul(2).max(1))
+            .unwrap_or(NonZeroU32::MIN);
+        let events = Arc::new(events::EventSink::new(envs.store().clone()));
+        SdkState {
+            envs,
+            metrics,
+            events,
+            limiter: Arc::new(RateLimiter::keyed(
+                Quota::per_second(per_second).allow_burst(burst),
+            )),
+            limits,
+            shutdown,
+            bundle,
+        }
+    }
+}
+
+/// The SDK routes, with CORS for browsers (any origin may ask; environments with an allow-list
+/// refuse other origins on the actual request).
+pub fn router(state: SdkState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("x-api-key"),
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(3600));
+    Router::new()
+        .route("/ofrep/v1/evaluate/flags", post(ofrep::bulk))
+        .route("/ofrep/v1/evaluate/flags/{key}", post(ofrep::single))
+        .route("/ofrep/v1/events", get(sse::ofrep_events))
+        .route("/sdk/v1/flagd.json", get(files::flagd_document))
+        .route("/sdk/v1/ws", get(ws::upgrade))
+        .route("/sdk/v1/sse", get(sse::stream))
+        .route("/sdk/v1/events", post(events::intake))
+        .route("/sdk/v1/switchyard.js", get(files::bundle))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.limits.max_message,
+        ))
+        .layer(cors)
+        .with_state(state)
+}

@@ -1,0 +1,138 @@
+//! Server-Sent Events: `GET /sdk/v1/sse` (the protocol's snapshot and changes, for clients that
+//! cannot use WebSockets) and `GET /ofrep/v1/events` (OFREP's `refetchEvaluation` notices).
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::SdkState;
+use super::auth::{SdkError, authenticate};
+use super::stream::{self, Values};
+
+#[derive(Debug, Deserialize)]
+pub struct StreamQuery {
+    key: Option<String>,
+    /// The context as base64url-encoded JSON.
+    context: Option<String>,
+}
+
+fn decode_context(raw: Option<&str>) -> Result<Value, SdkError> {
+    let Some(raw) = raw else { return Ok(json!({})) };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(raw.trim_end_matches('='))
+        .map_err(|_| SdkError::BadRequest("context must be base64url-encoded JSON".into()))?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err(SdkError::BadRequest("context must be a JSON object".into())),
+    }
+}
+
+fn event(kind: &'static str, revision: u64, data: String) -> Result<Event, Infallible> {
+    Ok(Event::default()
+        .event(kind)
+        .id(revision.to_string())
+        .data(data))
+}
+
+fn sse(rx: mpsc::Receiver<Result<Event, Infallible>>) -> Response {
+    Sse::new(ReceiverStream::new(rx))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(25))
+                .text("ping"),
+        )
+        .into_response()
+}
+
+pub async fn stream(
+    State(st): State<SdkState>,
+    Query(q): Query<StreamQuery>,
+    headers: HeaderMap,
+) -> Result<Response, SdkError> {
+    let context = decode_context(q.context.as_deref())?;
+    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let mut watch = st.envs.watch(&info.environment).await?;
+    let (tx, rx) = mpsc::channel(16);
+    let mut shutdown = st.shutdown.clone();
+    tokio::spawn(async move {
+        st.metrics.connections.inc();
+        let env = watch.borrow_and_update().clone();
+        let mut values: Values = stream::evaluate_all(&env, &context);
+        let mut sent = env.revision;
+        st.metrics.messages.inc();
+        if tx
+            .send(event("snapshot", sent, stream::snapshot(sent, &values)))
+            .await
+            .is_ok()
+        {
+            loop {
+                tokio::select! {
+                    _ = shutdown.changed() => break,
+                    _ = tx.closed() => break,
+                    changed = watch.changed() => {
+                        if changed.is_err() { break; }
+                        let env = watch.borrow_and_update().clone();
+                        let next = stream::evaluate_all(&env, &context);
+                        let (changed, removed) = stream::diff(&values, &next);
+                        values = next;
+                        if changed.is_empty() && removed.is_empty() { continue; }
+                        let base = std::mem::replace(&mut sent, env.revision);
+                        st.metrics.messages.inc();
+                        // A full buffer means the client fell behind: it reconnects and gets a snapshot.
+                        if tx.try_send(event("changes", sent, stream::changes(sent, base, &changed, &removed))).is_err() {
+                            st.metrics.closed_slow.inc();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        st.metrics.connections.dec();
+    });
+    Ok(sse(rx))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct KeyOnly {
+    key: Option<String>,
+}
+
+/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
+pub async fn ofrep_events(
+    State(st): State<SdkState>,
+    Query(q): Query<KeyOnly>,
+    headers: HeaderMap,
+) -> Result<Response, SdkError> {
+    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let mut watch = st.envs.watch(&info.environment).await?;
+    let (tx, rx) = mpsc::channel(4);
+    let mut shutdown = st.shutdown.clone();
+    tokio::spawn(async move {
+        st.metrics.connections.inc();
+        watch.borrow_and_update();
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                _ = tx.closed() => break,
+                changed = watch.changed() => {
+                    if changed.is_err() { break; }
+                    let revision = watch.borrow_and_update().revision;
+                    let notice = json!({"type": "refetchEvaluation", "lastModified": revision}).to_string();
+                    st.metrics.messages.inc();
+                    if tx.send(Ok(Event::default().event("message").data(notice))).await.is_err() { break; }
+                }
+            }
+        }
+        st.metrics.connections.dec();
+    });
+    Ok(sse(rx))
+}

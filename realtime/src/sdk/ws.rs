@@ -1,0 +1,226 @@
+//! `GET /sdk/v1/ws`: the WebSocket stream of docs/protocol.md.
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+use super::SdkState;
+use super::auth::{SdkError, authenticate};
+use super::stream::{self, Values};
+use crate::envs::Compiled;
+
+#[derive(Debug, Deserialize)]
+pub struct KeyQuery {
+    key: Option<String>,
+}
+
+/// Read buffer per connection: small, so that many idle connections stay cheap.
+const READ_BUFFER: usize = 4 * 1024;
+
+pub async fn upgrade(
+    State(st): State<SdkState>,
+    Query(q): Query<KeyQuery>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Result<Response, SdkError> {
+    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let rx = st.envs.watch(&info.environment).await?;
+    let max = st.limits.max_message;
+    Ok(ws
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| async move {
+            st.metrics.connections.inc();
+            Connection {
+                st: st.clone(),
+                rx,
+                values: Values::new(),
+                sent_revision: 0,
+                context: None,
+            }
+            .run(socket)
+            .await;
+            st.metrics.connections.dec();
+        }))
+}
+
+struct Connection {
+    st: SdkState,
+    rx: watch::Receiver<Arc<Compiled>>,
+    /// What this client holds.
+    values: Values,
+    sent_revision: u64,
+    context: Option<Value>,
+}
+
+enum Closing {
+    Code(u16, &'static str),
+    Gone,
+}
+
+impl Connection {
+    async fn run(mut self, mut socket: WebSocket) {
+        let closing = self.serve(&mut socket).await;
+        if let Closing::Code(code, reason) = closing {
+            let _ = socket
+                .send(Message::Close(Some(CloseFrame {
+                    code,
+                    reason: Utf8Bytes::from_static(reason),
+                })))
+                .await;
+        }
+    }
+
+    async fn send(&mut self, socket: &mut WebSocket, text: String) -> Result<(), Closing> {
+        self.st.metrics.messages.inc();
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            socket.send(Message::Text(text.into())),
+        )
+        .await
+        {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Closing::Gone),
+            // A client that cannot take a message in 10 s has fallen behind.
+            Err(_) => {
+                self.st.metrics.closed_slow.inc();
+                Err(Closing::Code(4000, "fell behind; reconnect"))
+            }
+        }
+    }
+
+    async fn snapshot(&mut self, socket: &mut WebSocket) -> Result<(), Closing> {
+        let env = self.rx.borrow_and_update().clone();
+        let Some(context) = &self.context else {
+            return Ok(());
+        };
+        self.values = stream::evaluate_all(&env, context);
+        self.sent_revision = env.revision;
+        self.st.metrics.evaluations.inc_by(self.values.len() as u64);
+        let msg = stream::snapshot(env.revision, &self.values);
+        self.send(socket, msg).await
+    }
+
+    async fn changed(&mut self, socket: &mut WebSocket) -> Result<(), Closing> {
+        let started = Instant::now();
+        let env = self.rx.borrow_and_update().clone();
+        let Some(context) = &self.context else {
+            return Ok(());
+        };
+        if env.revision <= self.sent_revision {
+            return Ok(());
+        }
+        let next = stream::evaluate_all(&env, context);
+        self.st.metrics.evaluations.inc_by(next.len() as u64);
+        let (changed, removed) = stream::diff(&self.values, &next);
+        self.values = next;
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let base = std::mem::replace(&mut self.sent_revision, env.revision);
+        let msg = stream::changes(env.revision, base, &changed, &removed);
+        self.send(socket, msg).await?;
+        self.st
+            .metrics
+            .fanout_seconds
+            .observe(started.elapsed().as_secs_f64());
+        Ok(())
+    }
+
+    async fn serve(&mut self, socket: &mut WebSocket) -> Closing {
+        let limits = self.st.limits.clone();
+        let mut shutdown = self.st.shutdown.clone();
+        let mut last_heard = Instant::now();
+        let mut window = (Instant::now(), 0u32);
+        let mut ping = tokio::time::interval(limits.ping_every);
+        ping.tick().await;
+        loop {
+            let step = tokio::select! {
+                _ = shutdown.changed() => return Closing::Code(1012, "service restart"),
+                changed = self.rx.changed(), if self.context.is_some() => match changed {
+                    Ok(()) => self.changed(socket).await,
+                    Err(_) => return Closing::Code(1011, "environment closed"),
+                },
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > limits.idle_timeout {
+                        return Closing::Code(1001, "idle");
+                    }
+                    self.send(socket, r#"{"type":"ping"}"#.to_owned()).await
+                }
+                incoming = socket.recv() => {
+                    let Some(Ok(msg)) = incoming else {
+                        // A message over the size limit ends the read with an error: 1009.
+                        return if matches!(incoming, Some(Err(_))) { Closing::Code(1009, "message too big") } else { Closing::Gone };
+                    };
+                    last_heard = Instant::now();
+                    if window.0.elapsed() > Duration::from_secs(60) {
+                        window = (Instant::now(), 0);
+                    }
+                    window.1 += 1;
+                    if window.1 > limits.messages_per_minute {
+                        self.st.metrics.closed_slow.inc();
+                        return Closing::Code(1008, "too many messages");
+                    }
+                    match msg {
+                        Message::Text(t) => self.on_message(socket, t.as_str()).await,
+                        Message::Binary(_) => self.send(socket, stream::error("invalid_message", "send text frames")).await,
+                        Message::Close(_) => return Closing::Gone,
+                        Message::Ping(_) | Message::Pong(_) => Ok(()),
+                    }
+                }
+            };
+            if let Err(closing) = step {
+                return closing;
+            }
+        }
+    }
+
+    async fn on_message(&mut self, socket: &mut WebSocket, text: &str) -> Result<(), Closing> {
+        let Ok(msg) = serde_json::from_str::<Value>(text) else {
+            return self
+                .send(
+                    socket,
+                    stream::error("invalid_message", "messages are JSON objects"),
+                )
+                .await;
+        };
+        match msg.get("type").and_then(Value::as_str) {
+            Some("hello" | "identify") => match msg.get("context") {
+                Some(c @ Value::Object(_)) => {
+                    self.context = Some(c.clone());
+                    self.snapshot(socket).await
+                }
+                None | Some(Value::Null) => {
+                    self.context = Some(Value::Object(Default::default()));
+                    self.snapshot(socket).await
+                }
+                Some(_) => {
+                    self.send(
+                        socket,
+                        stream::error("invalid_context", "context must be a JSON object"),
+                    )
+                    .await
+                }
+            },
+            Some("resync") => self.snapshot(socket).await,
+            Some("ping") => self.send(socket, r#"{"type":"pong"}"#.to_owned()).await,
+            // Unknown types are ignored, as the protocol says.
+            Some(_) => Ok(()),
+            None => {
+                self.send(
+                    socket,
+                    stream::error("invalid_message", "a message needs a type"),
+                )
+                .await
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! Running the server: `switchyard serve` (all of Switchyard in one process) and `switchyard
+//! realtime` (the SDK endpoints only). Health, metrics, and graceful shutdown (streams close with
+//! 1012, in-flight requests drain, analytics flush).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use clap::{Args, ValueEnum};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::bus::{Bus, InProcessBus, RedisBus};
+use switchyard_core::store::Store;
+use switchyard_functions::auth::jwt::JwtKeys;
+use switchyard_functions::{AppState, Group};
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::envs::Environments;
+use crate::metrics::Metrics;
+use crate::sdk::{self, Limits, SdkState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    Embedded,
+    Dynamodb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BusKind {
+    InProcess,
+    Redis,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, env = "SWITCHYARD_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The embedded store's directory (also holds the generated token signing key).
+    #[arg(long, env = "SWITCHYARD_DATA_DIR", default_value = ".switchyard")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "SWITCHYARD_STORE", value_enum, default_value = "embedded")]
+    pub store: StoreKind,
+    /// The DynamoDB table (with `--store dynamodb`); created if missing.
+    #[arg(long, env = "SWITCHYARD_TABLE", default_value = "switchyard")]
+    pub table: String,
+    #[arg(long, env = "SWITCHYARD_BUS", value_enum, default_value = "in-process")]
+    pub bus: BusKind,
+    /// Redis (with `--bus redis`).
+    #[arg(
+        long,
+        env = "SWITCHYARD_REDIS_URL",
+        default_value = "redis://127.0.0.1:6379"
+    )]
+    pub redis_url: String,
+    /// The built dashboard.
+    #[arg(long, env = "SWITCHYARD_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+    /// The built SDK bundle.
+    #[arg(
+        long,
+        env = "SWITCHYARD_SDK_BUNDLE",
+        default_value = "sdk-js/dist/switchyard.min.js"
+    )]
+    pub sdk_bundle: PathBuf,
+    /// Seconds between checks of held environments' revisions against the store.
+    #[arg(long, env = "SWITCHYARD_REVISION_CHECK_SECS", default_value_t = 10)]
+    pub revision_check_secs: u64,
+    /// SDK requests per second per key.
+    #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
+    pub rate_limit: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RealtimeArgs {
+    #[arg(long, env = "SWITCHYARD_ADDR", default_value = "0.0.0.0:8080")]
+    pub addr: SocketAddr,
+    #[arg(long, env = "SWITCHYARD_TABLE", default_value = "switchyard")]
+    pub table: String,
+    #[arg(long, env = "SWITCHYARD_REDIS_URL")]
+    pub redis_url: String,
+    #[arg(
+        long,
+        env = "SWITCHYARD_SDK_BUNDLE",
+        default_value = "/app/switchyard.min.js"
+    )]
+    pub sdk_bundle: PathBuf,
+    #[arg(long, env = "SWITCHYARD_REVISION_CHECK_SECS", default_value_t = 10)]
+    pub revision_check_secs: u64,
+    #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
+    pub rate_limit: u32,
+}
+
+#[derive(Debug)]
+pub enum Role {
+    Serve(ServeArgs),
+    Realtime(RealtimeArgs),
+}
+
+pub fn run_blocking(role: Role) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("switchyard: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(role)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("switchyard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dynamodb(table: &str) -> Result<Store, String> {
+    let kv = switchyard_core::store::dynamodb::DynamoDb::from_env(table).await;
+    kv.create_table()
+        .await
+        .map_err(|e| format!("cannot reach the DynamoDB table {table}: {e}"))?;
+    Ok(Store::new(Arc::new(kv)))
+}
+
+/// The token signing key of a local install: generated once, kept in the data directory.
+fn local_signing_key(dir: &Path) -> Result<Vec<u8>, String> {
+    let path = dir.join("jwt.key");
+    if let Ok(hex_key) = std::fs::read_to_string(&path) {
+        return hex::decode(hex_key.trim())
+            .map_err(|_| format!("{} is not a hex key", path.display()));
+    }
+    use rand::RngCore;
+    let mut key = [0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::write(&path, hex::encode(key))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(key.to_vec())
+}
+
+async fn run(role: Role) -> Result<(), String> {
+    let (addr, store, bus, bundle, check, rate) = match &role {
+        Role::Serve(a) => {
+            let store = match a.store {
+                StoreKind::Embedded => {
+                    let kv = switchyard_core::store::embedded::Embedded::open(&a.data_dir)
+                        .map_err(|e| e.to_string())?;
+                    Store::new(Arc::new(kv))
+                }
+                StoreKind::Dynamodb => dynamodb(&a.table).await?,
+            };
+            let bus: Arc<dyn Bus> = match a.bus {
+                BusKind::InProcess => Arc::new(InProcessBus::default()),
+                BusKind::Redis => Arc::new(RedisBus::new(&a.redis_url).map_err(|e| e.to_string())?),
+            };
+            (
+                a.addr,
+                store,
+                bus,
+                a.sdk_bundle.clone(),
+                a.revision_check_secs,
+                a.rate_limit,
+            )
+        }
+        Role::Realtime(a) => {
+            let bus: Arc<dyn Bus> =
+                Arc::new(RedisBus::new(&a.redis_url).map_err(|e| e.to_string())?);
+            (
+                a.addr,
+                dynamodb(&a.table).await?,
+                bus,
+                a.sdk_bundle.clone(),
+                a.revision_check_secs,
+                a.rate_limit,
+            )
+        }
+    };
+    let metrics = Arc::new(Metrics::new());
+    let envs = Environments::new(store.clone(), metrics.clone());
+    tokio::spawn(envs.clone().follow(bus.clone()));
+    tokio::spawn(
+        envs.clone()
+            .check_periodically(Duration::from_secs(check.max(1))),
+    );
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let limits = Limits {
+        requests_per_second: rate,
+        ..Limits::default()
+    };
+    let sdk_state = SdkState::new(
+        envs.clone(),
+        metrics.clone(),
+        limits,
+        shutdown_rx.clone(),
+        Some(bundle),
+    );
+    let events = sdk_state.events.clone();
+    tokio::spawn({
+        let events = events.clone();
+        async move { events.flush_periodically(Duration::from_secs(10)).await }
+    });
+    let mut app = sdk::router(sdk_state).merge(health_routes(store.clone(), metrics.clone()));
+    if let Role::Serve(a) = &role {
+        let jwt = JwtKeys::from_secret(&local_signing_key(&a.data_dir)?)?;
+        let api = switchyard_functions::router(
+            AppState::new(store.clone(), bus.clone(), jwt),
+            &Group::ALL,
+        );
+        app = app.merge(api).fallback_service(dashboard(&a.web_dir));
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    match &role {
+        Role::Serve(a) => {
+            println!("Switchyard is running at http://{local}");
+            println!(
+                "  data: {} ({:?} store, {:?} bus)",
+                a.data_dir.display(),
+                a.store,
+                a.bus
+            );
+            println!("  first admin: open http://{local}/ and sign up, or");
+            println!(
+                "    curl -X POST http://{local}/api/v1/auth/signup -H 'content-type: application/json' \\"
+            );
+            println!(
+                "      -d '{{\"email\":\"you@example.com\",\"password\":\"at least ten chars\",\"name\":\"You\",\"organization\":\"Acme\"}}'"
+            );
+        }
+        Role::Realtime(_) => println!("Switchyard realtime is listening on {local}"),
+    }
+    let graceful = async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: closing streams, draining requests");
+        let _ = shutdown_tx.send(true);
+    };
+    axum::serve(listener, app)
+        .with_graceful_shutdown(graceful)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Err(e) = events.flush().await {
+        tracing::warn!(error = %e, "final analytics flush failed");
+    }
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[derive(Debug, Clone)]
+struct Health {
+    store: Store,
+    metrics: Arc<Metrics>,
+}
+
+fn health_routes(store: Store, metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/readyz",
+            get(|State(h): State<Health>| async move {
+                match h.store.environment_revision("readiness-probe").await {
+                    Ok(_) => (StatusCode::OK, "ready").into_response(),
+                    Err(e) => (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        format!("store unreachable: {e}"),
+                    )
+                        .into_response(),
+                }
+            }),
+        )
+        .route(
+            "/metrics",
+            get(|State(h): State<Health>| async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    h.metrics.render(),
+                )
+            }),
+        )
+        .with_state(Health { store, metrics })
+}
+
+/// The built dashboard, or a page that says plainly that it is not built.
+fn dashboard(dir: &Path) -> Router {
+    let index = dir.join("index.html");
+    if index.exists() {
+        Router::new().fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+    } else {
+        Router::new().fallback(|| async {
+            (StatusCode::NOT_FOUND, Html("<!doctype html><title>Switchyard</title><h1>Switchyard</h1>\
+                <p>The dashboard is not built in this checkout (web/dist is missing). The API is at \
+                <a href=\"/api/openapi.json\">/api/openapi.json</a>; SDK endpoints are under /ofrep and /sdk.</p>"))
+        })
+    }
+}

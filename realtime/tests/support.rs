@@ -1,0 +1,123 @@
+//! Real servers for tests: moto (DynamoDB-compatible) and redis-server, each started on a free
+//! loopback port by the test that needs it and killed when its guard drops.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process that is killed when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Finds a server binary: the environment variable, then the project's own install, then PATH.
+fn find(env_var: &str, local: &str, name: &str) -> PathBuf {
+    if let Ok(p) = std::env::var(env_var) {
+        return PathBuf::from(p);
+    }
+    let local = workspace_root().join(local);
+    if local.exists() {
+        return local;
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(name))
+                .find(|p| p.exists())
+        })
+        .unwrap_or_else(|| {
+            panic!("{name} was not found (set {env_var}, or run `make test`, which installs it)")
+        })
+}
+
+fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited before it was ready: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} did not start listening on port {port} within 60 s");
+}
+
+/// A moto server on a free port, unless `AWS_ENDPOINT_URL` names another endpoint.
+/// Returns the endpoint and the guard (None when the endpoint is external).
+pub fn dynamodb_endpoint() -> (String, Option<Server>) {
+    if let Ok(url) = std::env::var("AWS_ENDPOINT_URL") {
+        return (url, None);
+    }
+    let bin = find(
+        "SWITCHYARD_MOTO_SERVER",
+        ".venv/bin/moto_server",
+        "moto_server",
+    );
+    let port = free_port();
+    let mut child = Command::new(bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto_server starts");
+    wait_for_port(port, "moto_server", &mut child);
+    (
+        format!("http://127.0.0.1:{port}"),
+        Some(Server { child, port }),
+    )
+}
+
+/// A redis-server on `port` (a free one when `None`), without persistence.
+pub fn redis_server(port: Option<u16>) -> Server {
+    let bin = find(
+        "SWITCHYARD_REDIS_SERVER",
+        ".tools/bin/redis-server",
+        "redis-server",
+    );
+    let port = port.unwrap_or_else(free_port);
+    let mut child = Command::new(bin)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-server starts");
+    wait_for_port(port, "redis-server", &mut child);
+    Server { child, port }
+}
