@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build test test-deps fmt-check lint test-rust bench bench-engine bench-store
+.PHONY: help run build test test-deps fmt-check lint test-rust bench bench-engine bench-store bench-realtime
 
 help:
 	@echo "make run    build and run Switchyard (what is built so far)"
@@ -34,10 +34,14 @@ lint:
 test-rust:
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test --workspace
 
-bench: bench-engine bench-store
+bench: bench-engine bench-store bench-realtime
 
 bench-engine:
 	$(CARGO) bench -p switchyard-core --bench engine
 
 bench-store:
 	$(CARGO) bench -p switchyard-core --bench store
+
+# WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, each beside a bare baseline.
+bench-realtime: build
+	./target/release/switchyard-load 1000 10000

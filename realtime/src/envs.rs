@@ -22,6 +22,10 @@ use crate::metrics::Metrics;
 pub struct Compiled {
     pub environment: Environment,
     pub revision: u64,
+    /// The revision this one follows, and the flags that changed since it (`None`: any may
+    /// have, as when segments changed or the revision before is not known).
+    pub previous_revision: u64,
+    pub changed: Option<Arc<std::collections::HashSet<String>>>,
     pub flags: FlagSet,
     /// The flagd document, for server SDKs.
     pub document: serde_json::Value,
@@ -129,6 +133,8 @@ impl Environments {
             .map_err(|e| EnvError::Store(format!("environment {env} does not compile: {e}")))?;
         Ok(Arc::new(Compiled {
             revision: snap.environment.revision,
+            previous_revision: 0,
+            changed: None,
             environment: snap.environment,
             flags,
             document,
@@ -157,7 +163,14 @@ impl Environments {
                         if next.revision > held.revision
                             || (next.revision == held.revision && seen.is_none())
                         {
-                            *held = next.clone();
+                            *held = Arc::new(Compiled {
+                                previous_revision: held.revision,
+                                changed: changed_flags(&held.document, &next.document),
+                                environment: next.environment.clone(),
+                                revision: next.revision,
+                                flags: next.flags.clone(),
+                                document: next.document.clone(),
+                            });
                             true
                         } else {
                             false
@@ -224,4 +237,27 @@ impl Environments {
             }
         }
     }
+}
+
+/// The flags whose definition differs between two documents; `None` when shared rules (segments)
+/// changed, which may touch any flag.
+fn changed_flags(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Option<Arc<std::collections::HashSet<String>>> {
+    if old.get("$evaluators") != new.get("$evaluators") {
+        return None;
+    }
+    let empty = serde_json::Map::new();
+    let (a, b) = (
+        old["flags"].as_object().unwrap_or(&empty),
+        new["flags"].as_object().unwrap_or(&empty),
+    );
+    let keys = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect();
+    Some(Arc::new(keys))
 }

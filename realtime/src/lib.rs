@@ -11,6 +11,8 @@
 //! - [`metrics`] — Prometheus metrics
 //! - [`cli`] — the command's subcommands (`eval`)
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod cli;
 pub mod envs;
 pub mod metrics;

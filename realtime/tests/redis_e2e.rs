@@ -10,13 +10,16 @@ use harness::{Client, Switchyard, support, within};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Reads until the client's `beta` value is `want`, following snapshots and changes.
 async fn until_beta(ws: &mut Ws, want: bool) {
     loop {
         let msg = within("beta to converge", ws.next()).await;
-        let Some(Ok(Message::Text(t))) = msg else { continue };
+        let Some(Ok(Message::Text(t))) = msg else {
+            continue;
+        };
         let v: Value = serde_json::from_str(&t).unwrap();
         if v["flags"]["beta"]["value"].as_bool() == Some(want) {
             return;
@@ -31,8 +34,24 @@ async fn two_instances_one_redis_and_a_redis_restart() {
     let redis_port = redis.port;
     let redis_url = format!("redis://127.0.0.1:{redis_port}");
     let table = format!("e2e-{}", std::process::id());
-    let args = ["--store", "dynamodb", "--table", table.as_str(), "--bus", "redis", "--redis-url", redis_url.as_str(), "--revision-check-secs", "2"];
-    let env = [("AWS_ENDPOINT_URL", endpoint.as_str()), ("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")];
+    let args = [
+        "--store",
+        "dynamodb",
+        "--table",
+        table.as_str(),
+        "--bus",
+        "redis",
+        "--redis-url",
+        redis_url.as_str(),
+        "--revision-check-secs",
+        "2",
+    ];
+    let env = [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ];
     let dir_a = tempfile::tempdir().unwrap();
     let dir_b = tempfile::tempdir().unwrap();
     // Both instances sign tokens with the same key, as one deployment would.
@@ -47,8 +66,14 @@ async fn two_instances_one_redis_and_a_redis_restart() {
 
     let admin = Client::signup(&a.base, "ada@example.com").await;
     let t = admin.tenant().await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(b.ws_url(&t.client_key)).await.unwrap();
-    ws.send(Message::text(json!({"type": "hello", "context": {"plan": "pro"}}).to_string())).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(b.ws_url(&t.client_key))
+        .await
+        .unwrap();
+    ws.send(Message::text(
+        json!({"type": "hello", "context": {"plan": "pro"}}).to_string(),
+    ))
+    .await
+    .unwrap();
     until_beta(&mut ws, true).await;
 
     // Written through A, seen by B's client (over Redis).

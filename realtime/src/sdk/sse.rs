@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
 use super::auth::{SdkError, authenticate};
-use super::stream::{self, Values};
+use super::stream::ClientView;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
@@ -66,11 +66,11 @@ pub async fn stream(
     tokio::spawn(async move {
         st.metrics.connections.inc();
         let env = watch.borrow_and_update().clone();
-        let mut values: Values = stream::evaluate_all(&env, &context);
-        let mut sent = env.revision;
+        let mut view = ClientView::default();
+        let (snapshot, _) = view.snapshot(&env, &context);
         st.metrics.messages.inc();
         if tx
-            .send(event("snapshot", sent, stream::snapshot(sent, &values)))
+            .send(event("snapshot", env.revision, snapshot))
             .await
             .is_ok()
         {
@@ -81,14 +81,10 @@ pub async fn stream(
                     changed = watch.changed() => {
                         if changed.is_err() { break; }
                         let env = watch.borrow_and_update().clone();
-                        let next = stream::evaluate_all(&env, &context);
-                        let (changed, removed) = stream::diff(&values, &next);
-                        values = next;
-                        if changed.is_empty() && removed.is_empty() { continue; }
-                        let base = std::mem::replace(&mut sent, env.revision);
+                        let Some(changes) = view.changes(&env, &context).0 else { continue };
                         st.metrics.messages.inc();
                         // A full buffer means the client fell behind: it reconnects and gets a snapshot.
-                        if tx.try_send(event("changes", sent, stream::changes(sent, base, &changed, &removed))).is_err() {
+                        if tx.try_send(event("changes", env.revision, changes)).is_err() {
                             st.metrics.closed_slow.inc();
                             break;
                         }

@@ -12,7 +12,7 @@ use tokio::sync::watch;
 
 use super::SdkState;
 use super::auth::{SdkError, authenticate};
-use super::stream::{self, Values};
+use super::stream::{self, ClientView};
 use crate::envs::Compiled;
 
 #[derive(Debug, Deserialize)]
@@ -42,8 +42,7 @@ pub async fn upgrade(
             Connection {
                 st: st.clone(),
                 rx,
-                values: Values::new(),
-                sent_revision: 0,
+                view: ClientView::default(),
                 context: None,
             }
             .run(socket)
@@ -56,8 +55,7 @@ struct Connection {
     st: SdkState,
     rx: watch::Receiver<Arc<Compiled>>,
     /// What this client holds.
-    values: Values,
-    sent_revision: u64,
+    view: ClientView,
     context: Option<Value>,
 }
 
@@ -102,10 +100,8 @@ impl Connection {
         let Some(context) = &self.context else {
             return Ok(());
         };
-        self.values = stream::evaluate_all(&env, context);
-        self.sent_revision = env.revision;
-        self.st.metrics.evaluations.inc_by(self.values.len() as u64);
-        let msg = stream::snapshot(env.revision, &self.values);
+        let (msg, evaluated) = self.view.snapshot(&env, context);
+        self.st.metrics.evaluations.inc_by(evaluated as u64);
         self.send(socket, msg).await
     }
 
@@ -115,23 +111,15 @@ impl Connection {
         let Some(context) = &self.context else {
             return Ok(());
         };
-        if env.revision <= self.sent_revision {
-            return Ok(());
+        let (msg, evaluated) = self.view.changes(&env, context);
+        self.st.metrics.evaluations.inc_by(evaluated as u64);
+        if let Some(msg) = msg {
+            self.send(socket, msg).await?;
+            self.st
+                .metrics
+                .fanout_seconds
+                .observe(started.elapsed().as_secs_f64());
         }
-        let next = stream::evaluate_all(&env, context);
-        self.st.metrics.evaluations.inc_by(next.len() as u64);
-        let (changed, removed) = stream::diff(&self.values, &next);
-        self.values = next;
-        if changed.is_empty() && removed.is_empty() {
-            return Ok(());
-        }
-        let base = std::mem::replace(&mut self.sent_revision, env.revision);
-        let msg = stream::changes(env.revision, base, &changed, &removed);
-        self.send(socket, msg).await?;
-        self.st
-            .metrics
-            .fanout_seconds
-            .observe(started.elapsed().as_secs_f64());
         Ok(())
     }
 
