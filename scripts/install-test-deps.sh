@@ -18,3 +18,9 @@ if [ ! -x .venv/bin/moto_server ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet 'moto[server]>=5,<6'
 fi
+
+# The official OpenFeature OFREP clients, for the realtime server's compatibility test.
+if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
+  echo "installing the OpenFeature clients (npm)"
+  (cd realtime/tests/openfeature && npm ci --no-audit --no-fund --silent)
+fi
