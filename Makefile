@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build test test-deps fmt-check lint test-rust bench bench-engine bench-store bench-realtime
+.PHONY: help run build test test-deps fmt-check lint test-rust bench bench-engine bench-store bench-realtime bench-lambda lambda
 
 help:
 	@echo "make run    build and run Switchyard (what is built so far)"
@@ -22,6 +22,11 @@ test: test-deps fmt-check lint test-rust
 # redis-server (apt) and moto (a project-local .venv): the suites start them on free ports.
 test-deps:
 	scripts/install-test-deps.sh
+	scripts/install-lambda-tools.sh
+
+# Every Lambda function, built with cargo-lambda and zipped into target/lambda-zips/.
+lambda:
+	scripts/build-lambdas.sh
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -34,7 +39,7 @@ lint:
 test-rust:
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test --workspace
 
-bench: bench-engine bench-store bench-realtime
+bench: bench-engine bench-store bench-realtime bench-lambda
 
 bench-engine:
 	$(CARGO) bench -p switchyard-core --bench engine
@@ -45,3 +50,9 @@ bench-store:
 # WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, each beside a bare baseline.
 bench-realtime: build
 	./target/release/switchyard-load 1000 10000
+
+# Each function's zipped size, and its cold start (process start to first response) on this host.
+bench-lambda: lambda
+	$(CARGO) build --release -p switchyard-functions
+	@key=$$(mktemp); printf '%064d' 0 > $$key; \
+	  python3 scripts/lambda-coldstart.py $$key auth orgs projects flags segments audit; rm -f $$key

@@ -4,7 +4,8 @@
 //!   `SWITCHYARD_DATA_DIR` for the embedded store
 //! - `SWITCHYARD_REDIS_URL`: where change events go (none: they stay in this process)
 //! - `SWITCHYARD_JWT_SECRET_ARN`: the Secrets Manager secret holding the token signing key (at
-//!   least 32 bytes), read at start; never a plain environment value in AWS
+//!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
+//!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
 
 use std::sync::Arc;
 use switchyard_core::bus::{Bus, InProcessBus, RedisBus};
@@ -35,6 +36,10 @@ pub async fn state_from_env() -> Result<AppState, String> {
 }
 
 async fn signing_key() -> Result<Vec<u8>, String> {
+    if let Ok(path) = std::env::var("SWITCHYARD_JWT_SECRET_FILE") {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        return hex::decode(text.trim()).map_err(|_| format!("{path} does not hold a hex key"));
+    }
     let arn = std::env::var("SWITCHYARD_JWT_SECRET_ARN").map_err(|_| {
         "set SWITCHYARD_JWT_SECRET_ARN to the Secrets Manager secret of the token signing key"
             .to_owned()
