@@ -37,7 +37,8 @@ pub async fn state_from_env() -> Result<AppState, String> {
 
 async fn signing_key() -> Result<Vec<u8>, String> {
     if let Ok(path) = std::env::var("SWITCHYARD_JWT_SECRET_FILE") {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
         return hex::decode(text.trim()).map_err(|_| format!("{path} does not hold a hex key"));
     }
     let arn = std::env::var("SWITCHYARD_JWT_SECRET_ARN").map_err(|_| {

@@ -12,6 +12,7 @@
 //! - [`auth`] — argon2id passwords, HS256 session tokens, login rate limits
 //! - [`state`] — what handlers share
 //! - [`validate`] — input checks
+//! - [`publisher`] — the DynamoDB stream publisher (the safety net behind direct publishes)
 //! - [`openapi`] — the OpenAPI 3.1 document, built from the same route definitions
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -23,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod publisher;
 pub mod routes;
 pub mod state;
 pub mod validate;

@@ -17,35 +17,59 @@ impl Drop for Watch {
     fn drop(&mut self) {
         // cargo lambda runs the functions as its children, all in the session `setsid` made for it:
         // end that session, and nothing else.
-        let _ = Command::new("pkill").arg("-KILL").arg("-s").arg(self.0.id().to_string()).status();
+        let _ = Command::new("pkill")
+            .arg("-KILL")
+            .arg("-s")
+            .arg(self.0.id().to_string())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn cargo_lambda() -> PathBuf {
     let local = workspace().join(".venv/bin/cargo-lambda");
-    assert!(local.exists(), "cargo-lambda is not installed: run `make test-deps`");
+    assert!(
+        local.exists(),
+        "cargo-lambda is not installed: run `make test-deps`"
+    );
     local
 }
 
 /// The API Gateway v2 request fixture that ships with `aws_lambda_events`.
 fn fixture() -> Value {
-    let home = std::env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
-    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src")).unwrap()
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
+        .unwrap()
         .flatten()
-        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten().flatten())
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
         .map(|e| e.path())
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("aws_lambda_events-")))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("aws_lambda_events-"))
+        })
         .map(|p| p.join("src/fixtures/example-apigw-v2-request-no-authorizer.json"))
         .filter(|p| p.exists())
         .collect();
     found.sort();
-    let path = found.pop().expect("the aws_lambda_events fixtures are in the cargo registry");
+    let path = found
+        .pop()
+        .expect("the aws_lambda_events fixtures are in the cargo registry");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -73,13 +97,23 @@ async fn invoke(http: &reqwest::Client, port: u16, function: &str, event: &Value
     let url = format!("http://127.0.0.1:{port}/2015-03-31/functions/{function}/invocations");
     let start = Instant::now();
     loop {
-        match http.post(&url).json(event).timeout(Duration::from_secs(300)).send().await {
+        match http
+            .post(&url)
+            .json(event)
+            .timeout(Duration::from_secs(300))
+            .send()
+            .await
+        {
             Ok(r) if r.status().is_success() => {
                 let out: Value = r.json().await.unwrap();
-                let body = out["body"].as_str().map_or(Value::Null, |b| serde_json::from_str(b).unwrap_or(json!(b)));
+                let body = out["body"]
+                    .as_str()
+                    .map_or(Value::Null, |b| serde_json::from_str(b).unwrap_or(json!(b)));
                 return (out["statusCode"].as_u64().unwrap() as u16, body);
             }
-            other if start.elapsed() > Duration::from_secs(240) => panic!("invoking {function} failed: {other:?}"),
+            other if start.elapsed() > Duration::from_secs(240) => {
+                panic!("invoking {function} failed: {other:?}")
+            }
             _ => tokio::time::sleep(Duration::from_millis(500)).await,
         }
     }
@@ -91,9 +125,19 @@ async fn every_function_answers_api_gateway_events() {
     let table = format!("watch-{}", std::process::id());
     {
         use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-        let config = aws_sdk_dynamodb::Config::builder().behavior_version(BehaviorVersion::latest()).endpoint_url(&endpoint)
-            .region(Region::new("us-east-1")).credentials_provider(Credentials::new("test", "test", None, None, "tests")).build();
-        switchyard_core::store::dynamodb::DynamoDb::new(aws_sdk_dynamodb::Client::from_conf(config), &table).create_table().await.unwrap();
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .build();
+        switchyard_core::store::dynamodb::DynamoDb::new(
+            aws_sdk_dynamodb::Client::from_conf(config),
+            &table,
+        )
+        .create_table()
+        .await
+        .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("jwt.key");
@@ -104,9 +148,27 @@ async fn every_function_answers_api_gateway_events() {
         key_file.display()
     );
     let mut cmd = Command::new("setsid");
-    cmd.arg(cargo_lambda()).args(["lambda", "watch", "--only-lambda-apis", "--ignore-changes", "-P", &port.to_string(), "-p", "switchyard-functions", "--env-vars", &env])
+    cmd.arg(cargo_lambda())
+        .args([
+            "lambda",
+            "watch",
+            "--ignore-changes",
+            "-P",
+            &port.to_string(),
+            "-p",
+            "switchyard-functions",
+            "--env-vars",
+            &env,
+        ])
         .current_dir(workspace())
-        .env("PATH", format!("{}:{}", workspace().join(".venv/bin").display(), std::env::var("PATH").unwrap_or_default()))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                workspace().join(".venv/bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     let _watch = Watch(cmd.spawn().expect("cargo lambda watch starts"));
@@ -120,22 +182,62 @@ async fn every_function_answers_api_gateway_events() {
     let t = Some(token.as_str());
 
     let (s, orgs) = invoke(&http, port, "orgs", &event("GET", "/api/v1/orgs", t, None)).await;
-    assert_eq!((s, orgs[0]["organization"]["id"].as_str()), (200, Some(org.as_str())));
-    let (s, created) = invoke(&http, port, "projects", &event("POST", &format!("/api/v1/orgs/{org}/projects"), t, Some(json!({"name": "Web"})))).await;
+    assert_eq!(
+        (s, orgs[0]["organization"]["id"].as_str()),
+        (200, Some(org.as_str()))
+    );
+    let (s, created) = invoke(
+        &http,
+        port,
+        "projects",
+        &event(
+            "POST",
+            &format!("/api/v1/orgs/{org}/projects"),
+            t,
+            Some(json!({"name": "Web"})),
+        ),
+    )
+    .await;
     assert_eq!(s, 201, "{created}");
     let project = created["project"]["id"].as_str().unwrap().to_owned();
     let (s, flag) = invoke(&http, port, "flags", &event("POST", &format!("/api/v1/projects/{project}/flags"), t,
         Some(json!({"key": "beta", "type": "boolean", "variants": [{"name": "on", "value": true}]})))).await;
     assert_eq!(s, 201, "{flag}");
-    let (s, segments) = invoke(&http, port, "segments", &event("GET", &format!("/api/v1/projects/{project}/segments"), t, None)).await;
+    let (s, segments) = invoke(
+        &http,
+        port,
+        "segments",
+        &event(
+            "GET",
+            &format!("/api/v1/projects/{project}/segments"),
+            t,
+            None,
+        ),
+    )
+    .await;
     assert_eq!((s, segments), (200, json!([])));
-    let (s, audit) = invoke(&http, port, "audit", &event("GET", &format!("/api/v1/orgs/{org}/audit"), t, None)).await;
+    let (s, audit) = invoke(
+        &http,
+        port,
+        "audit",
+        &event("GET", &format!("/api/v1/orgs/{org}/audit"), t, None),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(audit["items"][0]["action"], "flag.create");
     // A function answers only its own routes; errors keep the API's shape.
     let (s, body) = invoke(&http, port, "audit", &event("GET", "/api/v1/orgs", t, None)).await;
-    assert_eq!((s, body["error"]["code"].as_str()), (404, Some("not_found")));
-    let (s, doc) = invoke(&http, port, "auth", &event("GET", "/api/openapi.json", None, None)).await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (s, doc) = invoke(
+        &http,
+        port,
+        "auth",
+        &event("GET", "/api/openapi.json", None, None),
+    )
+    .await;
     assert_eq!(s, 200);
     assert!(doc["paths"].as_object().unwrap().len() > 30);
 }
