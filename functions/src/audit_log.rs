@@ -15,6 +15,26 @@ pub struct At<'a> {
     pub env: Option<&'a str>,
 }
 
+impl<'a> At<'a> {
+    /// A change to a project's flags or segments.
+    pub fn project(p: &'a switchyard_core::domain::Project) -> Self {
+        At {
+            org: &p.org_id,
+            project: &p.id,
+            env: None,
+        }
+    }
+
+    /// A change in one environment of a project.
+    pub fn environment(p: &'a switchyard_core::domain::Project, env: &'a str) -> Self {
+        At {
+            org: &p.org_id,
+            project: &p.id,
+            env: Some(env),
+        }
+    }
+}
+
 /// An audit entry for a change.
 pub fn entry<B: Serialize, A: Serialize>(
     caller: &Caller,

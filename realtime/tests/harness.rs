@@ -6,7 +6,7 @@
     missing_debug_implementations
 )]
 
-#[path = "support.rs"]
+#[path = "../../core/tests/support/mod.rs"]
 pub mod support;
 
 use serde_json::{Value, json};

@@ -185,11 +185,7 @@ async fn import(
         };
         let audit = audit_log::entry(
             &caller,
-            audit_log::At {
-                org: &p.org_id,
-                project: &p.id,
-                env: None,
-            },
+            audit_log::At::project(&p),
             "segment.import",
             &format!("segment:{key}"),
             existing.as_ref(),
@@ -203,11 +199,7 @@ async fn import(
         if plan.create {
             let audit = audit_log::entry(
                 &caller,
-                audit_log::At {
-                    org: &p.org_id,
-                    project: &p.id,
-                    env: None,
-                },
+                audit_log::At::project(&p),
                 "flag.import",
                 &target,
                 None::<&Flag>,
@@ -218,11 +210,7 @@ async fn import(
         } else if plan.definition_changed {
             let audit = audit_log::entry(
                 &caller,
-                audit_log::At {
-                    org: &p.org_id,
-                    project: &p.id,
-                    env: None,
-                },
+                audit_log::At::project(&p),
                 "flag.import",
                 &target,
                 None::<&Flag>,
@@ -237,11 +225,7 @@ async fn import(
         if !same {
             let audit = audit_log::entry(
                 &caller,
-                audit_log::At {
-                    org: &p.org_id,
-                    project: &p.id,
-                    env: Some(&e.id),
-                },
+                audit_log::At::environment(&p, &e.id),
                 "flag_state.import",
                 &target,
                 Some(&plan.current_state),

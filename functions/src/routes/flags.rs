@@ -133,11 +133,7 @@ async fn create_flag(
     };
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         "flag.create",
         &format!("flag:{}", flag.key),
         None::<&Flag>,
@@ -290,11 +286,7 @@ async fn update_flag(
     };
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         action,
         &format!("flag:{key}"),
         Some(&current),
@@ -323,11 +315,7 @@ async fn delete_flag(
     let expected = expected_version(&headers, q.version)?;
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         "flag.delete",
         &format!("flag:{key}"),
         Some(&current),

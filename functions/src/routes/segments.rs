@@ -89,11 +89,7 @@ async fn create_segment(
     };
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         "segment.create",
         &format!("segment:{}", seg.key),
         None::<&Segment>,
@@ -185,11 +181,7 @@ async fn put_segment(
     next.updated_at = now_ms();
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         "segment.update",
         &format!("segment:{key}"),
         Some(&current),
@@ -246,11 +238,7 @@ async fn delete_segment(
     }
     let audit = audit_log::entry(
         &caller,
-        audit_log::At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        },
+        audit_log::At::project(&p),
         "segment.delete",
         &format!("segment:{key}"),
         Some(&current),

@@ -127,11 +127,7 @@ async fn save_state(
     next.updated_at = now_ms();
     let audit = audit_log::entry(
         caller,
-        audit_log::At {
-            org: &t.project.org_id,
-            project: &t.project.id,
-            env: Some(&t.env.id),
-        },
+        audit_log::At::environment(&t.project, &t.env.id),
         action,
         &format!("flag:{}", t.flag.key),
         Some(&current),
