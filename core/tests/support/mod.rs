@@ -84,6 +84,7 @@ pub fn dynamodb_endpoint() -> (String, Option<Server>) {
     let port = free_port();
     let mut child = Command::new(bin)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("PYTHONPATH", serial_moto())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -93,6 +94,21 @@ pub fn dynamodb_endpoint() -> (String, Option<Server>) {
         format!("http://127.0.0.1:{port}"),
         Some(Server { child, port }),
     )
+}
+
+/// moto applies concurrent transactions without isolation (two can pass the same condition);
+/// DynamoDB serialises them. A `sitecustomize` makes moto's server handle one request at a time,
+/// so the suites test DynamoDB's behaviour, not moto's race. Returns the directory to put on
+/// `PYTHONPATH`.
+fn serial_moto() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serial-moto");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("sitecustomize.py"),
+        "import werkzeug.serving as _s\n_run = _s.run_simple\n\ndef run_simple(*a, **k):\n    k['threaded'] = False\n    return _run(*a, **k)\n\n_s.run_simple = run_simple\n",
+    )
+    .unwrap();
+    dir
 }
 
 /// A redis-server on `port` (a free one when `None`), without persistence.
