@@ -10,6 +10,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
+use std::path::PathBuf;
 use std::sync::Arc;
 use switchyard_core::bus::{Bus, InProcessBus, Subscription};
 use switchyard_core::store::Store;
@@ -149,4 +150,34 @@ pub fn assert_error(r: &Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.body["error"]["code"], code, "{}", r.body);
     assert!(r.body["error"]["message"].is_string(), "{}", r.body);
+}
+
+/// A fixture that ships with `aws_lambda_events`, from the cargo registry.
+pub fn fixture(name: &str) -> Value {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
+        .unwrap()
+        .flatten()
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("aws_lambda_events-"))
+        })
+        .map(|p| p.join("src/fixtures").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    let path = found
+        .pop()
+        .expect("the aws_lambda_events fixtures are in the cargo registry");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

@@ -45,32 +45,7 @@ fn cargo_lambda() -> PathBuf {
 
 /// The API Gateway v2 request fixture that ships with `aws_lambda_events`.
 fn fixture() -> Value {
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
-    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
-        .unwrap()
-        .flatten()
-        .flat_map(|index| {
-            std::fs::read_dir(index.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("aws_lambda_events-"))
-        })
-        .map(|p| p.join("src/fixtures/example-apigw-v2-request-no-authorizer.json"))
-        .filter(|p| p.exists())
-        .collect();
-    found.sort();
-    let path = found
-        .pop()
-        .expect("the aws_lambda_events fixtures are in the cargo registry");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    common::fixture("example-apigw-v2-request-no-authorizer.json")
 }
 
 fn event(method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Value {
@@ -143,9 +118,11 @@ async fn every_function_answers_api_gateway_events() {
     let key_file = dir.path().join("jwt.key");
     std::fs::write(&key_file, "11".repeat(32)).unwrap();
     let port = support::free_port();
+    let redis = support::redis_server(None);
     let env = format!(
-        "SWITCHYARD_TABLE={table},AWS_ENDPOINT_URL={endpoint},AWS_ACCESS_KEY_ID=test,AWS_SECRET_ACCESS_KEY=test,AWS_REGION=us-east-1,SWITCHYARD_JWT_SECRET_FILE={}",
-        key_file.display()
+        "SWITCHYARD_TABLE={table},AWS_ENDPOINT_URL={endpoint},AWS_ACCESS_KEY_ID=test,AWS_SECRET_ACCESS_KEY=test,AWS_REGION=us-east-1,SWITCHYARD_JWT_SECRET_FILE={},SWITCHYARD_REDIS_URL=redis://127.0.0.1:{}",
+        key_file.display(),
+        redis.port
     );
     let mut cmd = Command::new("setsid");
     cmd.arg(cargo_lambda())

@@ -7,36 +7,12 @@ mod common;
 
 use common::support;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::time::Duration;
 use switchyard_core::bus::{Bus, BusMessage, RedisBus};
 
-fn fixture() -> Value {
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
-    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry/src"))
-        .unwrap()
-        .flatten()
-        .flat_map(|index| {
-            std::fs::read_dir(index.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-        })
-        .map(|e| e.path().join("src/fixtures/example-dynamodb-event.json"))
-        .filter(|p| p.exists() && p.to_string_lossy().contains("aws_lambda_events-"))
-        .collect();
-    found.sort();
-    serde_json::from_str(
-        &std::fs::read_to_string(found.pop().expect("aws_lambda_events fixtures")).unwrap(),
-    )
-    .unwrap()
-}
-
 /// A stream batch whose records carry the given new images.
 fn batch(images: &[Value]) -> Value {
-    let mut event = fixture();
+    let mut event = common::fixture("example-dynamodb-event.json");
     let template = event["Records"][0].clone();
     event["Records"] = images
         .iter()
