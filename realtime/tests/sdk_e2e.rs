@@ -427,3 +427,116 @@ async fn websocket_and_sse_receive_changes() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn origins_rate_limits_and_the_bundle() {
+    let dir = data_dir();
+    let bundle = dir.path().join("switchyard.min.js");
+    std::fs::write(&bundle, "window.Switchyard={};").unwrap();
+    let server = Switchyard::serve(
+        &[
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--rate-limit",
+            "3",
+            "--sdk-bundle",
+            bundle.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let admin = Client::signup(&server.base, "ada@example.com").await;
+    let t = admin.tenant().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/ofrep/v1/evaluate/flags", server.base);
+
+    // An environment with an origin allow-list refuses other origins.
+    let (s, _) = admin
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/projects/{}/environments/{}", t.project, t.env),
+            Some(json!({"allowedOrigins": ["https://shop.example.com"]})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let mut statuses = Vec::new();
+    for origin in ["https://evil.example.com", "https://shop.example.com"] {
+        // The environment is reloaded from the bus; wait for the allow-list to apply.
+        let mut status = 0;
+        for _ in 0..50 {
+            status = http
+                .post(&url)
+                .header("origin", origin)
+                .header("x-api-key", &t.client_key)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if (origin.contains("evil") && status == 403)
+                || (origin.contains("shop") && status == 200)
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [403, 200]);
+
+    // Past the per-key rate, 429 with Retry-After.
+    let mut limited = None;
+    for _ in 0..20 {
+        let r = http
+            .post(&url)
+            .header("x-api-key", &t.server_key)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.expect("the per-key rate limit applies");
+    assert!(
+        r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+
+    // The SDK bundle, with caching headers and an ETag.
+    let r = http
+        .get(format!("{}/sdk/v1/switchyard.js", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/javascript")
+    );
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(r.text().await.unwrap(), "window.Switchyard={};");
+    assert_eq!(
+        http.get(format!("{}/sdk/v1/switchyard.js", server.base))
+            .header("if-none-match", tag)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        304
+    );
+}
