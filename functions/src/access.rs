@@ -3,6 +3,35 @@
 
 use switchyard_core::domain::{Environment, Organization, Project, Role, Scope};
 
+/// An organization with the caller's role in it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OrgWithRole {
+    pub organization: Organization,
+    pub role: Role,
+}
+
+/// The organizations the caller belongs to, with its role in each (an API token: its own
+/// organization, read-only).
+pub async fn organizations(st: &AppState, caller: &Caller) -> Result<Vec<OrgWithRole>, ApiError> {
+    let memberships: Vec<(String, Role)> = match caller {
+        Caller::User(u) => st
+            .store
+            .memberships_of(&u.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.org_id, m.role))
+            .collect(),
+        Caller::Token(t) => vec![(t.org_id.clone(), Role::Viewer)],
+    };
+    let mut out = Vec::with_capacity(memberships.len());
+    for (org, role) in memberships {
+        if let Some(organization) = st.store.get_org(&org).await? {
+            out.push(OrgWithRole { organization, role });
+        }
+    }
+    Ok(out)
+}
+
 use crate::error::ApiError;
 use crate::extract::Caller;
 use crate::state::AppState;

@@ -184,17 +184,11 @@ async fn logout(State(st): State<AppState>, caller: Caller) -> Result<StatusCode
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MembershipView {
-    organization: Organization,
-    role: Role,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {
     user: Option<PublicUser>,
     /// For an API token: the token's id.
     token: Option<String>,
-    memberships: Vec<MembershipView>,
+    memberships: Vec<crate::access::OrgWithRole>,
 }
 
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
@@ -203,28 +197,11 @@ async fn me(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<MeResponse>, ApiError> {
-    let (user, token, memberships) = match &caller {
-        Caller::User(u) => (Some(u.into()), None, st.store.memberships_of(&u.id).await?),
-        Caller::Token(t) => (
-            None,
-            Some(t.id.clone()),
-            vec![Membership {
-                org_id: t.org_id.clone(),
-                user_id: String::new(),
-                role: Role::Viewer,
-                created_at: 0,
-            }],
-        ),
+    let (user, token) = match &caller {
+        Caller::User(u) => (Some(u.into()), None),
+        Caller::Token(t) => (None, Some(t.id.clone())),
     };
-    let mut views = Vec::new();
-    for m in memberships {
-        if let Some(organization) = st.store.get_org(&m.org_id).await? {
-            views.push(MembershipView {
-                organization,
-                role: m.role,
-            });
-        }
-    }
+    let views = crate::access::organizations(&st, &caller).await?;
     Ok(axum::Json(MeResponse {
         user,
         token,

@@ -10,7 +10,7 @@ use switchyard_core::domain::{
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::access::{self, Need};
+use crate::access::{self, Need, OrgWithRole};
 use crate::error::ApiError;
 use crate::extract::{API_TOKEN_PREFIX, Caller, Json};
 use crate::state::AppState;
@@ -37,35 +37,12 @@ fn user_of(caller: &Caller) -> Result<&switchyard_core::domain::User, ApiError> 
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OrgWithRole {
-    organization: Organization,
-    role: Role,
-}
-
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", security(("bearer" = [])), responses((status = 200, body = Vec<OrgWithRole>)))]
 async fn list_orgs(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<Vec<OrgWithRole>>, ApiError> {
-    let memberships = match &caller {
-        Caller::User(u) => st.store.memberships_of(&u.id).await?,
-        Caller::Token(t) => vec![Membership {
-            org_id: t.org_id.clone(),
-            user_id: String::new(),
-            role: Role::Viewer,
-            created_at: 0,
-        }],
-    };
-    let mut out = Vec::new();
-    for m in memberships {
-        if let Some(organization) = st.store.get_org(&m.org_id).await? {
-            out.push(OrgWithRole {
-                organization,
-                role: m.role,
-            });
-        }
-    }
+    let out = access::organizations(&st, &caller).await?;
     Ok(axum::Json(out))
 }
 

@@ -1,0 +1,115 @@
+//! The contract cases, shared by both backends, and their builders.
+
+#[path = "accounts.rs"]
+mod accounts;
+#[path = "flags.rs"]
+mod flags;
+
+pub use accounts::*;
+pub use flags::*;
+
+use super::*;
+
+fn user(email: &str) -> User {
+    User {
+        id: new_id(),
+        email: email.into(),
+        name: "Ada".into(),
+        password_hash: "$argon2id$x".into(),
+        session_generation: 0,
+        created_at: now_ms(),
+    }
+}
+
+pub fn audit(org: &str, project: &str, target: &str, action: &str) -> AuditEntry {
+    AuditEntry {
+        id: new_id(),
+        org_id: org.into(),
+        project_id: Some(project.into()),
+        environment_id: None,
+        actor: "user-1".into(),
+        action: action.into(),
+        target: target.into(),
+        before: None,
+        after: Some(json!({"x": 1})),
+        at: now_ms(),
+    }
+}
+
+pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<Environment>) {
+    let org = Organization {
+        id: new_id(),
+        name: "Acme".into(),
+        created_at: now_ms(),
+    };
+    let owner = Membership {
+        org_id: org.id.clone(),
+        user_id: "user-1".into(),
+        role: Role::Owner,
+        created_at: 0,
+    };
+    store.create_org(&org, &owner).await.unwrap();
+    let project = Project {
+        id: new_id(),
+        org_id: org.id.clone(),
+        name: "Web".into(),
+        created_at: now_ms(),
+    };
+    store.create_project(&project).await.unwrap();
+    let mut out = Vec::new();
+    for i in 0..envs {
+        let env = Environment {
+            id: new_id(),
+            org_id: org.id.clone(),
+            project_id: project.id.clone(),
+            key: format!("env{i}"),
+            name: format!("Env {i}"),
+            revision: 0,
+            allowed_origins: vec![],
+            created_at: now_ms(),
+        };
+        store.create_environment(&env).await.unwrap();
+        out.push(env);
+    }
+    (org, project, out)
+}
+
+pub fn flag(project: &str, key: &str) -> Flag {
+    Flag {
+        project_id: project.into(),
+        key: key.into(),
+        name: key.into(),
+        description: String::new(),
+        kind: FlagType::Boolean,
+        variants: vec![
+            Variant {
+                name: "on".into(),
+                value: json!(true),
+            },
+            Variant {
+                name: "off".into(),
+                value: json!(false),
+            },
+        ],
+        tags: vec!["web".into()],
+        archived: false,
+        version: 1,
+        created_by: "user-1".into(),
+        created_at: now_ms(),
+        updated_by: "user-1".into(),
+        updated_at: now_ms(),
+    }
+}
+
+pub fn state(env: &str, key: &str, version: u64, enabled: bool) -> FlagState {
+    FlagState {
+        environment_id: env.into(),
+        flag_key: key.into(),
+        enabled,
+        default_variant: Some("off".into()),
+        targeting: Some(json!({"if": [{"$ref": "beta-users"}, "on", null]})),
+        version,
+        updated_by: "user-1".into(),
+        updated_at: now_ms(),
+    }
+}
