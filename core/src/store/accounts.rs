@@ -64,17 +64,14 @@ impl Store {
             0,
             user,
         )?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Version(0),
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("user".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::NotFound("user".into()),
+        )
+        .await
     }
 
     /// Creates an organization with its first member, its owner.
@@ -89,10 +86,8 @@ impl Store {
                 cond: Cond::Absent,
             },
         ];
-        match self.kv.transact(ops).await {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("organization".into())),
-            other => Ok(other?),
-        }
+        self.write(ops, || StoreError::AlreadyExists("organization".into()))
+            .await
     }
 
     pub async fn get_org(&self, id: &str) -> Result<Option<Organization>> {
@@ -120,10 +115,8 @@ impl Store {
             sk: layout::member(user),
             cond: Cond::Version(0),
         };
-        match self.kv.transact(vec![op]).await {
-            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("member".into())),
-            other => Ok(other?),
-        }
+        self.write(vec![op], || StoreError::NotFound("member".into()))
+            .await
     }
 
     pub async fn list_members(
@@ -137,23 +130,7 @@ impl Store {
 
     /// The organizations a user belongs to, with the user's role in each.
     pub async fn memberships_of(&self, user: &str) -> Result<Vec<Membership>> {
-        let mut out = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page: Page<Membership> = self
-                .index_page(
-                    &layout::user(user),
-                    "ORG#",
-                    cursor.as_deref(),
-                    super::MAX_PAGE,
-                )
-                .await?;
-            out.extend(page.items);
-            match page.next {
-                Some(n) => cursor = Some(n),
-                None => return Ok(out),
-            }
-        }
+        self.all_index(&layout::user(user), "ORG#").await
     }
 
     pub async fn create_invitation(&self, inv: &Invitation) -> Result<()> {
@@ -164,17 +141,14 @@ impl Store {
             0,
             inv,
         )?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Absent,
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("invitation".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::AlreadyExists("invitation".into()),
+        )
+        .await
     }
 
     pub async fn get_invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
@@ -197,10 +171,8 @@ impl Store {
                 cond: Cond::Any,
             },
         ];
-        match self.kv.transact(ops).await {
-            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("invitation".into())),
-            other => Ok(other?),
-        }
+        self.write(ops, || StoreError::NotFound("invitation".into()))
+            .await
     }
 
     pub async fn create_api_token(&self, t: &ApiToken) -> Result<()> {
@@ -211,17 +183,14 @@ impl Store {
             0,
             t,
         )?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Absent,
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("API token".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::AlreadyExists("API token".into()),
+        )
+        .await
     }
 
     /// Saves a token's changes (revocation).
@@ -233,17 +202,14 @@ impl Store {
             0,
             t,
         )?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Version(0),
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("API token".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::NotFound("API token".into()),
+        )
+        .await
     }
 
     pub async fn get_api_token(&self, org: &str, id: &str) -> Result<Option<ApiToken>> {

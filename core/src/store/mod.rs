@@ -119,6 +119,30 @@ impl Store {
         finish_page(items, limit)
     }
 
+    /// Runs a transaction; a failed condition becomes the error `on_condition` makes.
+    async fn write(&self, ops: Vec<Op>, on_condition: impl FnOnce() -> StoreError) -> Result<()> {
+        match self.kv.transact(ops).await {
+            Err(KvError::Condition { .. }) => Err(on_condition()),
+            other => Ok(other?),
+        }
+    }
+
+    /// Every item of an index partition (following pages).
+    async fn all_index<T: DeserializeOwned>(&self, g1pk: &str, prefix: &str) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page: Page<T> = self
+                .index_page(g1pk, prefix, cursor.as_deref(), MAX_PAGE)
+                .await?;
+            out.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
     /// Every item of a partition (following pages).
     async fn all<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> Result<Vec<T>> {
         let mut out = Vec::new();

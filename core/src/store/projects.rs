@@ -12,17 +12,14 @@ impl Store {
             0,
             p,
         )?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Absent,
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("project".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::AlreadyExists("project".into()),
+        )
+        .await
     }
 
     pub async fn get_project(&self, id: &str) -> Result<Option<Project>> {
@@ -42,17 +39,14 @@ impl Store {
     /// Creates an environment at revision 0. Its flags start in their default state (disabled).
     pub async fn create_environment(&self, e: &Environment) -> Result<()> {
         let put = env_item(e, 0)?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: put,
                 cond: Cond::Absent,
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("environment".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::AlreadyExists("environment".into()),
+        )
+        .await
     }
 
     pub async fn get_environment(&self, id: &str) -> Result<Option<Environment>> {
@@ -70,23 +64,7 @@ impl Store {
 
     /// Every environment of a project.
     pub async fn list_environments(&self, project: &str) -> Result<Vec<Environment>> {
-        let mut out = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page: Page<Environment> = self
-                .index_page(
-                    &layout::project(project),
-                    "ENV#",
-                    cursor.as_deref(),
-                    super::MAX_PAGE,
-                )
-                .await?;
-            out.extend(page.items);
-            match page.next {
-                Some(n) => cursor = Some(n),
-                None => return Ok(out),
-            }
-        }
+        self.all_index(&layout::project(project), "ENV#").await
     }
 
     /// Saves an environment's name or origin allow-list; `e.revision` must be current. The
@@ -113,32 +91,26 @@ impl Store {
     }
 
     pub async fn create_sdk_key(&self, k: &SdkKey) -> Result<()> {
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: sdk_key_item(k)?,
                 cond: Cond::Absent,
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::AlreadyExists("SDK key".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::AlreadyExists("SDK key".into()),
+        )
+        .await
     }
 
     /// Saves a key's changes (revocation).
     pub async fn update_sdk_key(&self, k: &SdkKey) -> Result<()> {
-        match self
-            .kv
-            .transact(vec![Op::Put {
+        self.write(
+            vec![Op::Put {
                 item: sdk_key_item(k)?,
                 cond: Cond::Version(0),
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::NotFound("SDK key".into())),
-            other => Ok(other?),
-        }
+            }],
+            || StoreError::NotFound("SDK key".into()),
+        )
+        .await
     }
 
     /// Looks a key up by the hash of its secret.
