@@ -1,0 +1,62 @@
+/** The flag's audit trail, with diffs; a state in this environment can be restored. */
+import { Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRecentAudit } from '../../api/audit';
+import { flagKeys, restoreFlagState } from '../../api/flags';
+import { useMembers } from '../../api/orgs';
+import type { Environment, FlagState } from '../../api/types';
+import { AuditList } from '../AuditList';
+import { ConfirmButton } from '../ConfirmButton';
+import { ErrorAlert } from '../ErrorAlert';
+
+interface Props {
+  org: string;
+  project: string;
+  env: Environment;
+  environments: Environment[];
+  flagKey: string;
+  state: FlagState | undefined;
+  canEdit: boolean;
+}
+
+export function History({ org, project, env, environments, flagKey, state, canEdit }: Props) {
+  const audit = useRecentAudit(org, { project, target: `flag:${flagKey}`, limit: 100 });
+  const members = useMembers(org);
+  const qc = useQueryClient();
+  const restore = useMutation({
+    mutationFn: (auditId: string) => restoreFlagState(project, env.id, flagKey, auditId, state!.version),
+    onSuccess: (s) => {
+      qc.setQueryData(flagKeys.state(project, env.id, flagKey), s);
+      void qc.invalidateQueries({ queryKey: ['orgs', org, 'audit'] });
+    },
+  });
+  const entries = (audit.data?.items ?? []).filter((e) => !e.environmentId || e.environmentId === env.id || environments.some((x) => x.id === e.environmentId));
+  const envName = (id: string) => environments.find((e) => e.id === id)?.name;
+  return (
+    <Stack>
+      <Text size="sm" c="dimmed">
+        Changes to this flag in every environment. A state saved in {env.name} can be restored (it becomes a new version).
+      </Text>
+      <ErrorAlert error={audit.error ?? restore.error} />
+      <AuditList
+        entries={entries}
+        members={members.data}
+        envName={envName}
+        action={(e) =>
+          canEdit && e.environmentId === env.id && e.after && state ? (
+            <ConfirmButton
+              size="xs"
+              variant="light"
+              confirm={`Make the state after this change the current state of ${flagKey} in ${env.name}?`}
+              confirmLabel="Restore"
+              loading={restore.isPending}
+              onConfirm={() => restore.mutate(e.id)}
+            >
+              Restore this version in {env.name}
+            </ConfirmButton>
+          ) : null
+        }
+      />
+    </Stack>
+  );
+}

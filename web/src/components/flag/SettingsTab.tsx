@@ -1,0 +1,80 @@
+/** Name, description, tags; archive and delete. */
+import { Alert, Button, Group, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useNavigate } from 'react-router';
+import { deleteFlag, flagKeys, updateFlag } from '../../api/flags';
+import type { Flag } from '../../api/types';
+import { fieldError } from '../../lib/errors';
+import { KEY_RE } from '../../lib/values';
+import { ConfirmButton } from '../ConfirmButton';
+import { ErrorAlert } from '../ErrorAlert';
+
+export function SettingsTab({ project, flag, canEdit, listPath }: { project: string; flag: Flag; canEdit: boolean; listPath: string }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const form = useForm({
+    initialValues: { name: flag.name, description: flag.description, tags: flag.tags },
+    validate: {
+      name: (v) => (v.trim() ? null : 'Give the flag a name'),
+      description: (v) => (v.length <= 2000 ? null : 'At most 2000 characters'),
+      tags: (v) => (v.length > 20 ? 'At most 20 tags' : v.find((t) => !KEY_RE.test(t)) ? 'Tags use letters, digits, ".", "_" or "-"' : null),
+    },
+  });
+  // Follow the server while untouched.
+  useEffect(() => {
+    if (!form.isDirty()) form.setValues({ name: flag.name, description: flag.description, tags: flag.tags });
+  }, [flag.version]);
+  const done = (f: Flag) => {
+    qc.setQueryData(flagKeys.flag(project, flag.key), f);
+    void qc.invalidateQueries({ queryKey: flagKeys.list(project) });
+  };
+  const save = useMutation({
+    mutationFn: (v: { name: string; description: string; tags: string[] }) => updateFlag(project, flag.key, { ...v, version: flag.version }),
+    onSuccess: (f) => {
+      done(f);
+      form.resetDirty({ name: f.name, description: f.description, tags: f.tags });
+    },
+  });
+  const archive = useMutation({ mutationFn: () => updateFlag(project, flag.key, { archived: !flag.archived, version: flag.version }), onSuccess: done });
+  const remove = useMutation({
+    mutationFn: () => deleteFlag(project, flag.key, flag.version),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: flagKeys.list(project) });
+      navigate(listPath);
+    },
+  });
+  return (
+    <Stack maw={640}>
+      <form noValidate onSubmit={form.onSubmit((v) => save.mutate({ name: v.name.trim(), description: v.description, tags: v.tags }))}>
+        <Stack>
+          <TextInput label="Name" disabled={!canEdit} {...form.getInputProps('name')} error={form.errors.name ?? fieldError(save.error, 'name')} />
+          <Textarea label="Description" autosize minRows={2} disabled={!canEdit} {...form.getInputProps('description')} />
+          <TagsInput label="Tags" description="Press Enter after each tag" disabled={!canEdit} {...form.getInputProps('tags')} error={form.errors.tags ?? fieldError(save.error, 'tags')} />
+          <ErrorAlert error={save.error} />
+          {canEdit && (
+            <Button type="submit" w="fit-content" disabled={!form.isDirty()} loading={save.isPending}>
+              Save details
+            </Button>
+          )}
+        </Stack>
+      </form>
+      {canEdit && (
+        <Alert color="gray" title="Archive or delete">
+          <Stack gap="xs">
+            <Group>
+              <Button variant="default" loading={archive.isPending} onClick={() => archive.mutate()}>
+                {flag.archived ? 'Unarchive' : 'Archive'}
+              </Button>
+              <ConfirmButton color="red" variant="light" confirm={`Delete ${flag.key} from every environment? SDKs will get their code default.`} confirmLabel="Delete" onConfirm={() => remove.mutate()} loading={remove.isPending}>
+                Delete flag
+              </ConfirmButton>
+            </Group>
+            <ErrorAlert error={archive.error ?? remove.error} />
+          </Stack>
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,86 @@
+/** The frame around every signed-in page: header with the pickers, navigation, content. */
+import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, Outlet, useLocation } from 'react-router';
+import { envPath, orgPath, useScope } from '../../scope';
+import { Switchers } from './Switchers';
+import { UserMenu } from './UserMenu';
+
+export function Layout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { org, project, envKey, role } = useScope();
+  const loc = useLocation();
+  const projectLinks = project && envKey
+    ? [
+        { to: `${envPath(org, project, envKey)}/flags`, label: 'Flags' },
+        { to: `${envPath(org, project, envKey)}/segments`, label: 'Segments' },
+        { to: `${envPath(org, project, envKey)}/environments`, label: 'Environments & SDK keys' },
+        { to: `${envPath(org, project, envKey)}/analytics`, label: 'Analytics' },
+      ]
+    : [];
+  const orgLinks = org
+    ? [
+        { to: `${orgPath(org)}/projects`, label: 'Projects' },
+        { to: `${orgPath(org)}/members`, label: 'Members' },
+        { to: `${orgPath(org)}/tokens`, label: 'API tokens' },
+        { to: `${orgPath(org)}/audit`, label: 'Audit log' },
+      ]
+    : [];
+  const link = (l: { to: string; label: string }) => (
+    <NavLink
+      key={l.to}
+      component={Link}
+      to={l.to}
+      label={l.label}
+      active={loc.pathname === l.to || loc.pathname.startsWith(l.to + '/')}
+      onClick={close}
+    />
+  );
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'md', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />
+            <Anchor component={Link} to="/" underline="never" c="inherit" visibleFrom="sm">
+              <Title order={4}>Switchyard</Title>
+            </Anchor>
+            <Switchers />
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {role && (
+              <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="my-role">
+                {role}
+              </Text>
+            )}
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <ScrollArea>
+          {projectLinks.length > 0 && (
+            <Text size="xs" c="dimmed" fw={600} px="sm" pt="xs" pb={4}>
+              PROJECT
+            </Text>
+          )}
+          {projectLinks.map(link)}
+          {orgLinks.length > 0 && (
+            <Text size="xs" c="dimmed" fw={600} px="sm" pt="md" pb={4}>
+              ORGANIZATION
+            </Text>
+          )}
+          {orgLinks.map(link)}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

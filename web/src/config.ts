@@ -1,0 +1,42 @@
+/** Runtime configuration, fetched from /config.json at startup (never compiled in). */
+export interface AppConfig {
+  /** Where the dashboard API lives; empty: the same origin as the page. */
+  apiBaseUrl: string;
+  /** Where the SDK endpoints (/sdk, /ofrep) live; empty: the API's origin. */
+  realtimeUrl: string;
+}
+
+let current: AppConfig = { apiBaseUrl: '', realtimeUrl: '' };
+
+function clean(v: unknown): string {
+  return typeof v === 'string' ? v.trim().replace(/\/+$/, '') : '';
+}
+
+/** Loads /config.json; a missing file, a 404 or anything unreadable means "same origin". */
+export async function loadConfig(fetchFn: typeof fetch = fetch): Promise<AppConfig> {
+  try {
+    const res = await fetchFn('/config.json', { cache: 'no-store' });
+    if (res.ok) {
+      const body = (await res.json()) as Partial<AppConfig>;
+      current = { apiBaseUrl: clean(body.apiBaseUrl), realtimeUrl: clean(body.realtimeUrl) };
+      return current;
+    }
+  } catch {
+    // not JSON (an SPA fallback page) or unreachable: same origin
+  }
+  current = { apiBaseUrl: '', realtimeUrl: '' };
+  return current;
+}
+
+export function config(): AppConfig {
+  return current;
+}
+
+export function setConfig(c: AppConfig): void {
+  current = c;
+}
+
+/** The origin SDK snippets should point at (the realtime server, else the API, else this page). */
+export function sdkBaseUrl(): string {
+  return current.realtimeUrl || current.apiBaseUrl || window.location.origin;
+}

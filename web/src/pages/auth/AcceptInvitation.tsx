@@ -1,0 +1,47 @@
+import { Button, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { acceptInvitation, useMe } from '../../api/auth';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { orgPath } from '../../scope';
+import { AuthFrame } from './AuthFrame';
+
+export default function AcceptInvitation() {
+  const [params] = useSearchParams();
+  const [token, setToken] = useState(params.get('token') ?? '');
+  const [touched, setTouched] = useState(false);
+  const me = useMe();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const m = useMutation({
+    mutationFn: () => acceptInvitation(token.trim()),
+    onSuccess: async (membership) => {
+      await qc.invalidateQueries({ queryKey: ['me'] });
+      navigate(orgPath(membership.orgId), { replace: true });
+    },
+  });
+  const missing = touched && !token.trim() ? 'Paste the invitation code you received' : undefined;
+  return (
+    <AuthFrame title="Join an organization">
+      <Text size="sm">
+        Signed in as <b>{me.data?.user?.email}</b>. The invitation must be for this email address.
+      </Text>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setTouched(true);
+          if (token.trim()) m.mutate();
+        }}
+      >
+        <Stack>
+          <TextInput label="Invitation code" value={token} onChange={(e) => setToken(e.currentTarget.value)} error={missing} />
+          <ErrorAlert error={m.error} />
+          <Button type="submit" loading={m.isPending}>
+            Accept invitation
+          </Button>
+        </Stack>
+      </form>
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,55 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { signIn } from '../../api/auth';
+import { useSession } from '../../auth/session';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { AuthFrame } from './AuthFrame';
+
+/** Only same-site paths are followed after sign-in. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export default function SignIn() {
+  const [params] = useSearchParams();
+  const { signedIn, ended } = useSession();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const form = useForm({
+    initialValues: { email: '', password: '' },
+    validate: {
+      email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter your email address'),
+      password: (v) => (v ? null : 'Enter your password'),
+    },
+  });
+  const m = useMutation({
+    mutationFn: signIn,
+    onSuccess: (s) => {
+      signedIn(s.token);
+      navigate(next, { replace: true });
+    },
+  });
+  return (
+    <AuthFrame title="Sign in">
+      {ended && <Alert color="blue">{ended}</Alert>}
+      <form onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), password: v.password }))} noValidate>
+        <Stack>
+          <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
+          <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
+          <ErrorAlert error={m.error} />
+          <Button type="submit" loading={m.isPending}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+      <Text size="sm">
+        New here?{' '}
+        <Anchor component={Link} to={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>
+          Create an account
+        </Anchor>
+      </Text>
+    </AuthFrame>
+  );
+}

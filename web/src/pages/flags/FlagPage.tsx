@@ -1,0 +1,130 @@
+/** One flag: its state in the current environment, variants, playground, history and analytics. */
+import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useFlagEvaluations } from '../../api/analytics';
+import { useFlag, useFlagd, useFlagState, useSegments } from '../../api/flags';
+import { EvaluationsChart } from '../../components/EvaluationsChart';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { CopyToEnvironment } from '../../components/flag/CopyToEnvironment';
+import { History } from '../../components/flag/History';
+import { Playground } from '../../components/flag/Playground';
+import { SettingsTab } from '../../components/flag/SettingsTab';
+import { StateEditor } from '../../components/flag/StateEditor';
+import { VariantsTab } from '../../components/flag/VariantsTab';
+import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
+import { canEditFlags } from '../../lib/roles';
+import { describeStale, rolledOut } from '../../lib/stale';
+import { envPath, useScope } from '../../scope';
+
+export default function FlagPage() {
+  const { flag: key = '' } = useParams();
+  const { org, project, env, envKey, environments, role } = useScope();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'targeting';
+  const flag = useFlag(project, key);
+  const state = useFlagState(project, env?.id, key);
+  const flagd = useFlagd(project, env?.id);
+  const segments = useSegments(project);
+  const [hours, setHours] = useState(168);
+  const evals = useFlagEvaluations(project, env?.id, key, hours);
+  const canEdit = canEditFlags(role);
+  const listPath = `${envPath(org, project, envKey)}/flags`;
+
+  if (flag.error) return <ErrorAlert error={flag.error} />;
+  if (!flag.data || !env) {
+    return (
+      <Center h={200}>
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  const f = flag.data;
+  const stale = rolledOut(flagd.data?.flags[key]);
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor component={Link} to={listPath}>
+          Flags
+        </Anchor>
+        <Text>{f.key}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start" wrap="wrap">
+        <Stack gap={4}>
+          <Group gap="xs">
+            <Title order={2}>{f.name}</Title>
+            <Badge variant="light">{f.type}</Badge>
+            {f.archived && <Badge color="gray">archived</Badge>}
+            {stale && (
+              <Badge color="yellow" title={describeStale(stale)}>
+                stale
+              </Badge>
+            )}
+          </Group>
+          <Text size="sm" c="dimmed">
+            <code>{f.key}</code>
+            {f.description ? ` — ${f.description}` : ''}
+          </Text>
+          <Group gap={4}>
+            {f.tags.map((t) => (
+              <Badge key={t} size="xs" variant="outline">
+                {t}
+              </Badge>
+            ))}
+          </Group>
+        </Stack>
+      </Group>
+      {!canEdit && <ReadOnlyNotice role={role} need="editor" />}
+      <Tabs value={tab} onChange={(t) => setParams(t && t !== 'targeting' ? { tab: t } : {}, { replace: true })} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="targeting">Targeting in {env.name}</Tabs.Tab>
+          <Tabs.Tab value="variants">Variants</Tabs.Tab>
+          <Tabs.Tab value="playground">Playground</Tabs.Tab>
+          <Tabs.Tab value="history">History</Tabs.Tab>
+          <Tabs.Tab value="analytics">Analytics</Tabs.Tab>
+          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="targeting" pt="md">
+          <ErrorAlert error={state.error ?? segments.error} />
+          {state.data && (
+            <Stack>
+              <StateEditor
+                key={`${env.id}/${key}`}
+                project={project}
+                env={env}
+                flag={f}
+                state={state.data}
+                segments={(segments.data ?? []).map((s) => s.key)}
+                canEdit={canEdit}
+              />
+              {canEdit && <CopyToEnvironment project={project} env={env} environments={environments} flagKey={key} />}
+            </Stack>
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="variants" pt="md">
+          <VariantsTab project={project} flag={f} canEdit={canEdit} />
+        </Tabs.Panel>
+        <Tabs.Panel value="playground" pt="md">
+          <Playground project={project} env={env} flagKey={key} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          <History org={org} project={project} env={env} environments={environments} flagKey={key} state={state.data} canEdit={canEdit} />
+        </Tabs.Panel>
+        <Tabs.Panel value="analytics" pt="md">
+          <EvaluationsChart
+            title={`Evaluations of ${f.key} in ${env.name}, per variant`}
+            by="variant"
+            hours={hours}
+            onHours={setHours}
+            data={evals.data}
+            error={evals.error}
+            loading={evals.isLoading}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings" pt="md">
+          <SettingsTab project={project} flag={f} canEdit={canEdit} listPath={listPath} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,241 @@
+/** Every flag of the project: search and filters, an on/off switch per environment, staleness. */
+import { Alert, Anchor, Badge, Button, Group, MultiSelect, Select, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useEnvironmentEvaluations } from '../../api/analytics';
+import { useRecentAudit } from '../../api/audit';
+import { flagKeys, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
+import { useMembers } from '../../api/orgs';
+import type { Environment, Flag, FlagdDocument } from '../../api/types';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { NewFlagModal } from '../../components/flag/NewFlagModal';
+import { PageHeader } from '../../components/PageHeader';
+import { actorName, ago, dateTime } from '../../lib/format';
+import { canEditFlags } from '../../lib/roles';
+import { describeStale, staleReason } from '../../lib/stale';
+import { flagPath, useScope } from '../../scope';
+
+type Status = 'active' | 'on' | 'off' | 'stale' | 'archived' | 'all';
+const STATUSES: { value: Status; label: string }[] = [
+  { value: 'active', label: 'Active (not archived)' },
+  { value: 'on', label: 'On here' },
+  { value: 'off', label: 'Off here' },
+  { value: 'stale', label: 'Stale' },
+  { value: 'archived', label: 'Archived' },
+  { value: 'all', label: 'All' },
+];
+
+interface ToggleVars {
+  env: Environment;
+  flag: Flag;
+  doc: FlagdDocument;
+}
+
+export default function FlagsList() {
+  const { org, project, env, envKey, environments, role } = useScope();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const q = params.get('q') ?? '';
+  const status = (params.get('status') as Status) ?? 'active';
+  const tags = params.getAll('tag');
+  const staleDays = Number(params.get('staleDays') ?? 7);
+  const setParam = (k: string, v: string | string[] | null) => {
+    const n = new URLSearchParams(params);
+    n.delete(k);
+    for (const x of Array.isArray(v) ? v : v ? [v] : []) n.append(k, x);
+    setParams(n, { replace: true });
+  };
+
+  const flags = useFlags(project);
+  const docs = useFlagdAll(project, environments.map((e) => e.id));
+  const docOf = (e: Environment) => docs[environments.indexOf(e)]?.data;
+  const audit = useRecentAudit(org, { project, limit: 200 });
+  const members = useMembers(org);
+  const evals = useEnvironmentEvaluations(project, env?.id, staleDays * 24);
+  const [creating, setCreating] = useState(false);
+  const canEdit = canEditFlags(role);
+  const qc = useQueryClient();
+
+  const lastChange = useMemo(() => {
+    const m = new Map<string, { at: number; actor: string }>();
+    for (const e of audit.data?.items ?? []) {
+      const cur = m.get(e.target);
+      if (!cur || cur.at < e.at) m.set(e.target, { at: e.at, actor: e.actor });
+    }
+    return m;
+  }, [audit.data]);
+
+  const evaluated = useMemo(() => (evals.data ? new Set(evals.data.rows.map((r) => r.flag)) : null), [evals.data]);
+  const here = env ? docOf(env) : undefined;
+
+  const toggle = useMutation({
+    mutationFn: ({ env: e, flag, doc }: ToggleVars) => {
+      const s = doc.flags[flag.key];
+      return putFlagState(project, e.id, flag.key, {
+        enabled: s?.state !== 'ENABLED',
+        defaultVariant: s ? s.defaultVariant : (flag.variants[0]?.name ?? null),
+        targeting: s?.targeting ?? null,
+        version: s?.metadata?.version ?? 0,
+      });
+    },
+    onSettled: (_d, _e, v) => qc.invalidateQueries({ queryKey: flagKeys.flagd(project, v.env.id) }),
+  });
+
+  const allTags = [...new Set((flags.data ?? []).flatMap((f) => f.tags))].sort();
+  const needle = q.trim().toLowerCase();
+  const shown = (flags.data ?? []).filter((f) => {
+    if (needle && ![f.key, f.name, f.description].some((s) => s.toLowerCase().includes(needle))) return false;
+    if (tags.length && !tags.every((t) => f.tags.includes(t))) return false;
+    const st = here?.flags[f.key];
+    switch (status) {
+      case 'active':
+        return !f.archived;
+      case 'archived':
+        return f.archived;
+      case 'on':
+        return !f.archived && st?.state === 'ENABLED';
+      case 'off':
+        return !f.archived && st?.state !== 'ENABLED';
+      case 'stale':
+        return !f.archived && !!staleReason(f, st, evaluated, staleDays);
+      default:
+        return true;
+    }
+  });
+
+  return (
+    <Stack>
+      <PageHeader
+        title="Flags"
+        description={env ? `Switches turn a flag on or off in each environment; details open the ${env.name} configuration.` : undefined}
+        actions={
+          <Button onClick={() => setCreating(true)} disabled={!canEdit} title={canEdit ? undefined : 'Creating flags needs the editor role'}>
+            New flag
+          </Button>
+        }
+      />
+      <Group wrap="wrap" align="flex-end">
+        <TextInput label="Search" placeholder="Key, name or description" w={240} value={q} onChange={(e) => setParam('q', e.currentTarget.value || null)} />
+        <MultiSelect label="Tags" placeholder={allTags.length ? 'Any tag' : 'No tags yet'} w={220} data={allTags} value={tags} onChange={(v) => setParam('tag', v)} clearable />
+        <Select label="Status" w={200} data={STATUSES} value={status} allowDeselect={false} onChange={(v) => setParam('status', v === 'active' ? null : v)} />
+        <Select
+          label="Stale after"
+          w={140}
+          data={['7', '14', '30', '90'].map((d) => ({ value: d, label: `${d} days unused` }))}
+          value={String(staleDays)}
+          allowDeselect={false}
+          onChange={(v) => setParam('staleDays', v === '7' ? null : v)}
+        />
+      </Group>
+      <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error} />
+      {toggle.error && (
+        <ErrorAlert
+          error={toggle.error}
+          title={`Could not switch ${toggle.variables?.flag.key} in ${toggle.variables?.env.name}`}
+        />
+      )}
+      {flags.data && flags.data.length === 0 && (
+        <Alert color="blue" variant="light">
+          No flags yet. {canEdit ? 'Create the first one with “New flag”.' : 'An editor can create the first one.'}
+        </Alert>
+      )}
+      {flags.data && flags.data.length > 0 && shown.length === 0 && <Text c="dimmed">No flag matches these filters.</Text>}
+      {shown.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table highlightOnHover verticalSpacing="sm" data-testid="flags-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Flag</Table.Th>
+                <Table.Th>Type</Table.Th>
+                {environments.map((e) => (
+                  <Table.Th key={e.id} style={e.key === envKey ? { textDecoration: 'underline' } : undefined}>
+                    {e.name}
+                  </Table.Th>
+                ))}
+                <Table.Th>Last change</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {shown.map((f) => {
+                const stale = staleReason(f, here?.flags[f.key], evaluated, staleDays);
+                const last = lastChange.get(`flag:${f.key}`);
+                return (
+                  <Table.Tr key={f.key} data-testid={`flag-row-${f.key}`}>
+                    <Table.Td>
+                      <Anchor component={Link} to={flagPath(org, project, envKey, f.key)} fw={600}>
+                        {f.name}
+                      </Anchor>
+                      <Group gap={4}>
+                        <Text size="xs" c="dimmed">
+                          <code>{f.key}</code>
+                        </Text>
+                        {f.archived && <Badge size="xs" color="gray">archived</Badge>}
+                        {stale && (
+                          <Tooltip label={describeStale(stale)}>
+                            <Badge size="xs" color="yellow" tabIndex={0} aria-label={`Stale: ${describeStale(stale)}`}>
+                              stale
+                            </Badge>
+                          </Tooltip>
+                        )}
+                        {f.tags.map((t) => (
+                          <Badge key={t} size="xs" variant="outline">
+                            {t}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{f.type}</Text>
+                      <Text size="xs" c="dimmed">
+                        {f.variants.length} variant{f.variants.length === 1 ? '' : 's'}
+                      </Text>
+                    </Table.Td>
+                    {environments.map((e) => {
+                      const doc = docOf(e);
+                      const st = doc?.flags[f.key];
+                      const busy = toggle.isPending && toggle.variables?.env.id === e.id && toggle.variables.flag.key === f.key;
+                      return (
+                        <Table.Td key={e.id}>
+                          <Switch
+                            aria-label={`${f.key} in ${e.name}`}
+                            checked={st?.state === 'ENABLED'}
+                            disabled={!canEdit || !doc || busy}
+                            onChange={() => doc && toggle.mutate({ env: e, flag: f, doc })}
+                          />
+                        </Table.Td>
+                      );
+                    })}
+                    <Table.Td>
+                      {last ? (
+                        <Text size="sm" title={dateTime(last.at)}>
+                          {ago(last.at)}
+                          <Text span size="xs" c="dimmed" display="block">
+                            {actorName(last.actor, members.data)}
+                          </Text>
+                        </Text>
+                      ) : (
+                        <Text size="sm" title={dateTime(f.updatedAt)}>
+                          {ago(f.updatedAt)}
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <NewFlagModal
+        project={project}
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(key) => {
+          setCreating(false);
+          navigate(flagPath(org, project, envKey, key));
+        }}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,67 @@
+/** Every page and its URL. The organization, project and environment live in the path. */
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { RequireSession } from './auth/session';
+import { Layout } from './components/layout/Layout';
+import { OrgHome, ProjectHome, RootRedirect } from './pages/Redirects';
+
+const SignIn = lazy(() => import('./pages/auth/SignIn'));
+const SignUp = lazy(() => import('./pages/auth/SignUp'));
+const AcceptInvitation = lazy(() => import('./pages/auth/AcceptInvitation'));
+const Projects = lazy(() => import('./pages/org/Projects'));
+const Members = lazy(() => import('./pages/org/Members'));
+const Tokens = lazy(() => import('./pages/org/Tokens'));
+const AuditLog = lazy(() => import('./pages/org/AuditLog'));
+const Flags = lazy(() => import('./pages/flags/FlagsList'));
+const FlagPage = lazy(() => import('./pages/flags/FlagPage'));
+const Segments = lazy(() => import('./pages/project/Segments'));
+const Environments = lazy(() => import('./pages/project/Environments'));
+const Analytics = lazy(() => import('./pages/project/Analytics'));
+
+const loading = (
+  <Center h={200}>
+    <Loader aria-label="Loading" />
+  </Center>
+);
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={loading}>
+      <Routes>
+        <Route path="/signin" element={<SignIn />} />
+        <Route path="/signup" element={<SignUp />} />
+        <Route
+          path="/invitations/accept"
+          element={
+            <RequireSession>
+              <AcceptInvitation />
+            </RequireSession>
+          }
+        />
+        <Route
+          element={
+            <RequireSession>
+              <Layout />
+            </RequireSession>
+          }
+        >
+          <Route index element={<RootRedirect />} />
+          <Route path="orgs/:org" element={<OrgHome />} />
+          <Route path="orgs/:org/projects" element={<Projects />} />
+          <Route path="orgs/:org/members" element={<Members />} />
+          <Route path="orgs/:org/tokens" element={<Tokens />} />
+          <Route path="orgs/:org/audit" element={<AuditLog />} />
+          <Route path="orgs/:org/projects/:project" element={<ProjectHome />} />
+          <Route path="orgs/:org/projects/:project/envs/:env" element={<Navigate to="flags" replace />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/flags" element={<Flags />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/flags/:flag" element={<FlagPage />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/segments" element={<Segments />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/environments" element={<Environments />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/analytics" element={<Analytics />} />
+          <Route path="*" element={<RootRedirect />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,35 @@
+/** The organization, project and environment the URL points at, with the caller's role. */
+import { useParams } from 'react-router';
+import { useMe } from './api/auth';
+import { useEnvironments } from './api/projects';
+import type { Environment, Role } from './api/types';
+
+export interface Scope {
+  org: string;
+  project: string;
+  /** The environment's key, as it appears in the URL. */
+  envKey: string;
+  env: Environment | undefined;
+  environments: Environment[];
+  role: Role | undefined;
+}
+
+export function useRole(org: string | undefined): Role | undefined {
+  const me = useMe();
+  return me.data?.memberships.find((m) => m.organization.id === org)?.role;
+}
+
+export function useScope(): Scope {
+  const { org = '', project = '', env: envKey = '' } = useParams();
+  const role = useRole(org);
+  const envs = useEnvironments(project || undefined);
+  const environments = envs.data ?? [];
+  return { org, project, envKey, env: environments.find((e) => e.key === envKey), environments, role };
+}
+
+export const orgPath = (org: string) => `/orgs/${encodeURIComponent(org)}`;
+export const projectPath = (org: string, project: string) => `${orgPath(org)}/projects/${encodeURIComponent(project)}`;
+export const envPath = (org: string, project: string, env: string) =>
+  `${projectPath(org, project)}/envs/${encodeURIComponent(env)}`;
+export const flagPath = (org: string, project: string, env: string, flag: string) =>
+  `${envPath(org, project, env)}/flags/${encodeURIComponent(flag)}`;
