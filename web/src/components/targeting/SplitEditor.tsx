@@ -35,7 +35,7 @@ export function SplitEditor({ label, buckets, bucketBy, variants, readOnly, onCh
             onChange={(v) => v && onChange(buckets.map((x, k) => (k === i ? { ...x, variant: v } : x)), bucketBy)}
           />
           <Slider
-            aria-label={`${label}: ${b.variant} percentage`}
+            thumbLabel={`${label}: ${b.variant} percentage`}
             style={{ flex: 1, minWidth: 100 }}
             min={0}
             max={100}

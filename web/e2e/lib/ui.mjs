@@ -1,0 +1,35 @@
+// Helpers for driving the dashboard the way a person does: labels, roles and keys.
+
+/** Picks `option` in the Mantine Select labelled `label`. */
+export async function choose(scope, page, label, option) {
+  await scope.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** The API, called with the session of the signed-in page. */
+export async function apiAs(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const token = localStorage.getItem('switchyard.token');
+      const r = await fetch(path, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  );
+}
+
+export async function shot(page, dir, name) {
+  await page.waitForTimeout(300); // let charts and transitions settle
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+export function expectEqual(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// End-to-end tests of the dashboard in real Chromium against a real `switchyard serve`.
+//
+// Starts the server (SWITCHYARD_BIN, default ../target/release/switchyard) on a free 127.0.0.1
+// port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
+// drives Debian's Chromium through playwright-core, saves screenshots in e2e/screenshots/, and
+// stops everything at the end. It builds only what is missing (web/dist, the SDK bundle, the
+// server binary).
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { harness } from './lib/harness.mjs';
+import { startStatic, startSwitchyard } from './lib/servers.mjs';
+import { scenario } from './scenario.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '..');
+const repo = path.resolve(webDir, '..');
+const bin = path.resolve(webDir, process.env.SWITCHYARD_BIN ?? '../target/release/switchyard');
+const sdkDir = path.join(repo, 'sdk-js');
+const sdkBundle = path.join(sdkDir, 'dist', 'switchyard.min.js');
+const examplesDir = path.join(sdkDir, 'examples');
+const screenshotsDir = path.join(here, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TOTAL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 8 * 60_000);
+
+function run(cmd, args, cwd) {
+  console.log(`$ (cd ${path.relative(repo, cwd) || '.'} && ${cmd} ${args.join(' ')})`);
+  execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+}
+
+// Only what is missing.
+if (!existsSync(path.join(webDir, 'dist', 'index.html'))) run('npm', ['run', 'build'], webDir);
+if (!existsSync(sdkBundle) && existsSync(path.join(sdkDir, 'package.json'))) {
+  if (!existsSync(path.join(sdkDir, 'node_modules'))) run('npm', ['ci'], sdkDir);
+  run('npm', ['run', 'build'], sdkDir);
+}
+if (!existsSync(bin)) {
+  if (process.env.SWITCHYARD_BIN) throw new Error(`SWITCHYARD_BIN=${bin} does not exist`);
+  run('nice', ['cargo', 'build', '--release', '-p', 'switchyard-realtime'], repo);
+}
+
+mkdirSync(screenshotsDir, { recursive: true });
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-'));
+const cleanups = [];
+let finished = false;
+async function cleanup() {
+  while (cleanups.length) await cleanups.pop()().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+const timer = setTimeout(async () => {
+  if (finished) return;
+  console.log(`✗ the end-to-end run took longer than ${TOTAL_TIMEOUT_MS / 1000} s; stopping`);
+  await cleanup();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+
+const t = harness({ screenshotsDir });
+let code = 1;
+try {
+  const log = createWriteStream(path.join(tmp, 'switchyard.log'));
+  const server = await startSwitchyard({ bin, dataDir: path.join(tmp, 'data'), webDir: path.join(webDir, 'dist'), sdkBundle, logFile: log });
+  cleanups.push(server.stop);
+  console.log(`switchyard serve at ${server.url}`);
+  const demo = existsSync(examplesDir) ? await startStatic(examplesDir) : null;
+  if (demo) cleanups.push(demo.stop);
+  const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 860 },
+  });
+  cleanups.push(() => context.close());
+  context.setDefaultTimeout(15_000);
+  await scenario({ t, context, server, demo, examplesDir, sdkBundle, screenshotsDir });
+  const s = t.summary();
+  console.log(`\nscreenshots: ${screenshotsDir}`);
+  console.log(s.line);
+  code = s.failed || s.skipped ? 1 : 0;
+  if (code) console.log(`server log (last lines):\n${server.logs().slice(-3000)}`);
+} catch (e) {
+  console.log(`✗ end-to-end setup failed: ${e?.stack ?? e}`);
+  console.log(t.summary().line);
+} finally {
+  finished = true;
+  clearTimeout(timer);
+  await cleanup();
+}
+process.exit(code);

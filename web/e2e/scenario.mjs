@@ -1,0 +1,273 @@
+// The end-to-end story: an owner sets up a project and a flag with a rule and a split, turns it on
+// and sees it arrive on the SDK demo page; concurrent edits are refused; a viewer cannot edit.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { apiAs, choose, expectEqual, shot } from './lib/ui.mjs';
+
+const PASSWORD = 'correct horse battery';
+const FLAG = 'new-checkout';
+
+async function signUp(page, base, { name, email, org }) {
+  await page.goto(`${base}/signup`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByLabel(/^Password/).first().fill(PASSWORD);
+  await page.getByLabel('Organization').fill(org);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+export async function scenario({ t, context, server, demo, examplesDir, sdkBundle, screenshotsDir: dir }) {
+  const base = server.url;
+  const page = context.pages()[0] ?? (await context.newPage());
+  t.setPage(page);
+  const owner = { name: 'Ada Owner', email: 'ada@example.com', org: 'Acme' };
+  let flagsUrl = '';
+  let flagUrl = '';
+  let projectId = '';
+  let envId = '';
+  let orgId = '';
+  let clientKey = '';
+  let invitation = '';
+
+  await t.step('sign-up form checks its fields before sending', async () => {
+    await page.goto(`${base}/signup`);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Enter your name').waitFor();
+    await page.getByText('Use at least 10 characters').waitFor();
+    await shot(page, dir, 'signup');
+  });
+
+  await t.step('sign up as the owner of a new organization', async () => {
+    await signUp(page, base, owner);
+    await page.waitForURL(/\/orgs\/[^/]+\/projects$/);
+    orgId = page.url().split('/orgs/')[1].split('/')[0];
+  });
+
+  await t.step('create a project (its environments come with it)', async () => {
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByLabel('Project name').fill('Storefront');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL(/\/envs\/development\/flags$/);
+    flagsUrl = page.url();
+    projectId = flagsUrl.split('/projects/')[1].split('/')[0];
+    await page.getByRole('combobox', { name: 'Environment' }).waitFor();
+  });
+
+  await t.step('create a boolean flag', async () => {
+    await page.getByRole('button', { name: 'New flag' }).click();
+    await page.getByLabel(/^Key/).fill(FLAG);
+    await page.getByLabel('Name', { exact: true }).fill('New checkout');
+    await page.getByRole('button', { name: 'Create flag' }).click();
+    await page.waitForURL(new RegExp(`/flags/${FLAG}$`));
+    flagUrl = page.url();
+    await page.getByText('Targeting in development').waitFor();
+  });
+
+  await t.step('build a rule and a percentage split that always sums to 100%', async () => {
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('combobox', { name: 'Rule 1 condition 1: attribute' }).fill('targetingKey');
+    await page.keyboard.press('Escape');
+    await choose(page, page, 'Rule 1 condition 1: operator', 'starts with');
+    await page.getByLabel('Rule 1 condition 1: value').fill('vip-');
+    const everyone = page.getByRole('region', { name: 'Everyone else' });
+    await everyone.getByLabel('Serve something other than the default variant').check();
+    await everyone.getByText('Percentage split').click();
+    await everyone.getByLabel('Everyone else: on percent', { exact: true }).fill('30');
+    await everyone.getByLabel('Everyone else: on percent', { exact: true }).blur();
+    expectEqual(await everyone.getByLabel('Everyone else: off percent', { exact: true }).inputValue(), '70%', 'the other bucket');
+    // Keyboard: the slider moves by one, and the other side follows.
+    await everyone.getByRole('slider', { name: 'Everyone else: on percentage' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expectEqual(await everyone.getByLabel('Everyone else: off percent', { exact: true }).inputValue(), '69%', 'after ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await everyone.getByText('Total: 100%').waitFor();
+    await page.getByRole('button', { name: 'Save development' }).click();
+    await page.getByTestId('state-version').getByText('version 1').waitFor();
+    envId = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments`)).body.find((e) => e.key === 'development').id;
+    const state = await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`);
+    expectEqual(
+      state.body.targeting,
+      {
+        if: [
+          { starts_with: [{ var: 'targetingKey' }, 'vip-'] },
+          'on',
+          { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 30], ['off', 70]] },
+        ],
+      },
+      'saved targeting',
+    );
+    await shot(page, dir, 'flag-targeting');
+  });
+
+  await t.step("show the engine's validation errors in place (raw JSON Logic)", async () => {
+    await page.getByRole('tab', { name: 'JSON Logic' }).click();
+    await page.getByLabel('Targeting (flagd JSON Logic)').fill('{"if": [{"sem_ver": [{"var": "v"}, "~~", "1.0.0"]}, "on"]}');
+    await page.getByRole('button', { name: 'Save development' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The engine found problems' });
+    await alert.waitFor();
+    await alert.getByText('/targeting/if/0/sem_ver/1').waitFor();
+    await shot(page, dir, 'flag-validation-error');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('tab', { name: 'Rule builder' }).click();
+    await page.getByRole('region', { name: 'Rule 1' }).waitFor();
+  });
+
+  await t.step('create a client key for development (shown once, with snippets)', async () => {
+    await page.getByRole('link', { name: 'Environments & SDK keys' }).click();
+    await page.getByRole('button', { name: 'New client key' }).click();
+    clientKey = (await page.getByTestId('secret').innerText()).trim();
+    if (!clientKey.startsWith('sy_client')) throw new Error(`unexpected key ${clientKey}`);
+    await page.getByTestId('snippet-script').getByText(`clientKey: '${clientKey}'`).waitFor();
+    await shot(page, dir, 'environments-keys');
+  });
+
+  await t.step('turn the flag on from the list and see it arrive on the SDK demo page', async () => {
+    if (!demo || !existsSync(path.join(examplesDir, 'index.html'))) throw new Error(`the SDK demo page ${path.join(examplesDir, 'index.html')} is missing`);
+    if (!existsSync(sdkBundle)) throw new Error(`the SDK bundle ${sdkBundle} is missing (cd sdk-js && npm ci && npm run build)`);
+    const demoPage = await context.newPage();
+    const q = new URLSearchParams({ baseUrl: base, clientKey, flag: FLAG, targetingKey: 'vip-demo' });
+    await demoPage.goto(`${demo.url}/index.html?${q}`);
+    const value = demoPage.locator('#value');
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== '', null, { timeout: 15_000 });
+    const before = (await value.innerText()).trim();
+    await page.goto(flagsUrl);
+    const sw = page.getByRole('switch', { name: `${FLAG} in development` });
+    if (await sw.isChecked()) throw new Error('the flag should start off');
+    await sw.click();
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() === 'true', null, { timeout: 20_000 });
+    await shot(demoPage, dir, 'sdk-demo-live');
+    console.log(`    demo page: ${before} → true`);
+    await sw.click();
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== 'true', null, { timeout: 20_000 });
+    await sw.click();
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
+    await demoPage.close();
+  });
+
+  await t.step('evaluation playground: value, variant, reason and the matching rule', async () => {
+    await page.goto(`${flagUrl}?tab=playground`);
+    await page.getByLabel('Evaluation context').fill('{"targetingKey": "vip-ada"}');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByTestId('playground-reason').getByText('TARGETING_MATCH').waitFor();
+    await page.getByTestId('playground-matched').getByText('Rule 1').waitFor();
+    await page.getByLabel('Evaluation context').fill('{"targetingKey": "user-7"}');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByTestId('playground-reason').getByText('SPLIT').waitFor();
+    await shot(page, dir, 'flag-playground');
+  });
+
+  await t.step("another admin's change shows live; a stale edit is refused with the current version", async () => {
+    await page.goto(flagUrl);
+    const other = await context.newPage();
+    await other.goto(flagUrl);
+    // 1. Untouched: the other tab's save appears here without a reload.
+    await other.getByLabel('Enabled in development').uncheck();
+    await other.getByRole('button', { name: 'Save development' }).click();
+    await other.getByTestId('state-version').getByText(/version \d+/).waitFor();
+    await page.waitForFunction(() => document.querySelector('[aria-label="Enabled in development"]')?.checked === false, null, { timeout: 10_000 });
+    // 2. Touched: a save based on an old version is refused, never silently applied.
+    await choose(page, page, 'Default variant', 'off');
+    await other.getByLabel('Enabled in development').check();
+    await other.getByRole('button', { name: 'Save development' }).click();
+    await page.getByTestId('stale-warning').waitFor({ timeout: 10_000 });
+    const current = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`)).body;
+    await page.getByRole('button', { name: 'Save development' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Changed by someone else' }).last();
+    await alert.getByText(`The current version is ${current.version}.`).waitFor();
+    await shot(page, dir, 'flag-conflict');
+    const after = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`)).body;
+    expectEqual([after.version, after.defaultVariant], [current.version, 'on'], 'the state after a refused save');
+    await page.getByRole('button', { name: /Load the current version/ }).click();
+    await page.getByTestId('state-version').getByText(`version ${current.version}`).waitFor();
+    await other.close();
+  });
+
+  await t.step('history shows each change with its diff', async () => {
+    await page.goto(`${flagUrl}?tab=history`);
+    await page.getByTestId('audit-entry').nth(3).waitFor();
+    await page.getByTestId('audit-entry').first().getByRole('button').first().click();
+    await page.getByTestId('diff').first().waitFor();
+    await shot(page, dir, 'flag-history');
+  });
+
+  await t.step('create a segment', async () => {
+    await page.goto(flagsUrl.replace(/flags$/, 'segments'));
+    await page.getByRole('button', { name: 'New segment' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('beta-testers');
+    await page.getByLabel('Name', { exact: true }).fill('Beta testers');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByRole('cell', { name: /Beta testers/ }).waitFor();
+    await shot(page, dir, 'segments');
+  });
+
+  await t.step('main pages at laptop and tablet widths', async () => {
+    await page.goto(flagsUrl);
+    await page.getByTestId(`flag-row-${FLAG}`).waitFor();
+    await shot(page, dir, 'flags-list');
+    await page.goto(flagsUrl.replace(/flags$/, 'analytics'));
+    await page.getByText('All flags in development').waitFor();
+    await shot(page, dir, 'analytics');
+    await page.goto(`${base}/orgs/${orgId}/audit`);
+    await page.getByTestId('audit-entry').first().waitFor();
+    await shot(page, dir, 'audit-log');
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(flagsUrl);
+    await page.getByTestId(`flag-row-${FLAG}`).waitFor();
+    await shot(page, dir, 'flags-list-tablet');
+    await page.goto(flagUrl);
+    await page.getByRole('region', { name: 'Rule 1' }).waitFor();
+    await shot(page, dir, 'flag-targeting-tablet');
+    await page.getByRole('button', { name: 'Toggle navigation' }).click();
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.waitForURL(/\/members$/);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  await t.step('invite a second user as a viewer', async () => {
+    await page.goto(`${base}/orgs/${orgId}/members`);
+    await page.getByLabel('Email', { exact: true }).fill('vera@example.com');
+    await choose(page, page, 'Role', 'viewer');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    invitation = (await page.getByTestId('invitation-token').innerText()).trim();
+    await shot(page, dir, 'members');
+  });
+
+  await t.step('sign out', async () => {
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto(flagsUrl);
+    await page.waitForURL(/\/signin\?next=/);
+  });
+
+  await t.step('the viewer signs up and accepts the invitation', async () => {
+    await signUp(page, base, { name: 'Vera Viewer', email: 'vera@example.com', org: 'Vera Co' });
+    await page.waitForURL(/\/orgs\/[^/]+\/projects$/);
+    await page.goto(`${base}/invitations/accept?token=${encodeURIComponent(invitation)}`);
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.waitForURL(new RegExp(`/orgs/${orgId}`));
+  });
+
+  await t.step('a viewer sees disabled controls, and the API refuses their edits', async () => {
+    await page.goto(flagsUrl);
+    const sw = page.getByRole('switch', { name: `${FLAG} in development` });
+    await sw.waitFor();
+    if (!(await sw.isDisabled())) throw new Error('the switch should be disabled for a viewer');
+    if (!(await page.getByRole('button', { name: 'New flag' }).isDisabled())) throw new Error('New flag should be disabled');
+    await shot(page, dir, 'viewer-flags-list');
+    await page.goto(flagUrl);
+    await page.getByTestId('read-only').waitFor();
+    if (!(await page.getByLabel('Enabled in development').isDisabled())) throw new Error('the enabled switch should be disabled');
+    if (await page.getByRole('button', { name: 'Save development' }).count()) throw new Error('a viewer should have no save button');
+    const cur = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`)).body;
+    const r = await apiAs(page, 'PUT', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`, {
+      enabled: !cur.enabled,
+      defaultVariant: cur.defaultVariant,
+      targeting: cur.targeting,
+      version: cur.version,
+    });
+    expectEqual(r.status, 403, 'the API answer to a viewer edit');
+    await shot(page, dir, 'viewer-flag-page');
+  });
+}
