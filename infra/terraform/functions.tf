@@ -1,0 +1,175 @@
+# The Lambda functions: one per binary in functions/src/bin/ (infra/tests/test_functions.py proves
+# it). The six route groups of functions/src/lib.rs (enum Group) serve the dashboard API; the
+# publisher reads the table's stream. Each has its own role with only what its code does.
+
+locals {
+  lambda_zip_dir = coalesce(var.lambda_zip_dir, "${path.root}/../../target/lambda-zips")
+
+  # The route groups (functions/src/lib.rs, Group::name).
+  api_functions = ["auth", "orgs", "projects", "flags", "segments", "audit"]
+
+  # What each group's store calls write (core/src/store): every write is one TransactWriteItems of
+  # Puts, plus Deletes where the group removes things (members and invitations, flags, segments).
+  # IAM authorises each action of a transaction as PutItem / DeleteItem.
+  table_writes = {
+    auth     = ["dynamodb:PutItem"]
+    orgs     = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+    projects = ["dynamodb:PutItem"]
+    flags    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+    segments = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
+    audit    = []
+  }
+
+  # Every group authenticates callers and reads: items (GetItem), partitions (Query) and the gsi1
+  # index (Query: emails, secrets, memberships, projects, environments, audit targets).
+  api_read_statements = [
+    {
+      sid        = "TableReads"
+      actions    = ["dynamodb:GetItem", "dynamodb:Query"]
+      resources  = [module.table.arn]
+      conditions = []
+    },
+    {
+      sid        = "IndexQueries"
+      actions    = ["dynamodb:Query"]
+      resources  = [module.table.index_arn]
+      conditions = []
+    },
+    {
+      sid        = "Secrets"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [module.jwt_secret.arn, module.redis.url_secret_arn]
+      conditions = []
+    },
+    {
+      sid        = "DecryptSecretsAndEnvironment"
+      actions    = ["kms:Decrypt"]
+      resources  = [module.kms.key_arn]
+      conditions = []
+    },
+  ]
+
+  function_environment = {
+    SWITCHYARD_TABLE          = module.table.name
+    SWITCHYARD_JWT_SECRET_ARN = module.jwt_secret.arn
+    # The Redis URL carries the AUTH token: only the secret's ARN is here (see README: the code
+    # reads SWITCHYARD_REDIS_URL today).
+    SWITCHYARD_REDIS_URL_SECRET_ARN = module.redis.url_secret_arn
+    RUST_LOG                        = var.log_level
+  }
+}
+
+# Functions reach DynamoDB (gateway endpoint), Secrets Manager and X-Ray (HTTPS) and Redis.
+resource "aws_security_group" "functions" {
+  #checkov:skip=CKV2_AWS_5:Attached to every function's vpc_config through module.api_function and module.publisher_function (security_group_ids); the graph check cannot follow module inputs.
+  name        = "${var.name}-functions"
+  description = "Lambda functions"
+  vpc_id      = module.network.vpc_id
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_https" {
+  security_group_id = aws_security_group.functions.id
+  description       = "HTTPS to AWS APIs (DynamoDB, Secrets Manager, X-Ray)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "functions_redis" {
+  security_group_id            = aws_security_group.functions.id
+  description                  = "Redis (change events)"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = module.redis.security_group_id
+}
+
+module "api_function" {
+  source   = "./modules/lambda_function"
+  for_each = toset(local.api_functions)
+
+  name_prefix = var.name
+  binary      = each.key
+  zip_dir     = local.lambda_zip_dir
+  environment = local.function_environment
+  statements = concat(local.api_read_statements, [
+    for writes in [local.table_writes[each.key]] : {
+      sid       = "TransactionalWrites"
+      actions   = writes
+      resources = [module.table.arn]
+      # The store writes only through TransactWriteItems.
+      conditions = [{
+        test     = "ForAnyValue:StringEquals"
+        variable = "dynamodb:EnclosingOperation"
+        values   = ["TransactWriteItems"]
+      }]
+    } if length(writes) > 0
+  ])
+  memory_mb            = var.lambda_memory_mb
+  timeout_seconds      = var.lambda_timeout_seconds
+  reserved_concurrency = var.lambda_reserved_concurrency
+  subnet_ids           = module.network.private_subnet_ids
+  security_group_ids   = [aws_security_group.functions.id]
+  kms_key_arn          = module.kms.key_arn
+  log_retention_days   = var.log_retention_days
+}
+
+# The change publisher: reads the stream, publishes revisions on Redis, parks failures in SQS.
+module "publisher_function" {
+  source = "./modules/lambda_function"
+
+  name_prefix = var.name
+  binary      = "publisher"
+  zip_dir     = local.lambda_zip_dir
+  environment = {
+    SWITCHYARD_REDIS_URL_SECRET_ARN = module.redis.url_secret_arn
+    RUST_LOG                        = var.log_level
+  }
+  statements = [
+    {
+      sid        = "ReadTableStream"
+      actions    = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+      resources  = ["${module.table.arn}/stream/*"]
+      conditions = []
+    },
+    {
+      sid        = "RedisUrlSecret"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [module.redis.url_secret_arn]
+      conditions = []
+    },
+    {
+      sid        = "FailureQueue"
+      actions    = ["sqs:SendMessage"]
+      resources  = [module.stream_publisher.failure_queue_arn]
+      conditions = []
+    },
+    {
+      sid        = "KeyForSecretQueueAndEnvironment"
+      actions    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources  = [module.kms.key_arn]
+      conditions = []
+    },
+  ]
+  memory_mb            = 256
+  timeout_seconds      = 60
+  reserved_concurrency = 10
+  subnet_ids           = module.network.private_subnet_ids
+  security_group_ids   = [aws_security_group.functions.id]
+  kms_key_arn          = module.kms.key_arn
+  log_retention_days   = var.log_retention_days
+}
+
+module "stream_publisher" {
+  source = "./modules/stream_publisher"
+
+  name                       = var.name
+  stream_arn                 = module.table.stream_arn
+  function_arn               = module.publisher_function.alias_arn
+  batch_size                 = var.publisher_batch_size
+  maximum_retry_attempts     = var.publisher_max_retry_attempts
+  maximum_record_age_seconds = var.publisher_max_record_age_seconds
+  kms_key_arn                = module.kms.key_arn
+  alarm_actions              = var.alarm_actions
+}

@@ -1,0 +1,4 @@
+output "arn" {
+  description = "ARN of the signing key's secret (SWITCHYARD_JWT_SECRET_ARN)."
+  value       = aws_secretsmanager_secret.this.arn
+}

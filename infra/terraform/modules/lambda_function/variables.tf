@@ -1,0 +1,72 @@
+variable "name_prefix" {
+  description = "Prefix of the function's name (<prefix>-<binary>)."
+  type        = string
+}
+
+variable "binary" {
+  description = "The cargo binary of switchyard-functions this function runs (functions/src/bin/<binary>.rs)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_-]*$", var.binary))
+    error_message = "binary must be a cargo binary name such as auth or publisher."
+  }
+}
+
+variable "zip_dir" {
+  description = "Directory holding <binary>.zip (make lambda writes target/lambda-zips)."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment variables (names of secrets, never their values)."
+  type        = map(string)
+}
+
+variable "statements" {
+  description = "The IAM statements this function needs beyond writing its own logs."
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+  }))
+}
+
+variable "memory_mb" {
+  description = "Memory (MB); CPU scales with it."
+  type        = number
+}
+
+variable "timeout_seconds" {
+  description = "Longest run of one invocation."
+  type        = number
+}
+
+variable "reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) this function."
+  type        = number
+}
+
+variable "subnet_ids" {
+  description = "Private subnets the function runs in."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the function's network interfaces."
+  type        = list(string)
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the environment variables and the log group."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Days the function's logs are kept."
+  type        = number
+}

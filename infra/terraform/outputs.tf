@@ -1,0 +1,72 @@
+output "dashboard_url" {
+  description = "The dashboard."
+  value       = local.dashboard_origin
+}
+
+output "api_url" {
+  description = "Base URL of the dashboard API (routes under /api/v1, document at /api/openapi.json)."
+  value       = module.api.url
+}
+
+output "realtime_url" {
+  description = "The realtime service: OFREP, SDK WebSocket (wss://) and SSE streams."
+  value       = local.realtime_url
+}
+
+output "sdk_url" {
+  description = "The SDK bundle on the CDN (major-version path, the same path the realtime server serves it at; exact versions under /sdk/v<x.y.z>/)."
+  value       = "${module.sdk.url}/sdk/v1/switchyard.js"
+}
+
+output "realtime_dns_target" {
+  description = "Where realtime_domain must point (a CNAME or alias to the load balancer) when DNS is not in route53_zone_id."
+  value       = module.realtime.alb_dns_name
+}
+
+output "dashboard_bucket" {
+  description = "Bucket of the dashboard's files (make deploy syncs web/dist here)."
+  value       = module.dashboard.bucket
+}
+
+output "dashboard_distribution_id" {
+  description = "CloudFront distribution of the dashboard (invalidated after uploads)."
+  value       = module.dashboard.distribution_id
+}
+
+output "sdk_bucket" {
+  description = "Bucket of the SDK (make deploy syncs sdk-js/dist under sdk/v1/)."
+  value       = module.sdk.bucket
+}
+
+output "sdk_distribution_id" {
+  description = "CloudFront distribution of the SDK (invalidated after uploads)."
+  value       = module.sdk.distribution_id
+}
+
+output "ecr_repository_url" {
+  description = "Repository of the realtime image."
+  value       = module.registry.repository_url
+}
+
+output "table_name" {
+  description = "The DynamoDB table."
+  value       = module.table.name
+}
+
+output "function_names" {
+  description = "The Lambda functions, by binary."
+  value = merge(
+    { for group, fn in module.api_function : group => fn.function_name },
+    { publisher = module.publisher_function.function_name },
+  )
+}
+
+output "realtime_service" {
+  description = "The ECS cluster and service of the realtime server."
+  value       = { cluster = module.realtime.cluster_name, service = module.realtime.service_name }
+}
+
+output "region" {
+  description = "The deployment's region (make deploy's aws commands use it)."
+  value       = var.region
+}

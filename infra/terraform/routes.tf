@@ -1,0 +1,68 @@
+# Every method and path of the dashboard API, to the route group (function) that serves it: the
+# #[utoipa::path(...)] attributes of functions/src/routes/*.rs, grouped as functions/src/lib.rs
+# groups the route files (states.rs, flagd.rs and analytics.rs are part of the flags group).
+# infra/tests/test_routes.py proves this map and the Rust code agree, both ways.
+
+locals {
+  routes = {
+    # functions/src/routes/auth.rs
+    "POST /api/v1/auth/signup"   = "auth"
+    "POST /api/v1/auth/login"    = "auth"
+    "POST /api/v1/auth/logout"   = "auth"
+    "GET /api/v1/auth/me"        = "auth"
+    "POST /api/v1/auth/password" = "auth"
+    # functions/src/routes/orgs.rs
+    "GET /api/v1/orgs"                         = "orgs"
+    "POST /api/v1/orgs"                        = "orgs"
+    "GET /api/v1/orgs/{org}"                   = "orgs"
+    "GET /api/v1/orgs/{org}/members"           = "orgs"
+    "PUT /api/v1/orgs/{org}/members/{user}"    = "orgs"
+    "DELETE /api/v1/orgs/{org}/members/{user}" = "orgs"
+    "POST /api/v1/orgs/{org}/invitations"      = "orgs"
+    "POST /api/v1/invitations/accept"          = "orgs"
+    "GET /api/v1/orgs/{org}/tokens"            = "orgs"
+    "POST /api/v1/orgs/{org}/tokens"           = "orgs"
+    "DELETE /api/v1/orgs/{org}/tokens/{token}" = "orgs"
+    # functions/src/routes/projects.rs
+    "GET /api/v1/orgs/{org}/projects"                                              = "projects"
+    "POST /api/v1/orgs/{org}/projects"                                             = "projects"
+    "GET /api/v1/projects/{project}"                                               = "projects"
+    "GET /api/v1/projects/{project}/environments"                                  = "projects"
+    "POST /api/v1/projects/{project}/environments"                                 = "projects"
+    "GET /api/v1/projects/{project}/environments/{environment}"                    = "projects"
+    "PATCH /api/v1/projects/{project}/environments/{environment}"                  = "projects"
+    "GET /api/v1/projects/{project}/environments/{environment}/keys"               = "projects"
+    "POST /api/v1/projects/{project}/environments/{environment}/keys"              = "projects"
+    "POST /api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate" = "projects"
+    "DELETE /api/v1/projects/{project}/environments/{environment}/keys/{key}"      = "projects"
+    # functions/src/routes/flags.rs
+    "GET /api/v1/projects/{project}/flags"           = "flags"
+    "POST /api/v1/projects/{project}/flags"          = "flags"
+    "GET /api/v1/projects/{project}/flags/{flag}"    = "flags"
+    "PATCH /api/v1/projects/{project}/flags/{flag}"  = "flags"
+    "DELETE /api/v1/projects/{project}/flags/{flag}" = "flags"
+    # functions/src/routes/states.rs
+    "GET /api/v1/projects/{project}/environments/{environment}/flags/{flag}"           = "flags"
+    "PUT /api/v1/projects/{project}/environments/{environment}/flags/{flag}"           = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy"     = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluate" = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/restore"  = "flags"
+    # functions/src/routes/flagd.rs
+    "GET /api/v1/projects/{project}/environments/{environment}/flagd" = "flags"
+    "PUT /api/v1/projects/{project}/environments/{environment}/flagd" = "flags"
+    # functions/src/routes/analytics.rs
+    "GET /api/v1/projects/{project}/environments/{environment}/evaluations"              = "flags"
+    "GET /api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluations" = "flags"
+    # functions/src/routes/segments.rs
+    "GET /api/v1/projects/{project}/segments"              = "segments"
+    "POST /api/v1/projects/{project}/segments"             = "segments"
+    "GET /api/v1/projects/{project}/segments/{segment}"    = "segments"
+    "PUT /api/v1/projects/{project}/segments/{segment}"    = "segments"
+    "DELETE /api/v1/projects/{project}/segments/{segment}" = "segments"
+    # functions/src/routes/audit.rs
+    "GET /api/v1/orgs/{org}/audit"         = "audit"
+    "GET /api/v1/orgs/{org}/audit/{entry}" = "audit"
+    # Served by every group's router (functions/src/lib.rs, router()): the whole API's document.
+    "GET /api/openapi.json" = "auth"
+  }
+}
