@@ -1,0 +1,71 @@
+"""Every Lambda binary of switchyard-functions is deployed as exactly one function."""
+
+from collections import Counter
+
+import rust_source
+import terraform_source as tf
+
+LAMBDA_MODULE = "./modules/lambda_function"
+
+
+def deployed_binaries(root: tf.Module) -> Counter:
+    """The binaries the root module deploys, counting every instance of the function module."""
+    deployed: Counter = Counter()
+    for block in root.modules():
+        if block.body["source"] != LAMBDA_MODULE:
+            continue
+        binary = block.body["binary"]
+        if "for_each" in block.body:
+            collection = tf.local_reference(block.body["for_each"])
+            assert collection, f"module.{block.name}: for_each must name a local list of binaries"
+            assert binary == "${each.key}", f"module.{block.name}: binary must be each.key"
+            deployed.update(root.locals[collection])
+        else:
+            assert "count" not in block.body, f"module.{block.name}: count would deploy a binary more than once"
+            assert tf.expression(binary) is None, f"module.{block.name}: binary must be a literal"
+            deployed[binary] += 1
+    return deployed
+
+
+def test_every_binary_is_exactly_one_function():
+    deployed = deployed_binaries(tf.load())
+    binaries = rust_source.lambda_binaries()
+    assert binaries, "no binaries found in functions/src/bin"
+    assert set(deployed) == binaries, (
+        f"missing: {sorted(binaries - set(deployed))}, not a binary: {sorted(set(deployed) - binaries)}"
+    )
+    assert all(n == 1 for n in deployed.values()), f"deployed more than once: {deployed}"
+
+
+def test_function_module_holds_one_function_per_instance_running_its_binary():
+    root = tf.load()
+    module = root.child(next(b for b in root.modules() if b.body["source"] == LAMBDA_MODULE))
+    functions = module.resources("aws_lambda_function")
+    assert len(functions) == 1
+    fn = functions[0].body
+    assert "count" not in fn and "for_each" not in fn
+    assert fn["runtime"] == "provided.al2023"
+    assert fn["architectures"] == ["arm64"]
+    assert fn["handler"] == "bootstrap"
+    assert module.locals["zip_path"] == "${var.zip_dir}/${var.binary}.zip"
+    assert fn["filename"] == "${local.zip_path}"
+    assert tf.as_list(fn["tracing_config"])[0]["mode"] == "Active"
+    # Its own role, log group (with retention) and nothing shared between functions.
+    assert fn["role"] == "${aws_iam_role.this.arn}"
+    (logs,) = module.resources("aws_cloudwatch_log_group")
+    assert "retention_in_days" in logs.body
+
+
+def test_no_secret_value_in_any_function_environment():
+    """Functions get the ARNs of the signing key and Redis URL secrets, never their values."""
+    root = tf.load()
+    environments = [root.locals["function_environment"]]
+    environments += [
+        b.body["environment"] for b in root.modules()
+        if b.body["source"] == LAMBDA_MODULE and isinstance(b.body["environment"], dict)
+    ]
+    for env in environments:
+        for name, value in env.items():
+            assert "SECRET" not in name or name.endswith("_ARN"), name
+            assert "random_password" not in str(value) and "secret_string" not in str(value), name
+    assert root.locals["function_environment"]["SWITCHYARD_JWT_SECRET_ARN"] == "${module.jwt_secret.arn}"
