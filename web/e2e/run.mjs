@@ -43,6 +43,7 @@ if (!existsSync(bin)) {
   run('nice', ['cargo', 'build', '--release', '-p', 'switchyard-realtime'], repo);
 }
 
+rmSync(screenshotsDir, { recursive: true, force: true });
 mkdirSync(screenshotsDir, { recursive: true });
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'switchyard-e2e-'));
 const cleanups = [];

@@ -12,6 +12,12 @@ function capitalise(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
 
+/** Ends a sentence with a full stop unless it has one. */
+function sentence(s: string): string {
+  const t = capitalise(s.trim());
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 export function describeError(err: unknown): ErrorText {
   if (!(err instanceof ApiError)) {
     const message = err instanceof Error ? err.message : String(err);
@@ -26,14 +32,14 @@ export function describeError(err: unknown): ErrorText {
     case 401:
       return { title: 'Not signed in', message, problems: [] };
     case 403:
-      return { title: 'Not allowed', message: `${message}. Ask an admin of this organization for access.`, problems: [] };
+      return { title: 'Not allowed', message: `${sentence(err.message)} Ask an admin of this organization for access.`, problems: [] };
     case 404:
       return { title: 'Not found', message: `${message}: it may have been deleted, or you may not have access.`, problems: [] };
     case 409: {
       const v = err.currentVersion;
       return {
         title: 'Changed by someone else',
-        message: v === null ? message : `${message} The current version is ${v}.`,
+        message: v === null ? sentence(err.message) : `${sentence(err.message)} The current version is ${v}.`,
         problems: [],
       };
     }
@@ -50,7 +56,7 @@ export function describeError(err: unknown): ErrorText {
       };
     }
     default:
-      return { title: 'The server had a problem', message: `${message}. Try again in a moment.`, problems: [] };
+      return { title: 'The server had a problem', message: `${sentence(err.message)} Try again in a moment.`, problems: [] };
   }
 }
 

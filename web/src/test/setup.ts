@@ -28,3 +28,7 @@ class RO {
 (globalThis as unknown as { ResizeObserver: typeof RO }).ResizeObserver ??= RO;
 Element.prototype.scrollIntoView ??= () => {};
 window.HTMLElement.prototype.scrollIntoView ??= () => {};
+
+if (!(document as { fonts?: unknown }).fonts) {
+  Object.defineProperty(document, 'fonts', { value: { addEventListener() {}, removeEventListener() {}, ready: Promise.resolve() } });
+}

@@ -20,19 +20,19 @@ export function Layout() {
     : [];
   const orgLinks = org
     ? [
-        { to: `${orgPath(org)}/projects`, label: 'Projects' },
+        { to: `${orgPath(org)}/projects`, label: 'Projects', exact: true },
         { to: `${orgPath(org)}/members`, label: 'Members' },
         { to: `${orgPath(org)}/tokens`, label: 'API tokens' },
         { to: `${orgPath(org)}/audit`, label: 'Audit log' },
       ]
     : [];
-  const link = (l: { to: string; label: string }) => (
+  const link = (l: { to: string; label: string; exact?: boolean }) => (
     <NavLink
       key={l.to}
       component={Link}
       to={l.to}
       label={l.label}
-      active={loc.pathname === l.to || loc.pathname.startsWith(l.to + '/')}
+      active={loc.pathname === l.to || (!l.exact && loc.pathname.startsWith(l.to + '/'))}
       onClick={close}
     />
   );

@@ -1,0 +1,44 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import { renderUi } from '../test/render';
+import { ErrorAlert } from './ErrorAlert';
+
+describe('ErrorAlert', () => {
+  it('shows nothing without an error', () => {
+    renderUi(<ErrorAlert error={null} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('lists each problem of a 422 with where it is', () => {
+    renderUi(
+      <ErrorAlert
+        error={new ApiError(422, 'invalid', 'the targeting rule is not valid', [
+          { path: '/targeting/if/0/sem_ver/1', message: 'sem_ver operator "~~" is not one of =, !=, <, <=, >, >=, ^, ~' },
+          { path: '/defaultVariant', message: '"x" is not one of the flag\'s variants' },
+        ])}
+      />,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Please fix the following');
+    expect(alert).toHaveTextContent('The targeting rule is not valid');
+    expect(alert).toHaveTextContent('/targeting/if/0/sem_ver/1');
+    expect(alert).toHaveTextContent('is not one of the flag\'s variants');
+  });
+
+  it('says a stale edit was refused and which version is current', () => {
+    renderUi(<ErrorAlert error={new ApiError(409, 'conflict', 'flag x was changed by someone else; reload and try again', { currentVersion: 7 })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Changed by someone else');
+    expect(screen.getByRole('alert')).toHaveTextContent('reload and try again. The current version is 7.');
+  });
+
+  it('explains missing rights, rate limits and lost connections in plain words', () => {
+    const { rerender } = renderUi(<ErrorAlert error={new ApiError(403, 'forbidden', 'this needs the editor role (or token scope)')} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Not allowed');
+    expect(screen.getByRole('alert')).toHaveTextContent('Ask an admin');
+    rerender(<ErrorAlert error={new ApiError(429, 'rate_limited', 'too many requests; retry in 30 s', { retryAfter: 30 })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Try again in 30 seconds.');
+    rerender(<ErrorAlert error={new ApiError(0, 'network', 'The server could not be reached.')} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('No connection');
+  });
+});
