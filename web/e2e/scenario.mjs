@@ -191,6 +191,36 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     await shot(page, dir, 'flag-history');
   });
 
+  await t.step('copy the configuration to production, and restore an earlier version from history', async () => {
+    const path = (env) => `/api/v1/projects/${projectId}/environments/${env}/flags/${FLAG}`;
+    const envs = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments`)).body;
+    const prodId = envs.find((e) => e.key === 'production').id;
+    await page.goto(flagUrl);
+    await choose(page, page, 'Copy the saved development configuration to', 'production');
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByText('Copied new-checkout from development to production').waitFor();
+    const [dev, prod] = [(await apiAs(page, 'GET', path(envId))).body, (await apiAs(page, 'GET', path(prodId))).body];
+    expectEqual([prod.enabled, prod.defaultVariant, prod.targeting], [dev.enabled, dev.defaultVariant, dev.targeting], 'production after the copy');
+    // The first saved state (version 1: off, with the rule and the split) comes back as a new version.
+    await page.goto(`${flagUrl}?tab=history`);
+    const first = page.getByTestId('audit-entry').filter({ hasText: 'flag_state.update' }).last();
+    await first.getByRole('button').first().click();
+    await first.getByRole('button', { name: 'Restore this version in development' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-entry"]').length > 0);
+    const restored = await (async () => {
+      for (let i = 0; i < 50; i++) {
+        const s = (await apiAs(page, 'GET', path(envId))).body;
+        if (s.version > dev.version) return s;
+        await page.waitForTimeout(100);
+      }
+      throw new Error('the restore did not happen');
+    })();
+    expectEqual([restored.enabled, restored.version], [false, dev.version + 1], 'the restored state');
+    await page.getByText('flag_state.restore').first().waitFor();
+  });
+
   await t.step('create a segment', async () => {
     await page.goto(flagsUrl.replace(/flags$/, 'segments'));
     await page.getByRole('button', { name: 'New segment' }).click();
@@ -207,6 +237,8 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     await shot(page, dir, 'flags-list');
     await page.goto(flagsUrl.replace(/flags$/, 'analytics'));
     await page.getByText('All flags in development').waitFor();
+    await choose(page, page, 'One flag', `New checkout (${FLAG})`);
+    await page.getByText(`${FLAG} per variant`).waitFor();
     await shot(page, dir, 'analytics');
     await page.goto(`${base}/orgs/${orgId}/audit`);
     await page.getByTestId('audit-entry').first().waitFor();

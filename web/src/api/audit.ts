@@ -1,13 +1,11 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
-import { liveQuery } from './live';
 import type { AuditEntry } from './types';
 
 export interface AuditFilter {
   project?: string;
   target?: string;
   actor?: string;
-  limit?: number;
 }
 
 interface AuditPage {
@@ -15,37 +13,40 @@ interface AuditPage {
   next: string | null;
 }
 
-function query(f: AuditFilter, cursor?: string | null): string {
+function query(f: AuditFilter, limit: number, cursor?: string | null): string {
   const q = new URLSearchParams();
   if (f.project) q.set('project', f.project);
   if (f.target) q.set('target', f.target);
   if (f.actor) q.set('actor', f.actor);
-  q.set('limit', String(f.limit ?? 50));
+  q.set('limit', String(limit));
   if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
 
-export const auditPage = (org: string, f: AuditFilter, cursor?: string | null) =>
-  api.get<AuditPage>(`/api/v1/orgs/${seg(org)}/audit?${query(f, cursor)}`);
+export const auditPage = (org: string, f: AuditFilter, limit: number, cursor?: string | null) =>
+  api.get<AuditPage>(`/api/v1/orgs/${seg(org)}/audit?${query(f, limit, cursor)}`);
 
-/** The newest entries (one page), polled. */
-export function useRecentAudit(org: string, f: AuditFilter, enabled = true) {
-  return useQuery({
-    queryKey: ['orgs', org, 'audit', 'recent', f],
-    queryFn: () => auditPage(org, f),
-    enabled,
-    ...liveQuery,
-  });
+/**
+ * The matching audit entries, newest first. The API pages the log oldest first and has no
+ * "newest first" order (see web/API-NEEDS.md), so this reads every page, up to `cap` entries.
+ */
+export async function auditNewestFirst(org: string, f: AuditFilter, cap = 10_000): Promise<AuditEntry[]> {
+  const items: AuditEntry[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: AuditPage = await auditPage(org, f, 500, cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor && items.length < cap);
+  return items.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** The audit log, page after page. */
-export function useAuditPages(org: string, f: AuditFilter) {
-  return useInfiniteQuery({
-    queryKey: ['orgs', org, 'audit', 'pages', f],
-    queryFn: ({ pageParam }) => auditPage(org, f, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next,
-    refetchInterval: 5000,
+export function useAudit(org: string, f: AuditFilter, { enabled = true, interval = 5000 } = {}) {
+  return useQuery({
+    queryKey: ['orgs', org, 'audit', f],
+    queryFn: () => auditNewestFirst(org, f),
+    enabled: enabled && !!org,
+    refetchInterval: interval,
     refetchOnWindowFocus: true,
   });
 }

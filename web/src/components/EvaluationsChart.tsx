@@ -53,6 +53,7 @@ export function EvaluationsChart({ title, by, hours, onHours, data, error, loadi
               type="stacked"
               withLegend
               curveType="monotone"
+              withDots={false}
               aria-label={title}
               series={chart.series.map((s, i) => ({ name: s, color: COLORS[i % COLORS.length] }))}
             />

@@ -2,7 +2,7 @@
 import { Button, Code, CopyButton, Stack, Tabs } from '@mantine/core';
 import type { KeyKind } from '../api/types';
 import { sdkBaseUrl } from '../config';
-import { npmSnippet, openFeatureSnippet, scriptTagSnippet, serverSnippet } from '../lib/snippets';
+import { npmSnippet, ofrepSnippet, openFeatureSnippet, scriptTagSnippet, serverSnippet } from '../lib/snippets';
 
 export function SnippetTabs({ kind, secret, flag }: { kind: KeyKind; secret: string | null; flag?: string }) {
   const input = { baseUrl: sdkBaseUrl(), key: secret ?? (kind === 'client' ? '<your client key>' : '<your server key>'), flag };
@@ -11,7 +11,8 @@ export function SnippetTabs({ kind, secret, flag }: { kind: KeyKind; secret: str
       ? [
           { value: 'script', label: 'Script tag', code: scriptTagSnippet(input) },
           { value: 'npm', label: 'npm', code: npmSnippet(input) },
-          { value: 'ofrep', label: 'OpenFeature (OFREP)', code: openFeatureSnippet(input) },
+          { value: 'openfeature', label: 'OpenFeature', code: openFeatureSnippet(input) },
+          { value: 'ofrep', label: 'OFREP', code: ofrepSnippet(input) },
         ]
       : [{ value: 'server', label: 'Server / OpenFeature', code: serverSnippet(input) }];
   return (

@@ -11,10 +11,11 @@ export function scriptTagSnippet({ baseUrl, key, flag = 'my-flag' }: SnippetInpu
 <script>
   const flags = Switchyard.init({
     clientKey: '${key}',
-    context: { targetingKey: 'user-123' },
+    context: { targetingKey: 'user-42' },
   });
-  flags.ready().then(() => console.log('${flag}:', flags.boolean('${flag}', false)));
-  flags.on('change:${flag}', (detail) => console.log('${flag} is now', detail.value));
+  const render = () => console.log('${flag} =', flags.boolean('${flag}', false));
+  render();                              // cached values, at once
+  flags.on('change:${flag}', render);    // live when an admin changes it
 </script>`;
 }
 
@@ -25,23 +26,38 @@ import { init } from '@switchyard/sdk';
 const flags = init({
   baseUrl: '${baseUrl}',
   clientKey: '${key}',
-  context: { targetingKey: 'user-123' },
+  context: { targetingKey: user.id },
 });
 await flags.ready();
-const enabled = flags.boolean('${flag}', false);
+flags.boolean('${flag}', false);
 flags.on('change:${flag}', (detail) => render(detail.value));`;
 }
 
 export function openFeatureSnippet({ baseUrl, key, flag = 'my-flag' }: SnippetInput): string {
-  return `// npm install @openfeature/web-sdk @openfeature/ofrep-web-provider
+  return `// npm install @switchyard/sdk @openfeature/web-sdk
+import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
+import { SwitchyardProvider } from '@switchyard/sdk/openfeature';
+
+await OpenFeature.setProviderAndWait(
+  new SwitchyardProvider({ clientKey: '${key}', baseUrl: '${baseUrl}' }),
+  { targetingKey: user.id },
+);
+const client = OpenFeature.getClient();
+client.getBooleanValue('${flag}', false);
+client.addHandler(ProviderEvents.ConfigurationChanged, ({ flagsChanged }) => rerender(flagsChanged));`;
+}
+
+export function ofrepSnippet({ baseUrl, key, flag = 'my-flag' }: SnippetInput): string {
+  return `// Any OpenFeature client that speaks OFREP, e.g.
+// npm install @openfeature/web-sdk @openfeature/ofrep-web-provider
 import { OpenFeature } from '@openfeature/web-sdk';
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
 
-await OpenFeature.setContext({ targetingKey: 'user-123' });
 await OpenFeature.setProviderAndWait(
-  new OFREPWebProvider({ baseUrl: '${baseUrl}', headers: [['X-API-Key', '${key}']] }),
+  new OFREPWebProvider({ baseUrl: '${baseUrl}', headers: [['Authorization', 'Bearer ${key}']] }),
+  { targetingKey: user.id },
 );
-const enabled = OpenFeature.getClient().getBooleanValue('${flag}', false);`;
+OpenFeature.getClient().getBooleanValue('${flag}', false);`;
 }
 
 export function serverSnippet({ baseUrl, key }: SnippetInput): string {

@@ -1,7 +1,7 @@
 /** The flag's audit trail, with diffs; a state in this environment can be restored. */
 import { Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRecentAudit } from '../../api/audit';
+import { useAudit } from '../../api/audit';
 import { flagKeys, restoreFlagState } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
 import type { Environment, FlagState } from '../../api/types';
@@ -20,7 +20,7 @@ interface Props {
 }
 
 export function History({ org, project, env, environments, flagKey, state, canEdit }: Props) {
-  const audit = useRecentAudit(org, { project, target: `flag:${flagKey}`, limit: 100 });
+  const audit = useAudit(org, { project, target: `flag:${flagKey}` }, { interval: 3000 });
   const members = useMembers(org);
   const qc = useQueryClient();
   const restore = useMutation({
@@ -30,7 +30,7 @@ export function History({ org, project, env, environments, flagKey, state, canEd
       void qc.invalidateQueries({ queryKey: ['orgs', org, 'audit'] });
     },
   });
-  const entries = (audit.data?.items ?? []).filter((e) => !e.environmentId || e.environmentId === env.id || environments.some((x) => x.id === e.environmentId));
+  const entries = (audit.data ?? []).filter((e) => !e.environmentId || e.environmentId === env.id || environments.some((x) => x.id === e.environmentId));
   const envName = (id: string) => environments.find((e) => e.id === id)?.name;
   return (
     <Stack>

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useEnvironmentEvaluations } from '../../api/analytics';
-import { useRecentAudit } from '../../api/audit';
+import { useAudit } from '../../api/audit';
 import { flagKeys, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
 import type { Environment, Flag, FlagdDocument } from '../../api/types';
@@ -50,7 +50,7 @@ export default function FlagsList() {
   const flags = useFlags(project);
   const docs = useFlagdAll(project, environments.map((e) => e.id));
   const docOf = (e: Environment) => docs[environments.indexOf(e)]?.data;
-  const audit = useRecentAudit(org, { project, limit: 200 });
+  const audit = useAudit(org, { project }, { interval: 10_000 });
   const members = useMembers(org);
   const evals = useEnvironmentEvaluations(project, env?.id, staleDays * 24);
   const [creating, setCreating] = useState(false);
@@ -59,7 +59,7 @@ export default function FlagsList() {
 
   const lastChange = useMemo(() => {
     const m = new Map<string, { at: number; actor: string }>();
-    for (const e of audit.data?.items ?? []) {
+    for (const e of audit.data ?? []) {
       const cur = m.get(e.target);
       if (!cur || cur.at < e.at) m.set(e.target, { at: e.at, actor: e.actor });
     }

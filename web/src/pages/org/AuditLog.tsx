@@ -2,7 +2,7 @@ import { Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { useAuditPages } from '../../api/audit';
+import { useAudit } from '../../api/audit';
 import { useMembers } from '../../api/orgs';
 import { useProjects } from '../../api/projects';
 import { AuditList } from '../../components/AuditList';
@@ -17,8 +17,9 @@ export default function AuditLog() {
   const [debounced] = useDebouncedValue(target.trim(), 400);
   const members = useMembers(org);
   const projects = useProjects(org);
-  const pages = useAuditPages(org, { project: project ?? undefined, actor: actor ?? undefined, target: debounced || undefined });
-  const entries = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const [shown, setShown] = useState(50);
+  const audit = useAudit(org, { project: project ?? undefined, actor: actor ?? undefined, target: debounced || undefined });
+  const entries = audit.data ?? [];
   return (
     <Stack>
       <PageHeader title="Audit log" description="Every change in this organization: who, when, and what changed." />
@@ -43,11 +44,11 @@ export default function AuditLog() {
         />
         <TextInput label="Target" description="Such as flag:new-checkout" placeholder="flag:…" w={220} value={target} onChange={(e) => setTarget(e.currentTarget.value)} />
       </Group>
-      <ErrorAlert error={pages.error} />
-      <AuditList entries={entries} members={members.data} />
-      {pages.hasNextPage && (
-        <Button variant="default" onClick={() => pages.fetchNextPage()} loading={pages.isFetchingNextPage} w="fit-content">
-          Load older entries
+      <ErrorAlert error={audit.error} />
+      <AuditList entries={entries.slice(0, shown)} members={members.data} />
+      {entries.length > shown && (
+        <Button variant="default" onClick={() => setShown(shown + 50)} w="fit-content">
+          Show older entries
         </Button>
       )}
     </Stack>
