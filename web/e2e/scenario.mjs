@@ -162,14 +162,20 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     const other = await context.newPage();
     await other.goto(flagUrl);
     // 1. Untouched: the other tab's save appears here without a reload.
+    const version = async (p) => Number((await p.getByTestId('state-version').innerText()).match(/\d+/)[0]);
+    const v0 = await version(other);
     await other.getByLabel('Enabled in development').uncheck();
     await other.getByRole('button', { name: 'Save development' }).click();
-    await other.getByTestId('state-version').getByText(/version \d+/).waitFor();
+    await other.getByTestId('state-version').getByText(`version ${v0 + 1}`).waitFor();
+    await page.bringToFront();
     await page.waitForFunction(() => document.querySelector('[aria-label="Enabled in development"]')?.checked === false, null, { timeout: 10_000 });
     // 2. Touched: a save based on an old version is refused, never silently applied.
     await choose(page, page, 'Default variant', 'off');
+    await other.bringToFront();
     await other.getByLabel('Enabled in development').check();
     await other.getByRole('button', { name: 'Save development' }).click();
+    await other.getByTestId('state-version').getByText(`version ${v0 + 2}`).waitFor();
+    await page.bringToFront();
     await page.getByTestId('stale-warning').waitFor({ timeout: 10_000 });
     const current = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`)).body;
     await page.getByRole('button', { name: 'Save development' }).click();
