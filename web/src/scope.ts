@@ -33,3 +33,24 @@ export const envPath = (org: string, project: string, env: string) =>
   `${projectPath(org, project)}/envs/${encodeURIComponent(env)}`;
 export const flagPath = (org: string, project: string, env: string, flag: string) =>
   `${envPath(org, project, env)}/flags/${encodeURIComponent(flag)}`;
+
+const LAST_KEY = (org: string) => `switchyard.last.${org}`;
+
+/** Remembers the project and environment last opened in an organization. */
+export function rememberPlace(org: string, project: string, envKey: string): void {
+  try {
+    window.localStorage.setItem(LAST_KEY(org), JSON.stringify({ project, envKey }));
+  } catch {
+    // private mode: nothing remembered
+  }
+}
+
+/** The project and environment last opened in an organization, for pages outside any project. */
+export function lastPlace(org: string): { project: string; envKey: string } | null {
+  try {
+    const v = JSON.parse(window.localStorage.getItem(LAST_KEY(org)) ?? 'null');
+    return v && typeof v.project === 'string' && typeof v.envKey === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}

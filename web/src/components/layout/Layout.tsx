@@ -2,20 +2,27 @@
 import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
-import { envPath, orgPath, useScope } from '../../scope';
+import { useEffect } from 'react';
+import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
 import { Switchers } from './Switchers';
 import { UserMenu } from './UserMenu';
 
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
-  const { org, project, envKey, role } = useScope();
+  const scope = useScope();
+  const { org, role } = scope;
   const loc = useLocation();
-  const projectLinks = project && envKey
+  useEffect(() => {
+    if (scope.org && scope.project && scope.envKey) rememberPlace(scope.org, scope.project, scope.envKey);
+  }, [scope.org, scope.project, scope.envKey]);
+  // Outside a project (members, tokens, audit), the project last opened stays one click away.
+  const place = scope.project && scope.envKey ? { project: scope.project, envKey: scope.envKey } : org ? lastPlace(org) : null;
+  const projectLinks = place
     ? [
-        { to: `${envPath(org, project, envKey)}/flags`, label: 'Flags' },
-        { to: `${envPath(org, project, envKey)}/segments`, label: 'Segments' },
-        { to: `${envPath(org, project, envKey)}/environments`, label: 'Environments & SDK keys' },
-        { to: `${envPath(org, project, envKey)}/analytics`, label: 'Analytics' },
+        { to: `${envPath(org, place.project, place.envKey)}/flags`, label: 'Flags' },
+        { to: `${envPath(org, place.project, place.envKey)}/segments`, label: 'Segments' },
+        { to: `${envPath(org, place.project, place.envKey)}/environments`, label: 'Environments & SDK keys' },
+        { to: `${envPath(org, place.project, place.envKey)}/analytics`, label: 'Analytics' },
       ]
     : [];
   const orgLinks = org
