@@ -2,7 +2,7 @@
 // and sees it arrive on the SDK demo page; concurrent edits are refused; a viewer cannot edit.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { apiAs, choose, expectEqual, shot } from './lib/ui.mjs';
+import { apiAs, choose, expectEqual, shot, waitCount } from './lib/ui.mjs';
 
 const PASSWORD = 'correct horse battery';
 const FLAG = 'new-checkout';
@@ -237,10 +237,35 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     await shot(page, dir, 'segments');
   });
 
-  await t.step('main pages at laptop and tablet widths', async () => {
+  await t.step('the flags list filters by search, tag and status, and marks stale flags', async () => {
+    const create = (body) => apiAs(page, 'POST', `/api/v1/projects/${projectId}/flags`, body);
+    await create({ key: 'banner-text', type: 'string', tags: ['marketing'], variants: [{ name: 'short', value: 'Sale!' }, { name: 'long', value: 'Everything half price' }] });
+    await create({ key: 'checkout-config', type: 'object', tags: ['checkout', 'payments'], variants: [{ name: 'v1', value: { steps: 3 } }, { name: 'v2', value: { steps: 2, express: true } }] });
+    // Enabled with no targeting: everyone gets one variant, so the flag is fully rolled out (stale).
+    const r = await apiAs(page, 'PUT', `/api/v1/projects/${projectId}/environments/${envId}/flags/checkout-config`, { enabled: true, defaultVariant: 'v2', targeting: null, version: 0 });
+    expectEqual(r.status, 200, 'enabling checkout-config');
     await page.goto(flagsUrl);
-    await page.getByTestId(`flag-row-${FLAG}`).waitFor();
+    await page.getByTestId('flag-row-checkout-config').getByText('stale').waitFor();
+    await page.getByTestId('flag-row-banner-text').getByText('3 variants').or(page.getByTestId('flag-row-banner-text').getByText('2 variants')).waitFor();
     await shot(page, dir, 'flags-list');
+    await page.getByLabel('Search').fill('banner');
+    await page.getByTestId('flag-row-banner-text').waitFor();
+    await waitCount(page.locator('[data-testid^="flag-row-"]'), 1, 'rows matching "banner"');
+    await page.getByLabel('Search').fill('');
+    await waitCount(page.locator('[data-testid^="flag-row-"]'), 3, 'rows without a search');
+    await choose(page, page, 'Status', 'Stale');
+    await page.getByTestId('flag-row-checkout-config').waitFor();
+    await waitCount(page.locator('[data-testid^="flag-row-"]'), 1, 'stale rows');
+    await choose(page, page, 'Status', 'All');
+    await page.getByRole('textbox', { name: 'Tags' }).or(page.getByRole('combobox', { name: 'Tags' })).first().click();
+    await page.getByRole('option', { name: 'payments' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('flag-row-checkout-config').waitFor();
+    await waitCount(page.locator('[data-testid^="flag-row-"]'), 1, 'rows tagged payments');
+    if (!new URL(page.url()).searchParams.getAll('tag').includes('payments')) throw new Error('the filters should live in the URL');
+  });
+
+  await t.step('main pages at laptop and tablet widths', async () => {
     await page.goto(flagsUrl.replace(/flags$/, 'analytics'));
     await page.getByText('All flags in development').waitFor();
     await choose(page, page, 'One flag', `New checkout (${FLAG})`);

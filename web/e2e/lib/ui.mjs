@@ -33,3 +33,15 @@ export function expectEqual(actual, expected, what) {
   const e = JSON.stringify(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
+
+/** Waits until `locator` matches exactly `n` elements. */
+export async function waitCount(locator, n, what, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  let c = -1;
+  while (Date.now() < end) {
+    c = await locator.count();
+    if (c === n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: expected ${n}, got ${c}`);
+}

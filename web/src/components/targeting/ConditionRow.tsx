@@ -139,6 +139,7 @@ export function ConditionRow({ label, value: c, segments, readOnly, error, onCha
   const not = (
     <Checkbox
       size="xs"
+      mt={7}
       label="not"
       aria-label={`${label}: not`}
       checked={c.negate}
@@ -148,7 +149,7 @@ export function ConditionRow({ label, value: c, segments, readOnly, error, onCha
   );
   if (c.kind === 'segment') {
     return (
-      <Group gap="xs" wrap="wrap" align="center">
+      <Group gap="xs" wrap="wrap" align="flex-start">
         {kindSelect}
         {not}
         <Select

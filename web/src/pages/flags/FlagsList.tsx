@@ -120,9 +120,9 @@ export default function FlagsList() {
         <MultiSelect label="Tags" placeholder={allTags.length ? 'Any tag' : 'No tags yet'} w={220} data={allTags} value={tags} onChange={(v) => setParam('tag', v)} clearable />
         <Select label="Status" w={200} data={STATUSES} value={status} allowDeselect={false} onChange={(v) => setParam('status', v === 'active' ? null : v)} />
         <Select
-          label="Stale after"
-          w={140}
-          data={['7', '14', '30', '90'].map((d) => ({ value: d, label: `${d} days unused` }))}
+          label="Stale when unused for"
+          w={170}
+          data={['7', '14', '30', '90'].map((d) => ({ value: d, label: `${d} days` }))}
           value={String(staleDays)}
           allowDeselect={false}
           onChange={(v) => setParam('staleDays', v === '7' ? null : v)}
