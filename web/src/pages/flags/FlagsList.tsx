@@ -121,7 +121,7 @@ export default function FlagsList() {
         <Select label="Status" w={200} data={STATUSES} value={status} allowDeselect={false} onChange={(v) => setParam('status', v === 'active' ? null : v)} />
         <Select
           label="Stale when unused for"
-          w={170}
+          w={200}
           data={['7', '14', '30', '90'].map((d) => ({ value: d, label: `${d} days` }))}
           value={String(staleDays)}
           allowDeselect={false}
