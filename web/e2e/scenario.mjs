@@ -121,28 +121,14 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     await shot(page, dir, 'environments-keys');
   });
 
-  await t.step('turn the flag on from the list and see it arrive on the SDK demo page', async () => {
-    if (!demo || !existsSync(path.join(examplesDir, 'index.html'))) throw new Error(`the SDK demo page ${path.join(examplesDir, 'index.html')} is missing`);
-    if (!existsSync(sdkBundle)) throw new Error(`the SDK bundle ${sdkBundle} is missing (cd sdk-js && npm ci && npm run build)`);
-    const demoPage = await context.newPage();
-    const q = new URLSearchParams({ baseUrl: base, clientKey, flag: FLAG, targetingKey: 'vip-demo' });
-    await demoPage.goto(`${demo.url}/index.html?${q}`);
-    const value = demoPage.locator('#value');
-    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== '', null, { timeout: 15_000 });
-    const before = (await value.innerText()).trim();
+  await t.step('turn the flag on from the list', async () => {
     await page.goto(flagsUrl);
     const sw = page.getByRole('switch', { name: `${FLAG} in development` });
     if (await sw.isChecked()) throw new Error('the flag should start off');
     await sw.click();
     await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
-    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() === 'true', null, { timeout: 20_000 });
-    await shot(demoPage, dir, 'sdk-demo-live');
-    console.log(`    demo page: ${before} → true`);
-    await sw.click();
-    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== 'true', null, { timeout: 20_000 });
-    await sw.click();
-    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
-    await demoPage.close();
+    const state = (await apiAs(page, 'GET', `/api/v1/projects/${projectId}/environments/${envId}/flags/${FLAG}`)).body;
+    expectEqual([state.enabled, state.version], [true, 2], 'the state after the switch');
   });
 
   await t.step('evaluation playground: value, variant, reason and the matching rule', async () => {
@@ -332,5 +318,47 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     });
     expectEqual(r.status, 403, 'the API answer to a viewer edit');
     await shot(page, dir, 'viewer-flag-page');
+  });
+
+  await t.step('sign in again as the owner', async () => {
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Enter your email address').waitFor();
+    await page.getByLabel(/^Email/).fill(owner.email);
+    await page.getByLabel(/^Password/).first().fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The email or the password is wrong').waitFor();
+    await page.getByLabel(/^Password/).first().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+    await page.getByTestId('my-role').getByText('owner').waitFor();
+  });
+
+  // Last: it needs the SDK bundle and its demo page (sdk-js), built by another part of the project.
+  await t.step('turn the flag on from the list and see it arrive on the SDK demo page', async () => {
+    if (!demo || !existsSync(path.join(examplesDir, 'index.html'))) throw new Error(`the SDK demo page ${path.join(examplesDir, 'index.html')} is missing`);
+    if (!existsSync(sdkBundle)) throw new Error(`the SDK bundle ${sdkBundle} is missing (cd sdk-js && npm ci && npm run build)`);
+    const demoPage = await context.newPage();
+    const q = new URLSearchParams({ baseUrl: base, clientKey, flag: FLAG, targetingKey: 'vip-demo' });
+    await demoPage.goto(`${demo.url}/index.html?${q}`);
+    const value = demoPage.locator('#value');
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== '', null, { timeout: 15_000 });
+    const before = (await value.innerText()).trim();
+    await page.bringToFront();
+    await page.goto(flagsUrl);
+    const sw = page.getByRole('switch', { name: `${FLAG} in development` });
+    if (await sw.isChecked()) throw new Error('the flag should be off here (restored to version 1)');
+    await sw.click();
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() === 'true', null, { timeout: 20_000 });
+    await shot(demoPage, dir, 'sdk-demo-live');
+    console.log(`    demo page: ${before} → true`);
+    await sw.click();
+    await demoPage.waitForFunction(() => (document.querySelector('#value')?.textContent ?? '').trim() !== 'true', null, { timeout: 20_000 });
+    await sw.click();
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, `${FLAG} in development`);
+    await demoPage.close();
   });
 }

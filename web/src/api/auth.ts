@@ -19,6 +19,8 @@ export function useMe(enabled = true) {
     queryFn: () => api.get<Me>('/api/v1/auth/me'),
     enabled,
     refetchOnWindowFocus: true,
-    staleTime: 10_000,
+    // Roles change under us (an admin promotes or demotes): check now and then.
+    refetchInterval: 10_000,
+    staleTime: 5_000,
   });
 }
