@@ -78,7 +78,8 @@ impl Group {
             Group::Projects => routes::projects::routes(),
             Group::Flags => routes::flags::routes()
                 .merge(routes::states::routes())
-                .merge(routes::flagd::routes()),
+                .merge(routes::flagd::routes())
+                .merge(routes::analytics::routes()),
             Group::Segments => routes::segments::routes(),
             Group::Audit => routes::audit::routes(),
         }

@@ -27,6 +27,7 @@ pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 pub struct Api {
     pub router: Router,
     pub bus: Arc<InProcessBus>,
+    pub store: Store,
     _guard: Box<dyn std::any::Any + Send>,
 }
 
@@ -40,7 +41,7 @@ impl Api {
     fn build(store: Store, guard: Box<dyn std::any::Any + Send>) -> Api {
         let bus = Arc::new(InProcessBus::default());
         let state = AppState::with_limiter(
-            store,
+            store.clone(),
             bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
             LoginLimiter::new(5, 1000),
@@ -48,6 +49,7 @@ impl Api {
         Api {
             router: router(state, &Group::ALL),
             bus,
+            store,
             _guard: guard,
         }
     }

@@ -58,16 +58,16 @@ impl Store {
         Ok(self.kv.add_counters(rows).await?)
     }
 
-    /// Counters of one flag in one environment for hours `from..to`.
+    /// Counters of one environment for hours `from..to`: of one flag, or of all (`flag: None`).
     pub async fn counters(
         &self,
         env: &str,
-        flag: &str,
+        flag: Option<&str>,
         from: i64,
         to: i64,
     ) -> Result<Vec<CounterRow>> {
         let pk = layout::stats(env);
-        let prefix = format!("{flag}#");
+        let prefix = flag.map(|f| format!("{f}#")).unwrap_or_default();
         let mut out = Vec::new();
         let mut after = None;
         loop {
@@ -78,14 +78,18 @@ impl Store {
             let full = page.len() == super::MAX_PAGE;
             after = page.last().map(super::After::of);
             for item in page {
-                let mut parts = item.sk[prefix.len()..].splitn(2, '#');
-                let hour = parts.next().and_then(|h| h.parse::<i64>().ok());
-                let variant = parts.next();
-                if let (Some(hour), Some(variant)) = (hour, variant)
+                // `flag#hour#variant`: flag keys and hours hold no `#`.
+                let mut parts = item.sk.splitn(3, '#');
+                let (Some(flag_key), Some(hour), Some(variant)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                if let Ok(hour) = hour.parse::<i64>()
                     && (from..to).contains(&hour)
                 {
                     out.push(CounterRow {
-                        flag_key: flag.to_owned(),
+                        flag_key: flag_key.to_owned(),
                         variant: variant.to_owned(),
                         hour,
                         count: item.v,

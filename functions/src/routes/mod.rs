@@ -1,5 +1,6 @@
 //! The route groups; each is one Lambda function in AWS.
 
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod flagd;
