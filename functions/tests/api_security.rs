@@ -88,6 +88,14 @@ const ROUTES: &[(&str, &str)] = &[
     ),
     (
         "get",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluations",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/evaluations",
+    ),
+    (
+        "get",
         "/api/v1/projects/{project}/environments/{environment}/flagd",
     ),
     (
@@ -239,21 +247,82 @@ async fn populated(api: &Api, email: &str) -> (String, Ids) {
     )
 }
 
+/// A user who joined `org` with `role` through an invitation; their token.
+async fn member(api: &Api, owner: &str, org: &str, role: &str) -> String {
+    let email = format!("{role}@example.com");
+    let invite = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/invitations"),
+            Some(owner),
+            Some(json!({"email": email, "role": role})),
+        )
+        .await;
+    assert_eq!(invite.status, StatusCode::CREATED, "{}", invite.body);
+    let (token, _, _) = api.signup(&email).await;
+    let accepted = api
+        .call(
+            "POST",
+            "/api/v1/invitations/accept",
+            Some(&token),
+            Some(json!({"token": invite.body["token"]})),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    token
+}
+
 async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
     let (attacker, mine) = populated(&api, "attacker@example.com").await;
     let (_, theirs) = populated(&api, "victim@example.com").await;
-    let api_token = api
-        .call(
-            "POST",
-            &format!("/api/v1/orgs/{}/tokens", mine.org),
-            Some(&attacker),
-            Some(json!({"name": "all", "scopes": ["read", "write-flags", "write-projects"]})),
-        )
-        .await
-        .body["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    // Every kind of credential of the attacker's organization: a user of each role, API tokens,
+    // and the SDK keys (which the dashboard API must not take at all).
+    let token = |scopes: Value| {
+        let api = &api;
+        let (org, attacker) = (mine.org.clone(), attacker.clone());
+        async move {
+            api.call(
+                "POST",
+                &format!("/api/v1/orgs/{org}/tokens"),
+                Some(&attacker),
+                Some(json!({"name": "t", "scopes": scopes})),
+            )
+            .await
+            .body["secret"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let mut credentials = vec![
+        ("owner", attacker.clone()),
+        (
+            "api token",
+            token(json!(["read", "write-flags", "write-projects"])).await,
+        ),
+        ("read-only api token", token(json!(["read"])).await),
+    ];
+    for role in ["admin", "editor", "viewer"] {
+        credentials.push((role, member(&api, &attacker, &mine.org, role).await));
+    }
+    for kind in ["client", "server"] {
+        let key = api
+            .call(
+                "POST",
+                &format!(
+                    "/api/v1/projects/{}/environments/{}/keys",
+                    mine.project, mine.environment
+                ),
+                Some(&attacker),
+                Some(json!({"kind": kind})),
+            )
+            .await
+            .body["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        credentials.push((kind, key));
+    }
     let missing = Ids {
         org: "0".repeat(32),
         user: "1".repeat(32),
@@ -270,7 +339,7 @@ async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
         if !template.contains('{') {
             continue;
         }
-        for credential in [&attacker, &api_token] {
+        for (who, credential) in &credentials {
             let foreign = api
                 .call(
                     &method.to_uppercase(),
@@ -293,14 +362,18 @@ async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
                 foreign.body, absent.body
             );
             assert_eq!(foreign.body, absent.body, "{method} {template}");
-            assert!(
+            let refused = if who.ends_with("client") || who.ends_with("server") {
+                foreign.status == StatusCode::UNAUTHORIZED
+            } else {
                 matches!(
                     foreign.status,
                     StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
-                ),
-                "{method} {template} answered {} to a foreign id: {}",
-                foreign.status,
-                foreign.body
+                )
+            };
+            assert!(
+                refused,
+                "{method} {template} answered {} to a foreign id with the {who} credential: {}",
+                foreign.status, foreign.body
             );
             assert!(
                 !foreign.body.to_string().contains(&theirs.project),
@@ -309,7 +382,7 @@ async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
             checked += 1;
         }
     }
-    assert!(checked >= 70, "{checked} route × credential checks");
+    assert!(checked >= 300, "{checked} route × credential checks");
     // And the victim's data is untouched.
     let victim_flags = api
         .call(
