@@ -2,7 +2,9 @@
 //!
 //! - `SWITCHYARD_TABLE`: the DynamoDB table (`AWS_ENDPOINT_URL` for another endpoint); or
 //!   `SWITCHYARD_DATA_DIR` for the embedded store
-//! - `SWITCHYARD_REDIS_URL`: where change events go (none: they stay in this process)
+//! - `SWITCHYARD_REDIS_URL`: where change events go (none: they stay in this process); in AWS,
+//!   `SWITCHYARD_REDIS_URL_SECRET_ARN` names the Secrets Manager secret holding that URL instead
+//!   (it carries the ElastiCache auth token)
 //! - `SWITCHYARD_JWT_SECRET_ARN`: the Secrets Manager secret holding the token signing key (at
 //!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
 //!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
@@ -26,13 +28,27 @@ pub async fn state_from_env() -> Result<AppState, String> {
     } else {
         return Err("set SWITCHYARD_TABLE (DynamoDB) or SWITCHYARD_DATA_DIR (embedded)".into());
     };
-    let bus: Arc<dyn Bus> = match std::env::var("SWITCHYARD_REDIS_URL") {
-        Ok(url) => Arc::new(RedisBus::new(&url).map_err(|e| e.to_string())?),
-        Err(_) => Arc::new(InProcessBus::default()),
+    let bus: Arc<dyn Bus> = match redis_url().await? {
+        Some(url) => Arc::new(RedisBus::new(&url).map_err(|e| e.to_string())?),
+        None => Arc::new(InProcessBus::default()),
     };
     let secret = signing_key().await?;
     let jwt = JwtKeys::from_secret(&secret)?;
     Ok(AppState::new(store, bus, jwt))
+}
+
+/// The Redis URL: `SWITCHYARD_REDIS_URL`, or the secret `SWITCHYARD_REDIS_URL_SECRET_ARN` names.
+pub async fn redis_url() -> Result<Option<String>, String> {
+    if let Ok(url) = std::env::var("SWITCHYARD_REDIS_URL") {
+        return Ok(Some(url));
+    }
+    let Ok(arn) = std::env::var("SWITCHYARD_REDIS_URL_SECRET_ARN") else {
+        return Ok(None);
+    };
+    let bytes = secret("the Redis URL", &arn).await?;
+    String::from_utf8(bytes)
+        .map(|s| Some(s.trim().to_owned()))
+        .map_err(|_| "the Redis URL secret is not text".into())
 }
 
 async fn signing_key() -> Result<Vec<u8>, String> {
@@ -45,23 +61,28 @@ async fn signing_key() -> Result<Vec<u8>, String> {
         "set SWITCHYARD_JWT_SECRET_ARN to the Secrets Manager secret of the token signing key"
             .to_owned()
     })?;
+    secret("the signing key", &arn).await
+}
+
+/// A Secrets Manager secret's value (string or binary).
+async fn secret(what: &str, arn: &str) -> Result<Vec<u8>, String> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let client = aws_sdk_secretsmanager::Client::new(&config);
     let out = client
         .get_secret_value()
-        .secret_id(&arn)
+        .secret_id(arn)
         .send()
         .await
         .map_err(|e| {
             format!(
-                "cannot read the signing key secret: {}",
+                "cannot read the secret of {what}: {}",
                 aws_sdk_secretsmanager::error::DisplayErrorContext(e)
             )
         })?;
     match (out.secret_string(), out.secret_binary()) {
         (Some(s), _) => Ok(s.as_bytes().to_vec()),
         (None, Some(b)) => Ok(b.as_ref().to_vec()),
-        _ => Err("the signing key secret is empty".into()),
+        _ => Err(format!("the secret of {what} is empty")),
     }
 }
 

@@ -52,8 +52,8 @@ locals {
   function_environment = {
     SWITCHYARD_TABLE          = module.table.name
     SWITCHYARD_JWT_SECRET_ARN = module.jwt_secret.arn
-    # The Redis URL carries the AUTH token: only the secret's ARN is here (see README: the code
-    # reads SWITCHYARD_REDIS_URL today).
+    # The Redis URL carries the AUTH token: only the secret's ARN is here; the functions read
+    # the secret at start (functions/src/config.rs).
     SWITCHYARD_REDIS_URL_SECRET_ARN = module.redis.url_secret_arn
     RUST_LOG                        = var.log_level
   }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use rand::Rng;
 use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 use tokio::sync::{OnceCell, mpsc};
 
@@ -16,6 +16,10 @@ use crate::domain::ChangeEvent;
 
 /// The channel change events travel on.
 pub const CHANNEL: &str = "switchyard:changes";
+
+/// The longest a publish may take. The bus is a hint (consumers re-check revisions), so a Redis
+/// that is down or slow must never hold up the write that is publishing.
+const PUBLISH_WITHIN: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Clone)]
 pub struct RedisBus {
@@ -38,15 +42,24 @@ impl RedisBus {
 impl Bus for RedisBus {
     async fn publish(&self, event: &ChangeEvent) -> Result<(), BusError> {
         let payload = serde_json::to_string(event).map_err(|e| BusError(e.to_string()))?;
-        let manager = self
-            .publisher
-            .get_or_try_init(|| ConnectionManager::new(self.client.clone()))
+        let send = async {
+            let config = ConnectionManagerConfig::new()
+                .set_connection_timeout(Some(PUBLISH_WITHIN))
+                .set_response_timeout(Some(PUBLISH_WITHIN))
+                .set_number_of_retries(1);
+            let manager = self
+                .publisher
+                .get_or_try_init(|| ConnectionManager::new_with_config(self.client.clone(), config))
+                .await
+                .map_err(|e| BusError(e.to_string()))?;
+            let mut conn = manager.clone();
+            conn.publish::<_, _, ()>(CHANNEL, payload)
+                .await
+                .map_err(|e| BusError(e.to_string()))
+        };
+        tokio::time::timeout(PUBLISH_WITHIN, send)
             .await
-            .map_err(|e| BusError(e.to_string()))?;
-        let mut conn = manager.clone();
-        conn.publish::<_, _, ()>(CHANNEL, payload)
-            .await
-            .map_err(|e| BusError(e.to_string()))
+            .map_err(|_| BusError(format!("no answer from Redis in {PUBLISH_WITHIN:?}")))?
     }
 
     fn subscribe(&self) -> Subscription {
