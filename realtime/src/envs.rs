@@ -46,8 +46,9 @@ pub struct Environments {
     metrics: Arc<Metrics>,
 }
 
-/// How long a key lookup is remembered (a revoked key keeps working at most this long).
-const KEY_TTL: Duration = Duration::from_secs(30);
+/// How long a key lookup is remembered (a revoked key keeps working at most this long; open
+/// streams re-check their key every `Limits::key_check_every`, so they end within the sum).
+const KEY_TTL: Duration = Duration::from_secs(10);
 const MISSING_KEY_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! `POST /sdk/v1/events`: batched evaluation counts and custom events, validated, aggregated in
 //! memory and flushed to the store's hourly counters.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 
 use super::SdkState;
 use super::auth::{SdkError, authenticate};
+use super::ws::KeyQuery;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,12 +103,15 @@ fn bad(m: impl Into<String>) -> SdkError {
     SdkError::BadRequest(m.into())
 }
 
+/// The key comes in a header, or as `?key=` from `navigator.sendBeacon`, which cannot set headers
+/// (its body is then `text/plain`; the body is read as JSON whatever its declared type).
 pub async fn intake(
     State(st): State<SdkState>,
+    Query(q): Query<KeyQuery>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, SdkError> {
-    let (info, env) = authenticate(&st, &headers, None).await?;
+    let (info, env) = authenticate(&st, &headers, q.key()).await?;
     let batch: Batch =
         serde_json::from_slice(&body).map_err(|e| bad(format!("not a valid event batch: {e}")))?;
     if batch.evaluations.len() + batch.events.len() > MAX_ITEMS {

@@ -38,6 +38,8 @@ pub struct Limits {
     pub ping_every: Duration,
     /// Close a connection that has sent nothing for this long.
     pub idle_timeout: Duration,
+    /// How often an open stream re-checks its key (a revoked key ends the stream).
+    pub key_check_every: Duration,
 }
 
 impl Default for Limits {
@@ -48,6 +50,7 @@ impl Default for Limits {
             messages_per_minute: 600,
             ping_every: Duration::from_secs(25),
             idle_timeout: Duration::from_secs(120),
+            key_check_every: Duration::from_secs(5),
         }
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
+use super::auth::{SdkError, authenticate, presented_key};
 use super::stream::ClientView;
 
 #[derive(Debug, Deserialize)]
@@ -46,9 +46,10 @@ fn event(kind: &'static str, revision: u64, data: String) -> Result<Event, Infal
 fn sse(rx: mpsc::Receiver<Result<Event, Infallible>>) -> Response {
     Sse::new(ReceiverStream::new(rx))
         .keep_alive(
+            // An event, not a comment: EventSource hides comments, and clients watch for silence.
             KeepAlive::new()
                 .interval(Duration::from_secs(25))
-                .text("ping"),
+                .event(Event::default().event("ping").data(r#"{"type":"ping"}"#)),
         )
         .into_response()
 }
@@ -60,10 +61,15 @@ pub async fn stream(
 ) -> Result<Response, SdkError> {
     let context = decode_context(q.context.as_deref())?;
     let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let key = presented_key(&headers, q.key.as_deref())
+        .unwrap_or_default()
+        .to_owned();
     let mut watch = st.envs.watch(&info.environment).await?;
     let (tx, rx) = mpsc::channel(16);
     let mut shutdown = st.shutdown.clone();
     tokio::spawn(async move {
+        let mut key_check = tokio::time::interval(st.limits.key_check_every);
+        key_check.tick().await;
         st.metrics.connections.inc();
         let env = watch.borrow_and_update().clone();
         let mut view = ClientView::default();
@@ -78,6 +84,8 @@ pub async fn stream(
                 tokio::select! {
                     _ = shutdown.changed() => break,
                     _ = tx.closed() => break,
+                    // A revoked key ends the stream; reconnecting is then refused.
+                    _ = key_check.tick() => if let Ok(None) = st.envs.key(&key).await { break },
                     changed = watch.changed() => {
                         if changed.is_err() { break; }
                         let env = watch.borrow_and_update().clone();

@@ -11,13 +11,19 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
+use super::auth::{SdkError, authenticate, presented_key};
 use super::stream::{self, ClientView};
 use crate::envs::Compiled;
 
 #[derive(Debug, Deserialize)]
 pub struct KeyQuery {
     key: Option<String>,
+}
+
+impl KeyQuery {
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
 }
 
 /// Read buffer per connection: small, so that many idle connections stay cheap.
@@ -30,6 +36,9 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Result<Response, SdkError> {
     let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let key = presented_key(&headers, q.key.as_deref())
+        .unwrap_or_default()
+        .to_owned();
     let rx = st.envs.watch(&info.environment).await?;
     let max = st.limits.max_message;
     Ok(ws
@@ -44,6 +53,7 @@ pub async fn upgrade(
                 rx,
                 view: ClientView::default(),
                 context: None,
+                key,
             }
             .run(socket)
             .await;
@@ -57,6 +67,8 @@ struct Connection {
     /// What this client holds.
     view: ClientView,
     context: Option<Value>,
+    /// The key it connected with, re-checked now and then: revoking it ends the connection.
+    key: String,
 }
 
 enum Closing {
@@ -130,9 +142,16 @@ impl Connection {
         let mut window = (Instant::now(), 0u32);
         let mut ping = tokio::time::interval(limits.ping_every);
         ping.tick().await;
+        let mut key_check = tokio::time::interval(limits.key_check_every);
+        key_check.tick().await;
         loop {
             let step = tokio::select! {
                 _ = shutdown.changed() => return Closing::Code(1012, "service restart"),
+                _ = key_check.tick() => match self.st.envs.key(&self.key).await {
+                    Ok(None) => return Closing::Code(1008, "key revoked"),
+                    // A store hiccup is not a revocation.
+                    _ => Ok(()),
+                },
                 changed = self.rx.changed(), if self.context.is_some() => match changed {
                     Ok(()) => self.changed(socket).await,
                     Err(_) => return Closing::Code(1011, "environment closed"),
