@@ -13,6 +13,16 @@ if ! command -v redis-server >/dev/null 2>&1; then
   }
 fi
 
+# Debian's Chromium, driven by playwright-core in the sdk-js and dashboard browser tests.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium (apt)"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get install -y chromium >/dev/null 2>&1 || {
+    $sudo apt-get update >/dev/null
+    $sudo apt-get install -y chromium >/dev/null
+  }
+fi
+
 if [ ! -x .venv/bin/moto_server ]; then
   echo "installing moto[server] into .venv"
   python3 -m venv .venv
