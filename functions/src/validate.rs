@@ -21,10 +21,12 @@ pub fn key(field: &str, k: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A display name: 1–200 characters, not blank.
+/// A display name: 1–200 characters, not blank, no control characters (NUL, line breaks…).
 pub fn name(field: &str, n: &str) -> Result<(), ApiError> {
     if n.trim().is_empty() || n.chars().count() > 200 {
         Err(field_error(field, "must be 1 to 200 characters"))
+    } else if n.chars().any(char::is_control) {
+        Err(field_error(field, "may not hold control characters"))
     } else {
         Ok(())
     }
@@ -88,6 +90,10 @@ mod tests {
             assert!(key("key", bad).is_err(), "{bad:?}");
         }
         assert!(name("name", "  ").is_err());
+        assert!(name("name", "Zoë's shop").is_ok());
+        for bad in ["a\u{0}b", "line\nbreak", "tab\there", "\u{7f}"] {
+            assert!(name("name", bad).is_err(), "{bad:?}");
+        }
         assert!(email("email", "ada@example.com").is_ok());
         for bad in ["ada", "@x.com", "a@b", "a b@c.com", "a@.com"] {
             assert!(email("email", bad).is_err(), "{bad:?}");

@@ -91,6 +91,9 @@ pub fn presented_key<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> 
 }
 
 /// Authenticates a request: rate limit, key, origin; the environment's current state.
+/// How long a rate-limited request waits for its 429.
+const RATE_LIMITED_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
+
 pub async fn authenticate(
     st: &SdkState,
     headers: &HeaderMap,
@@ -100,6 +103,9 @@ pub async fn authenticate(
     let limiter_key = switchyard_core::domain::hash_secret(key);
     if let Err(wait) = st.limiter.check_key(&limiter_key) {
         use governor::clock::Clock;
+        // A tarpit: the refusal itself waits, so a client that floods and waits for answers
+        // slows itself down instead of taking the CPU other tenants need.
+        tokio::time::sleep(RATE_LIMITED_DELAY).await;
         return Err(SdkError::RateLimited(
             wait.wait_time_from(governor::clock::DefaultClock::default().now())
                 .as_secs(),

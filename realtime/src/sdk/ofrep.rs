@@ -21,6 +21,9 @@ fn read_context(body: &Bytes) -> Result<Value, (&'static str, String)> {
     }
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| ("PARSE_ERROR", format!("the body is not valid JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(("PARSE_ERROR", "the body must be a JSON object".into()));
+    }
     match v.get("context") {
         None | Some(Value::Null) => Ok(json!({})),
         Some(c @ Value::Object(_)) => Ok(c.clone()),

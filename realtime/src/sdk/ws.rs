@@ -86,6 +86,16 @@ impl Connection {
                     reason: Utf8Bytes::from_static(reason),
                 })))
                 .await;
+            // Finish the close handshake (briefly): dropping a socket with unread data resets the
+            // connection, and the client would see 1006 instead of the code.
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                while let Some(Ok(m)) = socket.recv().await {
+                    if matches!(m, Message::Close(_)) {
+                        break;
+                    }
+                }
+            })
+            .await;
         }
     }
 
