@@ -223,9 +223,7 @@ async fn run(role: Role) -> Result<(), String> {
         );
         app = app.merge(api).fallback_service(dashboard(&a.web_dir));
     }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     match &role {
         Role::Serve(a) => {
@@ -326,4 +324,18 @@ fn dashboard(dir: &Path) -> Router {
                 <a href=\"/api/openapi.json\">/api/openapi.json</a>; SDK endpoints are under /ofrep and /sdk.</p>"))
         })
     }
+}
+
+/// A listener with a deep accept queue: after a restart, thousands of SDK clients reconnect
+/// within a second or two, and connections beyond the queue wait out TCP's SYN retries (1 s, 3 s,
+/// 7 s…). The kernel caps the depth at `net.core.somaxconn`.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(8192)
 }

@@ -2,7 +2,7 @@
 // ends with exactly the stored state.
 import assert from 'node:assert/strict';
 import { Admin, evaluateAll, newStats, same, sdk, until } from '../lib/api.mjs';
-import { redis, switchyard } from '../lib/procs.mjs';
+import { metrics, redis, switchyard } from '../lib/procs.mjs';
 
 export const title = 'Redis killed and restarted under clients and writes';
 export const shortLimit = 120000;
@@ -48,7 +48,10 @@ export async function run({ full, log }) {
       return sdks.every((c) => same(c.all(), want));
     }, 30000, 200);
     assert.ok(converged, 'every client ends with the stored state');
+    const m = await metrics(server.base);
     return {
+      serverResyncs: m.resyncs,
+      serverReloads: m.reloads,
       clients,
       changes,
       convergedAfterLastWriteMs: Date.now() - t0,

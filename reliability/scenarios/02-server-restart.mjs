@@ -55,6 +55,8 @@ export async function run({ full, log }) {
     return {
       clients: n,
       downMs: Math.round(up - mark),
+      reconnected50Ms: Math.round(percentile(times, 50)),
+      reconnected90Ms: Math.round(percentile(times, 90)),
       reconnected99Ms: Math.round(percentile(times, 99)),
       reconnected100Ms: Math.round(Math.max(...times)),
       attempts: attempts.length,
