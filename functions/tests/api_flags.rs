@@ -141,6 +141,10 @@ async fn flags_from_creation_to_deletion(api: Api) {
             .contains(key.body["secret"].as_str().unwrap()),
         "a secret is never listed"
     );
+    let hash = switchyard_core::domain::hash_secret(key.body["secret"].as_str().unwrap());
+    for shown in [&listed.body, &key.body] {
+        assert!(!shown.to_string().contains(&hash), "nor its hash: {shown}");
+    }
     let rotated = api
         .call(
             "POST",

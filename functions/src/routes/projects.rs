@@ -275,14 +275,45 @@ async fn update_environment(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/keys", tag = "projects", security(("bearer" = [])),
-    params(("project" = String, Path), ("environment" = String, Path)), responses((status = 200, body = Vec<SdkKey>)))]
+    params(("project" = String, Path), ("environment" = String, Path)), responses((status = 200, body = Vec<KeyView>)))]
 async fn list_keys(
     State(st): State<AppState>,
     caller: Caller,
     Path((project, env)): Path<(String, String)>,
-) -> Result<axum::Json<Vec<SdkKey>>, ApiError> {
+) -> Result<axum::Json<Vec<KeyView>>, ApiError> {
     let (_, e) = access::environment(&st, &caller, &project, &env, Need::Read).await?;
-    Ok(axum::Json(st.store.list_sdk_keys(&e.id).await?))
+    let keys = st.store.list_sdk_keys(&e.id).await?;
+    Ok(axum::Json(keys.into_iter().map(KeyView::from).collect()))
+}
+
+/// An SDK key as the API shows it: everything but the hash of its secret.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyView {
+    id: String,
+    org_id: String,
+    project_id: String,
+    environment_id: String,
+    kind: KeyKind,
+    /// The first characters of the secret, to tell keys apart.
+    prefix: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl From<SdkKey> for KeyView {
+    fn from(k: SdkKey) -> KeyView {
+        KeyView {
+            id: k.id,
+            org_id: k.org_id,
+            project_id: k.project_id,
+            environment_id: k.environment_id,
+            kind: k.kind,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            revoked_at: k.revoked_at,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -295,7 +326,7 @@ pub struct KeyBody {
 pub struct KeyCreated {
     /// Shown once.
     secret: String,
-    key: SdkKey,
+    key: KeyView,
 }
 
 async fn issue_key(st: &AppState, e: &Environment, kind: KeyKind) -> Result<KeyCreated, ApiError> {
@@ -316,7 +347,10 @@ async fn issue_key(st: &AppState, e: &Environment, kind: KeyKind) -> Result<KeyC
         revoked_at: None,
     };
     st.store.create_sdk_key(&key).await?;
-    Ok(KeyCreated { secret, key })
+    Ok(KeyCreated {
+        secret,
+        key: key.into(),
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{environment}/keys", tag = "projects", request_body = KeyBody, security(("bearer" = [])),
