@@ -119,13 +119,13 @@ export async function switchyard(role = 'serve', extra = [], env = {}) {
   return s.start();
 }
 
-/** Counts from the Prometheus text at /metrics. */
+/** Counts from the Prometheus text at /metrics, by name without `switchyard_` and `_total`. */
 export async function metrics(base) {
   const text = await (await fetch(`${base}/metrics`)).text();
   const out = {};
   for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:_total)?\s+([0-9.e+-]+)$/.exec(line);
-    if (m) out[m[1]] = Number(m[2]);
+    const m = /^([a-z_]+)\s+([0-9.e+-]+)$/.exec(line);
+    if (m) out[m[1].replace(/^switchyard_/, '').replace(/_total$/, '')] = Number(m[2]);
   }
   return out;
 }
