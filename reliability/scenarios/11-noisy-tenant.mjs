@@ -5,26 +5,12 @@ import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { Admin, percentile } from '../lib/api.mjs';
+import { ofrepPost } from '../lib/ofrep-post.mjs';
 import { switchyard } from '../lib/procs.mjs';
 
 export const title = 'Noisy tenant';
 export const shortLimit = 120000;
 export const fullLimit = 240000;
-
-const post = (base, key, agent) =>
-  new Promise((ok) => {
-    const t0 = performance.now();
-    const req = new URL(`${base}/ofrep/v1/evaluate/flags`);
-    import('node:http').then(({ request }) => {
-      const r = request({ host: req.hostname, port: req.port, path: req.pathname, method: 'POST', agent,
-        headers: { 'Content-Type': 'application/json', 'X-API-Key': key } }, (res) => {
-        res.resume();
-        res.on('end', () => ok({ status: res.statusCode, ms: performance.now() - t0 }));
-      });
-      r.on('error', () => ok({ status: 0, ms: performance.now() - t0 }));
-      r.end('{"context":{"targetingKey":"u"}}');
-    });
-  });
 
 async function tenant(base) {
   const admin = await Admin.signup(base);
@@ -43,7 +29,7 @@ async function quiet(base, key, seconds) {
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
     const next = performance.now() + 20;
-    const r = await post(base, key, agent);
+    const r = await ofrepPost(base, key, agent);
     assert.equal(r.status, 200);
     out.push(r.ms);
     const wait = next - performance.now();

@@ -66,7 +66,7 @@ export class Analytics {
   }
 
   async flush(): Promise<void> {
-    const f = this.fetchImpl || (typeof fetch === 'function' ? fetch : undefined);
+    const f = this.fetchImpl;
     let batch;
     while (f && (batch = this.take())) {
       try {

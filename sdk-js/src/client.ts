@@ -50,6 +50,7 @@ export class SwitchyardClient {
       this.source = 'bootstrap';
     } else this.useCache();
     const g = globalThis as any;
+    const fetchImpl: typeof fetch | undefined = options.fetch || (g.fetch && g.fetch.bind(g));
     this.connection = new Connection(
       base,
       options.clientKey,
@@ -68,12 +69,12 @@ export class SwitchyardClient {
       {
         WebSocket: options.WebSocket || g.WebSocket,
         EventSource: options.EventSource || g.EventSource,
-        fetch: options.fetch || (g.fetch && g.fetch.bind(g)),
+        fetch: fetchImpl,
       },
       options.random,
     );
     if (options.analytics !== false) {
-      this.analytics = new Analytics(`${base}/sdk/v1/events`, options.clientKey, options.fetch, options.flushInterval || 10000);
+      this.analytics = new Analytics(`${base}/sdk/v1/events`, options.clientKey, fetchImpl, options.flushInterval || 10000);
     }
     this.readyPromise = new Promise((resolve) => {
       const done = () => {

@@ -70,6 +70,12 @@ impl From<EnvError> for SdkError {
     }
 }
 
+/// `?key=`: the key where a browser cannot send headers (WebSocket, EventSource, sendBeacon).
+#[derive(Debug, serde::Deserialize)]
+pub struct KeyQuery {
+    pub key: Option<String>,
+}
+
 /// The key from `X-API-Key`, `Authorization: Bearer`, or the `key` query parameter.
 pub fn presented_key<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> Option<&'a str> {
     headers

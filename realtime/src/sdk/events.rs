@@ -11,8 +11,7 @@ use switchyard_core::store::Store;
 use tokio::sync::Mutex;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
-use super::ws::KeyQuery;
+use super::auth::{KeyQuery, SdkError, authenticate};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,7 +110,7 @@ pub async fn intake(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, SdkError> {
-    let (info, env) = authenticate(&st, &headers, q.key()).await?;
+    let (info, env) = authenticate(&st, &headers, q.key.as_deref()).await?;
     let batch: Batch =
         serde_json::from_slice(&body).map_err(|e| bad(format!("not a valid event batch: {e}")))?;
     if batch.evaluations.len() + batch.events.len() > MAX_ITEMS {

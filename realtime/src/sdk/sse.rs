@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate, presented_key};
+use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
 use super::stream::ClientView;
 
 #[derive(Debug, Deserialize)]
@@ -105,15 +105,10 @@ pub async fn stream(
     Ok(sse(rx))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct KeyOnly {
-    key: Option<String>,
-}
-
 /// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
-    Query(q): Query<KeyOnly>,
+    Query(q): Query<KeyQuery>,
     headers: HeaderMap,
 ) -> Result<Response, SdkError> {
     let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;

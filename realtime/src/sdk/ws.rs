@@ -4,27 +4,15 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate, presented_key};
+use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
 use super::stream::{self, ClientView};
 use crate::envs::Compiled;
-
-#[derive(Debug, Deserialize)]
-pub struct KeyQuery {
-    key: Option<String>,
-}
-
-impl KeyQuery {
-    pub fn key(&self) -> Option<&str> {
-        self.key.as_deref()
-    }
-}
 
 /// Read buffer per connection: small, so that many idle connections stay cheap.
 const READ_BUFFER: usize = 4 * 1024;
