@@ -23,7 +23,7 @@ export async function listFlags(project: string): Promise<Flag[]> {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
     const page: Page<Flag> = await api.get<Page<Flag>>(`${p(project)}/flags?limit=500${q}`);
     out.push(...page.items);
-    cursor = page.next;
+    cursor = page.next ?? null;
   } while (cursor);
   return out;
 }

@@ -1,201 +1,69 @@
-/** The API's shapes (camelCase, as functions/src/routes/*.rs serialise them). */
+/**
+ * The API's shapes. Everything the OpenAPI document describes comes from `schema.d.ts`, which
+ * `npm run gen:types` generates from `web/openapi.json` (never edit either by hand; a test checks
+ * that they agree). What is left here has no schema in the document, or is the dashboard's own.
+ */
+import type { components } from './schema';
 
-export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
+type Schemas = components['schemas'];
+
+export type Role = Schemas['Role'];
 export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 
-export type FlagType = 'boolean' | 'string' | 'integer' | 'float' | 'object';
+export type FlagType = Schemas['FlagType'];
 export const FLAG_TYPES: FlagType[] = ['boolean', 'string', 'integer', 'float', 'object'];
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  createdAt: number;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  createdAt: number;
-}
-
-export interface OrgWithRole {
-  organization: Organization;
-  role: Role;
-}
-
-export interface Session {
-  token: string;
-  user: User;
-  organization: Organization | null;
-}
-
-export interface Me {
-  user: User | null;
-  token: string | null;
-  memberships: OrgWithRole[];
-}
-
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
-
-export interface Project {
-  id: string;
-  orgId: string;
-  name: string;
-  createdAt: number;
-}
-
-export interface Environment {
-  id: string;
-  orgId: string;
-  projectId: string;
-  key: string;
-  name: string;
-  revision: number;
-  allowedOrigins: string[];
-  createdAt: number;
-}
-
-export type KeyKind = 'client' | 'server';
-
-export interface SdkKey {
-  id: string;
-  environmentId: string;
-  kind: KeyKind;
-  prefix: string;
-  createdAt: number;
-  revokedAt: number | null;
-}
-
-export interface KeyCreated {
-  secret: string;
-  key: SdkKey;
-}
-
-export interface Variant {
-  name: string;
-  value: Json;
-}
-
-export interface Flag {
-  projectId: string;
-  key: string;
-  name: string;
-  description: string;
-  type: FlagType;
-  variants: Variant[];
-  tags: string[];
-  archived: boolean;
-  version: number;
-  createdBy: string;
-  createdAt: number;
-  updatedBy: string;
-  updatedAt: number;
-}
-
-export interface FlagState {
-  environmentId: string;
-  flagKey: string;
-  enabled: boolean;
-  defaultVariant: string | null;
-  targeting: Json | null;
-  version: number;
-  updatedBy: string;
-  updatedAt: number;
-}
-
-export interface Segment {
-  projectId: string;
-  key: string;
-  name: string;
-  description: string;
-  rule: Json;
-  version: number;
-  updatedBy: string;
-  updatedAt: number;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-export interface Invitation {
-  token: string;
-  email: string;
-  role: Role;
-  expiresAt: number;
-}
-
-export type Scope = 'read' | 'write-flags' | 'write-projects';
+export type Scope = Schemas['Scope'];
 export const SCOPES: Scope[] = ['read', 'write-flags', 'write-projects'];
 
-export interface ApiToken {
-  id: string;
-  orgId: string;
-  name: string;
-  scopes: Scope[];
-  prefix: string;
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number | null;
-  revokedAt: number | null;
+export type KeyKind = Schemas['KeyKind'];
+
+export type User = Schemas['PublicUser'];
+export type Organization = Schemas['Organization'];
+export type OrgWithRole = Schemas['OrgWithRole'];
+export type Session = Schemas['SessionResponse'];
+export type Me = Schemas['MeResponse'];
+export type Member = Schemas['MemberView'];
+export type Invitation = Schemas['InviteResponse'];
+export type ApiToken = Schemas['ApiToken'];
+
+export type Project = Schemas['Project'];
+export type Environment = Schemas['Environment'];
+export type SdkKey = Schemas['KeyView'];
+export type KeyCreated = Schemas['KeyCreated'];
+
+export type Variant = Schemas['Variant'];
+export type Flag = Schemas['Flag'];
+export type FlagState = Schemas['FlagState'];
+export type Segment = Schemas['Segment'];
+export type ImportSummary = Schemas['ImportSummary'];
+
+export type Change = Schemas['Change'];
+/** An audit log entry with its diff (`GET /api/v1/orgs/{org}/audit`). */
+export type AuditEntry = Schemas['EntryWithDiff'];
+
+export type RuleTrace = Schemas['RuleTrace'];
+export type SplitTrace = Schemas['SplitTrace'];
+export type Explanation = Schemas['Explanation'];
+
+export type EvaluationRow = Schemas['EvaluationRow'];
+export type Evaluations = Schemas['Evaluations'];
+
+// ---- Not in the OpenAPI document -------------------------------------------------------------
+
+/** Any JSON value (the document types free-form JSON as `unknown`). */
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/**
+ * One page of a list and the cursor of the next. The document has one schema per item type
+ * (`Page_Flag`, `Page_Project`, `AuditPage`), each this shape.
+ */
+export interface Page<T> {
+  items: T[];
+  next?: string | null;
 }
 
-export interface Change {
-  path: string;
-  before?: Json | null;
-  after?: Json | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  orgId: string;
-  projectId: string | null;
-  environmentId: string | null;
-  actor: string;
-  action: string;
-  target: string;
-  before: Json | null;
-  after: Json | null;
-  at: number;
-  changes: Change[];
-}
-
-export interface RuleTrace {
-  index: number;
-  result: Json;
-  matched: boolean;
-}
-
-export interface SplitTrace {
-  bucketingKey: string;
-  hash: number;
-  bucket: number;
-  totalWeight: number;
-  weights: number[];
-}
-
-export interface Explanation {
-  value: Json | null;
-  variant: string | null;
-  reason: string;
-  errorCode: string | null;
-  errorMessage: string | null;
-  rules: RuleTrace[];
-  matchedRule: number | null;
-  split: SplitTrace | null;
-  operatorError: string | null;
-}
-
-/** One flag of an environment's flagd export. */
+/** One flag of an environment's flagd export (`GET .../environments/{env}/flagd`, untyped there). */
 export interface FlagdFlag {
   state: 'ENABLED' | 'DISABLED';
   variants: Record<string, Json>;
@@ -204,21 +72,9 @@ export interface FlagdFlag {
   metadata?: { version?: number };
 }
 
+/** An environment's flagd export (untyped in the document: it is flagd's own format). */
 export interface FlagdDocument {
   flags: Record<string, FlagdFlag>;
   $evaluators?: Record<string, Json>;
   metadata?: { environment?: string; revision?: number };
-}
-
-export interface EvaluationRow {
-  flag: string;
-  variant: string;
-  hour: number;
-  count: number;
-}
-
-export interface Evaluations {
-  from: number;
-  to: number;
-  rows: EvaluationRow[];
 }

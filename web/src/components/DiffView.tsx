@@ -1,8 +1,8 @@
 /** An audit entry's changes: each JSON Pointer with its value before and after. */
 import { Code, Table, Text } from '@mantine/core';
-import type { Change, Json } from '../api/types';
+import type { Change } from '../api/types';
 
-function show(v: Json | null | undefined) {
+function show(v: unknown) {
   if (v === undefined) return <Text size="xs" c="dimmed">(none)</Text>;
   return (
     <Code block style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto' }}>

@@ -52,7 +52,7 @@ export function Playground({ project, env, flagKey }: { project: string; env: En
               </div>
               <div>
                 <Text size="xs" c="dimmed">Matched</Text>
-                <Text data-testid="playground-matched">{r.matchedRule === null ? 'no rule' : `Rule ${r.matchedRule + 1}`}</Text>
+                <Text data-testid="playground-matched">{r.matchedRule == null ? 'no rule' : `Rule ${r.matchedRule + 1}`}</Text>
               </div>
             </Group>
             {r.errorCode && (

@@ -11,11 +11,14 @@ import { KEY_RE } from '../../lib/values';
 import { ConfirmButton } from '../ConfirmButton';
 import { ErrorAlert } from '../ErrorAlert';
 
+/** The editable details of a flag (the API sends every field; the document marks defaults optional). */
+const details = (f: Flag) => ({ name: f.name, description: f.description ?? '', tags: f.tags ?? [] });
+
 export function SettingsTab({ project, flag, canEdit, listPath }: { project: string; flag: Flag; canEdit: boolean; listPath: string }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const form = useForm({
-    initialValues: { name: flag.name, description: flag.description, tags: flag.tags },
+    initialValues: details(flag),
     validate: {
       name: (v) => (v.trim() ? null : 'Give the flag a name'),
       description: (v) => (v.length <= 2000 ? null : 'At most 2000 characters'),
@@ -24,7 +27,7 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
   });
   // Follow the server while untouched.
   useEffect(() => {
-    if (!form.isDirty()) form.setValues({ name: flag.name, description: flag.description, tags: flag.tags });
+    if (!form.isDirty()) form.setValues(details(flag));
   }, [flag.version]);
   const done = (f: Flag) => {
     qc.setQueryData(flagKeys.flag(project, flag.key), f);
@@ -34,7 +37,7 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
     mutationFn: (v: { name: string; description: string; tags: string[] }) => updateFlag(project, flag.key, { ...v, version: flag.version }),
     onSuccess: (f) => {
       done(f);
-      form.resetDirty({ name: f.name, description: f.description, tags: f.tags });
+      form.resetDirty(details(f));
     },
   });
   const archive = useMutation({ mutationFn: () => updateFlag(project, flag.key, { archived: !flag.archived, version: flag.version }), onSuccess: done });

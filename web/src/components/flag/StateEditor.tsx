@@ -9,7 +9,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { flagKeys, putFlagState } from '../../api/flags';
-import type { Environment, Flag, FlagState } from '../../api/types';
+import type { Environment, Flag, FlagState, Json } from '../../api/types';
 import { deepEqual } from '../../lib/json';
 import type { Targeting } from '../../lib/targeting/model';
 import { parseTargeting } from '../../lib/targeting/parse';
@@ -27,8 +27,8 @@ interface Draft {
 
 const draftOf = (s: FlagState): Draft => ({
   enabled: s.enabled,
-  defaultVariant: s.defaultVariant,
-  targeting: parseTargeting(s.targeting),
+  defaultVariant: s.defaultVariant ?? null,
+  targeting: parseTargeting(s.targeting as Json | undefined),
 });
 
 function same(a: Draft, b: Draft): boolean {

@@ -1,6 +1,6 @@
 /** Editing a list of variants: a name and a typed value each (JSON for objects). */
 import { ActionIcon, Button, Group, JsonInput, Select, Stack, TextInput } from '@mantine/core';
-import type { FlagType, Variant } from '../../api/types';
+import type { FlagType, Json, Variant } from '../../api/types';
 import { KEY_HINT, KEY_RE, parseValue, valueToText } from '../../lib/values';
 
 export interface VariantRow {
@@ -8,7 +8,7 @@ export interface VariantRow {
   text: string;
 }
 
-export const rowsOf = (type: FlagType, vs: Variant[]): VariantRow[] => vs.map((v) => ({ name: v.name, text: valueToText(type, v.value) }));
+export const rowsOf = (type: FlagType, vs: Variant[]): VariantRow[] => vs.map((v) => ({ name: v.name, text: valueToText(type, v.value as Json) }));
 
 /** Problems per row (`name` / `value`), or the variants to send. */
 export function checkRows(type: FlagType, rows: VariantRow[]): { errors: Record<string, string>; variants: Variant[] | null } {

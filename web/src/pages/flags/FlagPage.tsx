@@ -66,7 +66,7 @@ export default function FlagPage() {
             {f.description ? ` — ${f.description}` : ''}
           </Text>
           <Group gap={4}>
-            {f.tags.map((t) => (
+            {(f.tags ?? []).map((t) => (
               <Badge key={t} size="xs" variant="outline">
                 {t}
               </Badge>

@@ -82,11 +82,11 @@ export default function FlagsList() {
     onSettled: (_d, _e, v) => qc.invalidateQueries({ queryKey: flagKeys.flagd(project, v.env.id) }),
   });
 
-  const allTags = [...new Set((flags.data ?? []).flatMap((f) => f.tags))].sort();
+  const allTags = [...new Set((flags.data ?? []).flatMap((f) => f.tags ?? []))].sort();
   const needle = q.trim().toLowerCase();
   const shown = (flags.data ?? []).filter((f) => {
-    if (needle && ![f.key, f.name, f.description].some((s) => s.toLowerCase().includes(needle))) return false;
-    if (tags.length && !tags.every((t) => f.tags.includes(t))) return false;
+    if (needle && ![f.key, f.name, f.description ?? ''].some((s) => s.toLowerCase().includes(needle))) return false;
+    if (tags.length && !tags.every((t) => f.tags?.includes(t))) return false;
     const st = here?.flags[f.key];
     switch (status) {
       case 'active':
@@ -178,7 +178,7 @@ export default function FlagsList() {
                             </Badge>
                           </Tooltip>
                         )}
-                        {f.tags.map((t) => (
+                        {(f.tags ?? []).map((t) => (
                           <Badge key={t} size="xs" variant="outline">
                             {t}
                           </Badge>

@@ -52,7 +52,7 @@ function NewEnvironment({ project, existing }: { project: string; existing: stri
 
 function Origins({ project, env, canManage }: { project: string; env: Environment; canManage: boolean }) {
   const qc = useQueryClient();
-  const [origins, setOrigins] = useState(env.allowedOrigins);
+  const [origins, setOrigins] = useState(env.allowedOrigins ?? []);
   const bad = origins.find((o) => !/^https?:\/\/[A-Za-z0-9.:-]+$/.test(o));
   const m = useMutation({
     mutationFn: () => updateEnvironment(project, env.id, { allowedOrigins: origins }),
@@ -193,7 +193,7 @@ export default function Environments() {
                 <code>{e.key}</code>
               </Table.Td>
               <Table.Td>{e.revision}</Table.Td>
-              <Table.Td>{e.allowedOrigins.length ? e.allowedOrigins.join(', ') : 'any'}</Table.Td>
+              <Table.Td>{e.allowedOrigins?.length ? e.allowedOrigins.join(', ') : 'any'}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -23,7 +23,7 @@ function SegmentForm({ project, segment, others, canEdit, onDone }: { project: s
   const [key, setKey] = useState(segment?.key ?? '');
   const [name, setName] = useState(segment?.name ?? '');
   const [description, setDescription] = useState(segment?.description ?? '');
-  const [rule, setRule] = useState<Json>(segment?.rule ?? NEW_RULE);
+  const [rule, setRule] = useState<Json>((segment?.rule as Json | undefined) ?? NEW_RULE);
   const [ok, setOk] = useState(true);
   const [tried, setTried] = useState(false);
   const keyError = segment ? undefined : !KEY_RE.test(key) ? KEY_HINT : others.includes(key) ? 'A segment has this key already' : undefined;
