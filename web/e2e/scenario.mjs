@@ -195,7 +195,22 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     const [dev, prod] = [(await apiAs(page, 'GET', path(envId))).body, (await apiAs(page, 'GET', path(prodId))).body];
     expectEqual([prod.enabled, prod.defaultVariant, prod.targeting], [dev.enabled, dev.defaultVariant, dev.targeting], 'production after the copy');
     // The first saved state (version 1: off, with the rule and the split) comes back as a new version.
+    // History is newest first, a page at a time: load every older page, so the oldest is last.
     await page.goto(`${flagUrl}?tab=history`);
+    await page.getByTestId('audit-entry').first().waitFor();
+    const older = page.getByRole('button', { name: 'Load older changes' });
+    for (let i = 0; i < 20 && (await older.isVisible()); i++) {
+      const n = await page.getByTestId('audit-entry').count();
+      await older.click();
+      // Done when the page arrived (more entries) or there is nothing older (the button goes).
+      await page.waitForFunction(
+        (before) =>
+          document.querySelectorAll('[data-testid="audit-entry"]').length > before ||
+          ![...document.querySelectorAll('button')].some((x) => x.textContent?.includes('Load older changes')),
+        n,
+        { timeout: 10_000 },
+      );
+    }
     const first = page.getByTestId('audit-entry').filter({ hasText: 'flag_state.update' }).last();
     await first.getByRole('button').first().click();
     // The list refreshes every few seconds; a click that lands during a refresh's layout shift is

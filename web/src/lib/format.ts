@@ -18,7 +18,7 @@ export function dateTime(ms: number): string {
   return new Date(ms).toLocaleString();
 }
 
-/** `user:ID` / `token:ID` → a name. */
+/** `user:ID` / `token:ID` / `system:NAME` → a name. */
 export function actorName(actor: string, members: Member[] | undefined): string {
   const [kind, id] = actor.split(':', 2);
   if (kind === 'user') {
@@ -26,5 +26,6 @@ export function actorName(actor: string, members: Member[] | undefined): string 
     return m ? m.name || m.email : 'a former member';
   }
   if (kind === 'token') return `API token ${id?.slice(0, 8) ?? ''}`;
+  if (kind === 'system') return id ? `Switchyard (${id})` : 'Switchyard';
   return actor || 'someone';
 }

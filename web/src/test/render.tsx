@@ -20,8 +20,11 @@ export function renderUi(ui: ReactElement, { route = '/' }: { route?: string } =
   return render(ui, { wrapper });
 }
 
-/** A fetch that answers from a table of `METHOD path` → [status, body], recording each call. */
-export function fakeFetch(routes: Record<string, [number, unknown] | ((body: unknown) => [number, unknown])>) {
+/**
+ * A fetch that answers from a table of `METHOD path` → [status, body] (or a function of the request
+ * body and its URL, for answers that depend on the query), recording each call.
+ */
+export function fakeFetch(routes: Record<string, [number, unknown] | ((body: unknown, url: URL) => [number, unknown])>) {
   const calls: { method: string; path: string; body: unknown }[] = [];
   const fn = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), 'http://localhost');
@@ -30,7 +33,7 @@ export function fakeFetch(routes: Record<string, [number, unknown] | ((body: unk
     calls.push({ method, path: url.pathname, body });
     const hit = routes[`${method} ${url.pathname}`];
     if (!hit) return new Response(JSON.stringify({ error: { code: 'not_found', message: 'route not found', details: null } }), { status: 404 });
-    const [status, out] = typeof hit === 'function' ? hit(body) : hit;
+    const [status, out] = typeof hit === 'function' ? hit(body, url) : hit;
     return new Response(status === 204 ? null : JSON.stringify(out), { status, headers: { 'content-type': 'application/json' } });
   };
   return { fn: fn as typeof fetch, calls };

@@ -1,5 +1,5 @@
 /** The flag's audit trail, with diffs; a state in this environment can be restored. */
-import { Stack, Text } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useAudit } from '../../api/audit';
 import { flagKeys, restoreFlagState } from '../../api/flags';
@@ -30,7 +30,7 @@ export function History({ org, project, env, environments, flagKey, state, canEd
       void qc.invalidateQueries({ queryKey: ['orgs', org, 'audit'] });
     },
   });
-  const entries = (audit.data ?? []).filter((e) => !e.environmentId || e.environmentId === env.id || environments.some((x) => x.id === e.environmentId));
+  const entries = audit.entries.filter((e) => !e.environmentId || e.environmentId === env.id || environments.some((x) => x.id === e.environmentId));
   const envName = (id: string) => environments.find((e) => e.id === id)?.name;
   return (
     <Stack>
@@ -38,25 +38,32 @@ export function History({ org, project, env, environments, flagKey, state, canEd
         Changes to this flag in every environment. A state saved in {env.name} can be restored (it becomes a new version).
       </Text>
       <ErrorAlert error={audit.error ?? restore.error} />
-      <AuditList
-        entries={entries}
-        members={members.data}
-        envName={envName}
-        action={(e) =>
-          canEdit && e.environmentId === env.id && e.after && state ? (
-            <ConfirmButton
-              size="xs"
-              variant="light"
-              confirm={`Make the state after this change the current state of ${flagKey} in ${env.name}?`}
-              confirmLabel="Restore"
-              loading={restore.isPending}
-              onConfirm={() => restore.mutate(e.id)}
-            >
-              Restore this version in {env.name}
-            </ConfirmButton>
-          ) : null
-        }
-      />
+      {audit.loaded && (
+        <AuditList
+          entries={entries}
+          members={members.data}
+          envName={envName}
+          action={(e) =>
+            canEdit && e.environmentId === env.id && e.after && state ? (
+              <ConfirmButton
+                size="xs"
+                variant="light"
+                confirm={`Make the state after this change the current state of ${flagKey} in ${env.name}?`}
+                confirmLabel="Restore"
+                loading={restore.isPending}
+                onConfirm={() => restore.mutate(e.id)}
+              >
+                Restore this version in {env.name}
+              </ConfirmButton>
+            ) : null
+          }
+        />
+      )}
+      {audit.hasMore && (
+        <Button variant="default" onClick={audit.loadMore} loading={audit.loadingMore} w="fit-content">
+          Load older changes
+        </Button>
+      )}
     </Stack>
   );
 }

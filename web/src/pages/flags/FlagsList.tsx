@@ -11,6 +11,7 @@ import type { Environment, Flag, FlagdDocument } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
 import { PageHeader } from '../../components/PageHeader';
+import { lastFlagChanges } from '../../lib/audit';
 import { actorName, ago, dateTime } from '../../lib/format';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';
@@ -57,14 +58,8 @@ export default function FlagsList() {
   const canEdit = canEditFlags(role);
   const qc = useQueryClient();
 
-  const lastChange = useMemo(() => {
-    const m = new Map<string, { at: number; actor: string }>();
-    for (const e of audit.data ?? []) {
-      const cur = m.get(e.target);
-      if (!cur || cur.at < e.at) m.set(e.target, { at: e.at, actor: e.actor });
-    }
-    return m;
-  }, [audit.data]);
+  // The newest page of the project's log: flags changed longer ago show their own updatedAt.
+  const lastChange = useMemo(() => lastFlagChanges(audit.entries), [audit.entries]);
 
   const evaluated = useMemo(() => (evals.data ? new Set(evals.data.rows.map((r) => r.flag)) : null), [evals.data]);
   const here = env ? docOf(env) : undefined;
@@ -159,7 +154,7 @@ export default function FlagsList() {
             <Table.Tbody>
               {shown.map((f) => {
                 const stale = staleReason(f, here?.flags[f.key], evaluated, staleDays);
-                const last = lastChange.get(`flag:${f.key}`);
+                const last = lastChange.get(f.key);
                 return (
                   <Table.Tr key={f.key} data-testid={`flag-row-${f.key}`}>
                     <Table.Td>

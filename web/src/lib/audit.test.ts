@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { flattenPages } from '../api/audit';
+import { entry, importEntry } from '../test/audit-fixtures';
+import { flagKeysOf, importItems, importSummary, lastFlagChanges } from './audit';
+
+describe('imports in the audit log', () => {
+  it('splits an import into the flags, states and segments it changed, each with its own diff', () => {
+    const items = importItems(importEntry());
+    expect(items.map((i) => [i.section, i.key, i.status])).toEqual([
+      ['flags', 'beta', 'created'],
+      ['states', 'banner', 'changed'],
+      ['segments', 'testers', 'removed'],
+    ]);
+    expect(items[1].changes.map((c) => c.path)).toEqual(['/defaultVariant', '/enabled', '/version']);
+    expect(items[0].changes).toEqual([{ path: '', before: null, after: expect.objectContaining({ key: 'beta' }) }]);
+    expect(importSummary(items)).toBe('1 flag created, 1 flag state changed, 1 segment removed');
+  });
+
+  it('finds an item whose key needs escaping in the JSON Pointer, and copes without a diff', () => {
+    const e = importEntry({
+      before: { flags: {}, states: {}, segments: {} },
+      after: { flags: { 'a/b': { key: 'a/b' } }, states: {}, segments: {} },
+      changes: [{ path: '/flags/a~1b', before: null, after: { key: 'a/b' } }],
+    });
+    expect(importItems(e)[0]).toMatchObject({ key: 'a/b', status: 'created', changes: [{ path: '' }] });
+    expect(importItems({ ...e, changes: [] })[0].changes).toEqual([{ path: '', before: undefined, after: { key: 'a/b' } }]);
+    expect(importSummary([])).toBe('nothing changed');
+  });
+});
+
+describe("each flag's last change", () => {
+  it('takes the newest entry per flag, imports included, segments not', () => {
+    const newest = importEntry({ at: 3000 });
+    const older = entry({ action: 'flag_state.update', target: 'flag:beta', at: 2000, actor: 'user:u2' });
+    const oldest = entry({ action: 'flag.create', target: 'flag:gamma', at: 1000 });
+    const seg = entry({ action: 'segment.update', target: 'segment:testers', at: 4000 });
+    const m = lastFlagChanges([seg, newest, older, oldest]);
+    expect(Object.fromEntries(m)).toEqual({
+      beta: { at: 3000, actor: 'system:import' },
+      banner: { at: 3000, actor: 'system:import' },
+      gamma: { at: 1000, actor: 'user:u1' },
+    });
+    expect(flagKeysOf(seg)).toEqual([]);
+    // An import entry without before/after still names its flags through `keys`.
+    expect(flagKeysOf(importEntry({ before: null, after: null, keys: ['x'] }))).toEqual(['x']);
+  });
+
+  it('reads pages in order and shows an entry seen on two pages once', () => {
+    const [a, b, c] = [entry({ action: 'x', target: 'flag:a' }), entry({ action: 'x', target: 'flag:b' }), entry({ action: 'x', target: 'flag:c' })];
+    expect(flattenPages([{ items: [a, b], next: 'n' }, { items: [b, c], next: null }]).map((e) => e.id)).toEqual([a.id, b.id, c.id]);
+  });
+});
