@@ -12,7 +12,8 @@ describe('imports in the audit log', () => {
       ['segments', 'testers', 'removed'],
     ]);
     expect(items[1].changes.map((c) => c.path)).toEqual(['/defaultVariant', '/enabled', '/version']);
-    expect(items[0].changes).toEqual([{ path: '', before: null, after: expect.objectContaining({ key: 'beta' }) }]);
+    expect(items[0].changes).toEqual([{ path: '', before: undefined, after: expect.objectContaining({ key: 'beta' }) }]);
+    expect(items[2].changes).toEqual([{ path: '', before: { rule: { in: ['x', ['x']] } }, after: undefined }]);
     expect(importSummary(items)).toBe('1 flag created, 1 flag state changed, 1 segment removed');
   });
 

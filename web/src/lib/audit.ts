@@ -43,7 +43,9 @@ export function importItems(e: Pick<AuditEntry, 'before' | 'after' | 'changes'>)
       let changes = (e.changes ?? [])
         .filter((c) => c.path === prefix || c.path.startsWith(`${prefix}/`))
         .map((c) => ({ ...c, path: c.path.slice(prefix.length) }));
-      if (changes.length === 0) changes = [{ path: '', before: had ? b[key] : undefined, after: has ? a[key] : undefined }];
+      if (changes.length === 0) changes = [{ path: '', before: b[key], after: a[key] }];
+      // A side that did not exist shows as "(none)", not as JSON null.
+      changes = changes.map((c) => ({ ...c, before: had ? c.before : undefined, after: has ? c.after : undefined }));
       out.push({ section, key, status: !had ? 'created' : !has ? 'removed' : 'changed', changes });
     }
   }
