@@ -15,6 +15,10 @@ use switchyard_core::engine::FlagType;
 use switchyard_core::store::Store;
 use switchyard_core::store::embedded::Embedded;
 
+#[path = "../tests/support/writes.rs"]
+mod writes;
+use writes::{AuditEntry, FlagWrites, Writes};
+
 struct Fixture {
     store: Store,
     org: String,
@@ -23,18 +27,7 @@ struct Fixture {
 }
 
 fn audit(f: &Fixture, target: &str) -> AuditEntry {
-    AuditEntry {
-        id: new_id(),
-        org_id: f.org.clone(),
-        project_id: Some(f.project.clone()),
-        environment_id: None,
-        actor: "bench".into(),
-        action: "bench".into(),
-        target: target.into(),
-        before: None,
-        after: Some(json!({"enabled": true})),
-        at: now_ms(),
-    }
+    writes::record(&f.org, Some(&f.project), target, "bench")
 }
 
 fn flag(project: &str, key: &str) -> Flag {

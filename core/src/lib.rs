@@ -18,6 +18,10 @@
 
 #[cfg(feature = "tokio")]
 pub mod bus;
+#[cfg(feature = "tokio")]
+pub mod changes;
+pub mod clock;
 pub mod domain;
 pub mod engine;
+pub mod flagd;
 pub mod store;

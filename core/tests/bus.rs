@@ -15,7 +15,6 @@ fn event(revision: u64) -> ChangeEvent {
     ChangeEvent {
         environment: "env-1".into(),
         revision,
-        changed_keys: vec!["flag-a".into()],
     }
 }
 

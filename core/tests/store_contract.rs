@@ -8,7 +8,7 @@ use serde_json::json;
 use std::sync::Arc;
 use switchyard_core::domain::*;
 use switchyard_core::engine::{Context, FlagSet, FlagType};
-use switchyard_core::store::{Kv, Store, StoreError};
+use switchyard_core::store::{Kv, Order, Store, StoreError};
 
 #[allow(missing_debug_implementations)]
 pub struct Harness {
@@ -64,13 +64,20 @@ contract!(
     projects_environments_and_keys,
     flag_lifecycle,
     twenty_concurrent_writers_one_winner,
-    failed_audit_write_leaves_no_trace,
+    failed_change_leaves_no_trace,
     pagination,
     counters,
+    changes_list_newest_first_with_cursor,
+    one_targets_history_reads_newest_first,
+    records_are_numbered_without_gaps,
+    changes_after_a_cursor_are_the_newer_ones_in_order,
+    a_record_names_its_keys_and_revisions,
+    changes_of_one_organization_stay_in_it,
 );
 
 #[path = "contract/mod.rs"]
 mod cases;
+use cases::{FlagWrites, Writes};
 
 #[tokio::test]
 async fn embedded_store_survives_a_restart() {

@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use switchyard_core::changes::ChangeError;
 use switchyard_core::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +83,21 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Invalid(message) => ApiError::invalid(message, json!([])),
             StoreError::Backend(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<ChangeError> for ApiError {
+    fn from(e: ChangeError) -> Self {
+        match e {
+            ChangeError::Invalid { message, problems } => ApiError::invalid(
+                message,
+                serde_json::to_value(problems).unwrap_or(Value::Array(vec![])),
+            ),
+            ChangeError::NotFound(what) => ApiError::NotFound(what),
+            ChangeError::Conflict { message, details } => ApiError::Conflict { message, details },
+            ChangeError::Forbidden(message) => ApiError::Forbidden(message),
+            ChangeError::Store(e) => e.into(),
         }
     }
 }

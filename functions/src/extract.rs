@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use switchyard_core::domain::{ApiToken, User, hash_secret, now_ms};
+use switchyard_core::domain::{Actor, ApiToken, User, hash_secret, now_ms};
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The prefix of API tokens (session tokens are JWTs).
-pub const API_TOKEN_PREFIX: &str = "sy_api_";
+pub use switchyard_core::changes::API_TOKEN_PREFIX;
 
 /// Who is calling: a signed-in user or an API token.
 #[derive(Debug, Clone)]
@@ -23,11 +23,11 @@ pub enum Caller {
 }
 
 impl Caller {
-    /// How audit entries name the caller.
-    pub fn actor(&self) -> String {
+    /// Who the change layer records as having acted.
+    pub fn actor(&self) -> Actor {
         match self {
-            Caller::User(u) => format!("user:{}", u.id),
-            Caller::Token(t) => format!("token:{}", t.id),
+            Caller::User(u) => Actor::User(u.id.clone()),
+            Caller::Token(t) => Actor::Token(t.id.clone()),
         }
     }
 }

@@ -11,16 +11,16 @@
 //! - [`error`] — the one error type and the one place it becomes an HTTP response
 //! - [`auth`] — argon2id passwords, HS256 session tokens, login rate limits
 //! - [`state`] — what handlers share
-//! - [`validate`] — input checks
+//! - [`diff`] — the before → after diff of a change record
 //! - [`publisher`] — the DynamoDB stream publisher (the safety net behind direct publishes)
 //! - [`openapi`] — the OpenAPI 3.1 document, built from the same route definitions
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod access;
-pub mod audit_log;
 pub mod auth;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod openapi;

@@ -43,7 +43,6 @@ pub fn change_of(record: &Value) -> Result<Option<ChangeEvent>, String> {
     Ok(Some(ChangeEvent {
         environment: environment.to_owned(),
         revision,
-        changed_keys: vec![],
     }))
 }
 

@@ -1,8 +1,9 @@
-//! What every handler shares: the store, the bus, the token keys and the login limiter.
+//! What every handler shares: the store, the change layer, the token keys and the login limiter.
 
 use std::sync::Arc;
 use switchyard_core::bus::Bus;
-use switchyard_core::domain::ChangeEvent;
+use switchyard_core::changes::Changes;
+use switchyard_core::clock::SystemClock;
 use switchyard_core::store::Store;
 
 use crate::auth::jwt::JwtKeys;
@@ -15,6 +16,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub store: Store,
     pub bus: Arc<dyn Bus>,
+    /// Every change goes through here.
+    pub changes: Changes,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
 }
@@ -38,20 +41,11 @@ impl AppState {
         login_limiter: LoginLimiter,
     ) -> AppState {
         AppState(Arc::new(Inner {
+            changes: Changes::new(store.clone(), bus.clone(), Arc::new(SystemClock)),
             store,
             bus,
             jwt,
             login_limiter,
         }))
-    }
-
-    /// Publishes committed changes. A failure is logged, not returned: the change is stored, and
-    /// the stream publisher and the realtime nodes' revision checks deliver it anyway.
-    pub async fn publish(&self, events: &[ChangeEvent]) {
-        for ev in events {
-            if let Err(e) = self.bus.publish(ev).await {
-                tracing::warn!(environment = %ev.environment, revision = ev.revision, error = %e, "publish failed");
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use switchyard_core::bus::{Bus, BusMessage};
 use switchyard_core::domain::{Environment, KeyKind, hash_secret};
 use switchyard_core::engine::FlagSet;
+use switchyard_core::flagd::Document;
 use switchyard_core::store::Store;
 use tokio::sync::{Mutex, RwLock, watch};
 
@@ -27,8 +28,8 @@ pub struct Compiled {
     pub previous_revision: u64,
     pub changed: Option<Arc<std::collections::HashSet<String>>>,
     pub flags: FlagSet,
-    /// The flagd document, for server SDKs.
-    pub document: serde_json::Value,
+    /// The flagd document, for server SDKs and for telling what changed.
+    pub document: Document,
 }
 
 /// What an SDK key opens.
@@ -129,9 +130,9 @@ impl Environments {
             .map_err(|e| EnvError::Store(e.to_string()))?
             .ok_or(EnvError::NotFound)?;
         let document = snap.to_flagd();
-        // Documents come from validated writes; should one still not compile, serve it leniently.
-        let flags = FlagSet::parse(&document)
-            .map_err(|e| EnvError::Store(format!("environment {env} does not compile: {e}")))?;
+        // Documents come from validated writes; a rule that still does not compile makes its
+        // flag answer PARSE_ERROR, as in flagd.
+        let flags = FlagSet::compile(&document);
         Ok(Arc::new(Compiled {
             revision: snap.environment.revision,
             previous_revision: 0,
@@ -166,7 +167,10 @@ impl Environments {
                         {
                             *held = Arc::new(Compiled {
                                 previous_revision: held.revision,
-                                changed: changed_flags(&held.document, &next.document),
+                                changed: held
+                                    .document
+                                    .changed_flags(&next.document)
+                                    .map(|keys| Arc::new(keys.into_iter().collect())),
                                 environment: next.environment.clone(),
                                 revision: next.revision,
                                 flags: next.flags.clone(),
@@ -238,27 +242,4 @@ impl Environments {
             }
         }
     }
-}
-
-/// The flags whose definition differs between two documents; `None` when shared rules (segments)
-/// changed, which may touch any flag.
-fn changed_flags(
-    old: &serde_json::Value,
-    new: &serde_json::Value,
-) -> Option<Arc<std::collections::HashSet<String>>> {
-    if old.get("$evaluators") != new.get("$evaluators") {
-        return None;
-    }
-    let empty = serde_json::Map::new();
-    let (a, b) = (
-        old["flags"].as_object().unwrap_or(&empty),
-        new["flags"].as_object().unwrap_or(&empty),
-    );
-    let keys = a
-        .keys()
-        .chain(b.keys())
-        .filter(|k| a.get(*k) != b.get(*k))
-        .cloned()
-        .collect();
-    Some(Arc::new(keys))
 }

@@ -5,12 +5,14 @@
 mod access;
 mod account;
 mod audit;
+mod change;
 mod flag;
 mod project;
 
 pub use access::{ApiToken, KeyKind, Scope, SdkKey, hash_secret, new_secret};
 pub use account::{Invitation, Membership, Organization, Role, User};
-pub use audit::{AuditEntry, AuditFilter, CounterDelta, CounterRow, hour_of};
+pub use audit::{CounterDelta, CounterRow, hour_of};
+pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Segment, Variant};
 pub use project::{Environment, Project};
 
@@ -28,13 +30,12 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// The change event the bus carries: an environment moved to `revision`; `changed_keys` are the
-/// flag (or segment) keys the change touched.
+/// The change event the bus carries: an environment moved to `revision`. A hint, never the
+/// truth: what changed is in the change log, and consumers compare what they hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeEvent {
     pub environment: String,
     pub revision: u64,
-    pub changed_keys: Vec<String>,
 }

@@ -9,6 +9,7 @@ use super::compile::Compiler;
 use super::expr::Expr;
 use super::problem::{DocumentError, Problem, pointer};
 use super::types::FlagType;
+use crate::flagd::{Document, FlagDefinition};
 
 /// A compiled flag set: every flag of a document, ready to evaluate.
 #[derive(Debug, Clone)]
@@ -59,61 +60,34 @@ impl FlagSet {
     /// targeting rules do not: as in flagd, such a flag loads and answers PARSE_ERROR (or its
     /// failing operation yields the default variant); they are listed in [`FlagSet::warnings`].
     pub fn parse(doc: &Value) -> Result<FlagSet, DocumentError> {
-        let mut problems = Vec::new();
-        let Some(root) = doc.as_object() else {
-            return Err(DocumentError {
-                problems: vec![Problem::new("", "a flag document must be a JSON object")],
-            });
-        };
-        let metadata = read_metadata(root.get("metadata"), "/metadata", &mut problems);
-        let evaluators = match root.get("$evaluators") {
-            None => None,
-            Some(Value::Object(e)) => Some(e),
-            Some(_) => {
-                problems.push(Problem::new(
-                    "/$evaluators",
-                    "must be an object of named rules",
-                ));
-                None
-            }
-        };
-        let mut flags = Vec::new();
+        Document::parse(doc).map(|d| FlagSet::compile(&d))
+    }
+
+    /// Compiles a typed document. Targeting rules that do not compile are listed in
+    /// [`FlagSet::warnings`] and make their flag answer PARSE_ERROR.
+    pub fn compile(doc: &Document) -> FlagSet {
+        let evaluators: Map<String, Value> = doc
+            .evaluators
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut warnings = Vec::new();
-        match root.get("flags") {
-            Some(Value::Object(defs)) => {
-                for (key, def) in defs {
-                    let path = pointer("/flags", key);
-                    if let Some(flag) = parse_flag(
-                        key,
-                        def,
-                        &path,
-                        evaluators,
-                        &metadata,
-                        &mut problems,
-                        &mut warnings,
-                    ) {
-                        flags.push(flag);
-                    }
-                }
-            }
-            Some(_) => problems.push(Problem::new("/flags", "must be an object of flags by key")),
-            None => problems.push(Problem::new("/flags", "is required")),
-        }
-        if !problems.is_empty() {
-            return Err(DocumentError { problems });
-        }
-        flags.sort_by(|a, b| a.key.cmp(&b.key));
+        let flags: Vec<Flag> = doc
+            .flags
+            .iter()
+            .map(|(key, def)| compile_flag(key, def, &evaluators, &doc.metadata, &mut warnings))
+            .collect();
         let index = flags
             .iter()
             .enumerate()
             .map(|(i, f)| (f.key.clone(), i))
             .collect();
-        Ok(FlagSet {
+        FlagSet {
             flags,
             index,
-            metadata,
+            metadata: doc.metadata.clone(),
             warnings,
-        })
+        }
     }
 
     /// Like [`FlagSet::parse`], but problems in targeting rules reject the document too. This is
@@ -157,114 +131,30 @@ impl FlagSet {
     }
 }
 
-fn parse_flag(
+fn compile_flag(
     key: &str,
-    def: &Value,
-    path: &str,
-    evaluators: Option<&Map<String, Value>>,
+    def: &FlagDefinition,
+    evaluators: &Map<String, Value>,
     set_metadata: &Map<String, Value>,
-    problems: &mut Vec<Problem>,
     warnings: &mut Vec<Problem>,
-) -> Option<Flag> {
-    let before = problems.len();
-    if key.is_empty() {
-        problems.push(Problem::new(path, "a flag key must not be empty"));
-    }
-    let Some(def) = def.as_object() else {
-        problems.push(Problem::new(path, "a flag must be an object"));
-        return None;
-    };
-    let enabled = match def.get("state") {
-        Some(Value::String(s)) if s == "ENABLED" => true,
-        Some(Value::String(s)) if s == "DISABLED" => false,
-        Some(other) => {
-            problems.push(Problem::new(
-                pointer(path, "state"),
-                format!("must be \"ENABLED\" or \"DISABLED\", not {other}"),
-            ));
-            false
-        }
-        None => {
-            problems.push(Problem::new(pointer(path, "state"), "is required"));
-            false
-        }
-    };
-    let variants: Vec<(String, Value)> = match def.get("variants") {
-        Some(Value::Object(v)) if !v.is_empty() => {
-            v.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-        }
-        Some(Value::Object(_)) => {
-            problems.push(Problem::new(
-                pointer(path, "variants"),
-                "a flag needs at least one variant",
-            ));
-            Vec::new()
-        }
-        Some(_) => {
-            problems.push(Problem::new(
-                pointer(path, "variants"),
-                "must be an object of variant name to value",
-            ));
-            Vec::new()
-        }
-        None => {
-            problems.push(Problem::new(pointer(path, "variants"), "is required"));
-            Vec::new()
-        }
-    };
-    let kind = FlagType::of_variants(variants.iter().map(|(_, v)| v));
-    if kind.is_none() && !variants.is_empty() {
-        problems.push(Problem::new(
-            pointer(path, "variants"),
-            format!(
-                "every variant of a flag must have the same type (boolean, string, number or object); found {}",
-                variants
-                    .iter()
-                    .map(|(n, v)| format!("{n}: {}", FlagType::name_of(v)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    let default_variant = match def.get("defaultVariant") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(name)) => {
-            let found = variants.iter().position(|(n, _)| n == name);
-            if found.is_none() && !variants.is_empty() {
-                problems.push(Problem::new(
-                    pointer(path, "defaultVariant"),
-                    format!(
-                        "{name:?} is not one of the flag's variants ({})",
-                        variants
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-            found
-        }
-        Some(other) => {
-            problems.push(Problem::new(
-                pointer(path, "defaultVariant"),
-                format!("must be a variant name or null, not {other}"),
-            ));
-            None
-        }
-    };
+) -> Flag {
+    let variants: Vec<(String, Value)> = def
+        .variants
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let kind = FlagType::of_variants(variants.iter().map(|(_, v)| v)).unwrap_or(FlagType::Object);
+    let default_variant = def
+        .default_variant
+        .as_ref()
+        .and_then(|name| variants.iter().position(|(n, _)| n == name));
     let mut metadata = set_metadata.clone();
-    metadata.extend(read_metadata(
-        def.get("metadata"),
-        &pointer(path, "metadata"),
-        problems,
-    ));
-    let targeting = match def.get("targeting") {
-        None | Some(Value::Null) => Targeting::None,
-        Some(Value::Object(o)) if o.is_empty() => Targeting::None,
-        Some(rule @ Value::Object(_)) => {
-            let at = pointer(path, "targeting");
-            let mut compiler = Compiler::new(evaluators);
+    metadata.extend(def.metadata.clone());
+    let targeting = match &def.targeting {
+        None => Targeting::None,
+        Some(rule) => {
+            let at = pointer(&pointer("/flags", key), "targeting");
+            let mut compiler = Compiler::new(Some(evaluators));
             let compiled = compiler.compile(rule, &at);
             warnings.append(&mut compiler.soft);
             match compiled {
@@ -276,46 +166,14 @@ fn parse_flag(
                 }
             }
         }
-        Some(other) => {
-            problems.push(Problem::new(
-                pointer(path, "targeting"),
-                format!("must be a JsonLogic object, not {other}"),
-            ));
-            Targeting::None
-        }
     };
-    if problems.len() > before {
-        return None;
-    }
-    Some(Flag {
+    Flag {
         key: key.to_owned(),
-        enabled,
+        enabled: def.state.is_enabled(),
         variants,
         default_variant,
         targeting,
         metadata,
-        kind: kind.unwrap_or(FlagType::Object),
-    })
-}
-
-/// Reads a metadata object: keys to strings, numbers or booleans.
-fn read_metadata(v: Option<&Value>, path: &str, problems: &mut Vec<Problem>) -> Map<String, Value> {
-    match v {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(m)) => {
-            for (k, v) in m {
-                if !(v.is_string() || v.is_number() || v.is_boolean()) {
-                    problems.push(Problem::new(
-                        pointer(path, k),
-                        "metadata values must be strings, numbers or booleans",
-                    ));
-                }
-            }
-            m.clone()
-        }
-        Some(_) => {
-            problems.push(Problem::new(path, "must be an object"));
-            Map::new()
-        }
+        kind,
     }
 }

@@ -35,7 +35,7 @@ mod eval;
 pub mod explain;
 mod expr;
 mod fractional;
-mod problem;
+pub(crate) mod problem;
 pub mod resolve;
 mod semver;
 pub mod types;

@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use super::{Cond, KvError, Op, Page, Result, Store, StoreError, item, layout};
+use super::batch::Batch;
+use super::{Cond, KvError, Op, Order, Page, Result, Store, StoreError, item, layout};
 use crate::domain::{ApiToken, Invitation, Membership, Organization, User};
 
 impl Store {
@@ -74,49 +75,12 @@ impl Store {
         .await
     }
 
-    /// Creates an organization with its first member, its owner.
-    pub async fn create_org(&self, org: &Organization, owner: &Membership) -> Result<()> {
-        let ops = vec![
-            Op::Put {
-                item: item(layout::org(&org.id), "ORG".into(), None, 0, org)?,
-                cond: Cond::Absent,
-            },
-            Op::Put {
-                item: membership_item(owner)?,
-                cond: Cond::Absent,
-            },
-        ];
-        self.write(ops, || StoreError::AlreadyExists("organization".into()))
-            .await
-    }
-
     pub async fn get_org(&self, id: &str) -> Result<Option<Organization>> {
         self.get_doc(&layout::org(id), "ORG").await
     }
 
-    /// Adds a member or changes a member's role.
-    pub async fn put_membership(&self, m: &Membership) -> Result<()> {
-        Ok(self
-            .kv
-            .transact(vec![Op::Put {
-                item: membership_item(m)?,
-                cond: Cond::Any,
-            }])
-            .await?)
-    }
-
     pub async fn get_membership(&self, org: &str, user: &str) -> Result<Option<Membership>> {
         self.get_doc(&layout::org(org), &layout::member(user)).await
-    }
-
-    pub async fn delete_membership(&self, org: &str, user: &str) -> Result<()> {
-        let op = Op::Delete {
-            pk: layout::org(org),
-            sk: layout::member(user),
-            cond: Cond::Version(0),
-        };
-        self.write(vec![op], || StoreError::NotFound("member".into()))
-            .await
     }
 
     pub async fn list_members(
@@ -125,7 +89,8 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<Membership>> {
-        self.page(&layout::org(org), "MEMBER#", cursor, limit).await
+        self.page(&layout::org(org), "MEMBER#", cursor, limit, Order::Asc)
+            .await
     }
 
     /// The organizations a user belongs to, with the user's role in each.
@@ -133,83 +98,11 @@ impl Store {
         self.all_index(&layout::user(user), "ORG#").await
     }
 
-    pub async fn create_invitation(&self, inv: &Invitation) -> Result<()> {
-        let put = item(
-            layout::org(&inv.org_id),
-            layout::invite(&inv.token_hash),
-            Some((layout::secret(&inv.token_hash), "INVITE".into())),
-            0,
-            inv,
-        )?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Absent,
-            }],
-            || StoreError::AlreadyExists("invitation".into()),
-        )
-        .await
-    }
-
     pub async fn get_invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
         let page: Page<Invitation> = self
-            .index_page(&layout::secret(token_hash), "INVITE", None, 1)
+            .index_page(&layout::secret(token_hash), "INVITE", None, 1, Order::Asc)
             .await?;
         Ok(page.items.into_iter().next())
-    }
-
-    /// Accepts an invitation: the membership is added and the invitation consumed, together.
-    pub async fn accept_invitation(&self, inv: &Invitation, m: &Membership) -> Result<()> {
-        let ops = vec![
-            Op::Delete {
-                pk: layout::org(&inv.org_id),
-                sk: layout::invite(&inv.token_hash),
-                cond: Cond::Version(0),
-            },
-            Op::Put {
-                item: membership_item(m)?,
-                cond: Cond::Any,
-            },
-        ];
-        self.write(ops, || StoreError::NotFound("invitation".into()))
-            .await
-    }
-
-    pub async fn create_api_token(&self, t: &ApiToken) -> Result<()> {
-        let put = item(
-            layout::org(&t.org_id),
-            layout::token(&t.id),
-            Some((layout::secret(&t.secret_hash), "TOKEN".into())),
-            0,
-            t,
-        )?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Absent,
-            }],
-            || StoreError::AlreadyExists("API token".into()),
-        )
-        .await
-    }
-
-    /// Saves a token's changes (revocation).
-    pub async fn update_api_token(&self, t: &ApiToken) -> Result<()> {
-        let put = item(
-            layout::org(&t.org_id),
-            layout::token(&t.id),
-            Some((layout::secret(&t.secret_hash), "TOKEN".into())),
-            0,
-            t,
-        )?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Version(0),
-            }],
-            || StoreError::NotFound("API token".into()),
-        )
-        .await
     }
 
     pub async fn get_api_token(&self, org: &str, id: &str) -> Result<Option<ApiToken>> {
@@ -218,7 +111,7 @@ impl Store {
 
     pub async fn find_api_token(&self, secret_hash: &str) -> Result<Option<ApiToken>> {
         let page: Page<ApiToken> = self
-            .index_page(&layout::secret(secret_hash), "TOKEN", None, 1)
+            .index_page(&layout::secret(secret_hash), "TOKEN", None, 1, Order::Asc)
             .await?;
         Ok(page.items.into_iter().next())
     }
@@ -229,7 +122,71 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<ApiToken>> {
-        self.page(&layout::org(org), "TOKEN#", cursor, limit).await
+        self.page(&layout::org(org), "TOKEN#", cursor, limit, Order::Asc)
+            .await
+    }
+}
+
+/// Organizations, members, invitations and API tokens, written as part of a change.
+impl Batch {
+    pub fn create_org(&mut self, org: &Organization) -> Result<()> {
+        self.push(
+            item(layout::org(&org.id), "ORG".into(), None, 0, org)?,
+            Cond::Absent,
+        );
+        Ok(())
+    }
+
+    /// Adds a member, or changes a member's role.
+    pub fn put_membership(&mut self, m: &Membership) -> Result<()> {
+        self.push(membership_item(m)?, Cond::Any);
+        Ok(())
+    }
+
+    /// Removes a member (who must be one).
+    pub fn delete_membership(&mut self, org: &str, user: &str) {
+        self.delete(layout::org(org), layout::member(user), Cond::Version(0));
+    }
+
+    pub fn create_invitation(&mut self, inv: &Invitation) -> Result<()> {
+        let put = item(
+            layout::org(&inv.org_id),
+            layout::invite(&inv.token_hash),
+            Some((layout::secret(&inv.token_hash), "INVITE".into())),
+            0,
+            inv,
+        )?;
+        self.push(put, Cond::Absent);
+        Ok(())
+    }
+
+    /// Consumes an invitation (which must still be there).
+    pub fn delete_invitation(&mut self, inv: &Invitation) {
+        self.delete(
+            layout::org(&inv.org_id),
+            layout::invite(&inv.token_hash),
+            Cond::Version(0),
+        );
+    }
+
+    /// Writes an API token: a new one (`create`), or a change to a stored one.
+    pub fn put_api_token(&mut self, t: &ApiToken, create: bool) -> Result<()> {
+        let put = item(
+            layout::org(&t.org_id),
+            layout::token(&t.id),
+            Some((layout::secret(&t.secret_hash), "TOKEN".into())),
+            0,
+            t,
+        )?;
+        self.push(
+            put,
+            if create {
+                Cond::Absent
+            } else {
+                Cond::Version(0)
+            },
+        );
+        Ok(())
     }
 }
 

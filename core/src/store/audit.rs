@@ -1,29 +1,42 @@
-//! The audit log and the analytics counters.
+//! The change log (the audit log is a view of it) and the analytics counters.
 
-use super::{Page, Result, Store, layout};
-use crate::domain::{AuditEntry, AuditFilter, CounterDelta, CounterRow};
+use super::{After, MAX_PAGE, Order, Page, Result, Store, StoreError, decode, layout};
+use crate::domain::{AuditFilter, ChangeRecord, CounterDelta, CounterRow};
+
+/// Change record ids are 20 digits.
+fn is_change_id(id: &str) -> bool {
+    id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit())
+}
 
 impl Store {
-    /// Audit entries of an organization, oldest first, filtered. Filtering on `target` reads the
-    /// target's own index; other filters are applied to each page read.
+    /// Change records of an organization, filtered, newest first (or oldest first with
+    /// [`Order::Asc`]). Filtering on `target` reads the target's own index; other filters are
+    /// applied to each page read.
     pub async fn list_audit(
         &self,
         org: &str,
         filter: &AuditFilter,
         cursor: Option<&str>,
         limit: usize,
-    ) -> Result<Page<AuditEntry>> {
+        order: Order,
+    ) -> Result<Page<ChangeRecord>> {
         let mut cursor = cursor.map(str::to_owned);
         let mut items = Vec::new();
         // Read pages until enough entries match or the log ends.
         loop {
-            let page: Page<AuditEntry> = match &filter.target {
+            let page: Page<ChangeRecord> = match &filter.target {
                 Some(t) => {
-                    self.index_page(&layout::audit_target(org, t), "", cursor.as_deref(), limit)
-                        .await?
+                    self.index_page(
+                        &layout::audit_target(org, t),
+                        "",
+                        cursor.as_deref(),
+                        limit,
+                        order,
+                    )
+                    .await?
                 }
                 None => {
-                    self.page(&layout::audit(org), "", cursor.as_deref(), limit)
+                    self.page(&layout::changes(org), "", cursor.as_deref(), limit, order)
                         .await?
                 }
             };
@@ -38,8 +51,44 @@ impl Store {
         }
     }
 
-    pub async fn get_audit(&self, org: &str, id: &str) -> Result<Option<AuditEntry>> {
-        self.get_doc(&layout::audit(org), id).await
+    /// One change record by id.
+    pub async fn get_change(&self, org: &str, id: &str) -> Result<Option<ChangeRecord>> {
+        if !is_change_id(id) {
+            return Ok(None);
+        }
+        self.get_doc(&layout::changes(org), id).await
+    }
+
+    /// The change records of an organization after `after` (a record id; `None`: from the
+    /// first), oldest first, at most `limit`: what a consumer that keeps its place reads.
+    pub async fn changes_after(
+        &self,
+        org: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ChangeRecord>> {
+        if after.is_some_and(|a| !is_change_id(a)) {
+            return Err(StoreError::Invalid(
+                "after must be the id of a change record".into(),
+            ));
+        }
+        let pk = layout::changes(org);
+        let after = after.map(|a| After {
+            pk: pk.clone(),
+            sk: a.to_owned(),
+            g1: None,
+        });
+        let items = self
+            .kv
+            .query(
+                &pk,
+                "",
+                after.as_ref(),
+                limit.clamp(1, MAX_PAGE),
+                Order::Asc,
+            )
+            .await?;
+        items.iter().map(decode).collect()
     }
 
     /// Adds evaluation counts.
@@ -73,10 +122,10 @@ impl Store {
         loop {
             let page = self
                 .kv
-                .query(&pk, &prefix, after.as_ref(), super::MAX_PAGE)
+                .query(&pk, &prefix, after.as_ref(), MAX_PAGE, Order::Asc)
                 .await?;
-            let full = page.len() == super::MAX_PAGE;
-            after = page.last().map(super::After::of);
+            let full = page.len() == MAX_PAGE;
+            after = page.last().map(After::of);
             for item in page {
                 // `flag#hour#variant`: flag keys and hours hold no `#`.
                 let mut parts = item.sk.splitn(3, '#');

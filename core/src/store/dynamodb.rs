@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 };
 use std::collections::HashMap;
 
-use super::kv::{After, Cond, Item, Kv, KvError, Op, check_key, check_transaction};
+use super::kv::{After, Cond, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 use super::layout::{INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY};
 
 type Attrs = HashMap<String, AttributeValue>;
@@ -120,6 +120,7 @@ impl DynamoDb {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError> {
         let (hash, range) = if index {
             (INDEX_HASH_KEY, INDEX_RANGE_KEY)
@@ -152,6 +153,7 @@ impl DynamoDb {
                 .expression_attribute_names("#h", hash)
                 .expression_attribute_values(":h", s(pk))
                 .set_exclusive_start_key(start.take())
+                .scan_index_forward(order == Order::Asc)
                 .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX));
             if !prefix.is_empty() {
                 q = q
@@ -244,9 +246,11 @@ impl Kv for DynamoDb {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError> {
         check_key(pk)?;
-        self.query_pages(false, pk, prefix, after, limit).await
+        self.query_pages(false, pk, prefix, after, limit, order)
+            .await
     }
 
     async fn query_index(
@@ -255,9 +259,11 @@ impl Kv for DynamoDb {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError> {
         check_key(g1pk)?;
-        self.query_pages(true, g1pk, prefix, after, limit).await
+        self.query_pages(true, g1pk, prefix, after, limit, order)
+            .await
     }
 
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {

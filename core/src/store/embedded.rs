@@ -4,10 +4,11 @@
 
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::kv::{After, Cond, Item, Kv, KvError, Op, check_key, check_transaction};
+use super::kv::{After, Cond, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 
 const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
 const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
@@ -55,6 +56,32 @@ fn index_key(item: &Item) -> Option<String> {
         .map(|(g, s)| format!("{g}\0{s}\0{}\0{}", item.pk, item.sk))
 }
 
+/// The entries whose keys start with `prefix`, in `order`, strictly after `after` (in that order).
+fn scan<'t, V: redb::Value + 'static>(
+    table: &'t impl ReadableTable<&'static str, V>,
+    prefix: &str,
+    after: Option<&str>,
+    order: Order,
+) -> Result<Box<dyn Iterator<Item = Result<Entry<'t, V>, redb::StorageError>> + 't>, KvError> {
+    // Every key with this prefix sorts below the prefix followed by the highest character.
+    let end = format!("{prefix}\u{10FFFF}");
+    Ok(match (order, after) {
+        (Order::Asc, None) => Box::new(table.range(prefix..end.as_str()).map_err(backend)?),
+        (Order::Asc, Some(a)) => Box::new(
+            table
+                .range::<&str>((Bound::Excluded(a), Bound::Excluded(end.as_str())))
+                .map_err(backend)?,
+        ),
+        (Order::Desc, None) => Box::new(table.range(prefix..end.as_str()).map_err(backend)?.rev()),
+        (Order::Desc, Some(a)) => Box::new(table.range(prefix..a).map_err(backend)?.rev()),
+    })
+}
+
+type Entry<'t, V> = (
+    redb::AccessGuard<'t, &'static str>,
+    redb::AccessGuard<'t, V>,
+);
+
 fn parse(bytes: &[u8]) -> Result<Item, KvError> {
     serde_json::from_slice(bytes).map_err(backend)
 }
@@ -78,21 +105,18 @@ impl Kv for Embedded {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError> {
-        let start = item_key(pk, after.map_or(prefix, |a| a.sk.as_str()));
         let bound = item_key(pk, prefix);
-        let exclusive = after.is_some();
+        let after = after.map(|a| item_key(pk, &a.sk));
         self.blocking(move |db| {
             let tx = db.begin_read().map_err(backend)?;
             let t = tx.open_table(ITEMS).map_err(backend)?;
             let mut out = Vec::new();
-            for entry in t.range(start.as_str()..).map_err(backend)? {
-                let (k, v) = entry.map_err(backend)?;
-                if !k.value().starts_with(bound.as_str()) || out.len() >= limit {
+            for entry in scan(&t, &bound, after.as_deref(), order)? {
+                let (_, v) = entry.map_err(backend)?;
+                if out.len() >= limit {
                     break;
-                }
-                if exclusive && k.value() == start {
-                    continue;
                 }
                 out.push(parse(v.value())?);
             }
@@ -107,25 +131,22 @@ impl Kv for Embedded {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError> {
         let bound = format!("{g1pk}\0{prefix}");
-        let start = match after.and_then(|a| a.g1.as_ref().map(|g| (a, g))) {
-            Some((a, (g, s))) => format!("{g}\0{s}\0{}\0{}", a.pk, a.sk),
-            None => bound.clone(),
-        };
-        let exclusive = after.is_some();
+        let after = after.and_then(|a| {
+            a.g1.as_ref()
+                .map(|(g, s)| format!("{g}\0{s}\0{}\0{}", a.pk, a.sk))
+        });
         self.blocking(move |db| {
             let tx = db.begin_read().map_err(backend)?;
             let index = tx.open_table(INDEX).map_err(backend)?;
             let items = tx.open_table(ITEMS).map_err(backend)?;
             let mut out = Vec::new();
-            for entry in index.range(start.as_str()..).map_err(backend)? {
-                let (k, target) = entry.map_err(backend)?;
-                if !k.value().starts_with(bound.as_str()) || out.len() >= limit {
+            for entry in scan(&index, &bound, after.as_deref(), order)? {
+                let (_, target) = entry.map_err(backend)?;
+                if out.len() >= limit {
                     break;
-                }
-                if exclusive && k.value() == start {
-                    continue;
                 }
                 if let Some(v) = items.get(target.value()).map_err(backend)? {
                     out.push(parse(v.value())?);

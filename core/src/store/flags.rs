@@ -1,14 +1,13 @@
-//! Flags, their per-environment states and segments: every change is one transaction with its
-//! audit entry and the revision bumps of the environments it affects.
+//! Flags, their per-environment states and segments: reads, the environment snapshot, and the
+//! writes a change [`Batch`] makes.
 
-use serde_json::{Map, Value, json};
+use serde_json::Map;
 use std::collections::HashMap;
 
-use super::projects::env_item;
-use super::{
-    After, Cond, Item, KvError, MAX_PAGE, Op, Page, Result, Store, StoreError, decode, item, layout,
-};
-use crate::domain::{AuditEntry, ChangeEvent, Environment, Flag, FlagState, Segment};
+use super::batch::{Batch, next_version};
+use super::{Cond, Order, Page, Result, Store, decode, item, layout};
+use crate::domain::{Environment, Flag, FlagState, Segment};
+use crate::flagd::{self, Document, FlagDefinition};
 
 /// The most environments a project may have: a change to a flag or segment writes the flag, the
 /// state in every environment (on delete), every environment's revision and the audit entry in
@@ -26,39 +25,44 @@ pub struct EnvironmentSnapshot {
 
 impl EnvironmentSnapshot {
     /// The environment as a flagd flag document: segments become `$evaluators`.
-    pub fn to_flagd(&self) -> Value {
-        let mut flags = Map::new();
-        for (flag, state) in &self.flags {
-            let variants: Map<String, Value> = flag
-                .variants
-                .iter()
-                .map(|v| (v.name.clone(), v.value.clone()))
-                .collect();
-            let mut def = json!({
-                "state": if state.enabled { "ENABLED" } else { "DISABLED" },
-                "variants": variants,
-                "defaultVariant": state.default_variant,
-            });
-            if let Some(t) = &state.targeting {
-                def["targeting"] = t.clone();
-            }
-            def["metadata"] = json!({"version": state.version});
-            flags.insert(flag.key.clone(), def);
-        }
-        let evaluators: Map<String, Value> = self
+    pub fn to_flagd(&self) -> Document {
+        let flags = self
+            .flags
+            .iter()
+            .map(|(flag, state)| (flag.key.clone(), definition(flag, state)))
+            .collect();
+        let evaluators = self
             .segments
             .iter()
             .map(|s| (s.key.clone(), s.rule.clone()))
             .collect();
-        json!({
-            "$schema": "https://flagd.dev/schema/v0/flags.json",
-            "flags": flags,
-            "$evaluators": evaluators,
-            "metadata": {
-                "environment": self.environment.key,
-                "revision": self.environment.revision,
-            }
-        })
+        let mut metadata = Map::new();
+        metadata.insert("environment".into(), self.environment.key.clone().into());
+        metadata.insert("revision".into(), self.environment.revision.into());
+        Document {
+            schema: Some(flagd::SCHEMA.into()),
+            flags,
+            evaluators,
+            metadata,
+        }
+    }
+}
+
+/// A flag in one environment as a flagd flag definition (its metadata carries the state's
+/// version).
+pub fn definition(flag: &Flag, state: &FlagState) -> FlagDefinition {
+    let mut metadata = Map::new();
+    metadata.insert("version".into(), state.version.into());
+    FlagDefinition {
+        state: flagd::State::of(state.enabled),
+        variants: flag
+            .variants
+            .iter()
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect(),
+        default_variant: state.default_variant.clone(),
+        targeting: state.targeting.clone(),
+        metadata,
     }
 }
 
@@ -88,8 +92,14 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<Flag>> {
-        self.page(&layout::project(project), "FLAG#", cursor, limit)
-            .await
+        self.page(
+            &layout::project(project),
+            "FLAG#",
+            cursor,
+            limit,
+            Order::Asc,
+        )
+        .await
     }
 
     /// A flag's state in an environment (its default state when none was ever set).
@@ -107,150 +117,6 @@ impl Store {
 
     pub async fn list_segments(&self, project: &str) -> Result<Vec<Segment>> {
         self.all(&layout::project(project), "SEGMENT#").await
-    }
-
-    /// Creates a flag (`version` 1); it appears, disabled, in every environment of its project.
-    pub async fn create_flag(&self, flag: &Flag, audit: &AuditEntry) -> Result<Vec<ChangeEvent>> {
-        let put = item(
-            layout::project(&flag.project_id),
-            layout::flag(&flag.key),
-            None,
-            flag.version,
-            flag,
-        )?;
-        let ops = vec![Op::Put {
-            item: put,
-            cond: Cond::Absent,
-        }];
-        self.commit(&flag.project_id, None, ops, vec![flag.key.clone()], audit)
-            .await
-    }
-
-    /// Replaces a flag's definition; `flag.version` must be the stored version + 1.
-    pub async fn update_flag(&self, flag: &Flag, audit: &AuditEntry) -> Result<Vec<ChangeEvent>> {
-        let put = item(
-            layout::project(&flag.project_id),
-            layout::flag(&flag.key),
-            None,
-            flag.version,
-            flag,
-        )?;
-        let ops = vec![Op::Put {
-            item: put,
-            cond: Cond::Version(flag.version.saturating_sub(1)),
-        }];
-        self.commit(&flag.project_id, None, ops, vec![flag.key.clone()], audit)
-            .await
-    }
-
-    /// Deletes a flag at `version`, with its state in every environment.
-    pub async fn delete_flag(
-        &self,
-        project: &str,
-        key: &str,
-        version: u64,
-        audit: &AuditEntry,
-    ) -> Result<Vec<ChangeEvent>> {
-        let mut ops = vec![Op::Delete {
-            pk: layout::project(project),
-            sk: layout::flag(key),
-            cond: Cond::Version(version),
-        }];
-        for env in self.environment_items(project).await? {
-            ops.push(Op::Delete {
-                pk: env.pk.clone(),
-                sk: layout::state(key),
-                cond: Cond::Any,
-            });
-        }
-        self.commit(project, None, ops, vec![key.to_owned()], audit)
-            .await
-    }
-
-    /// Sets a flag's state in one environment; `state.version` must be the stored version + 1
-    /// (1 for the first change).
-    pub async fn put_flag_state(
-        &self,
-        project: &str,
-        state: &FlagState,
-        audit: &AuditEntry,
-    ) -> Result<ChangeEvent> {
-        let put = item(
-            layout::env(&state.environment_id),
-            layout::state(&state.flag_key),
-            None,
-            state.version,
-            state,
-        )?;
-        let cond = match state.version {
-            0 => {
-                return Err(StoreError::Invalid(
-                    "a stored state has version 1 or more".into(),
-                ));
-            }
-            1 => Cond::Absent,
-            n => Cond::Version(n - 1),
-        };
-        let mut events = self
-            .commit(
-                project,
-                Some(&state.environment_id),
-                vec![Op::Put { item: put, cond }],
-                vec![state.flag_key.clone()],
-                audit,
-            )
-            .await?;
-        events
-            .pop()
-            .ok_or_else(|| StoreError::NotFound("environment".into()))
-    }
-
-    /// Creates (`segment.version` 1) or replaces (stored version + 1) a segment.
-    pub async fn put_segment(
-        &self,
-        segment: &Segment,
-        audit: &AuditEntry,
-    ) -> Result<Vec<ChangeEvent>> {
-        let put = item(
-            layout::project(&segment.project_id),
-            layout::segment(&segment.key),
-            None,
-            segment.version,
-            segment,
-        )?;
-        let cond = match segment.version {
-            0 => {
-                return Err(StoreError::Invalid(
-                    "a stored segment has version 1 or more".into(),
-                ));
-            }
-            1 => Cond::Absent,
-            n => Cond::Version(n - 1),
-        };
-        self.commit(
-            &segment.project_id,
-            None,
-            vec![Op::Put { item: put, cond }],
-            vec![segment.key.clone()],
-            audit,
-        )
-        .await
-    }
-
-    pub async fn delete_segment(
-        &self,
-        project: &str,
-        key: &str,
-        version: u64,
-        audit: &AuditEntry,
-    ) -> Result<Vec<ChangeEvent>> {
-        let ops = vec![Op::Delete {
-            pk: layout::project(project),
-            sk: layout::segment(key),
-            cond: Cond::Version(version),
-        }];
-        self.commit(project, None, ops, vec![key.to_owned()], audit)
-            .await
     }
 
     /// Everything needed to evaluate an environment.
@@ -284,115 +150,68 @@ impl Store {
             segments,
         }))
     }
-
-    /// The raw environment items of a project (their `v` is the revision).
-    async fn environment_items(&self, project: &str) -> Result<Vec<Item>> {
-        let pk = layout::project(project);
-        let mut out = Vec::new();
-        let mut after: Option<After> = None;
-        loop {
-            let page = self
-                .kv
-                .query_index(&pk, "ENV#", after.as_ref(), MAX_PAGE)
-                .await?;
-            let full = page.len() == MAX_PAGE;
-            after = page.last().map(After::of);
-            out.extend(page);
-            if !full {
-                return Ok(out);
-            }
-        }
-    }
-
-    /// Writes `ops`, the revision bump of the affected environments (one, or every environment of
-    /// the project) and the audit entry, in one transaction. A lost race on a revision is retried;
-    /// a failed condition of `ops` is a conflict, reported with the version now stored.
-    async fn commit(
-        &self,
-        project: &str,
-        only_env: Option<&str>,
-        ops: Vec<Op>,
-        changed: Vec<String>,
-        audit: &AuditEntry,
-    ) -> Result<Vec<ChangeEvent>> {
-        let audit_item = item(
-            layout::audit(&audit.org_id),
-            audit.id.clone(),
-            Some((
-                layout::audit_target(&audit.org_id, &audit.target),
-                audit.id.clone(),
-            )),
-            0,
-            audit,
-        )?;
-        for _attempt in 0..16 {
-            let envs = match only_env {
-                Some(e) => self
-                    .kv
-                    .get(&layout::env(e), "ENV")
-                    .await?
-                    .into_iter()
-                    .collect(),
-                None => self.environment_items(project).await?,
-            };
-            if only_env.is_some() && envs.is_empty() {
-                return Err(StoreError::NotFound("environment".into()));
-            }
-            if ops.len() + envs.len() + 1 > super::MAX_TRANSACTION_OPS {
-                return Err(StoreError::Invalid(format!(
-                    "a project may have at most {MAX_ENVIRONMENTS} environments"
-                )));
-            }
-            let mut all = ops.clone();
-            let mut events = Vec::with_capacity(envs.len());
-            for env in &envs {
-                let mut e: Environment = decode(env)?;
-                e.revision = env.v + 1;
-                events.push(ChangeEvent {
-                    environment: e.id.clone(),
-                    revision: e.revision,
-                    changed_keys: changed.clone(),
-                });
-                all.push(Op::Put {
-                    item: env_item(&e, e.revision)?,
-                    cond: Cond::Version(env.v),
-                });
-            }
-            all.push(Op::Put {
-                item: audit_item.clone(),
-                cond: Cond::Absent,
-            });
-            match self.kv.transact(all).await {
-                Ok(()) => return Ok(events),
-                Err(KvError::Condition { index }) if index < ops.len() => {
-                    let (pk, sk) = ops[index].key();
-                    let current = self.kv.get(pk, sk).await?.map(|i| i.v);
-                    return Err(StoreError::Conflict {
-                        what: describe(sk),
-                        current,
-                    });
-                }
-                Err(KvError::Condition { index }) if index < ops.len() + envs.len() => continue,
-                Err(KvError::Condition { .. }) => {
-                    return Err(StoreError::AlreadyExists(format!(
-                        "audit entry {}",
-                        audit.id
-                    )));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(StoreError::Backend(
-            "too many concurrent changes to this project; try again".into(),
-        ))
-    }
 }
 
-fn describe(sk: &str) -> String {
-    match sk.split_once('#') {
-        Some(("FLAG", k)) => format!("flag {k}"),
-        Some(("STATE", k)) => format!("the state of flag {k}"),
-        Some(("SEGMENT", k)) => format!("segment {k}"),
-        _ => sk.to_owned(),
+/// A project's flags, segments and flag states, written as part of a change.
+impl Batch {
+    /// Writes a flag at `flag.version` (1: creates it; otherwise the stored version + 1).
+    pub fn put_flag(&mut self, flag: &Flag) -> Result<()> {
+        let put = item(
+            layout::project(&flag.project_id),
+            layout::flag(&flag.key),
+            None,
+            flag.version,
+            flag,
+        )?;
+        self.push(put, next_version(flag.version)?);
+        self.touch_project(&flag.project_id, &flag.key);
+        Ok(())
+    }
+
+    /// Deletes a flag stored at `version`, with its state in every environment.
+    pub fn delete_flag(&mut self, project: &str, key: &str, version: u64) {
+        self.delete(
+            layout::project(project),
+            layout::flag(key),
+            Cond::Version(version),
+        );
+        self.drop_states(project, key);
+    }
+
+    /// Writes a flag's state in its environment at `state.version` (1 for the first change).
+    pub fn put_flag_state(&mut self, project: &str, state: &FlagState) -> Result<()> {
+        let put = item(
+            layout::env(&state.environment_id),
+            layout::state(&state.flag_key),
+            None,
+            state.version,
+            state,
+        )?;
+        self.push(put, next_version(state.version)?);
+        self.touch_environment(project, &state.environment_id, &state.flag_key);
+        Ok(())
+    }
+
+    /// Writes a segment at `segment.version` (1: creates it).
+    pub fn put_segment(&mut self, segment: &Segment) -> Result<()> {
+        let put = item(
+            layout::project(&segment.project_id),
+            layout::segment(&segment.key),
+            None,
+            segment.version,
+            segment,
+        )?;
+        self.push(put, next_version(segment.version)?);
+        self.touch_project(&segment.project_id, &segment.key);
+        Ok(())
+    }
+
+    pub fn delete_segment(&mut self, project: &str, key: &str, version: u64) {
+        self.delete(
+            layout::project(project),
+            layout::segment(key),
+            Cond::Version(version),
+        );
+        self.touch_project(project, key);
     }
 }

@@ -48,6 +48,14 @@ impl Op {
     }
 }
 
+/// The order a query reads in: by sort key, ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}
+
 /// Where a page ended: the last item's keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct After {
@@ -82,14 +90,15 @@ pub enum KvError {
 pub trait Kv: Send + Sync + Debug {
     async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError>;
 
-    /// Items of partition `pk` whose sort key starts with `prefix`, in sort-key order, after
-    /// `after`, at most `limit`.
+    /// Items of partition `pk` whose sort key starts with `prefix`, in sort-key `order`, after
+    /// `after` (in that order), at most `limit`.
     async fn query(
         &self,
         pk: &str,
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError>;
 
     /// The same over the `gsi1` index: items whose `g1` partition is `g1pk` and whose `g1` sort
@@ -100,6 +109,7 @@ pub trait Kv: Send + Sync + Debug {
         prefix: &str,
         after: Option<&After>,
         limit: usize,
+        order: Order,
     ) -> Result<Vec<Item>, KvError>;
 
     /// Applies every operation or none. At most [`MAX_TRANSACTION_OPS`] operations, each on a

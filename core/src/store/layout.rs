@@ -14,7 +14,8 @@
 //! | segment | `PROJECT#{project}` | `SEGMENT#{key}` | |
 //! | flag state | `ENV#{env}` | `STATE#{key}` | |
 //! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
-//! | audit entry | `AUDIT#{org}` | `{id}` (time-ordered) | `TARGET#{org}#{target}` / `{id}` |
+//! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
+//! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | counter (`v` = count) | `STATS#{env}` | `{flag}#{hour}#{variant}` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text).
@@ -69,9 +70,11 @@ pub fn state(key: &str) -> String {
 pub fn sdk_key(id: &str) -> String {
     format!("KEY#{id}")
 }
-pub fn audit(org: &str) -> String {
-    format!("AUDIT#{org}")
+pub fn changes(org: &str) -> String {
+    format!("CHANGE#{org}")
 }
+/// The sort key of an organization's change counter (in its `ORG#` partition).
+pub const CHANGE_SEQ: &str = "CHANGESEQ";
 pub fn audit_target(org: &str, target: &str) -> String {
     format!("TARGET#{org}#{target}")
 }

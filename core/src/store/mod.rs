@@ -9,6 +9,7 @@
 
 mod accounts;
 mod audit;
+mod batch;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 #[cfg(feature = "embedded")]
@@ -18,9 +19,10 @@ mod kv;
 pub mod layout;
 mod projects;
 
-pub use flags::EnvironmentSnapshot;
+pub use batch::{Batch, Committed};
+pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};
 pub use kv::{
-    After, Cond, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, check_key, check_transaction,
+    After, Cond, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key, check_transaction,
 };
 
 use base64::Engine;
@@ -95,10 +97,14 @@ impl Store {
         prefix: &str,
         cursor: Option<&str>,
         limit: usize,
+        order: Order,
     ) -> Result<Page<T>> {
         let after = decode_cursor(cursor)?;
         let limit = limit.clamp(1, MAX_PAGE);
-        let items = self.kv.query(pk, prefix, after.as_ref(), limit + 1).await?;
+        let items = self
+            .kv
+            .query(pk, prefix, after.as_ref(), limit + 1, order)
+            .await?;
         finish_page(items, limit)
     }
 
@@ -109,17 +115,19 @@ impl Store {
         prefix: &str,
         cursor: Option<&str>,
         limit: usize,
+        order: Order,
     ) -> Result<Page<T>> {
         let after = decode_cursor(cursor)?;
         let limit = limit.clamp(1, MAX_PAGE);
         let items = self
             .kv
-            .query_index(g1pk, prefix, after.as_ref(), limit + 1)
+            .query_index(g1pk, prefix, after.as_ref(), limit + 1, order)
             .await?;
         finish_page(items, limit)
     }
 
     /// Runs a transaction; a failed condition becomes the error `on_condition` makes.
+    #[allow(dead_code)]
     async fn write(&self, ops: Vec<Op>, on_condition: impl FnOnce() -> StoreError) -> Result<()> {
         match self.kv.transact(ops).await {
             Err(KvError::Condition { .. }) => Err(on_condition()),
@@ -133,7 +141,7 @@ impl Store {
         let mut cursor = None;
         loop {
             let page: Page<T> = self
-                .index_page(g1pk, prefix, cursor.as_deref(), MAX_PAGE)
+                .index_page(g1pk, prefix, cursor.as_deref(), MAX_PAGE, Order::Asc)
                 .await?;
             out.extend(page.items);
             match page.next {
@@ -148,7 +156,9 @@ impl Store {
         let mut out = Vec::new();
         let mut cursor = None;
         loop {
-            let page: Page<T> = self.page(pk, prefix, cursor.as_deref(), MAX_PAGE).await?;
+            let page: Page<T> = self
+                .page(pk, prefix, cursor.as_deref(), MAX_PAGE, Order::Asc)
+                .await?;
             out.extend(page.items);
             match page.next {
                 Some(next) => cursor = Some(next),

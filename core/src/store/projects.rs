@@ -1,27 +1,10 @@
 //! Projects, environments and SDK keys.
 
-use super::{Cond, KvError, Op, Page, Result, Store, StoreError, item, layout};
+use super::batch::Batch;
+use super::{Cond, Order, Page, Result, Store, item, layout};
 use crate::domain::{Environment, Project, SdkKey};
 
 impl Store {
-    pub async fn create_project(&self, p: &Project) -> Result<()> {
-        let put = item(
-            layout::project(&p.id),
-            "PROJECT".into(),
-            Some((layout::org(&p.org_id), layout::project(&p.id))),
-            0,
-            p,
-        )?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Absent,
-            }],
-            || StoreError::AlreadyExists("project".into()),
-        )
-        .await
-    }
-
     pub async fn get_project(&self, id: &str) -> Result<Option<Project>> {
         self.get_doc(&layout::project(id), "PROJECT").await
     }
@@ -32,21 +15,8 @@ impl Store {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Page<Project>> {
-        self.index_page(&layout::org(org), "PROJECT#", cursor, limit)
+        self.index_page(&layout::org(org), "PROJECT#", cursor, limit, Order::Asc)
             .await
-    }
-
-    /// Creates an environment at revision 0. Its flags start in their default state (disabled).
-    pub async fn create_environment(&self, e: &Environment) -> Result<()> {
-        let put = env_item(e, 0)?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Absent,
-            }],
-            || StoreError::AlreadyExists("environment".into()),
-        )
-        .await
     }
 
     pub async fn get_environment(&self, id: &str) -> Result<Option<Environment>> {
@@ -67,62 +37,60 @@ impl Store {
         self.all_index(&layout::project(project), "ENV#").await
     }
 
-    /// Saves an environment's name or origin allow-list; `e.revision` must be current. The
-    /// revision moves on, so realtime nodes reload the environment.
-    pub async fn update_environment(&self, e: &Environment) -> Result<Environment> {
-        let mut next = e.clone();
-        next.revision = e.revision + 1;
-        let put = env_item(&next, next.revision)?;
-        match self
-            .kv
-            .transact(vec![Op::Put {
-                item: put,
-                cond: Cond::Version(e.revision),
-            }])
-            .await
-        {
-            Err(KvError::Condition { .. }) => Err(StoreError::Conflict {
-                what: "environment".into(),
-                current: self.kv.get(&layout::env(&e.id), "ENV").await?.map(|i| i.v),
-            }),
-            Err(other) => Err(other.into()),
-            Ok(()) => Ok(next),
-        }
-    }
-
-    pub async fn create_sdk_key(&self, k: &SdkKey) -> Result<()> {
-        self.write(
-            vec![Op::Put {
-                item: sdk_key_item(k)?,
-                cond: Cond::Absent,
-            }],
-            || StoreError::AlreadyExists("SDK key".into()),
-        )
-        .await
-    }
-
-    /// Saves a key's changes (revocation).
-    pub async fn update_sdk_key(&self, k: &SdkKey) -> Result<()> {
-        self.write(
-            vec![Op::Put {
-                item: sdk_key_item(k)?,
-                cond: Cond::Version(0),
-            }],
-            || StoreError::NotFound("SDK key".into()),
-        )
-        .await
-    }
-
     /// Looks a key up by the hash of its secret.
     pub async fn find_sdk_key(&self, secret_hash: &str) -> Result<Option<SdkKey>> {
         let page: Page<SdkKey> = self
-            .index_page(&layout::secret(secret_hash), "KEY", None, 1)
+            .index_page(&layout::secret(secret_hash), "KEY", None, 1, Order::Asc)
             .await?;
         Ok(page.items.into_iter().next())
     }
 
     pub async fn list_sdk_keys(&self, env: &str) -> Result<Vec<SdkKey>> {
         self.all(&layout::env(env), "KEY#").await
+    }
+}
+
+/// Projects, environments and SDK keys, written as part of a change.
+impl Batch {
+    pub fn create_project(&mut self, p: &Project) -> Result<()> {
+        let put = item(
+            layout::project(&p.id),
+            "PROJECT".into(),
+            Some((layout::org(&p.org_id), layout::project(&p.id))),
+            0,
+            p,
+        )?;
+        self.push(put, Cond::Absent);
+        Ok(())
+    }
+
+    /// Creates an environment at revision 0. Its flags start in their default state (disabled).
+    pub fn create_environment(&mut self, e: &Environment) -> Result<()> {
+        self.push(env_item(e, 0)?, Cond::Absent);
+        Ok(())
+    }
+
+    /// Saves an environment's name or origin allow-list; `e.revision` must be the stored one.
+    /// The revision moves on, so realtime nodes reload the environment.
+    pub fn update_environment(&mut self, e: &Environment) -> Result<()> {
+        let mut next = e.clone();
+        next.revision = e.revision + 1;
+        self.push(env_item(&next, next.revision)?, Cond::Version(e.revision));
+        self.moved(&e.id, next.revision);
+        Ok(())
+    }
+
+    /// Writes an SDK key: a new one (`create`), or a change to a stored one (revocation).
+    pub fn put_sdk_key(&mut self, k: &SdkKey, create: bool) -> Result<()> {
+        self.push(
+            sdk_key_item(k)?,
+            if create {
+                Cond::Absent
+            } else {
+                Cond::Version(0)
+            },
+        );
+        Ok(())
     }
 }
 

@@ -2,13 +2,19 @@
 
 #[path = "accounts.rs"]
 mod accounts;
+#[path = "changes.rs"]
+mod changes;
 #[path = "flags.rs"]
 mod flags;
 
 pub use accounts::*;
+pub use changes::*;
 pub use flags::*;
 
 use super::*;
+#[path = "../support/writes.rs"]
+pub mod writes;
+pub use writes::{AuditEntry, FlagWrites, Writes};
 
 fn user(email: &str) -> User {
     User {
@@ -22,18 +28,7 @@ fn user(email: &str) -> User {
 }
 
 pub fn audit(org: &str, project: &str, target: &str, action: &str) -> AuditEntry {
-    AuditEntry {
-        id: new_id(),
-        org_id: org.into(),
-        project_id: Some(project.into()),
-        environment_id: None,
-        actor: "user-1".into(),
-        action: action.into(),
-        target: target.into(),
-        before: None,
-        after: Some(json!({"x": 1})),
-        at: now_ms(),
-    }
+    writes::record(org, Some(project), target, action)
 }
 
 pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<Environment>) {

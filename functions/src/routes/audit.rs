@@ -1,13 +1,15 @@
-//! The audit log: filters, pages, and each entry's before/after diff.
+//! The change log: the audit view (filters, newest first, each record's before → after diff) and
+//! the consumer feed (oldest first after a cursor).
 
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{AuditEntry, AuditFilter};
+use switchyard_core::domain::{AuditFilter, ChangeRecord};
+use switchyard_core::store::Order;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::access::{self, Need};
-use crate::audit_log::{Change, diff};
+use crate::diff::{Change, diff};
 use crate::error::ApiError;
 use crate::extract::Caller;
 use crate::state::AppState;
@@ -16,12 +18,24 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_audit))
         .routes(routes!(get_audit))
+        .routes(routes!(list_changes))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditOrder {
+    /// Newest first (the default).
+    #[default]
+    Desc,
+    Asc,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AuditQuery {
     /// Only this project.
     project: Option<String>,
+    /// Only this environment (its id).
+    environment: Option<String>,
     /// Only this target, such as `flag:new-checkout`.
     target: Option<String>,
     /// Only this actor, such as `user:…` or `token:…`.
@@ -30,19 +44,23 @@ pub struct AuditQuery {
     from: Option<i64>,
     /// Until this time (Unix ms, exclusive).
     to: Option<i64>,
+    /// `desc` (newest first, the default) or `asc`.
+    order: Option<AuditOrder>,
+    /// The `next` cursor of the previous page.
     cursor: Option<String>,
+    /// At most this many records (1–500, default 50).
     limit: Option<usize>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryWithDiff {
     #[serde(flatten)]
-    entry: AuditEntry,
+    entry: ChangeRecord,
     changes: Vec<Change>,
 }
 
-impl From<AuditEntry> for EntryWithDiff {
-    fn from(entry: AuditEntry) -> Self {
+impl From<ChangeRecord> for EntryWithDiff {
+    fn from(entry: ChangeRecord) -> Self {
         let changes = diff(entry.before.as_ref(), entry.after.as_ref());
         EntryWithDiff { entry, changes }
     }
@@ -51,6 +69,7 @@ impl From<AuditEntry> for EntryWithDiff {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
     items: Vec<EntryWithDiff>,
+    /// The cursor of the following page (older, newest first), or null at the end.
     next: Option<String>,
 }
 
@@ -65,10 +84,15 @@ async fn list_audit(
     access::check(&st, &caller, &org, Need::Read).await?;
     let filter = AuditFilter {
         project_id: q.project,
+        environment_id: q.environment,
         target: q.target,
         actor: q.actor,
         from: q.from,
         to: q.to,
+    };
+    let order = match q.order.unwrap_or_default() {
+        AuditOrder::Desc => Order::Desc,
+        AuditOrder::Asc => Order::Asc,
     };
     let page = st
         .store
@@ -77,6 +101,7 @@ async fn list_audit(
             &filter,
             q.cursor.as_deref(),
             q.limit.unwrap_or(50).clamp(1, 500),
+            order,
         )
         .await?;
     Ok(axum::Json(AuditPage {
@@ -95,8 +120,43 @@ async fn get_audit(
     access::check(&st, &caller, &org, Need::Read).await?;
     let entry = st
         .store
-        .get_audit(&org, &id)
+        .get_change(&org, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound("audit entry".into()))?;
     Ok(axum::Json(entry.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ChangesQuery {
+    /// The id of the last record read (none: from the first).
+    after: Option<String>,
+    /// At most this many records (1–500, default 100).
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangesPage {
+    /// Oldest first.
+    items: Vec<ChangeRecord>,
+    /// Where to continue: the last record's id (or the `after` given, when there was nothing
+    /// new). Pass it as `after` next time.
+    next: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org}/changes", tag = "audit", security(("bearer" = [])),
+    params(("org" = String, Path), ChangesQuery),
+    responses((status = 200, body = ChangesPage, description = "every change record after the cursor, in order")))]
+async fn list_changes(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(q): Query<ChangesQuery>,
+) -> Result<axum::Json<ChangesPage>, ApiError> {
+    access::check(&st, &caller, &org, Need::Read).await?;
+    let items = st
+        .store
+        .changes_after(&org, q.after.as_deref(), q.limit.unwrap_or(100))
+        .await?;
+    let next = items.last().map(|r| r.id.clone()).or(q.after);
+    Ok(axum::Json(ChangesPage { items, next }))
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{Membership, Organization, Role, User, new_id, now_ms};
+use switchyard_core::domain::{Organization, User, new_id, now_ms};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -84,22 +84,7 @@ async fn signup(
         created_at: now_ms(),
     };
     st.store.create_user(&user).await?;
-    let org = Organization {
-        id: new_id(),
-        name: b.organization.trim().to_owned(),
-        created_at: now_ms(),
-    };
-    st.store
-        .create_org(
-            &org,
-            &Membership {
-                org_id: org.id.clone(),
-                user_id: user.id.clone(),
-                role: Role::Owner,
-                created_at: now_ms(),
-            },
-        )
-        .await?;
+    let org = st.changes.create_org(&user, &b.organization).await?;
     let token = st
         .jwt
         .issue(&user.id, user.session_generation)

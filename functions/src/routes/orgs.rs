@@ -3,18 +3,15 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{
-    ApiToken, Invitation, Membership, Organization, Role, Scope, hash_secret, new_id, new_secret,
-    now_ms,
-};
+use switchyard_core::changes::NewToken;
+use switchyard_core::domain::{ApiToken, Membership, Organization, Role};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::access::{self, Need, OrgWithRole};
 use crate::error::ApiError;
-use crate::extract::{API_TOKEN_PREFIX, Caller, Json};
+use crate::extract::{Caller, Json};
 use crate::state::AppState;
-use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -60,23 +57,7 @@ async fn create_org(
     Json(b): Json<NameBody>,
 ) -> Result<(StatusCode, axum::Json<Organization>), ApiError> {
     let user = user_of(&caller)?;
-    validate::name("name", &b.name)?;
-    let org = Organization {
-        id: new_id(),
-        name: b.name.trim().to_owned(),
-        created_at: now_ms(),
-    };
-    st.store
-        .create_org(
-            &org,
-            &Membership {
-                org_id: org.id.clone(),
-                user_id: user.id.clone(),
-                role: Role::Owner,
-                created_at: now_ms(),
-            },
-        )
-        .await?;
+    let org = st.changes.create_org(user, &b.name).await?;
     Ok((StatusCode::CREATED, axum::Json(org)))
 }
 
@@ -135,16 +116,6 @@ pub struct RoleBody {
     role: Role,
 }
 
-/// Only owners may make or unmake owners.
-fn may_assign(mine: Role, theirs: Option<Role>, new: Option<Role>) -> Result<(), ApiError> {
-    if mine != Role::Owner && (theirs == Some(Role::Owner) || new == Some(Role::Owner)) {
-        return Err(ApiError::Forbidden(
-            "only an owner may make or unmake owners".into(),
-        ));
-    }
-    Ok(())
-}
-
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/members/{user}", tag = "orgs", request_body = RoleBody, security(("bearer" = [])),
     params(("org" = String, Path), ("user" = String, Path)), responses((status = 200, body = Membership), (status = 403), (status = 404)))]
 async fn set_role(
@@ -155,12 +126,10 @@ async fn set_role(
 ) -> Result<axum::Json<Membership>, ApiError> {
     user_of(&caller)?;
     let mine = access::check(&st, &caller, &org, Need::ManageMembers).await?;
-    let Some(mut m) = st.store.get_membership(&org, &user).await? else {
-        return Err(ApiError::NotFound("member".into()));
-    };
-    may_assign(mine, Some(m.role), Some(b.role))?;
-    m.role = b.role;
-    st.store.put_membership(&m).await?;
+    let m = st
+        .changes
+        .set_role(&caller.actor(), mine, &org, &user, b.role)
+        .await?;
     Ok(axum::Json(m))
 }
 
@@ -178,29 +147,9 @@ async fn remove_member(
     } else {
         access::check(&st, &caller, &org, Need::ManageMembers).await?
     };
-    let Some(m) = st.store.get_membership(&org, &user).await? else {
-        return Err(ApiError::NotFound("member".into()));
-    };
-    if me != user {
-        may_assign(mine, Some(m.role), None)?;
-    }
-    if m.role == Role::Owner {
-        let owners = st
-            .store
-            .list_members(&org, None, 500)
-            .await?
-            .items
-            .iter()
-            .filter(|x| x.role == Role::Owner)
-            .count();
-        if owners <= 1 {
-            return Err(ApiError::Conflict {
-                message: "an organization keeps at least one owner".into(),
-                details: serde_json::Value::Null,
-            });
-        }
-    }
-    st.store.delete_membership(&org, &user).await?;
+    st.changes
+        .remove_member(&caller.actor(), mine, &org, &user)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -221,8 +170,6 @@ pub struct InviteResponse {
     expires_at: i64,
 }
 
-const INVITATION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
-
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/invitations", tag = "orgs", request_body = InviteBody, security(("bearer" = [])),
     params(("org" = String, Path)), responses((status = 201, body = InviteResponse)))]
 async fn invite(
@@ -231,28 +178,19 @@ async fn invite(
     Path(org): Path<String>,
     Json(b): Json<InviteBody>,
 ) -> Result<(StatusCode, axum::Json<InviteResponse>), ApiError> {
-    let inviter = user_of(&caller)?.id.clone();
+    let inviter = user_of(&caller)?;
     let mine = access::check(&st, &caller, &org, Need::ManageMembers).await?;
-    let email = b.email.trim().to_lowercase();
-    validate::email("email", &email)?;
-    may_assign(mine, None, Some(b.role))?;
-    let token = new_secret("sy_invite");
-    let inv = Invitation {
-        org_id: org,
-        token_hash: hash_secret(&token),
-        email: email.clone(),
-        role: b.role,
-        invited_by: inviter,
-        expires_at: now_ms() + INVITATION_TTL_MS,
-    };
-    st.store.create_invitation(&inv).await?;
+    let invited = st
+        .changes
+        .invite(&caller.actor(), inviter, mine, &org, &b.email, b.role)
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(InviteResponse {
-            token,
-            email,
-            role: b.role,
-            expires_at: inv.expires_at,
+            token: invited.token,
+            email: invited.invitation.email,
+            role: invited.invitation.role,
+            expires_at: invited.invitation.expires_at,
         }),
     ))
 }
@@ -270,23 +208,10 @@ async fn accept_invitation(
     caller: Caller,
     Json(b): Json<AcceptBody>,
 ) -> Result<axum::Json<Membership>, ApiError> {
-    let user = user_of(&caller)?.clone();
-    let inv = match st
-        .store
-        .get_invitation(&hash_secret(b.token.trim()))
-        .await?
-    {
-        Some(inv) if inv.expires_at > now_ms() && inv.email == user.email => inv,
-        _ => return Err(ApiError::NotFound("invitation".into())),
-    };
-    let m = Membership {
-        org_id: inv.org_id.clone(),
-        user_id: user.id,
-        role: inv.role,
-        created_at: now_ms(),
-    };
-    st.store.accept_invitation(&inv, &m).await?;
-    Ok(axum::Json(m))
+    let user = user_of(&caller)?;
+    Ok(axum::Json(
+        st.changes.accept_invitation(user, &b.token).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/tokens", tag = "orgs", security(("bearer" = [])),
@@ -303,15 +228,6 @@ async fn list_tokens(
     ))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TokenBody {
-    name: String,
-    scopes: Vec<Scope>,
-    /// Days until the token expires; none: it does not expire.
-    expires_in_days: Option<u32>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// Shown once.
@@ -319,39 +235,26 @@ pub struct TokenResponse {
     token: ApiToken,
 }
 
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/tokens", tag = "orgs", request_body = TokenBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/tokens", tag = "orgs", request_body = NewToken, security(("bearer" = [])),
     params(("org" = String, Path)), responses((status = 201, body = TokenResponse)))]
 async fn create_token(
     State(st): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
-    Json(b): Json<TokenBody>,
+    Json(b): Json<NewToken>,
 ) -> Result<(StatusCode, axum::Json<TokenResponse>), ApiError> {
-    let creator = user_of(&caller)?.id.clone();
+    let creator = user_of(&caller)?;
     access::check(&st, &caller, &org, Need::ManageMembers).await?;
-    validate::name("name", &b.name)?;
-    if b.scopes.is_empty() {
-        return Err(validate::field_error("scopes", "needs at least one scope"));
-    }
-    let secret = new_secret(API_TOKEN_PREFIX.trim_end_matches('_'));
-    let token = ApiToken {
-        id: new_id(),
-        org_id: org,
-        name: b.name.trim().to_owned(),
-        scopes: b.scopes,
-        secret_hash: hash_secret(&secret),
-        prefix: secret.chars().take(14).collect(),
-        created_by: creator,
-        created_at: now_ms(),
-        expires_at: b
-            .expires_in_days
-            .map(|d| now_ms() + i64::from(d) * 86_400_000),
-        revoked_at: None,
-    };
-    st.store.create_api_token(&token).await?;
+    let issued = st
+        .changes
+        .create_token(&caller.actor(), creator, &org, b)
+        .await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(TokenResponse { secret, token }),
+        axum::Json(TokenResponse {
+            secret: issued.secret,
+            token: issued.token,
+        }),
     ))
 }
 
@@ -364,10 +267,8 @@ async fn revoke_token(
 ) -> Result<StatusCode, ApiError> {
     user_of(&caller)?;
     access::check(&st, &caller, &org, Need::ManageMembers).await?;
-    let Some(mut t) = st.store.get_api_token(&org, &token).await? else {
-        return Err(ApiError::NotFound("API token".into()));
-    };
-    t.revoked_at.get_or_insert(now_ms());
-    st.store.update_api_token(&t).await?;
+    st.changes
+        .revoke_token(&caller.actor(), &org, &token)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

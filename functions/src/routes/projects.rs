@@ -3,9 +3,10 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{
-    Environment, KeyKind, Project, SdkKey, hash_secret, new_id, new_secret, now_ms,
+use switchyard_core::changes::{
+    EnvironmentPatch, KeyIssued, NewEnvironment, NewProject, ProjectCreated,
 };
+use switchyard_core::domain::{Environment, KeyKind, Project, SdkKey};
 use switchyard_core::store::Page;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -14,7 +15,6 @@ use crate::access::{self, Need};
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
 use crate::state::AppState;
-use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -51,79 +51,17 @@ async fn list_projects(
     ))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectBody {
-    name: String,
-    /// Environment keys to create with the project (default: development, production).
-    environments: Option<Vec<String>>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectCreated {
-    project: Project,
-    environments: Vec<Environment>,
-}
-
-const MAX_ENVIRONMENTS: usize = 48;
-
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/projects", tag = "projects", request_body = ProjectBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/projects", tag = "projects", request_body = NewProject, security(("bearer" = [])),
     params(("org" = String, Path)), responses((status = 201, body = ProjectCreated)))]
 async fn create_project(
     State(st): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
-    Json(b): Json<ProjectBody>,
+    Json(b): Json<NewProject>,
 ) -> Result<(StatusCode, axum::Json<ProjectCreated>), ApiError> {
     access::check(&st, &caller, &org, Need::ManageProjects).await?;
-    validate::name("name", &b.name)?;
-    let keys = b
-        .environments
-        .unwrap_or_else(|| vec!["development".into(), "production".into()]);
-    if keys.len() > MAX_ENVIRONMENTS {
-        return Err(validate::field_error(
-            "environments",
-            &format!("at most {MAX_ENVIRONMENTS}"),
-        ));
-    }
-    for (i, k) in keys.iter().enumerate() {
-        validate::key(&format!("environments/{i}"), k)?;
-        if keys[..i].contains(k) {
-            return Err(validate::field_error(
-                &format!("environments/{i}"),
-                "is listed twice",
-            ));
-        }
-    }
-    let project = Project {
-        id: new_id(),
-        org_id: org.clone(),
-        name: b.name.trim().to_owned(),
-        created_at: now_ms(),
-    };
-    st.store.create_project(&project).await?;
-    let mut environments = Vec::new();
-    for k in keys {
-        let env = Environment {
-            id: new_id(),
-            org_id: org.clone(),
-            project_id: project.id.clone(),
-            name: k.clone(),
-            key: k,
-            revision: 0,
-            allowed_origins: vec![],
-            created_at: now_ms(),
-        };
-        st.store.create_environment(&env).await?;
-        environments.push(env);
-    }
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(ProjectCreated {
-            project,
-            environments,
-        }),
-    ))
+    let created = st.changes.create_project(&caller.actor(), &org, b).await?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "projects", security(("bearer" = [])),
@@ -149,79 +87,19 @@ async fn list_environments(
     Ok(axum::Json(st.store.list_environments(&p.id).await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EnvironmentBody {
-    key: String,
-    name: Option<String>,
-    #[serde(default)]
-    allowed_origins: Vec<String>,
-}
-
-fn check_origins(origins: &[String]) -> Result<(), ApiError> {
-    if origins.len() > 50 {
-        return Err(validate::field_error(
-            "allowedOrigins",
-            "at most 50 origins",
-        ));
-    }
-    for (i, o) in origins.iter().enumerate() {
-        let host = o
-            .strip_prefix("https://")
-            .or_else(|| o.strip_prefix("http://"));
-        let ok = host.is_some_and(|h| {
-            !h.is_empty()
-                && h.len() <= 253
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-        });
-        if !ok {
-            return Err(validate::field_error(
-                &format!("allowedOrigins/{i}"),
-                "must be an origin such as https://app.example.com",
-            ));
-        }
-    }
-    Ok(())
-}
-
-#[utoipa::path(post, path = "/api/v1/projects/{project}/environments", tag = "projects", request_body = EnvironmentBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/projects/{project}/environments", tag = "projects", request_body = NewEnvironment, security(("bearer" = [])),
     params(("project" = String, Path)), responses((status = 201, body = Environment), (status = 409)))]
 async fn create_environment(
     State(st): State<AppState>,
     caller: Caller,
     Path(project): Path<String>,
-    Json(b): Json<EnvironmentBody>,
+    Json(b): Json<NewEnvironment>,
 ) -> Result<(StatusCode, axum::Json<Environment>), ApiError> {
     let p = access::project(&st, &caller, &project, Need::ManageProjects).await?;
-    validate::key("key", &b.key)?;
-    let name = b.name.unwrap_or_else(|| b.key.clone());
-    validate::name("name", &name)?;
-    check_origins(&b.allowed_origins)?;
-    let existing = st.store.list_environments(&p.id).await?;
-    if existing.iter().any(|e| e.key == b.key) {
-        return Err(ApiError::Conflict {
-            message: format!("environment {} already exists", b.key),
-            details: serde_json::Value::Null,
-        });
-    }
-    if existing.len() >= MAX_ENVIRONMENTS {
-        return Err(validate::field_error(
-            "key",
-            &format!("a project may have at most {MAX_ENVIRONMENTS} environments"),
-        ));
-    }
-    let env = Environment {
-        id: new_id(),
-        org_id: p.org_id,
-        project_id: p.id,
-        key: b.key,
-        name: name.trim().to_owned(),
-        revision: 0,
-        allowed_origins: b.allowed_origins,
-        created_at: now_ms(),
-    };
-    st.store.create_environment(&env).await?;
+    let env = st
+        .changes
+        .create_environment(&caller.actor(), &p, b)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(env)))
 }
 
@@ -239,13 +117,6 @@ async fn get_environment(
     ))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EnvironmentPatch {
-    name: Option<String>,
-    allowed_origins: Option<Vec<String>>,
-}
-
 #[utoipa::path(patch, path = "/api/v1/projects/{project}/environments/{environment}", tag = "projects", request_body = EnvironmentPatch, security(("bearer" = [])),
     params(("project" = String, Path), ("environment" = String, Path)), responses((status = 200, body = Environment), (status = 404)))]
 async fn update_environment(
@@ -254,23 +125,11 @@ async fn update_environment(
     Path((project, env)): Path<(String, String)>,
     Json(b): Json<EnvironmentPatch>,
 ) -> Result<axum::Json<Environment>, ApiError> {
-    let (_, mut e) =
-        access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
-    if let Some(n) = b.name {
-        validate::name("name", &n)?;
-        e.name = n.trim().to_owned();
-    }
-    if let Some(o) = b.allowed_origins {
-        check_origins(&o)?;
-        e.allowed_origins = o;
-    }
-    let saved = st.store.update_environment(&e).await?;
-    st.publish(&[switchyard_core::domain::ChangeEvent {
-        environment: saved.id.clone(),
-        revision: saved.revision,
-        changed_keys: vec![],
-    }])
-    .await;
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    let saved = st
+        .changes
+        .update_environment(&caller.actor(), &p, &e, b)
+        .await?;
     Ok(axum::Json(saved))
 }
 
@@ -329,28 +188,13 @@ pub struct KeyCreated {
     key: KeyView,
 }
 
-async fn issue_key(st: &AppState, e: &Environment, kind: KeyKind) -> Result<KeyCreated, ApiError> {
-    let prefix = match kind {
-        KeyKind::Client => "sy_client",
-        KeyKind::Server => "sy_server",
-    };
-    let secret = new_secret(prefix);
-    let key = SdkKey {
-        id: new_id(),
-        org_id: e.org_id.clone(),
-        project_id: e.project_id.clone(),
-        environment_id: e.id.clone(),
-        kind,
-        secret_hash: hash_secret(&secret),
-        prefix: secret.chars().take(prefix.len() + 7).collect(),
-        created_at: now_ms(),
-        revoked_at: None,
-    };
-    st.store.create_sdk_key(&key).await?;
-    Ok(KeyCreated {
-        secret,
-        key: key.into(),
-    })
+impl From<KeyIssued> for KeyCreated {
+    fn from(k: KeyIssued) -> KeyCreated {
+        KeyCreated {
+            secret: k.secret,
+            key: k.key.into(),
+        }
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{environment}/keys", tag = "projects", request_body = KeyBody, security(("bearer" = [])),
@@ -361,11 +205,12 @@ async fn create_key(
     Path((project, env)): Path<(String, String)>,
     Json(b): Json<KeyBody>,
 ) -> Result<(StatusCode, axum::Json<KeyCreated>), ApiError> {
-    let (_, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(issue_key(&st, &e, b.kind).await?),
-    ))
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    let issued = st
+        .changes
+        .create_key(&caller.actor(), &p, &e, b.kind)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(issued.into())))
 }
 
 async fn live_key(st: &AppState, e: &Environment, id: &str) -> Result<SdkKey, ApiError> {
@@ -385,12 +230,10 @@ async fn rotate_key(
     caller: Caller,
     Path((project, env, key)): Path<(String, String, String)>,
 ) -> Result<(StatusCode, axum::Json<KeyCreated>), ApiError> {
-    let (_, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
-    let mut old = live_key(&st, &e, &key).await?;
-    let created = issue_key(&st, &e, old.kind).await?;
-    old.revoked_at = Some(now_ms());
-    st.store.update_sdk_key(&old).await?;
-    Ok((StatusCode::CREATED, axum::Json(created)))
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    let old = live_key(&st, &e, &key).await?;
+    let issued = st.changes.rotate_key(&caller.actor(), &p, &e, &old).await?;
+    Ok((StatusCode::CREATED, axum::Json(issued.into())))
 }
 
 #[utoipa::path(delete, path = "/api/v1/projects/{project}/environments/{environment}/keys/{key}", tag = "projects", security(("bearer" = [])),
@@ -400,9 +243,8 @@ async fn revoke_key(
     caller: Caller,
     Path((project, env, key)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (_, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
-    let mut k = live_key(&st, &e, &key).await?;
-    k.revoked_at = Some(now_ms());
-    st.store.update_sdk_key(&k).await?;
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    let old = live_key(&st, &e, &key).await?;
+    st.changes.revoke_key(&caller.actor(), &p, &e, &old).await?;
     Ok(StatusCode::NO_CONTENT)
 }

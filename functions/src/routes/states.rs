@@ -4,19 +4,18 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use switchyard_core::domain::{Environment, Flag, FlagState, Project, Segment, now_ms};
+use serde_json::Value;
+use switchyard_core::changes::{ChangeError, StateInput};
+use switchyard_core::domain::{Environment, Flag, FlagState, Project, now_ms};
 use switchyard_core::engine::{Context, Explanation, FlagSet};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::flags::{etag, expected_version};
 use crate::access::{self, Need};
-use crate::audit_log;
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
 use crate::state::AppState;
-use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,7 +26,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 struct Target {
-    project: Project,
     env: Environment,
     flag: Flag,
 }
@@ -41,12 +39,13 @@ async fn target(
     need: Need,
 ) -> Result<Target, ApiError> {
     let (project, env) = access::environment(st, caller, project, env, need).await?;
+    let project: Project = project;
     let flag = st
         .store
         .get_flag(&project.id, key)
         .await?
         .ok_or_else(|| ApiError::NotFound("flag".into()))?;
-    Ok(Target { project, env, flag })
+    Ok(Target { env, flag })
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/flags/{flag}", tag = "flags", security(("bearer" = [])),
@@ -72,75 +71,6 @@ pub struct StateBody {
     version: Option<u64>,
 }
 
-/// Checks a state against its flag and the project's segments, with the engine's messages.
-pub fn check_state(flag: &Flag, segments: &[Segment], s: &FlagState) -> Result<(), ApiError> {
-    if let Some(d) = &s.default_variant
-        && !flag.variants.iter().any(|v| &v.name == d)
-    {
-        return Err(validate::field_error(
-            "defaultVariant",
-            &format!("{d:?} is not one of the flag's variants"),
-        ));
-    }
-    if let Some(t) = &s.targeting
-        && serde_json::to_vec(t).map_or(0, |b| b.len()) > 256 * 1024
-    {
-        return Err(validate::field_error("targeting", "may be at most 256 KiB"));
-    }
-    let doc = json!({
-        "flags": { &flag.key: {
-            "state": "ENABLED",
-            "variants": flag.variants.iter().map(|v| (v.name.clone(), v.value.clone())).collect::<serde_json::Map<_, _>>(),
-            "defaultVariant": s.default_variant,
-            "targeting": s.targeting,
-        }},
-        "$evaluators": segments.iter().map(|g| (g.key.clone(), g.rule.clone())).collect::<serde_json::Map<_, _>>(),
-    });
-    FlagSet::parse_strict(&doc).map(|_| ()).map_err(|e| {
-        let prefix = format!("/flags/{}", flag.key.replace('~', "~0").replace('/', "~1"));
-        validate::problems("the targeting rule is not valid", &e.problems, &prefix)
-    })
-}
-
-async fn save_state(
-    st: &AppState,
-    caller: &Caller,
-    t: &Target,
-    mut next: FlagState,
-    expected: u64,
-    action: &str,
-) -> Result<FlagState, ApiError> {
-    let segments = st.store.list_segments(&t.project.id).await?;
-    check_state(&t.flag, &segments, &next)?;
-    let current = st.store.get_flag_state(&t.env.id, &t.flag).await?;
-    if expected != current.version {
-        return Err(ApiError::Conflict {
-            message: format!(
-                "the state of flag {} was changed by someone else; reload and try again",
-                t.flag.key
-            ),
-            details: json!({"currentVersion": current.version}),
-        });
-    }
-    next.version = expected + 1;
-    next.updated_by = caller.actor();
-    next.updated_at = now_ms();
-    let audit = audit_log::entry(
-        caller,
-        audit_log::At::environment(&t.project, &t.env.id),
-        action,
-        &format!("flag:{}", t.flag.key),
-        Some(&current),
-        Some(&next),
-    );
-    let event = st
-        .store
-        .put_flag_state(&t.project.id, &next, &audit)
-        .await?;
-    st.publish(&[event]).await;
-    Ok(next)
-}
-
 #[utoipa::path(put, path = "/api/v1/projects/{project}/environments/{environment}/flags/{flag}", tag = "flags", request_body = StateBody, security(("bearer" = [])),
     params(("project" = String, Path), ("environment" = String, Path), ("flag" = String, Path)),
     responses((status = 200, body = FlagState), (status = 409, description = "stale version; details.currentVersion"), (status = 422, description = "the engine's problems, each with its path")))]
@@ -151,20 +81,17 @@ async fn put_state(
     Path((project, env, key)): Path<(String, String, String)>,
     Json(b): Json<StateBody>,
 ) -> Result<(HeaderMap, axum::Json<FlagState>), ApiError> {
-    let t = target(&st, &caller, &project, &env, &key, Need::EditFlags).await?;
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::EditFlags).await?;
     let expected = expected_version(&headers, b.version)?;
-    let targeting = b.targeting.filter(|t| !t.is_null() && t != &json!({}));
-    let next = FlagState {
-        environment_id: t.env.id.clone(),
-        flag_key: key,
+    let input = StateInput {
         enabled: b.enabled,
         default_variant: b.default_variant,
-        targeting,
-        version: 0,
-        updated_by: String::new(),
-        updated_at: 0,
+        targeting: b.targeting,
     };
-    let saved = save_state(&st, &caller, &t, next, expected, "flag_state.update").await?;
+    let saved = st
+        .changes
+        .put_state(&caller.actor(), &p, &e, &key, expected, input)
+        .await?;
     Ok((etag(saved.version), axum::Json(saved)))
 }
 
@@ -185,27 +112,13 @@ async fn copy_state(
     Path((project, env, key)): Path<(String, String, String)>,
     Json(b): Json<CopyBody>,
 ) -> Result<axum::Json<FlagState>, ApiError> {
-    let from = target(&st, &caller, &project, &env, &key, Need::Read).await?;
-    let to = target(
-        &st,
-        &caller,
-        &project,
-        &b.to_environment,
-        &key,
-        Need::EditFlags,
-    )
-    .await?;
-    let source = st.store.get_flag_state(&from.env.id, &from.flag).await?;
-    let expected = match b.target_version {
-        Some(v) => v,
-        None => st.store.get_flag_state(&to.env.id, &to.flag).await?.version,
-    };
-    let next = FlagState {
-        environment_id: to.env.id.clone(),
-        ..source
-    };
+    let (_, from) = access::environment(&st, &caller, &project, &env, Need::Read).await?;
+    let (p, to) =
+        access::environment(&st, &caller, &project, &b.to_environment, Need::EditFlags).await?;
     Ok(axum::Json(
-        save_state(&st, &caller, &to, next, expected, "flag_state.copy").await?,
+        st.changes
+            .copy_state(&caller.actor(), &p, &from, &to, &key, b.target_version)
+            .await?,
     ))
 }
 
@@ -232,10 +145,10 @@ async fn evaluate(
         .load_environment(&t.env.id)
         .await?
         .ok_or_else(|| ApiError::NotFound("environment".into()))?;
-    let set =
-        FlagSet::parse(&snapshot.to_flagd()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let set = FlagSet::compile(&snapshot.to_flagd());
     let now = now_ms() / 1000;
-    let ctx = Context::new(&b.context, now).map_err(|m| validate::field_error("context", &m))?;
+    let ctx = Context::new(&b.context, now)
+        .map_err(|m| ApiError::from(ChangeError::field("context", m)))?;
     Ok(axum::Json(set.explain(&key, &ctx)))
 }
 
@@ -256,27 +169,10 @@ async fn restore(
     Path((project, env, key)): Path<(String, String, String)>,
     Json(b): Json<RestoreBody>,
 ) -> Result<axum::Json<FlagState>, ApiError> {
-    let t = target(&st, &caller, &project, &env, &key, Need::EditFlags).await?;
-    let entry = st
-        .store
-        .get_audit(&t.project.org_id, &b.audit_id)
-        .await?
-        .filter(|e| {
-            e.environment_id.as_deref() == Some(&t.env.id) && e.target == format!("flag:{key}")
-        })
-        .ok_or_else(|| ApiError::NotFound("audit entry".into()))?;
-    let restored: FlagState = entry
-        .after
-        .and_then(|a| serde_json::from_value(a).ok())
-        .ok_or_else(|| {
-            ApiError::invalid("that audit entry holds no flag state to restore", json!([]))
-        })?;
-    let next = FlagState {
-        environment_id: t.env.id.clone(),
-        flag_key: key,
-        ..restored
-    };
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::EditFlags).await?;
     Ok(axum::Json(
-        save_state(&st, &caller, &t, next, b.version, "flag_state.restore").await?,
+        st.changes
+            .restore_state(&caller.actor(), &p, &e, &key, &b.audit_id, b.version)
+            .await?,
     ))
 }

@@ -202,7 +202,7 @@ mod tests {
             previous_revision: previous,
             changed: changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect())),
             flags: FlagSet::parse(&document).unwrap(),
-            document,
+            document: serde_json::from_value(document).unwrap(),
         }
     }
 

@@ -1,62 +1,8 @@
-//! Building audit entries, and the before/after diff shown with each.
+//! The before → after diff shown with each change record.
 
 use serde::Serialize;
 use serde_json::Value;
-use switchyard_core::domain::{AuditEntry, new_id, now_ms};
 use utoipa::ToSchema;
-
-use crate::extract::Caller;
-
-/// Where a change happened: an organization's project, and maybe one environment.
-#[derive(Debug, Clone, Copy)]
-pub struct At<'a> {
-    pub org: &'a str,
-    pub project: &'a str,
-    pub env: Option<&'a str>,
-}
-
-impl<'a> At<'a> {
-    /// A change to a project's flags or segments.
-    pub fn project(p: &'a switchyard_core::domain::Project) -> Self {
-        At {
-            org: &p.org_id,
-            project: &p.id,
-            env: None,
-        }
-    }
-
-    /// A change in one environment of a project.
-    pub fn environment(p: &'a switchyard_core::domain::Project, env: &'a str) -> Self {
-        At {
-            org: &p.org_id,
-            project: &p.id,
-            env: Some(env),
-        }
-    }
-}
-
-/// An audit entry for a change.
-pub fn entry<B: Serialize, A: Serialize>(
-    caller: &Caller,
-    at: At<'_>,
-    action: &str,
-    target: &str,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> AuditEntry {
-    AuditEntry {
-        id: new_id(),
-        org_id: at.org.to_owned(),
-        project_id: Some(at.project.to_owned()),
-        environment_id: at.env.map(str::to_owned),
-        actor: caller.actor(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        before: before.and_then(|b| serde_json::to_value(b).ok()),
-        after: after.and_then(|a| serde_json::to_value(a).ok()),
-        at: now_ms(),
-    }
-}
 
 /// One difference between two JSON documents.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

@@ -1,0 +1,186 @@
+//! Flags at project level: create, update (including archive), delete.
+
+use serde::Deserialize;
+
+use super::error::{ChangeError, Result};
+use super::{Changes, Scope, rules};
+use crate::domain::{Actor, Flag, Project, Variant};
+use crate::engine::FlagType;
+use crate::store::Batch;
+
+/// A new flag.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFlag {
+    pub key: String,
+    /// Defaults to the key.
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(rename = "type")]
+    pub kind: FlagType,
+    pub variants: Vec<Variant>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Changes to a flag's definition; what is absent stays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FlagPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub variants: Option<Vec<Variant>>,
+    pub archived: Option<bool>,
+    /// The version last seen (or send `If-Match`).
+    pub version: Option<u64>,
+}
+
+impl Changes {
+    /// Creates a flag at version 1; it appears, disabled, in every environment of its project.
+    pub async fn create_flag(&self, actor: &Actor, p: &Project, new: NewFlag) -> Result<Flag> {
+        let now = self.now();
+        let name = new.name.unwrap_or_else(|| new.key.clone());
+        let flag = Flag {
+            project_id: p.id.clone(),
+            key: new.key,
+            name: name.trim().to_owned(),
+            description: new.description,
+            kind: new.kind,
+            variants: new.variants,
+            tags: new.tags,
+            archived: false,
+            version: 1,
+            created_by: actor.to_string(),
+            created_at: now,
+            updated_by: actor.to_string(),
+            updated_at: now,
+        };
+        rules::key("key", &flag.key)?;
+        rules::name("name", &name)?;
+        rules::flag(&flag)?;
+        if self.store.get_segment(&p.id, &flag.key).await?.is_some() {
+            return Err(ChangeError::field("key", "is already a segment's key"));
+        }
+        let mut batch = Batch::new();
+        batch.put_flag(&flag)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "flag.create",
+            format!("flag:{}", flag.key),
+            None::<&Flag>,
+            Some(&flag),
+        );
+        self.commit(batch, record).await?;
+        Ok(flag)
+    }
+
+    /// Applies a patch to a flag last seen at version `expected`.
+    pub async fn update_flag(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+        patch: FlagPatch,
+    ) -> Result<Flag> {
+        let current = self.flag(p, key).await?;
+        if expected != current.version {
+            return Err(ChangeError::stale(&format!("flag {key}"), current.version));
+        }
+        let mut next = current.clone();
+        if let Some(n) = patch.name {
+            rules::name("name", &n)?;
+            next.name = n.trim().to_owned();
+        }
+        if let Some(d) = patch.description {
+            next.description = d;
+        }
+        if let Some(t) = patch.tags {
+            next.tags = t;
+        }
+        if let Some(v) = patch.variants {
+            rules::variants(next.kind, &v)?;
+            next.variants = v;
+            self.check_defaults_kept(p, &current, &next).await?;
+        }
+        if let Some(a) = patch.archived {
+            next.archived = a;
+        }
+        rules::flag(&next)?;
+        next.version = current.version + 1;
+        next.updated_by = actor.to_string();
+        next.updated_at = self.now();
+        let action = match (current.archived, next.archived) {
+            (false, true) => "flag.archive",
+            (true, false) => "flag.unarchive",
+            _ => "flag.update",
+        };
+        let mut batch = Batch::new();
+        batch.put_flag(&next)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            action,
+            format!("flag:{key}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    /// Deletes a flag stored at `expected`, with its state in every environment.
+    pub async fn delete_flag(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+    ) -> Result<()> {
+        let current = self.flag(p, key).await?;
+        let mut batch = Batch::new();
+        batch.delete_flag(&p.id, key, expected);
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "flag.delete",
+            format!("flag:{key}"),
+            Some(&current),
+            None::<&Flag>,
+        );
+        self.commit(batch, record).await?;
+        Ok(())
+    }
+
+    pub(super) async fn flag(&self, p: &Project, key: &str) -> Result<Flag> {
+        self.store
+            .get_flag(&p.id, key)
+            .await?
+            .ok_or_else(|| ChangeError::NotFound("flag".into()))
+    }
+
+    /// Every environment's default variant must still be a variant.
+    async fn check_defaults_kept(&self, p: &Project, current: &Flag, next: &Flag) -> Result<()> {
+        for env in self.store.list_environments(&p.id).await? {
+            let state = self.store.get_flag_state(&env.id, current).await?;
+            if let Some(d) = state
+                .default_variant
+                .filter(|d| state.version > 0 && !next.variants.iter().any(|x| &x.name == d))
+            {
+                return Err(ChangeError::field(
+                    "variants",
+                    format!(
+                        "must keep variant {d}: it is the default in environment {}",
+                        env.key
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

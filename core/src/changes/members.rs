@@ -1,0 +1,289 @@
+//! Organizations, members, invitations and API tokens.
+
+use serde::Deserialize;
+
+use super::error::{ChangeError, Result};
+use super::{Changes, Scope, rules};
+use crate::domain::{
+    Actor, ApiToken, Invitation, Membership, Organization, Role, Scope as TokenScope, User,
+    hash_secret, new_id, new_secret,
+};
+use crate::store::Batch;
+
+/// How long an invitation stays valid.
+pub const INVITATION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// The prefix of API token secrets.
+pub const API_TOKEN_PREFIX: &str = "sy_api_";
+
+/// An invitation and its token, shown this once.
+#[derive(Debug, Clone)]
+pub struct Invited {
+    pub token: String,
+    pub invitation: Invitation,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+    /// Days until the token expires; none: it does not expire.
+    pub expires_in_days: Option<u32>,
+}
+
+/// A new API token and its secret, shown this once.
+#[derive(Debug, Clone)]
+pub struct TokenIssued {
+    pub secret: String,
+    pub token: ApiToken,
+}
+
+/// Only owners may make or unmake owners.
+fn may_assign(mine: Role, theirs: Option<Role>, new: Option<Role>) -> Result<()> {
+    if mine != Role::Owner && (theirs == Some(Role::Owner) || new == Some(Role::Owner)) {
+        return Err(ChangeError::Forbidden(
+            "only an owner may make or unmake owners".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl Changes {
+    /// Creates an organization with `user` as its owner.
+    pub async fn create_org(&self, user: &User, name: &str) -> Result<Organization> {
+        rules::name("name", name)?;
+        let org = Organization {
+            id: new_id(),
+            name: name.trim().to_owned(),
+            created_at: self.now(),
+        };
+        let owner = Membership {
+            org_id: org.id.clone(),
+            user_id: user.id.clone(),
+            role: Role::Owner,
+            created_at: self.now(),
+        };
+        let mut batch = Batch::new();
+        batch.create_org(&org)?;
+        batch.put_membership(&owner)?;
+        let record = self.record(
+            &Actor::User(user.id.clone()),
+            Scope::org(&org.id),
+            "organization.create",
+            format!("organization:{}", org.id),
+            None::<&Organization>,
+            Some(&org),
+        );
+        self.commit(batch, record).await?;
+        Ok(org)
+    }
+
+    /// Changes a member's role; `mine` is the actor's role in the organization.
+    pub async fn set_role(
+        &self,
+        actor: &Actor,
+        mine: Role,
+        org: &str,
+        user: &str,
+        role: Role,
+    ) -> Result<Membership> {
+        let current = self.member(org, user).await?;
+        may_assign(mine, Some(current.role), Some(role))?;
+        let next = Membership {
+            role,
+            ..current.clone()
+        };
+        let mut batch = Batch::new();
+        batch.put_membership(&next)?;
+        let record = self.record(
+            actor,
+            Scope::org(org),
+            "member.role",
+            format!("member:{user}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    /// Removes a member (anyone may leave; removing others is for admins, checked by the
+    /// caller). An organization keeps at least one owner.
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        mine: Role,
+        org: &str,
+        user: &str,
+    ) -> Result<()> {
+        let current = self.member(org, user).await?;
+        if *actor != Actor::User(user.to_owned()) {
+            may_assign(mine, Some(current.role), None)?;
+        }
+        if current.role == Role::Owner {
+            let owners = self
+                .store
+                .list_members(org, None, 500)
+                .await?
+                .items
+                .iter()
+                .filter(|x| x.role == Role::Owner)
+                .count();
+            if owners <= 1 {
+                return Err(ChangeError::Conflict {
+                    message: "an organization keeps at least one owner".into(),
+                    details: serde_json::Value::Null,
+                });
+            }
+        }
+        let mut batch = Batch::new();
+        batch.delete_membership(org, user);
+        let record = self.record(
+            actor,
+            Scope::org(org),
+            "member.remove",
+            format!("member:{user}"),
+            Some(&current),
+            None::<&Membership>,
+        );
+        self.commit(batch, record).await?;
+        Ok(())
+    }
+
+    pub async fn invite(
+        &self,
+        actor: &Actor,
+        inviter: &User,
+        mine: Role,
+        org: &str,
+        email: &str,
+        role: Role,
+    ) -> Result<Invited> {
+        let email = email.trim().to_lowercase();
+        rules::email("email", &email)?;
+        may_assign(mine, None, Some(role))?;
+        let token = new_secret("sy_invite");
+        let invitation = Invitation {
+            org_id: org.to_owned(),
+            token_hash: hash_secret(&token),
+            email,
+            role,
+            invited_by: inviter.id.clone(),
+            expires_at: self.now() + INVITATION_TTL_MS,
+        };
+        let mut batch = Batch::new();
+        batch.create_invitation(&invitation)?;
+        let record = self.record(
+            actor,
+            Scope::org(org),
+            "invitation.create",
+            format!("invitation:{}", invitation.email),
+            None::<&Invitation>,
+            Some(&invitation),
+        );
+        self.commit(batch, record).await?;
+        Ok(Invited { token, invitation })
+    }
+
+    /// Accepts an invitation sent to `user`'s email: the membership is added and the invitation
+    /// consumed, together.
+    pub async fn accept_invitation(&self, user: &User, token: &str) -> Result<Membership> {
+        let inv = match self
+            .store
+            .get_invitation(&hash_secret(token.trim()))
+            .await?
+        {
+            Some(inv) if inv.expires_at > self.now() && inv.email == user.email => inv,
+            _ => return Err(ChangeError::NotFound("invitation".into())),
+        };
+        let m = Membership {
+            org_id: inv.org_id.clone(),
+            user_id: user.id.clone(),
+            role: inv.role,
+            created_at: self.now(),
+        };
+        let mut batch = Batch::new();
+        batch.delete_invitation(&inv);
+        batch.put_membership(&m)?;
+        let record = self.record(
+            &Actor::User(user.id.clone()),
+            Scope::org(&inv.org_id),
+            "member.join",
+            format!("member:{}", user.id),
+            None::<&Membership>,
+            Some(&m),
+        );
+        self.commit(batch, record).await.map_err(|e| match e {
+            ChangeError::Conflict { .. } => ChangeError::NotFound("invitation".into()),
+            other => other,
+        })?;
+        Ok(m)
+    }
+
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        creator: &User,
+        org: &str,
+        new: NewToken,
+    ) -> Result<TokenIssued> {
+        rules::name("name", &new.name)?;
+        if new.scopes.is_empty() {
+            return Err(ChangeError::field("scopes", "needs at least one scope"));
+        }
+        let secret = new_secret(API_TOKEN_PREFIX.trim_end_matches('_'));
+        let now = self.now();
+        let token = ApiToken {
+            id: new_id(),
+            org_id: org.to_owned(),
+            name: new.name.trim().to_owned(),
+            scopes: new.scopes,
+            secret_hash: hash_secret(&secret),
+            prefix: secret.chars().take(14).collect(),
+            created_by: creator.id.clone(),
+            created_at: now,
+            expires_at: new.expires_in_days.map(|d| now + i64::from(d) * 86_400_000),
+            revoked_at: None,
+        };
+        let mut batch = Batch::new();
+        batch.put_api_token(&token, true)?;
+        let record = self.record(
+            actor,
+            Scope::org(org),
+            "api_token.create",
+            format!("api_token:{}", token.id),
+            None::<&ApiToken>,
+            Some(&token),
+        );
+        self.commit(batch, record).await?;
+        Ok(TokenIssued { secret, token })
+    }
+
+    pub async fn revoke_token(&self, actor: &Actor, org: &str, id: &str) -> Result<()> {
+        let Some(current) = self.store.get_api_token(org, id).await? else {
+            return Err(ChangeError::NotFound("API token".into()));
+        };
+        let mut next = current.clone();
+        next.revoked_at.get_or_insert(self.now());
+        let mut batch = Batch::new();
+        batch.put_api_token(&next, false)?;
+        let record = self.record(
+            actor,
+            Scope::org(org),
+            "api_token.revoke",
+            format!("api_token:{id}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(())
+    }
+
+    async fn member(&self, org: &str, user: &str) -> Result<Membership> {
+        self.store
+            .get_membership(org, user)
+            .await?
+            .ok_or_else(|| ChangeError::NotFound("member".into()))
+    }
+}

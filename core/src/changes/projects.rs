@@ -1,0 +1,288 @@
+//! Projects, environments and SDK keys (secrets shown once: on creation and rotation).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{ChangeError, Result};
+use super::{Changes, Scope, rules};
+use crate::domain::{
+    Actor, Environment, KeyKind, Project, SdkKey, hash_secret, new_id, new_secret,
+};
+use crate::store::{Batch, MAX_ENVIRONMENTS};
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    pub name: String,
+    /// Environment keys to create with the project (default: development, production).
+    pub environments: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectCreated {
+    pub project: Project,
+    pub environments: Vec<Environment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewEnvironment {
+    pub key: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvironmentPatch {
+    pub name: Option<String>,
+    pub allowed_origins: Option<Vec<String>>,
+}
+
+/// A new SDK key and its secret, shown this once.
+#[derive(Debug, Clone)]
+pub struct KeyIssued {
+    pub secret: String,
+    pub key: SdkKey,
+}
+
+impl Changes {
+    /// Creates a project with its environments, in one change.
+    pub async fn create_project(
+        &self,
+        actor: &Actor,
+        org: &str,
+        new: NewProject,
+    ) -> Result<ProjectCreated> {
+        rules::name("name", &new.name)?;
+        let keys = new
+            .environments
+            .unwrap_or_else(|| vec!["development".into(), "production".into()]);
+        if keys.len() > MAX_ENVIRONMENTS {
+            return Err(ChangeError::field(
+                "environments",
+                format!("at most {MAX_ENVIRONMENTS}"),
+            ));
+        }
+        for (i, k) in keys.iter().enumerate() {
+            rules::key(&format!("environments/{i}"), k)?;
+            if keys[..i].contains(k) {
+                return Err(ChangeError::field(
+                    &format!("environments/{i}"),
+                    "is listed twice",
+                ));
+            }
+        }
+        let now = self.now();
+        let project = Project {
+            id: new_id(),
+            org_id: org.to_owned(),
+            name: new.name.trim().to_owned(),
+            created_at: now,
+        };
+        let mut batch = Batch::new();
+        batch.create_project(&project)?;
+        let mut environments = Vec::new();
+        for k in keys {
+            let env = Environment {
+                id: new_id(),
+                org_id: org.to_owned(),
+                project_id: project.id.clone(),
+                name: k.clone(),
+                key: k,
+                revision: 0,
+                allowed_origins: vec![],
+                created_at: now,
+            };
+            batch.create_environment(&env)?;
+            environments.push(env);
+        }
+        let created = ProjectCreated {
+            project,
+            environments,
+        };
+        let record = self.record(
+            actor,
+            Scope::project(&created.project),
+            "project.create",
+            format!("project:{}", created.project.id),
+            None::<&ProjectCreated>,
+            Some(&created),
+        );
+        self.commit(batch, record).await?;
+        Ok(created)
+    }
+
+    pub async fn create_environment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        new: NewEnvironment,
+    ) -> Result<Environment> {
+        rules::key("key", &new.key)?;
+        let name = new.name.unwrap_or_else(|| new.key.clone());
+        rules::name("name", &name)?;
+        rules::origins(&new.allowed_origins)?;
+        let existing = self.store.list_environments(&p.id).await?;
+        if existing.iter().any(|e| e.key == new.key) {
+            return Err(ChangeError::Conflict {
+                message: format!("environment {} already exists", new.key),
+                details: serde_json::Value::Null,
+            });
+        }
+        if existing.len() >= MAX_ENVIRONMENTS {
+            return Err(ChangeError::field(
+                "key",
+                format!("a project may have at most {MAX_ENVIRONMENTS} environments"),
+            ));
+        }
+        let env = Environment {
+            id: new_id(),
+            org_id: p.org_id.clone(),
+            project_id: p.id.clone(),
+            key: new.key,
+            name: name.trim().to_owned(),
+            revision: 0,
+            allowed_origins: new.allowed_origins,
+            created_at: self.now(),
+        };
+        let mut batch = Batch::new();
+        batch.create_environment(&env)?;
+        let record = self.record(
+            actor,
+            Scope::environment(p, &env.id),
+            "environment.create",
+            format!("environment:{}", env.key),
+            None::<&Environment>,
+            Some(&env),
+        );
+        self.commit(batch, record).await?;
+        Ok(env)
+    }
+
+    /// Renames an environment or changes its origin allow-list; SDKs reload it.
+    pub async fn update_environment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        current: &Environment,
+        patch: EnvironmentPatch,
+    ) -> Result<Environment> {
+        let mut next = current.clone();
+        if let Some(n) = patch.name {
+            rules::name("name", &n)?;
+            next.name = n.trim().to_owned();
+        }
+        if let Some(o) = patch.allowed_origins {
+            rules::origins(&o)?;
+            next.allowed_origins = o;
+        }
+        let mut batch = Batch::new();
+        batch.update_environment(&next)?;
+        next.revision += 1;
+        let record = self.record(
+            actor,
+            Scope::environment(p, &current.id),
+            "environment.update",
+            format!("environment:{}", current.key),
+            Some(current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    pub async fn create_key(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        env: &Environment,
+        kind: KeyKind,
+    ) -> Result<KeyIssued> {
+        let issued = self.new_key(env, kind);
+        let mut batch = Batch::new();
+        batch.put_sdk_key(&issued.key, true)?;
+        let record = self.key_record(actor, p, env, "sdk_key.create", None, Some(&issued.key));
+        self.commit(batch, record).await?;
+        Ok(issued)
+    }
+
+    /// Issues a new key of the same kind and revokes the old one, together.
+    pub async fn rotate_key(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        env: &Environment,
+        old: &SdkKey,
+    ) -> Result<KeyIssued> {
+        let issued = self.new_key(env, old.kind);
+        let mut revoked = old.clone();
+        revoked.revoked_at = Some(self.now());
+        let mut batch = Batch::new();
+        batch.put_sdk_key(&issued.key, true)?;
+        batch.put_sdk_key(&revoked, false)?;
+        let record = self.key_record(actor, p, env, "sdk_key.rotate", Some(old), Some(&revoked));
+        self.commit(batch, record).await?;
+        Ok(issued)
+    }
+
+    pub async fn revoke_key(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        env: &Environment,
+        old: &SdkKey,
+    ) -> Result<()> {
+        let mut revoked = old.clone();
+        revoked.revoked_at = Some(self.now());
+        let mut batch = Batch::new();
+        batch.put_sdk_key(&revoked, false)?;
+        let record = self.key_record(actor, p, env, "sdk_key.revoke", Some(old), Some(&revoked));
+        self.commit(batch, record).await?;
+        Ok(())
+    }
+
+    fn new_key(&self, env: &Environment, kind: KeyKind) -> KeyIssued {
+        let prefix = match kind {
+            KeyKind::Client => "sy_client",
+            KeyKind::Server => "sy_server",
+        };
+        let secret = new_secret(prefix);
+        let key = SdkKey {
+            id: new_id(),
+            org_id: env.org_id.clone(),
+            project_id: env.project_id.clone(),
+            environment_id: env.id.clone(),
+            kind,
+            secret_hash: hash_secret(&secret),
+            prefix: secret.chars().take(prefix.len() + 7).collect(),
+            created_at: self.now(),
+            revoked_at: None,
+        };
+        KeyIssued { secret, key }
+    }
+
+    fn key_record(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        env: &Environment,
+        action: &str,
+        before: Option<&SdkKey>,
+        after: Option<&SdkKey>,
+    ) -> crate::domain::ChangeRecord {
+        let id = after.or(before).map(|k| k.id.as_str()).unwrap_or_default();
+        self.record(
+            actor,
+            Scope::environment(p, &env.id),
+            action,
+            format!("sdk_key:{id}"),
+            before,
+            after,
+        )
+    }
+}

@@ -1,0 +1,174 @@
+//! Segments: named, reusable conditions (flagd `$evaluators`, referenced as `{"$ref": key}`).
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{ChangeError, Result};
+use super::{Changes, Scope, rules};
+use crate::domain::{Actor, Project, Segment};
+use crate::store::Batch;
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSegment {
+    pub key: String,
+    /// Defaults to the key.
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// A JsonLogic condition.
+    pub rule: Value,
+}
+
+/// Changes to a segment; what is absent stays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SegmentPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub rule: Option<Value>,
+    /// The version last seen (or send `If-Match`).
+    pub version: Option<u64>,
+}
+
+impl Changes {
+    pub async fn create_segment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        new: NewSegment,
+    ) -> Result<Segment> {
+        let name = new.name.unwrap_or_else(|| new.key.clone());
+        rules::key("key", &new.key)?;
+        rules::name("name", &name)?;
+        let seg = Segment {
+            project_id: p.id.clone(),
+            key: new.key,
+            name: name.trim().to_owned(),
+            description: new.description,
+            rule: new.rule,
+            version: 1,
+            updated_by: actor.to_string(),
+            updated_at: self.now(),
+        };
+        rules::segment(&seg)?;
+        if self.store.get_flag(&p.id, &seg.key).await?.is_some() {
+            return Err(ChangeError::field("key", "is already a flag's key"));
+        }
+        let mut batch = Batch::new();
+        batch.put_segment(&seg)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "segment.create",
+            format!("segment:{}", seg.key),
+            None::<&Segment>,
+            Some(&seg),
+        );
+        self.commit(batch, record).await?;
+        Ok(seg)
+    }
+
+    pub async fn update_segment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+        patch: SegmentPatch,
+    ) -> Result<Segment> {
+        let current = self.segment(p, key).await?;
+        if expected != current.version {
+            return Err(ChangeError::stale(
+                &format!("segment {key}"),
+                current.version,
+            ));
+        }
+        let mut next = current.clone();
+        if let Some(n) = patch.name {
+            rules::name("name", &n)?;
+            next.name = n.trim().to_owned();
+        }
+        if let Some(d) = patch.description {
+            next.description = d;
+        }
+        if let Some(r) = patch.rule {
+            next.rule = r;
+        }
+        rules::segment(&next)?;
+        next.version += 1;
+        next.updated_by = actor.to_string();
+        next.updated_at = self.now();
+        let mut batch = Batch::new();
+        batch.put_segment(&next)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "segment.update",
+            format!("segment:{key}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    /// Deletes a segment stored at `expected` that no flag's targeting uses.
+    pub async fn delete_segment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+    ) -> Result<()> {
+        let current = self.segment(p, key).await?;
+        let mut users = Vec::new();
+        for env in self.store.list_environments(&p.id).await? {
+            if let Some(snap) = self.store.load_environment(&env.id).await? {
+                for (f, s) in &snap.flags {
+                    if s.targeting.as_ref().is_some_and(|t| references(t, key)) {
+                        users.push(json!({"flag": f.key, "environment": env.key}));
+                    }
+                }
+            }
+        }
+        if !users.is_empty() {
+            return Err(ChangeError::Conflict {
+                message: format!("segment {key} is still used by flags"),
+                details: Value::Array(users),
+            });
+        }
+        let mut batch = Batch::new();
+        batch.delete_segment(&p.id, key, expected);
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "segment.delete",
+            format!("segment:{key}"),
+            Some(&current),
+            None::<&Segment>,
+        );
+        self.commit(batch, record).await?;
+        Ok(())
+    }
+
+    async fn segment(&self, p: &Project, key: &str) -> Result<Segment> {
+        self.store
+            .get_segment(&p.id, key)
+            .await?
+            .ok_or_else(|| ChangeError::NotFound("segment".into()))
+    }
+}
+
+/// Whether a rule references a segment anywhere.
+fn references(rule: &Value, key: &str) -> bool {
+    match rule {
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| (k == "$ref" && v == key) || references(v, key)),
+        Value::Array(a) => a.iter().any(|v| references(v, key)),
+        _ => false,
+    }
+}

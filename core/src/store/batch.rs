@@ -1,0 +1,287 @@
+//! One change as one transaction: the entity writes of a [`Batch`], the revision bump of every
+//! environment they affect, the organization's next change number and the [`ChangeRecord`],
+//! all or nothing.
+
+use std::collections::BTreeMap;
+
+use super::projects::env_item;
+use super::{After, Cond, Item, KvError, MAX_PAGE, Op, Order, Result, Store, StoreError, item};
+use super::{MAX_TRANSACTION_OPS, decode, layout};
+use crate::domain::{ChangeEvent, ChangeRecord, Environment};
+
+/// The writes of one change, built up before it is committed.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub(crate) ops: Vec<Op>,
+    bump: Bump,
+    /// Flags whose state goes in every environment of the project (deleted flags).
+    dropped_states: Vec<String>,
+    keys: Vec<String>,
+    /// Environments whose own item the batch writes at a new revision.
+    moved: Vec<(String, u64)>,
+}
+
+/// Which environments' revisions a change moves.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+enum Bump {
+    #[default]
+    None,
+    Environment {
+        project: String,
+        env: String,
+    },
+    Project(String),
+}
+
+/// A committed change: its record (numbered, with the revisions it made) and the events to
+/// publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Committed {
+    pub record: ChangeRecord,
+    pub events: Vec<ChangeEvent>,
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// How many entity writes the batch holds.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    pub(crate) fn push(&mut self, item: Item, cond: Cond) {
+        self.ops.push(Op::Put { item, cond });
+    }
+
+    pub(crate) fn delete(&mut self, pk: String, sk: String, cond: Cond) {
+        self.ops.push(Op::Delete { pk, sk, cond });
+    }
+
+    /// The change touches key `key` of a project's flags or segments: every environment of the
+    /// project moves on.
+    pub(crate) fn touch_project(&mut self, project: &str, key: &str) {
+        self.bump = Bump::Project(project.to_owned());
+        self.touch_key(key);
+    }
+
+    /// The change touches flag `key` in one environment.
+    pub(crate) fn touch_environment(&mut self, project: &str, env: &str, key: &str) {
+        if self.bump == Bump::None {
+            self.bump = Bump::Environment {
+                project: project.to_owned(),
+                env: env.to_owned(),
+            };
+        }
+        self.touch_key(key);
+    }
+
+    pub(crate) fn moved(&mut self, env: &str, revision: u64) {
+        self.moved.push((env.to_owned(), revision));
+    }
+
+    pub(crate) fn drop_states(&mut self, project: &str, key: &str) {
+        self.touch_project(project, key);
+        self.dropped_states.push(key.to_owned());
+    }
+
+    fn touch_key(&mut self, key: &str) {
+        if !self.keys.iter().any(|k| k == key) {
+            self.keys.push(key.to_owned());
+        }
+    }
+}
+
+/// The optimistic-concurrency condition for writing version `v` of an item (1: a new one).
+pub(crate) fn next_version(v: u64) -> Result<Cond> {
+    match v {
+        0 => Err(StoreError::Invalid(
+            "a stored version is 1 or more".to_owned(),
+        )),
+        1 => Ok(Cond::Absent),
+        n => Ok(Cond::Version(n - 1)),
+    }
+}
+
+impl Store {
+    /// Commits a change: the batch, the revision bumps, the next change number and the record,
+    /// in one transaction. A lost race on a revision or on the change number is retried; a
+    /// failed condition of the batch is a conflict (or "already exists" for a create), and
+    /// nothing is written.
+    pub async fn commit(&self, batch: Batch, mut record: ChangeRecord) -> Result<Committed> {
+        if record.keys.is_empty() {
+            record.keys.clone_from(&batch.keys);
+        }
+        for _attempt in 0..16 {
+            let envs = self.bumped_environments(&batch.bump).await?;
+            let dropped = batch.dropped_states.len() * envs.len();
+            let total = batch.ops.len() + dropped + envs.len() + 2;
+            if total > MAX_TRANSACTION_OPS {
+                return Err(StoreError::Invalid(format!(
+                    "this change writes {total} items; at most {MAX_TRANSACTION_OPS} fit in one change"
+                )));
+            }
+            let seq_item = self
+                .kv
+                .get(&layout::org(&record.org_id), layout::CHANGE_SEQ)
+                .await?;
+            let last = seq_item.as_ref().map_or(0, |i| i.v);
+            let mut ops = batch.ops.clone();
+            for key in &batch.dropped_states {
+                for env in &envs {
+                    ops.push(Op::Delete {
+                        pk: env.pk.clone(),
+                        sk: layout::state(key),
+                        cond: Cond::Any,
+                    });
+                }
+            }
+            let first_bump = ops.len();
+            let mut events = Vec::with_capacity(envs.len());
+            record.revisions = BTreeMap::new();
+            for (env, revision) in &batch.moved {
+                events.push(ChangeEvent {
+                    environment: env.clone(),
+                    revision: *revision,
+                });
+                record.revisions.insert(env.clone(), *revision);
+            }
+            for env in &envs {
+                let mut e: Environment = decode(env)?;
+                e.revision = env.v + 1;
+                events.push(ChangeEvent {
+                    environment: e.id.clone(),
+                    revision: e.revision,
+                });
+                record.revisions.insert(e.id.clone(), e.revision);
+                ops.push(Op::Put {
+                    item: env_item(&e, e.revision)?,
+                    cond: Cond::Version(env.v),
+                });
+            }
+            record.seq = last + 1;
+            record.id = ChangeRecord::id_of(record.seq);
+            ops.push(Op::Put {
+                item: item(
+                    layout::org(&record.org_id),
+                    layout::CHANGE_SEQ.to_owned(),
+                    None,
+                    record.seq,
+                    &serde_json::json!({}),
+                )?,
+                cond: if seq_item.is_some() {
+                    Cond::Version(last)
+                } else {
+                    Cond::Absent
+                },
+            });
+            ops.push(Op::Put {
+                item: record_item(&record)?,
+                cond: Cond::Absent,
+            });
+            match self.kv.transact(ops).await {
+                Ok(()) => return Ok(Committed { record, events }),
+                Err(KvError::Condition { index }) if index < batch.ops.len() => {
+                    return Err(self.condition_failed(&batch.ops[index]).await);
+                }
+                Err(KvError::Condition { index }) if index >= first_bump => continue,
+                // A state deleted with its flag: another change wrote meanwhile.
+                Err(KvError::Condition { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(StoreError::Backend(
+            "too many concurrent changes in this organization; try again".into(),
+        ))
+    }
+
+    async fn condition_failed(&self, op: &Op) -> StoreError {
+        let (pk, sk) = op.key();
+        let current = match self.kv.get(pk, sk).await {
+            Ok(found) => found.map(|i| i.v),
+            Err(e) => return e.into(),
+        };
+        match (op, current) {
+            // A state's first write is version 1 of something that always existed: stale.
+            (
+                Op::Put {
+                    cond: Cond::Absent, ..
+                },
+                Some(_),
+            ) if !sk.starts_with("STATE#") => StoreError::AlreadyExists(describe(sk)),
+            (_, None) => StoreError::NotFound(describe(sk)),
+            _ => StoreError::Conflict {
+                what: describe(sk),
+                current,
+            },
+        }
+    }
+
+    async fn bumped_environments(&self, bump: &Bump) -> Result<Vec<Item>> {
+        match bump {
+            Bump::None => Ok(Vec::new()),
+            Bump::Environment { project, env } => {
+                match self.kv.get(&layout::env(env), "ENV").await? {
+                    Some(item) if decode::<Environment>(&item)?.project_id == *project => {
+                        Ok(vec![item])
+                    }
+                    _ => Err(StoreError::NotFound("environment".into())),
+                }
+            }
+            Bump::Project(project) => self.environment_items(project).await,
+        }
+    }
+
+    /// The raw environment items of a project (their `v` is the revision).
+    pub(crate) async fn environment_items(&self, project: &str) -> Result<Vec<Item>> {
+        let pk = layout::project(project);
+        let mut out = Vec::new();
+        let mut after: Option<After> = None;
+        loop {
+            let page = self
+                .kv
+                .query_index(&pk, "ENV#", after.as_ref(), MAX_PAGE, Order::Asc)
+                .await?;
+            let full = page.len() == MAX_PAGE;
+            after = page.last().map(After::of);
+            out.extend(page);
+            if !full {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+pub(crate) fn record_item(r: &ChangeRecord) -> Result<Item> {
+    item(
+        layout::changes(&r.org_id),
+        r.id.clone(),
+        Some((layout::audit_target(&r.org_id, &r.target), r.id.clone())),
+        0,
+        r,
+    )
+}
+
+/// Names an item for a conflict message.
+fn describe(sk: &str) -> String {
+    match sk.split_once('#') {
+        Some(("FLAG", k)) => format!("flag {k}"),
+        Some(("STATE", k)) => format!("the state of flag {k}"),
+        Some(("SEGMENT", k)) => format!("segment {k}"),
+        Some(("MEMBER", _)) => "the member".to_owned(),
+        Some(("KEY", _)) => "the SDK key".to_owned(),
+        Some(("TOKEN", _)) => "the API token".to_owned(),
+        Some(("INVITE", _)) => "the invitation".to_owned(),
+        _ => match sk {
+            "ENV" => "the environment".to_owned(),
+            "PROJECT" => "the project".to_owned(),
+            "ORG" => "the organization".to_owned(),
+            other => other.to_owned(),
+        },
+    }
+}
