@@ -22,6 +22,8 @@ use tower::ServiceExt;
 #[path = "../../../core/tests/support/mod.rs"]
 pub mod support;
 
+pub mod fixtures;
+
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 
 pub struct Api {
