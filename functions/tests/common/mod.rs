@@ -19,8 +19,10 @@ use switchyard_functions::auth::rate_limit::LoginLimiter;
 use switchyard_functions::{AppState, Group, router};
 use tower::ServiceExt;
 
-#[path = "../../core/tests/support/mod.rs"]
+#[path = "../../../core/tests/support/mod.rs"]
 pub mod support;
+
+pub mod fixtures;
 
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 
