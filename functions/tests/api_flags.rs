@@ -44,7 +44,7 @@ both_stores!(
     a_state_never_set_is_disabled_at_version_0,
     state_put_answers_the_new_version_in_its_etag,
     state_put_accepts_the_fields_get_returned,
-    state_put_publishes_the_flag_key_for_its_environment,
+    state_put_publishes_the_new_revision_for_its_environment,
     update_with_a_stale_version_answers_409_with_current_version,
     a_stale_if_match_answers_409_with_current_version,
     invalid_targeting_answers_422_with_the_engines_paths,
@@ -438,7 +438,7 @@ async fn state_put_accepts_the_fields_get_returned(api: Api) {
     }
 }
 
-async fn state_put_publishes_the_flag_key_for_its_environment(api: Api) {
+async fn state_put_publishes_the_new_revision_for_its_environment(api: Api) {
     let p = Project::new(api).await;
     p.flag().await;
     let mut sub = p.api.subscribe();
@@ -450,7 +450,10 @@ async fn state_put_publishes_the_flag_key_for_its_environment(api: Api) {
         .filter(|ev| ev.environment == p.prod)
         .collect();
     let last = prod.last().expect("a change event for production");
-    assert_eq!(last.changed_keys, [FLAG]);
+    let env = p
+        .call("GET", &p.url(&format!("/environments/{}", p.prod)), None)
+        .await;
+    assert_eq!(json!(last.revision), env.body["revision"]);
 }
 
 async fn update_with_a_stale_version_answers_409_with_current_version(api: Api) {
@@ -607,10 +610,15 @@ async fn flagd_import_creates_missing_flags_and_sets_states(api: Api) {
         json!({"state": "ENABLED", "variants": {"a": "A", "b": "B"}, "defaultVariant": "b"});
     let imported = p.import(&staging, doc).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
-    assert_eq!(
-        imported.body,
-        json!({"flagsCreated": 1, "flagsUpdated": 0, "statesUpdated": 2, "segmentsWritten": 0})
-    );
+    for (k, n) in [
+        ("flagsCreated", 1),
+        ("flagsUpdated", 0),
+        ("statesUpdated", 2),
+        ("segmentsWritten", 0),
+    ] {
+        assert_eq!(imported.body[k], n, "{k}: {}", imported.body);
+    }
+    assert!(imported.body["change"].is_string(), "{}", imported.body);
 }
 
 async fn flagd_export_then_import_roundtrips(api: Api) {
@@ -670,16 +678,18 @@ async fn every_change_to_a_flag_is_audited_under_its_target(api: Api) {
     let imported = p.import(&staging, p.export(&p.prod).await).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
     let entries = p.flag_audit().await;
-    assert_eq!(entries.len(), 4, "{entries:?}");
+    assert_eq!(entries.len(), 3, "{entries:?}");
     assert_eq!(
         actions(&entries),
-        BTreeSet::from([
-            "flag.create",
-            "flag_state.update",
-            "flag_state.copy",
-            "flag_state.import"
-        ])
+        BTreeSet::from(["flag.create", "flag_state.update", "flag_state.copy"])
     );
+    // An import is one change of its environment, naming the flags it touched.
+    let import = p
+        .call("GET", &p.audit_url("target=environment:staging"), None)
+        .await;
+    let record = &import.body["items"][0];
+    assert_eq!(record["action"], "environment.import", "{}", import.body);
+    assert!(record["keys"].as_array().unwrap().contains(&json!(FLAG)));
 }
 
 /// The audit entry of the production state's first update (by [`Project::targeted_flag`]).

@@ -13,21 +13,13 @@ use crate::diff::{Change, diff};
 use crate::error::ApiError;
 use crate::extract::Caller;
 use crate::state::AppState;
+use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_audit))
         .routes(routes!(get_audit))
         .routes(routes!(list_changes))
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum AuditOrder {
-    /// Newest first (the default).
-    #[default]
-    Desc,
-    Asc,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,7 +37,7 @@ pub struct AuditQuery {
     /// Until this time (Unix ms, exclusive).
     to: Option<i64>,
     /// `desc` (newest first, the default) or `asc`.
-    order: Option<AuditOrder>,
+    order: Option<String>,
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many records (1–500, default 50).
@@ -90,9 +82,10 @@ async fn list_audit(
         from: q.from,
         to: q.to,
     };
-    let order = match q.order.unwrap_or_default() {
-        AuditOrder::Desc => Order::Desc,
-        AuditOrder::Asc => Order::Asc,
+    let order = match q.order.as_deref() {
+        None | Some("desc") => Order::Desc,
+        Some("asc") => Order::Asc,
+        Some(_) => return Err(validate::field_error("order", "must be desc or asc")),
     };
     let page = st
         .store

@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/invitations": {
         parameters: {
             query?: never;
@@ -555,26 +571,9 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
             secretHash: string;
         };
-        /** @description One change, as the audit log keeps it. */
-        AuditEntry: {
-            /** @description Such as `flag.create`, `flag_state.update`, `segment.delete`. */
-            action: string;
-            /** @description The user or token that acted. */
-            actor: string;
-            after?: unknown;
-            /** Format: int64 */
-            at: number;
-            before?: unknown;
-            environmentId?: string | null;
-            /** @description Time-ordered id. */
-            id: string;
-            orgId: string;
-            projectId?: string | null;
-            /** @description What was changed, such as `flag:new-checkout`. */
-            target: string;
-        };
         AuditPage: {
             items: components["schemas"]["EntryWithDiff"][];
+            /** @description The cursor of the following page (older, newest first), or null at the end. */
             next?: string | null;
         };
         /** @description One difference between two JSON documents. */
@@ -583,6 +582,48 @@ export interface components {
             before?: unknown;
             /** @description JSON Pointer of what changed. */
             path: string;
+        };
+        /**
+         * @description One committed change, written in the same transaction as the change itself. Records of an
+         *     organization are numbered without gaps (`seq`), so a consumer that keeps the last `id` it
+         *     read sees every change once, in order.
+         */
+        ChangeRecord: {
+            /** @description Such as `flag.create`, `flag_state.update`, `segment.delete`, `environment.import`. */
+            action: string;
+            /** @description `user:ID`, `token:ID` or `system:NAME`. */
+            actor: string;
+            after?: unknown;
+            /**
+             * Format: int64
+             * @description Unix milliseconds.
+             */
+            at: number;
+            before?: unknown;
+            environmentId?: string | null;
+            /** @description `seq`, zero-padded to 20 digits: sorts as it counts; the cursor of `GET .../changes`. */
+            id: string;
+            /** @description The flag and segment keys the change touched. */
+            keys?: string[];
+            orgId: string;
+            projectId?: string | null;
+            /** @description The environments whose revision the change moved, with their new revision. */
+            revisions?: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            seq: number;
+            /** @description What was changed, such as `flag:new-checkout`. */
+            target: string;
+        };
+        ChangesPage: {
+            /** @description Oldest first. */
+            items: components["schemas"]["ChangeRecord"][];
+            /**
+             * @description Where to continue: the last record's id (or the `after` given, when there was nothing
+             *     new). Pass it as `after` next time.
+             */
+            next?: string | null;
         };
         CopyBody: {
             /**
@@ -593,7 +634,7 @@ export interface components {
             /** @description The environment to copy to (its id). */
             toEnvironment: string;
         };
-        EntryWithDiff: components["schemas"]["AuditEntry"] & {
+        EntryWithDiff: components["schemas"]["ChangeRecord"] & {
             changes: components["schemas"]["Change"][];
         };
         Environment: {
@@ -611,11 +652,6 @@ export interface components {
              * @description +1 on every change to any flag or segment that this environment evaluates.
              */
             revision: number;
-        };
-        EnvironmentBody: {
-            allowedOrigins?: string[];
-            key: string;
-            name?: string | null;
         };
         EnvironmentPatch: {
             allowedOrigins?: string[] | null;
@@ -684,13 +720,17 @@ export interface components {
              */
             version: number;
         };
+        /** @description Changes to a flag's definition; what is absent stays. */
         FlagPatch: {
             archived?: boolean | null;
             description?: string | null;
             name?: string | null;
             tags?: string[] | null;
             variants?: components["schemas"]["Variant"][] | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The version last seen (or send `If-Match`).
+             */
             version?: number | null;
         };
         /** @description A flag's state in one environment. */
@@ -715,7 +755,10 @@ export interface components {
          * @enum {string}
          */
         FlagType: "boolean" | "string" | "integer" | "float" | "object";
+        /** @description What an import changed. */
         ImportSummary: {
+            /** @description The change record of the import (none when nothing changed). */
+            change?: string | null;
             flagsCreated: number;
             flagsUpdated: number;
             segmentsWritten: number;
@@ -783,20 +826,42 @@ export interface components {
         NameBody: {
             name: string;
         };
+        NewEnvironment: {
+            allowedOrigins?: string[];
+            key: string;
+            name?: string | null;
+        };
+        /** @description A new flag. */
         NewFlag: {
             description?: string;
             key: string;
+            /** @description Defaults to the key. */
             name?: string | null;
             tags?: string[];
             type: components["schemas"]["FlagType"];
             variants: components["schemas"]["Variant"][];
         };
+        NewProject: {
+            /** @description Environment keys to create with the project (default: development, production). */
+            environments?: string[] | null;
+            name: string;
+        };
         NewSegment: {
             description?: string;
             key: string;
+            /** @description Defaults to the key. */
             name?: string | null;
             /** @description A JsonLogic condition. */
             rule: unknown;
+        };
+        NewToken: {
+            /**
+             * Format: int32
+             * @description Days until the token expires; none: it does not expire.
+             */
+            expiresInDays?: number | null;
+            name: string;
+            scopes: components["schemas"]["Scope"][];
         };
         /** @description An organization with the caller's role in it. */
         OrgWithRole: {
@@ -857,11 +922,6 @@ export interface components {
             name: string;
             orgId: string;
         };
-        ProjectBody: {
-            /** @description Environment keys to create with the project (default: development, production). */
-            environments?: string[] | null;
-            name: string;
-        };
         ProjectCreated: {
             environments: components["schemas"]["Environment"][];
             project: components["schemas"]["Project"];
@@ -920,11 +980,15 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
-        SegmentBody: {
+        /** @description Changes to a segment; what is absent stays. */
+        SegmentPatch: {
             description?: string | null;
             name?: string | null;
             rule?: unknown;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The version last seen (or send `If-Match`).
+             */
             version?: number | null;
         };
         SessionResponse: {
@@ -962,15 +1026,6 @@ export interface components {
              * @description The version last seen (0 for a state never set); or send `If-Match`.
              */
             version?: number | null;
-        };
-        TokenBody: {
-            /**
-             * Format: int32
-             * @description Days until the token expires; none: it does not expire.
-             */
-            expiresInDays?: number | null;
-            name: string;
-            scopes: components["schemas"]["Scope"][];
         };
         TokenResponse: {
             /** @description Shown once. */
@@ -1251,6 +1306,8 @@ export interface operations {
             query?: {
                 /** @description Only this project. */
                 project?: string | null;
+                /** @description Only this environment (its id). */
+                environment?: string | null;
                 /** @description Only this target, such as `flag:new-checkout`. */
                 target?: string | null;
                 /** @description Only this actor, such as `user:…` or `token:…`. */
@@ -1259,7 +1316,11 @@ export interface operations {
                 from?: number | null;
                 /** @description Until this time (Unix ms, exclusive). */
                 to?: number | null;
+                /** @description `desc` (newest first, the default) or `asc`. */
+                order?: string | null;
+                /** @description The `next` cursor of the previous page. */
                 cursor?: string | null;
+                /** @description At most this many records (1–500, default 50). */
                 limit?: number | null;
             };
             header?: never;
@@ -1305,6 +1366,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_changes: {
+        parameters: {
+            query?: {
+                /** @description The id of the last record read (none: from the first). */
+                after?: string | null;
+                /** @description At most this many records (1–500, default 100). */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every change record after the cursor, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPage"];
+                };
             };
         };
     };
@@ -1461,7 +1549,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProjectBody"];
+                "application/json": components["schemas"]["NewProject"];
             };
         };
         responses: {
@@ -1507,7 +1595,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenBody"];
+                "application/json": components["schemas"]["NewToken"];
             };
         };
         responses: {
@@ -1606,7 +1694,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EnvironmentBody"];
+                "application/json": components["schemas"]["NewEnvironment"];
             };
         };
         responses: {
@@ -2344,7 +2432,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SegmentBody"];
+                "application/json": components["schemas"]["SegmentPatch"];
             };
         };
         responses: {
