@@ -117,6 +117,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/projects/{project}/segments/{segment}"),
     ("get", "/api/v1/orgs/{org}/audit"),
     ("get", "/api/v1/orgs/{org}/audit/{entry}"),
+    ("get", "/api/v1/orgs/{org}/changes"),
 ];
 
 /// A valid body for each route that takes one, so that the answer is about the ids.

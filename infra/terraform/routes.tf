@@ -62,6 +62,7 @@ locals {
     # functions/src/routes/audit.rs
     "GET /api/v1/orgs/{org}/audit"         = "audit"
     "GET /api/v1/orgs/{org}/audit/{entry}" = "audit"
+    "GET /api/v1/orgs/{org}/changes"       = "audit"
     # Served by every group's router (functions/src/lib.rs, router()): the whole API's document.
     "GET /api/openapi.json" = "auth"
   }
