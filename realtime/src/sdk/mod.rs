@@ -1,7 +1,8 @@
 //! The SDK endpoints: OFREP evaluation, the flagd document, WebSocket and SSE streams, analytics
 //! intake and the SDK bundle, all authenticated by environment keys.
 
-mod auth;
+mod caller;
+mod error;
 pub mod events;
 mod files;
 mod ofrep;
@@ -20,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub use auth::SdkError;
+pub use error::SdkError;
 
 use crate::envs::Environments;
 use crate::metrics::Metrics;

@@ -11,7 +11,8 @@ use switchyard_core::domain::KeyKind;
 use switchyard_core::engine::{Context, ErrorCode};
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
+use super::caller::Caller;
+use super::error::SdkError;
 use super::stream::{entry, now};
 
 /// Reads `{"context": {...}}`; an empty body is an empty context.
@@ -38,10 +39,9 @@ fn json_response(status: StatusCode, body: Value) -> Response {
 pub async fn single(
     State(st): State<SdkState>,
     Path(key): Path<String>,
-    headers: HeaderMap,
+    Caller { env, .. }: Caller,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let (_, env) = authenticate(&st, &headers, None).await?;
     let context = match read_context(&body) {
         Ok(c) => c,
         Err((code, details)) => {
@@ -83,10 +83,10 @@ fn etag(env_id: &str, revision: u64, context: &Value) -> String {
 
 pub async fn bulk(
     State(st): State<SdkState>,
+    Caller { key, info, env }: Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let (info, env) = authenticate(&st, &headers, None).await?;
     let context = match read_context(&body) {
         Ok(c) => c,
         Err((code, details)) => {
@@ -126,7 +126,6 @@ pub async fn bulk(
     }
     let mut out = json!({"flags": flags, "metadata": {"revision": env.revision}});
     if info.kind == KeyKind::Client
-        && let Some(key) = super::auth::presented_key(&headers, None)
         && let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
     {
         // Browsers' EventSource cannot send headers: the stream URL carries the (public) client key.

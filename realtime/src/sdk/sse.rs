@@ -2,7 +2,6 @@
 //! cannot use WebSockets) and `GET /ofrep/v1/events` (OFREP's `refetchEvaluation` notices).
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -15,12 +14,12 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
-use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
+use super::caller::UrlCaller;
+use super::error::SdkError;
 use super::stream::ClientView;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
-    key: Option<String>,
     /// The context as base64url-encoded JSON.
     context: Option<String>,
 }
@@ -57,20 +56,17 @@ fn sse(rx: mpsc::Receiver<Result<Event, Infallible>>) -> Response {
 pub async fn stream(
     State(st): State<SdkState>,
     Query(q): Query<StreamQuery>,
-    headers: HeaderMap,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
     let context = decode_context(q.context.as_deref())?;
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let key = presented_key(&headers, q.key.as_deref())
-        .unwrap_or_default()
-        .to_owned();
-    let mut watch = st.envs.watch(&info.environment).await?;
+    let key = caller.key;
+    let mut watch = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel(16);
     let mut shutdown = st.shutdown.clone();
     tokio::spawn(async move {
         let mut key_check = tokio::time::interval(st.limits.key_check_every);
         key_check.tick().await;
-        st.metrics.connections.inc();
+        let _open = st.metrics.open_connection();
         let env = watch.borrow_and_update().clone();
         let mut view = ClientView::default();
         let (snapshot, _) = view.snapshot(&env, &context);
@@ -100,7 +96,6 @@ pub async fn stream(
                 }
             }
         }
-        st.metrics.connections.dec();
     });
     Ok(sse(rx))
 }
@@ -108,15 +103,14 @@ pub async fn stream(
 /// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
-    Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let mut watch = st.envs.watch(&info.environment).await?;
+    let mut watch = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel(4);
     let mut shutdown = st.shutdown.clone();
+    let open = st.metrics.open_connection();
     tokio::spawn(async move {
-        st.metrics.connections.inc();
+        let _open = open;
         watch.borrow_and_update();
         loop {
             tokio::select! {
@@ -131,7 +125,6 @@ pub async fn ofrep_events(
                 }
             }
         }
-        st.metrics.connections.dec();
     });
     Ok(sse(rx))
 }

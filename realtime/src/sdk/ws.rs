@@ -1,8 +1,7 @@
 //! `GET /sdk/v1/ws`: the WebSocket stream of docs/protocol.md.
 
+use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 use std::sync::Arc;
@@ -10,24 +9,22 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use super::SdkState;
-use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
+use super::caller::UrlCaller;
+use super::error::SdkError;
 use super::stream::{self, ClientView};
 use crate::envs::Compiled;
 
 /// Read buffer per connection: small, so that many idle connections stay cheap.
 const READ_BUFFER: usize = 4 * 1024;
 
+/// Not an upgrade request: refused first; then the key, before the upgrade.
 pub async fn upgrade(
-    State(st): State<SdkState>,
-    Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
     ws: WebSocketUpgrade,
+    State(st): State<SdkState>,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let key = presented_key(&headers, q.key.as_deref())
-        .unwrap_or_default()
-        .to_owned();
-    let rx = st.envs.watch(&info.environment).await?;
+    let key = caller.key;
+    let rx = st.envs.watch(&caller.info.environment).await?;
     let max = st.limits.max_message;
     Ok(ws
         .read_buffer_size(READ_BUFFER)
@@ -35,7 +32,7 @@ pub async fn upgrade(
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| async move {
-            st.metrics.connections.inc();
+            let _open = st.metrics.open_connection();
             Connection {
                 st: st.clone(),
                 rx,
@@ -45,7 +42,6 @@ pub async fn upgrade(
             }
             .run(socket)
             .await;
-            st.metrics.connections.dec();
         }))
 }
 
