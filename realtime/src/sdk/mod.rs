@@ -6,8 +6,9 @@ mod error;
 pub mod events;
 mod files;
 mod ofrep;
+pub mod protocol;
 mod sse;
-pub mod stream;
+mod view;
 mod ws;
 
 use axum::Router;

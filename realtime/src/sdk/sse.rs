@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::SdkState;
 use super::caller::UrlCaller;
 use super::error::SdkError;
-use super::stream::ClientView;
+use super::view::ClientView;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
@@ -71,6 +71,9 @@ pub async fn stream(
         let mut view = ClientView::default();
         let (snapshot, _) = view.snapshot(&env, &context);
         st.metrics.messages.inc();
+        let Ok(snapshot) = snapshot.to_json() else {
+            return;
+        };
         if tx
             .send(event("snapshot", env.revision, snapshot))
             .await
@@ -85,7 +88,7 @@ pub async fn stream(
                     changed = watch.changed() => {
                         if changed.is_err() { break; }
                         let env = watch.borrow_and_update().clone();
-                        let Some(changes) = view.changes(&env, &context).0 else { continue };
+                        let Some(Ok(changes)) = view.changes(&env, &context).0.map(|m| m.to_json()) else { continue };
                         st.metrics.messages.inc();
                         // A full buffer means the client fell behind: it reconnects and gets a snapshot.
                         if tx.try_send(event("changes", env.revision, changes)).is_err() {

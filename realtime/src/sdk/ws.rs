@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -11,7 +10,8 @@ use tokio::sync::watch;
 use super::SdkState;
 use super::caller::UrlCaller;
 use super::error::SdkError;
-use super::stream::{self, ClientView};
+use super::protocol::{ClientMessage, Malformed, ServerMessage};
+use super::view::ClientView;
 use crate::envs::Compiled;
 
 /// Read buffer per connection: small, so that many idle connections stay cheap.
@@ -50,7 +50,7 @@ struct Connection {
     rx: watch::Receiver<Arc<Compiled>>,
     /// What this client holds.
     view: ClientView,
-    context: Option<Value>,
+    context: Option<serde_json::Value>,
     /// The key it connected with, re-checked now and then: revoking it ends the connection.
     key: String,
 }
@@ -83,8 +83,11 @@ impl Connection {
         }
     }
 
-    async fn send(&mut self, socket: &mut WebSocket, text: String) -> Result<(), Closing> {
+    async fn send(&mut self, socket: &mut WebSocket, msg: &ServerMessage) -> Result<(), Closing> {
         self.st.metrics.messages.inc();
+        let Ok(text) = msg.to_json() else {
+            return Err(Closing::Code(1011, "server error"));
+        };
         match tokio::time::timeout(
             Duration::from_secs(10),
             socket.send(Message::Text(text.into())),
@@ -108,7 +111,7 @@ impl Connection {
         };
         let (msg, evaluated) = self.view.snapshot(&env, context);
         self.st.metrics.evaluations.inc_by(evaluated as u64);
-        self.send(socket, msg).await
+        self.send(socket, &msg).await
     }
 
     async fn changed(&mut self, socket: &mut WebSocket) -> Result<(), Closing> {
@@ -120,7 +123,7 @@ impl Connection {
         let (msg, evaluated) = self.view.changes(&env, context);
         self.st.metrics.evaluations.inc_by(evaluated as u64);
         if let Some(msg) = msg {
-            self.send(socket, msg).await?;
+            self.send(socket, &msg).await?;
             self.st
                 .metrics
                 .fanout_seconds
@@ -154,7 +157,7 @@ impl Connection {
                     if last_heard.elapsed() > limits.idle_timeout {
                         return Closing::Code(1001, "idle");
                     }
-                    self.send(socket, r#"{"type":"ping"}"#.to_owned()).await
+                    self.send(socket, &ServerMessage::Ping).await
                 }
                 incoming = socket.recv() => {
                     let Some(Ok(msg)) = incoming else {
@@ -172,7 +175,7 @@ impl Connection {
                     }
                     match msg {
                         Message::Text(t) => self.on_message(socket, t.as_str()).await,
-                        Message::Binary(_) => self.send(socket, stream::error("invalid_message", "send text frames")).await,
+                        Message::Binary(_) => self.send(socket, &Malformed::NotText.answer()).await,
                         Message::Close(_) => return Closing::Gone,
                         Message::Ping(_) | Message::Pong(_) => Ok(()),
                     }
@@ -185,43 +188,16 @@ impl Connection {
     }
 
     async fn on_message(&mut self, socket: &mut WebSocket, text: &str) -> Result<(), Closing> {
-        let Ok(msg) = serde_json::from_str::<Value>(text) else {
-            return self
-                .send(
-                    socket,
-                    stream::error("invalid_message", "messages are JSON objects"),
-                )
-                .await;
-        };
-        match msg.get("type").and_then(Value::as_str) {
-            Some("hello" | "identify") => match msg.get("context") {
-                Some(c @ Value::Object(_)) => {
-                    self.context = Some(c.clone());
-                    self.snapshot(socket).await
-                }
-                None | Some(Value::Null) => {
-                    self.context = Some(Value::Object(Default::default()));
-                    self.snapshot(socket).await
-                }
-                Some(_) => {
-                    self.send(
-                        socket,
-                        stream::error("invalid_context", "context must be a JSON object"),
-                    )
-                    .await
-                }
-            },
-            Some("resync") => self.snapshot(socket).await,
-            Some("ping") => self.send(socket, r#"{"type":"pong"}"#.to_owned()).await,
-            // Unknown types are ignored, as the protocol says.
-            Some(_) => Ok(()),
-            None => {
-                self.send(
-                    socket,
-                    stream::error("invalid_message", "a message needs a type"),
-                )
-                .await
+        match ClientMessage::parse(text) {
+            Ok(ClientMessage::Hello { context } | ClientMessage::Identify { context }) => {
+                self.context = Some(context);
+                self.snapshot(socket).await
             }
+            Ok(ClientMessage::Resync) => self.snapshot(socket).await,
+            Ok(ClientMessage::Ping) => self.send(socket, &ServerMessage::Pong).await,
+            // Unknown types are ignored, as the protocol says.
+            Ok(ClientMessage::Unknown) => Ok(()),
+            Err(malformed) => self.send(socket, &malformed.answer()).await,
         }
     }
 }
