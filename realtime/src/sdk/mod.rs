@@ -1,5 +1,10 @@
 //! The SDK endpoints: OFREP evaluation, the flagd document, WebSocket and SSE streams, analytics
 //! intake and the SDK bundle, all authenticated by environment keys.
+//!
+//! - [`caller`] — the key extractors; [`error`] — errors as HTTP responses
+//! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
+//!   stream's loop, over [`ws`] or [`sse`]
+//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints
 
 mod caller;
 mod error;
@@ -7,6 +12,7 @@ pub mod events;
 mod files;
 mod ofrep;
 pub mod protocol;
+mod session;
 mod sse;
 mod view;
 mod ws;
