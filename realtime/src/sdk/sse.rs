@@ -110,10 +110,11 @@ pub async fn ofrep_events(
     let mut watch = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(4);
     let mut shutdown = st.shutdown.clone();
+    // Seen now, not when the task starts: a change in between is a change to announce.
+    watch.borrow_and_update();
     let open = st.metrics.open_connection();
     tokio::spawn(async move {
         let _open = open;
-        watch.borrow_and_update();
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
