@@ -1,6 +1,6 @@
 //! One stream session, whatever carries it: the client's view, the environment's watch, pings,
-//! the idle and message limits, key re-checks and shutdown. A [`Transport`] (WebSocket, SSE, and one
-//! day a gRPC stream) only moves typed messages.
+//! the idle and message limits, key re-checks and shutdown. A [`Transport`] (WebSocket, SSE, and
+//! one day a gRPC stream) only moves typed messages.
 
 use serde_json::Value;
 use std::future::Future;

@@ -102,6 +102,13 @@ struct Refetch {
     last_modified: u64,
 }
 
+fn refetch(last_modified: u64) -> Option<Event> {
+    Event::default()
+        .event("message")
+        .json_data(Refetch { last_modified })
+        .ok()
+}
+
 /// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
@@ -121,8 +128,7 @@ pub async fn ofrep_events(
                 _ = tx.closed() => break,
                 changed = watch.changed() => {
                     if changed.is_err() { break; }
-                    let last_modified = watch.borrow_and_update().revision;
-                    let Ok(event) = Event::default().event("message").json_data(Refetch { last_modified }) else { break };
+                    let Some(event) = refetch(watch.borrow_and_update().revision) else { break };
                     st.metrics.messages.inc();
                     if tx.send(Ok(event)).await.is_err() { break; }
                 }
