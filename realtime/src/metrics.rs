@@ -8,8 +8,8 @@ use prometheus_client::registry::Registry;
 
 #[derive(Debug)]
 pub struct Metrics {
-    /// Open WebSocket and SSE connections.
-    pub connections: Gauge,
+    /// Open WebSocket and SSE connections: only [`Metrics::open_connection`] moves it.
+    connections: Gauge,
     /// Messages sent to SDK connections.
     pub messages: Counter,
     /// Flag evaluations (OFREP, streams).
@@ -72,6 +72,12 @@ impl Metrics {
         Metrics { registry, ..m }
     }
 
+    /// Counts one open stream until the returned guard is dropped.
+    pub fn open_connection(&self) -> OpenConnection {
+        self.connections.inc();
+        OpenConnection(self.connections.clone())
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         if encode(&mut out, &self.registry).is_err() {
@@ -84,5 +90,34 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Metrics::new()
+    }
+}
+
+/// One open stream in the `connections` gauge, for as long as it lives.
+#[derive(Debug)]
+#[must_use = "the connection is counted only while the guard lives"]
+pub struct OpenConnection(Gauge);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_counts_until_its_guard_drops() {
+        let m = Metrics::new();
+        let a = m.open_connection();
+        let b = m.open_connection();
+        assert_eq!(m.connections.get(), 2);
+        drop(a);
+        assert_eq!(m.connections.get(), 1);
+        drop(b);
+        assert_eq!(m.connections.get(), 0);
+        assert!(m.render().contains("switchyard_connections 0"));
     }
 }

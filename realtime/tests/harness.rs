@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
 
 pub struct Switchyard {
     child: Child,
@@ -86,6 +87,8 @@ pub struct Tenant {
     pub env: String,
     pub client_key: String,
     pub server_key: String,
+    /// The client key's id, to revoke it.
+    pub client_key_id: String,
 }
 
 impl Client {
@@ -147,9 +150,12 @@ impl Client {
         let (s, _) = self.call(reqwest::Method::POST, &format!("/api/v1/projects/{project}/flags"),
             Some(json!({"key": "beta", "type": "boolean", "variants": [{"name": "on", "value": true}, {"name": "off", "value": false}]}))).await;
         assert_eq!(s, 201);
+        let (client_key, client_key_id) = self.key(&project, &env, "client").await;
+        let (server_key, _) = self.key(&project, &env, "server").await;
         let tenant = Tenant {
-            client_key: self.key(&project, &env, "client").await,
-            server_key: self.key(&project, &env, "server").await,
+            client_key,
+            server_key,
+            client_key_id,
             project,
             env,
         };
@@ -157,7 +163,8 @@ impl Client {
         tenant
     }
 
-    async fn key(&self, project: &str, env: &str, kind: &str) -> String {
+    /// A new key: its secret and its id.
+    async fn key(&self, project: &str, env: &str, kind: &str) -> (String, String) {
         let (_, k) = self
             .call(
                 reqwest::Method::POST,
@@ -165,7 +172,32 @@ impl Client {
                 Some(json!({"kind": kind})),
             )
             .await;
-        k["secret"].as_str().unwrap().to_owned()
+        (
+            k["secret"].as_str().unwrap().to_owned(),
+            k["key"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn revoke_client_key(&self, t: &Tenant) {
+        let path = format!(
+            "/api/v1/projects/{}/environments/{}/keys/{}",
+            t.project, t.env, t.client_key_id
+        );
+        let (s, _) = self.call(reqwest::Method::DELETE, &path, None).await;
+        assert_eq!(s, 204);
+    }
+
+    /// Sets the environment's browser origin allow-list.
+    pub async fn allow_origins(&self, t: &Tenant, origins: &[&str]) {
+        let path = format!("/api/v1/projects/{}/environments/{}", t.project, t.env);
+        let (s, b) = self
+            .call(
+                reqwest::Method::PATCH,
+                &path,
+                Some(json!({"allowedOrigins": origins})),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
     }
 
     /// Sets `beta`: when `pro_on`, on for plan=pro and off otherwise; else off for everyone.
@@ -186,4 +218,227 @@ pub async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T
     tokio::time::timeout(Duration::from_secs(20), f)
         .await
         .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+}
+
+/// A server of its own (in a temporary data directory), an admin, and a tenant.
+pub struct Fixture {
+    pub server: Switchyard,
+    pub admin: Client,
+    pub t: Tenant,
+    pub http: reqwest::Client,
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub async fn start() -> Fixture {
+        Fixture::with_args(&[]).await
+    }
+
+    /// With extra `switchyard serve` arguments; `{dir}` in one stands for the data directory.
+    pub async fn with_args(args: &[&str]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap().to_owned();
+        let mut all = vec!["--data-dir".to_owned(), d.clone()];
+        all.extend(args.iter().map(|a| a.replace("{dir}", &d)));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let server = Switchyard::serve(&all, &[]);
+        let admin = Client::signup(&server.base, "ada@example.com").await;
+        let t = admin.tenant().await;
+        Fixture {
+            server,
+            admin,
+            t,
+            http: reqwest::Client::new(),
+            dir,
+        }
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base)
+    }
+
+    /// Flips `beta` off for everyone (from on for plan=pro).
+    pub async fn flip(&self) {
+        self.admin.set_beta(&self.t, false, 1).await;
+    }
+
+    /// Flips `beta` off and waits until this server evaluates it so (the change travels over the
+    /// bus).
+    pub async fn flip_and_wait(&self) {
+        self.flip().await;
+        within("the flip to apply", async {
+            loop {
+                let r: Value = self
+                    .http
+                    .post(self.url("/ofrep/v1/evaluate/flags/beta"))
+                    .header("x-api-key", &self.t.server_key)
+                    .json(&json!({"context": {"plan": "pro"}}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if r["value"] == false {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+    }
+
+    /// A WebSocket with the client key that has said hello with `context`; returns the snapshot.
+    pub async fn ws_hello(&self, context: Value) -> (Ws, Value) {
+        let mut ws = self.ws().await;
+        send_json(&mut ws, json!({"type": "hello", "context": context})).await;
+        let snapshot = next_json(&mut ws).await;
+        (ws, snapshot)
+    }
+
+    pub async fn ws(&self) -> Ws {
+        tokio_tungstenite::connect_async(self.server.ws_url(&self.t.client_key))
+            .await
+            .unwrap()
+            .0
+    }
+
+    /// An SSE stream with the client key and `context`.
+    pub async fn sse(&self, context: &Value) -> Sse {
+        use base64::Engine;
+        let ctx = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(context.to_string());
+        let r = self
+            .http
+            .get(self.url(&format!(
+                "/sdk/v1/sse?key={}&context={ctx}",
+                self.t.client_key
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        Sse::new(r)
+    }
+
+    /// The value of a metric without labels, from `/metrics`.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    }
+}
+
+pub type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn send_json(ws: &mut Ws, v: Value) {
+    use futures_util::SinkExt;
+    ws.send(Message::text(v.to_string())).await.unwrap();
+}
+
+/// The next protocol message, skipping the server's pings.
+pub async fn next_json(ws: &mut Ws) -> Value {
+    use futures_util::StreamExt;
+    loop {
+        match within("a websocket message", ws.next()).await {
+            Some(Ok(Message::Text(t))) => {
+                let v: Value = serde_json::from_str(&t).unwrap();
+                if v["type"] != "ping" {
+                    return v;
+                }
+            }
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            other => panic!("expected a text message, got {other:?}"),
+        }
+    }
+}
+
+/// The code of the close frame that ends the socket.
+pub async fn close_code(ws: &mut Ws) -> u16 {
+    use futures_util::StreamExt;
+    loop {
+        match within("a close frame", ws.next()).await {
+            Some(Ok(Message::Close(Some(frame)))) => return frame.code.into(),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub event: String,
+    pub id: Option<String>,
+    pub data: String,
+}
+
+pub struct Sse {
+    body: std::pin::Pin<
+        Box<dyn futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>,
+    >,
+    buf: String,
+}
+
+impl Sse {
+    pub fn new(r: reqwest::Response) -> Sse {
+        Sse {
+            body: Box::pin(r.bytes_stream()),
+            buf: String::new(),
+        }
+    }
+
+    /// The next event, or `None` when the stream ends.
+    pub async fn next(&mut self) -> Option<Event> {
+        use futures_util::StreamExt;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut e = Event {
+                    event: "message".into(),
+                    id: None,
+                    data: String::new(),
+                };
+                for line in block.lines() {
+                    match line
+                        .split_once(':')
+                        .map(|(k, v)| (k, v.strip_prefix(' ').unwrap_or(v)))
+                    {
+                        Some(("event", v)) => e.event = v.to_owned(),
+                        Some(("id", v)) => e.id = Some(v.to_owned()),
+                        Some(("data", v)) => e.data.push_str(v),
+                        _ => {}
+                    }
+                }
+                return Some(e);
+            }
+            match within("an SSE event", self.body.next()).await {
+                Some(Ok(chunk)) => self.buf.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The next event that is not a ping.
+    pub async fn next_message(&mut self) -> Event {
+        loop {
+            let e = self.next().await.expect("the SSE stream is open");
+            if e.event != "ping" {
+                return e;
+            }
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! `POST /sdk/v1/events`: batched evaluation counts and custom events, validated, aggregated in
 //! memory and flushed to the store's hourly counters.
 
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -11,7 +11,8 @@ use switchyard_core::store::Store;
 use tokio::sync::Mutex;
 
 use super::SdkState;
-use super::auth::{KeyQuery, SdkError, authenticate};
+use super::caller::UrlCaller;
+use super::error::SdkError;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,11 +107,10 @@ fn bad(m: impl Into<String>) -> SdkError {
 /// (its body is then `text/plain`; the body is read as JSON whatever its declared type).
 pub async fn intake(
     State(st): State<SdkState>,
-    Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
+    UrlCaller(caller): UrlCaller,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, SdkError> {
-    let (info, env) = authenticate(&st, &headers, q.key.as_deref()).await?;
+    let (info, env) = (&caller.info, &caller.env);
     let batch: Batch =
         serde_json::from_slice(&body).map_err(|e| bad(format!("not a valid event batch: {e}")))?;
     if batch.evaluations.len() + batch.events.len() > MAX_ITEMS {

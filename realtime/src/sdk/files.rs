@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use switchyard_core::domain::KeyKind;
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
+use super::caller::Caller;
+use super::error::SdkError;
 
 fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
     headers
@@ -24,14 +24,9 @@ fn with_etag(mut r: Response, tag: &str) -> Response {
 
 /// `GET /sdk/v1/flagd.json`: for in-process providers, with a server key only (the document holds
 /// every rule).
-pub async fn flagd_document(
-    State(st): State<SdkState>,
-    headers: HeaderMap,
-) -> Result<Response, SdkError> {
-    let (info, env) = authenticate(&st, &headers, None).await?;
-    if info.kind != KeyKind::Server {
-        return Err(SdkError::Forbidden("the flagd document needs a server key"));
-    }
+pub async fn flagd_document(caller: Caller, headers: HeaderMap) -> Result<Response, SdkError> {
+    caller.require_server_key("the flagd document needs a server key")?;
+    let env = &caller.env;
     let tag = format!("\"{}-{}\"", env.environment.id, env.revision);
     if not_modified(&headers, &tag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));

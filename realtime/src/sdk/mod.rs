@@ -1,12 +1,20 @@
 //! The SDK endpoints: OFREP evaluation, the flagd document, WebSocket and SSE streams, analytics
 //! intake and the SDK bundle, all authenticated by environment keys.
+//!
+//! - [`caller`] — the key extractors; [`error`] — errors as HTTP responses
+//! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
+//!   stream's loop, over [`ws`] or [`sse`]
+//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints
 
-mod auth;
+mod caller;
+mod error;
 pub mod events;
 mod files;
 mod ofrep;
+pub mod protocol;
+mod session;
 mod sse;
-pub mod stream;
+mod view;
 mod ws;
 
 use axum::Router;
@@ -20,7 +28,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub use auth::SdkError;
+pub use error::SdkError;
 
 use crate::envs::Environments;
 use crate::metrics::Metrics;

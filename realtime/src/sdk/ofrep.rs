@@ -5,74 +5,134 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use switchyard_core::domain::KeyKind;
-use switchyard_core::engine::{Context, ErrorCode};
+use switchyard_core::engine::{Context, ErrorCode, Resolution};
 
 use super::SdkState;
-use super::auth::{SdkError, authenticate};
-use super::stream::{entry, now};
+use super::caller::Caller;
+use super::error::SdkError;
+use super::protocol::Evaluation;
+use super::view::now;
 
-/// Reads `{"context": {...}}`; an empty body is an empty context.
-fn read_context(body: &Bytes) -> Result<Value, (&'static str, String)> {
+/// An OFREP request body: `{"context": {...}}`; other fields are ignored.
+#[derive(Deserialize)]
+struct Request {
+    #[serde(default)]
+    context: Option<Value>,
+}
+
+/// A flag OFREP could not evaluate (or a request it could not read).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Failure<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    error_code: ErrorCode,
+    error_details: &'a str,
+}
+
+/// One flag of a bulk answer.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Evaluated(Evaluation<'a>),
+    Failed(Failure<'a>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bulk<'a> {
+    flags: Vec<Entry<'a>>,
+    metadata: BulkMetadata,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    event_streams: Vec<EventStream>,
+}
+
+#[derive(Debug, Serialize)]
+struct BulkMetadata {
+    revision: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventStream {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: String,
+    inactivity_delay_sec: u32,
+}
+
+/// Reads the context; an empty body, or no `context`, is an empty context.
+fn read_context(body: &Bytes) -> Result<Value, (ErrorCode, String)> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
+        return Ok(Value::Object(Map::new()));
     }
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| ("PARSE_ERROR", format!("the body is not valid JSON: {e}")))?;
-    if !v.is_object() {
-        return Err(("PARSE_ERROR", "the body must be a JSON object".into()));
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err((
+            ErrorCode::ParseError,
+            "the body must be a JSON object".into(),
+        ));
     }
-    match v.get("context") {
-        None | Some(Value::Null) => Ok(json!({})),
-        Some(c @ Value::Object(_)) => Ok(c.clone()),
-        Some(_) => Err(("INVALID_CONTEXT", "context must be a JSON object".into())),
+    let request: Request = serde_json::from_slice(body).map_err(|e| {
+        (
+            ErrorCode::ParseError,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    match request.context {
+        None | Some(Value::Null) => Ok(Value::Object(Map::new())),
+        Some(c @ Value::Object(_)) => Ok(c),
+        Some(_) => Err((
+            ErrorCode::InvalidContext,
+            "context must be a JSON object".into(),
+        )),
     }
 }
 
-fn json_response(status: StatusCode, body: Value) -> Response {
+fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     (status, axum::Json(body)).into_response()
+}
+
+fn entry<'a>(key: &'a str, r: &'a Resolution<'a>) -> Entry<'a> {
+    match &r.error {
+        None => Entry::Evaluated(Evaluation::with_key(r, key)),
+        Some((code, message)) => Entry::Failed(Failure {
+            key: Some(key),
+            error_code: *code,
+            error_details: message,
+        }),
+    }
 }
 
 pub async fn single(
     State(st): State<SdkState>,
     Path(key): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let (_, env) = authenticate(&st, &headers, None).await?;
     let context = match read_context(&body) {
         Ok(c) => c,
         Err((code, details)) => {
-            return Ok(json_response(
-                StatusCode::BAD_REQUEST,
-                json!({"key": key, "errorCode": code, "errorDetails": details}),
-            ));
+            let failure = Failure {
+                key: Some(&key),
+                error_code: code,
+                error_details: &details,
+            };
+            return Ok(json_response(StatusCode::BAD_REQUEST, &failure));
         }
     };
     let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let r = env.flags.evaluate(&key, &ctx);
+    let r = caller.env.flags.evaluate(&key, &ctx);
     st.metrics.evaluations.inc();
-    Ok(match &r.error {
-        None => {
-            let mut m = entry(&r);
-            m.insert("key".into(), key.into());
-            m.insert("metadata".into(), Value::Object(r.metadata.clone()));
-            json_response(StatusCode::OK, Value::Object(m))
-        }
-        Some((code, message)) => {
-            let status = if *code == ErrorCode::FlagNotFound {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            json_response(
-                status,
-                json!({"key": key, "errorCode": code, "errorDetails": message}),
-            )
-        }
-    })
+    let status = match &r.error {
+        None => StatusCode::OK,
+        Some((ErrorCode::FlagNotFound, _)) => StatusCode::NOT_FOUND,
+        Some(_) => StatusCode::BAD_REQUEST,
+    };
+    Ok(json_response(status, &entry(&key, &r)))
 }
 
 /// The bulk answer's ETag: the environment's revision and the context.
@@ -81,19 +141,41 @@ fn etag(env_id: &str, revision: u64, context: &Value) -> String {
     format!("\"{revision}-{}\"", hex::encode(&digest[..8]))
 }
 
+/// Browsers' EventSource cannot send headers: the stream URL carries the (public) client key.
+fn event_streams(caller: &Caller, headers: &HeaderMap) -> Vec<EventStream> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match host {
+        Some(host) if caller.info.kind == KeyKind::Client => {
+            let scheme = headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("http");
+            vec![EventStream {
+                kind: "sse",
+                url: format!("{scheme}://{host}/ofrep/v1/events?key={}", caller.key),
+                inactivity_delay_sec: 120,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub async fn bulk(
     State(st): State<SdkState>,
+    caller: Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let (info, env) = authenticate(&st, &headers, None).await?;
+    let env = &caller.env;
     let context = match read_context(&body) {
         Ok(c) => c,
         Err((code, details)) => {
-            return Ok(json_response(
-                StatusCode::BAD_REQUEST,
-                json!({"errorCode": code, "errorDetails": details}),
-            ));
+            let failure = Failure {
+                key: None,
+                error_code: code,
+                error_details: &details,
+            };
+            return Ok(json_response(StatusCode::BAD_REQUEST, &failure));
         }
     };
     let tag = etag(&env.environment.id, env.revision, &context);
@@ -109,34 +191,16 @@ pub async fn bulk(
         return Ok(r);
     }
     let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let mut flags = Vec::with_capacity(env.flags.len());
-    for (key, r) in env.flags.evaluate_all(&ctx) {
-        st.metrics.evaluations.inc();
-        flags.push(match &r.error {
-            None => {
-                let mut m = entry(&r);
-                m.insert("key".into(), key.into());
-                m.insert("metadata".into(), Value::Object(r.metadata.clone()));
-                Value::Object(m)
-            }
-            Some((code, message)) => {
-                json!({"key": key, "errorCode": code, "errorDetails": message})
-            }
-        });
-    }
-    let mut out = json!({"flags": flags, "metadata": {"revision": env.revision}});
-    if info.kind == KeyKind::Client
-        && let Some(key) = super::auth::presented_key(&headers, None)
-        && let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok())
-    {
-        // Browsers' EventSource cannot send headers: the stream URL carries the (public) client key.
-        let scheme = headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("http");
-        out["eventStreams"] = json!([{"type": "sse", "url": format!("{scheme}://{host}/ofrep/v1/events?key={key}"), "inactivityDelaySec": 120}]);
-    }
-    let mut r = json_response(StatusCode::OK, out);
+    let resolutions: Vec<_> = env.flags.evaluate_all(&ctx).collect();
+    st.metrics.evaluations.inc_by(resolutions.len() as u64);
+    let out = Bulk {
+        flags: resolutions.iter().map(|(k, r)| entry(k, r)).collect(),
+        metadata: BulkMetadata {
+            revision: env.revision,
+        },
+        event_streams: event_streams(&caller, &headers),
+    };
+    let mut r = json_response(StatusCode::OK, &out);
     if let Ok(v) = HeaderValue::from_str(&tag) {
         r.headers_mut().insert(header::ETAG, v);
     }

@@ -1,137 +1,146 @@
-//! Server-Sent Events: `GET /sdk/v1/sse` (the protocol's snapshot and changes, for clients that
-//! cannot use WebSockets) and `GET /ofrep/v1/events` (OFREP's `refetchEvaluation` notices).
+//! Server-Sent Events: `GET /sdk/v1/sse` (the protocol's messages, for clients that cannot use
+//! WebSockets) and `GET /ofrep/v1/events` (OFREP's `refetchEvaluation` notices).
 
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
-use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
-use super::stream::ClientView;
+use super::caller::UrlCaller;
+use super::error::SdkError;
+use super::protocol::{Close, ServerMessage};
+use super::session::{Incoming, Session, Transport};
+
+/// Events a stream may hold for a slow reader; a full buffer means it fell behind.
+const BUFFER: usize = 16;
+
+/// `?context=`: the evaluation context as base64url-encoded JSON (an empty one when absent).
+#[derive(Debug)]
+pub struct UrlContext(Value);
 
 #[derive(Debug, Deserialize)]
-pub struct StreamQuery {
-    key: Option<String>,
-    /// The context as base64url-encoded JSON.
+struct ContextQuery {
     context: Option<String>,
 }
 
-fn decode_context(raw: Option<&str>) -> Result<Value, SdkError> {
-    let Some(raw) = raw else { return Ok(json!({})) };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(raw.trim_end_matches('='))
-        .map_err(|_| SdkError::BadRequest("context must be base64url-encoded JSON".into()))?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        _ => Err(SdkError::BadRequest("context must be a JSON object".into())),
+impl<S: Sync> FromRequestParts<S> for UrlContext {
+    type Rejection = SdkError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, SdkError> {
+        let bad = |m: &str| SdkError::BadRequest(m.to_owned());
+        let Query(q) = Query::<ContextQuery>::try_from_uri(&parts.uri)
+            .map_err(|_| bad("the query string is malformed"))?;
+        let Some(raw) = q.context else {
+            return Ok(UrlContext(Value::Object(Default::default())));
+        };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(raw.trim_end_matches('='))
+            .map_err(|_| bad("context must be base64url-encoded JSON"))?;
+        match serde_json::from_slice(&bytes) {
+            Ok(m @ Value::Object(_)) => Ok(UrlContext(m)),
+            _ => Err(bad("context must be a JSON object")),
+        }
     }
 }
 
-fn event(kind: &'static str, revision: u64, data: String) -> Result<Event, Infallible> {
-    Ok(Event::default()
-        .event(kind)
-        .id(revision.to_string())
-        .data(data))
-}
-
-fn sse(rx: mpsc::Receiver<Result<Event, Infallible>>) -> Response {
-    Sse::new(ReceiverStream::new(rx))
-        .keep_alive(
-            // An event, not a comment: EventSource hides comments, and clients watch for silence.
-            KeepAlive::new()
-                .interval(Duration::from_secs(25))
-                .event(Event::default().event("ping").data(r#"{"type":"ping"}"#)),
-        )
-        .into_response()
-}
-
+/// The context is checked before the key, as it always was.
 pub async fn stream(
     State(st): State<SdkState>,
-    Query(q): Query<StreamQuery>,
-    headers: HeaderMap,
+    UrlContext(context): UrlContext,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let context = decode_context(q.context.as_deref())?;
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let key = presented_key(&headers, q.key.as_deref())
-        .unwrap_or_default()
-        .to_owned();
-    let mut watch = st.envs.watch(&info.environment).await?;
-    let (tx, rx) = mpsc::channel(16);
-    let mut shutdown = st.shutdown.clone();
-    tokio::spawn(async move {
-        let mut key_check = tokio::time::interval(st.limits.key_check_every);
-        key_check.tick().await;
-        st.metrics.connections.inc();
-        let env = watch.borrow_and_update().clone();
-        let mut view = ClientView::default();
-        let (snapshot, _) = view.snapshot(&env, &context);
-        st.metrics.messages.inc();
-        if tx
-            .send(event("snapshot", env.revision, snapshot))
-            .await
-            .is_ok()
-        {
-            loop {
-                tokio::select! {
-                    _ = shutdown.changed() => break,
-                    _ = tx.closed() => break,
-                    // A revoked key ends the stream; reconnecting is then refused.
-                    _ = key_check.tick() => if let Ok(None) = st.envs.key(&key).await { break },
-                    changed = watch.changed() => {
-                        if changed.is_err() { break; }
-                        let env = watch.borrow_and_update().clone();
-                        let Some(changes) = view.changes(&env, &context).0 else { continue };
-                        st.metrics.messages.inc();
-                        // A full buffer means the client fell behind: it reconnects and gets a snapshot.
-                        if tx.try_send(event("changes", env.revision, changes)).is_err() {
-                            st.metrics.closed_slow.inc();
-                            break;
-                        }
-                    }
-                }
-            }
+    let env = st.envs.watch(&caller.info.environment).await?;
+    let (tx, rx) = mpsc::channel(BUFFER);
+    let session = Session::new(st, env, caller.key, Some(context));
+    tokio::spawn(session.run(SseTransport(tx)));
+    Ok(Sse::new(ReceiverStream::new(rx)).into_response())
+}
+
+type Events = mpsc::Sender<Result<Event, Infallible>>;
+
+/// Each message as an event named for its type, with the revision as its id.
+#[derive(Debug)]
+struct SseTransport(Events);
+
+impl Transport for SseTransport {
+    const TWO_WAY: bool = false;
+
+    async fn send(&mut self, msg: &ServerMessage) -> Result<(), Close> {
+        let data = msg.to_json().map_err(|_| Close::ServerError)?;
+        let mut event = Event::default().event(msg.kind()).data(data);
+        if let Some(revision) = msg.revision() {
+            event = event.id(revision.to_string());
         }
-        st.metrics.connections.dec();
-    });
-    Ok(sse(rx))
+        self.0.try_send(Ok(event)).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => Close::FellBehind,
+            mpsc::error::TrySendError::Closed(_) => Close::Gone,
+        })
+    }
+
+    async fn recv(&mut self) -> Incoming {
+        self.0.closed().await;
+        Incoming::Closed
+    }
+
+    /// Dropping the sender ends the response; EventSource reconnects by itself.
+    async fn close(self, _: Close) {}
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "refetchEvaluation")]
+struct Refetch {
+    #[serde(rename = "lastModified")]
+    last_modified: u64,
+}
+
+fn refetch(last_modified: u64) -> Option<Event> {
+    Event::default()
+        .event("message")
+        .json_data(Refetch { last_modified })
+        .ok()
 }
 
 /// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
-    Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let mut watch = st.envs.watch(&info.environment).await?;
-    let (tx, rx) = mpsc::channel(4);
+    let mut watch = st.envs.watch(&caller.info.environment).await?;
+    let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(4);
     let mut shutdown = st.shutdown.clone();
+    // Seen now, not when the task starts: a change in between is a change to announce.
+    watch.borrow_and_update();
+    let open = st.metrics.open_connection();
     tokio::spawn(async move {
-        st.metrics.connections.inc();
-        watch.borrow_and_update();
+        let _open = open;
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
                 _ = tx.closed() => break,
                 changed = watch.changed() => {
                     if changed.is_err() { break; }
-                    let revision = watch.borrow_and_update().revision;
-                    let notice = json!({"type": "refetchEvaluation", "lastModified": revision}).to_string();
+                    let Some(event) = refetch(watch.borrow_and_update().revision) else { break };
                     st.metrics.messages.inc();
-                    if tx.send(Ok(Event::default().event("message").data(notice))).await.is_err() { break; }
+                    if tx.send(Ok(event)).await.is_err() { break; }
                 }
             }
         }
-        st.metrics.connections.dec();
     });
-    Ok(sse(rx))
+    Ok(Sse::new(ReceiverStream::new(rx))
+        .keep_alive(
+            // An event, not a comment: EventSource hides comments, and clients watch for silence.
+            KeepAlive::new()
+                .interval(Duration::from_secs(25))
+                .event(Event::default().event("ping").data(r#"{"type":"ping"}"#)),
+        )
+        .into_response())
 }

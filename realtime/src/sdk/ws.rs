@@ -1,231 +1,81 @@
-//! `GET /sdk/v1/ws`: the WebSocket stream of docs/protocol.md.
+//! `GET /sdk/v1/ws`: the stream of docs/protocol.md over a WebSocket.
 
+use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::Value;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use std::time::Duration;
 
 use super::SdkState;
-use super::auth::{KeyQuery, SdkError, authenticate, presented_key};
-use super::stream::{self, ClientView};
-use crate::envs::Compiled;
+use super::caller::UrlCaller;
+use super::error::SdkError;
+use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
+use super::session::{Incoming, Session, Transport};
 
 /// Read buffer per connection: small, so that many idle connections stay cheap.
 const READ_BUFFER: usize = 4 * 1024;
+/// A client that cannot take a message in this long has fallen behind.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Not an upgrade request: refused first; then the key, before the upgrade.
 pub async fn upgrade(
-    State(st): State<SdkState>,
-    Query(q): Query<KeyQuery>,
-    headers: HeaderMap,
     ws: WebSocketUpgrade,
+    State(st): State<SdkState>,
+    UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let (info, _) = authenticate(&st, &headers, q.key.as_deref()).await?;
-    let key = presented_key(&headers, q.key.as_deref())
-        .unwrap_or_default()
-        .to_owned();
-    let rx = st.envs.watch(&info.environment).await?;
+    let env = st.envs.watch(&caller.info.environment).await?;
     let max = st.limits.max_message;
     Ok(ws
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| async move {
-            st.metrics.connections.inc();
-            Connection {
-                st: st.clone(),
-                rx,
-                view: ClientView::default(),
-                context: None,
-                key,
-            }
-            .run(socket)
-            .await;
-            st.metrics.connections.dec();
-        }))
+        .on_upgrade(move |socket| Session::new(st, env, caller.key, None).run(WsTransport(socket))))
 }
 
-struct Connection {
-    st: SdkState,
-    rx: watch::Receiver<Arc<Compiled>>,
-    /// What this client holds.
-    view: ClientView,
-    context: Option<Value>,
-    /// The key it connected with, re-checked now and then: revoking it ends the connection.
-    key: String,
-}
+#[derive(Debug)]
+struct WsTransport(WebSocket);
 
-enum Closing {
-    Code(u16, &'static str),
-    Gone,
-}
+impl Transport for WsTransport {
+    const TWO_WAY: bool = true;
 
-impl Connection {
-    async fn run(mut self, mut socket: WebSocket) {
-        let closing = self.serve(&mut socket).await;
-        if let Closing::Code(code, reason) = closing {
-            let _ = socket
-                .send(Message::Close(Some(CloseFrame {
-                    code,
-                    reason: Utf8Bytes::from_static(reason),
-                })))
-                .await;
-            // Finish the close handshake (briefly): dropping a socket with unread data resets the
-            // connection, and the client would see 1006 instead of the code.
-            let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                while let Some(Ok(m)) = socket.recv().await {
-                    if matches!(m, Message::Close(_)) {
-                        break;
-                    }
-                }
-            })
-            .await;
-        }
-    }
-
-    async fn send(&mut self, socket: &mut WebSocket, text: String) -> Result<(), Closing> {
-        self.st.metrics.messages.inc();
-        match tokio::time::timeout(
-            Duration::from_secs(10),
-            socket.send(Message::Text(text.into())),
-        )
-        .await
-        {
+    async fn send(&mut self, msg: &ServerMessage) -> Result<(), Close> {
+        let text = msg.to_json().map_err(|_| Close::ServerError)?;
+        match tokio::time::timeout(SEND_TIMEOUT, self.0.send(Message::Text(text.into()))).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Closing::Gone),
-            // A client that cannot take a message in 10 s has fallen behind.
-            Err(_) => {
-                self.st.metrics.closed_slow.inc();
-                Err(Closing::Code(4000, "fell behind; reconnect"))
-            }
+            Ok(Err(_)) => Err(Close::Gone),
+            Err(_) => Err(Close::FellBehind),
         }
     }
 
-    async fn snapshot(&mut self, socket: &mut WebSocket) -> Result<(), Closing> {
-        let env = self.rx.borrow_and_update().clone();
-        let Some(context) = &self.context else {
-            return Ok(());
+    async fn recv(&mut self) -> Incoming {
+        match self.0.recv().await {
+            None | Some(Ok(Message::Close(_))) => Incoming::Closed,
+            // A message over the size limit ends the read with an error.
+            Some(Err(_)) => Incoming::TooBig,
+            Some(Ok(Message::Text(t))) => Incoming::Message(ClientMessage::parse(t.as_str())),
+            Some(Ok(Message::Binary(_))) => Incoming::Message(Err(Malformed::NotText)),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Heartbeat,
+        }
+    }
+
+    async fn close(mut self, why: Close) {
+        let Some((code, reason)) = why.frame() else {
+            return;
         };
-        let (msg, evaluated) = self.view.snapshot(&env, context);
-        self.st.metrics.evaluations.inc_by(evaluated as u64);
-        self.send(socket, msg).await
-    }
-
-    async fn changed(&mut self, socket: &mut WebSocket) -> Result<(), Closing> {
-        let started = Instant::now();
-        let env = self.rx.borrow_and_update().clone();
-        let Some(context) = &self.context else {
-            return Ok(());
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
         };
-        let (msg, evaluated) = self.view.changes(&env, context);
-        self.st.metrics.evaluations.inc_by(evaluated as u64);
-        if let Some(msg) = msg {
-            self.send(socket, msg).await?;
-            self.st
-                .metrics
-                .fanout_seconds
-                .observe(started.elapsed().as_secs_f64());
-        }
-        Ok(())
-    }
-
-    async fn serve(&mut self, socket: &mut WebSocket) -> Closing {
-        let limits = self.st.limits.clone();
-        let mut shutdown = self.st.shutdown.clone();
-        let mut last_heard = Instant::now();
-        let mut window = (Instant::now(), 0u32);
-        let mut ping = tokio::time::interval(limits.ping_every);
-        ping.tick().await;
-        let mut key_check = tokio::time::interval(limits.key_check_every);
-        key_check.tick().await;
-        loop {
-            let step = tokio::select! {
-                _ = shutdown.changed() => return Closing::Code(1012, "service restart"),
-                _ = key_check.tick() => match self.st.envs.key(&self.key).await {
-                    Ok(None) => return Closing::Code(1008, "key revoked"),
-                    // A store hiccup is not a revocation.
-                    _ => Ok(()),
-                },
-                changed = self.rx.changed(), if self.context.is_some() => match changed {
-                    Ok(()) => self.changed(socket).await,
-                    Err(_) => return Closing::Code(1011, "environment closed"),
-                },
-                _ = ping.tick() => {
-                    if last_heard.elapsed() > limits.idle_timeout {
-                        return Closing::Code(1001, "idle");
-                    }
-                    self.send(socket, r#"{"type":"ping"}"#.to_owned()).await
+        let _ = self.0.send(Message::Close(Some(frame))).await;
+        // Finish the close handshake (briefly): dropping a socket with unread data resets the
+        // connection, and the client would see 1006 instead of the code.
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Some(Ok(m)) = self.0.recv().await {
+                if matches!(m, Message::Close(_)) {
+                    break;
                 }
-                incoming = socket.recv() => {
-                    let Some(Ok(msg)) = incoming else {
-                        // A message over the size limit ends the read with an error: 1009.
-                        return if matches!(incoming, Some(Err(_))) { Closing::Code(1009, "message too big") } else { Closing::Gone };
-                    };
-                    last_heard = Instant::now();
-                    if window.0.elapsed() > Duration::from_secs(60) {
-                        window = (Instant::now(), 0);
-                    }
-                    window.1 += 1;
-                    if window.1 > limits.messages_per_minute {
-                        self.st.metrics.closed_slow.inc();
-                        return Closing::Code(1008, "too many messages");
-                    }
-                    match msg {
-                        Message::Text(t) => self.on_message(socket, t.as_str()).await,
-                        Message::Binary(_) => self.send(socket, stream::error("invalid_message", "send text frames")).await,
-                        Message::Close(_) => return Closing::Gone,
-                        Message::Ping(_) | Message::Pong(_) => Ok(()),
-                    }
-                }
-            };
-            if let Err(closing) = step {
-                return closing;
             }
-        }
-    }
-
-    async fn on_message(&mut self, socket: &mut WebSocket, text: &str) -> Result<(), Closing> {
-        let Ok(msg) = serde_json::from_str::<Value>(text) else {
-            return self
-                .send(
-                    socket,
-                    stream::error("invalid_message", "messages are JSON objects"),
-                )
-                .await;
-        };
-        match msg.get("type").and_then(Value::as_str) {
-            Some("hello" | "identify") => match msg.get("context") {
-                Some(c @ Value::Object(_)) => {
-                    self.context = Some(c.clone());
-                    self.snapshot(socket).await
-                }
-                None | Some(Value::Null) => {
-                    self.context = Some(Value::Object(Default::default()));
-                    self.snapshot(socket).await
-                }
-                Some(_) => {
-                    self.send(
-                        socket,
-                        stream::error("invalid_context", "context must be a JSON object"),
-                    )
-                    .await
-                }
-            },
-            Some("resync") => self.snapshot(socket).await,
-            Some("ping") => self.send(socket, r#"{"type":"pong"}"#.to_owned()).await,
-            // Unknown types are ignored, as the protocol says.
-            Some(_) => Ok(()),
-            None => {
-                self.send(
-                    socket,
-                    stream::error("invalid_message", "a message needs a type"),
-                )
-                .await
-            }
-        }
+        })
+        .await;
     }
 }

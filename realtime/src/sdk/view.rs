@@ -1,33 +1,17 @@
-//! What the streams send (docs/protocol.md): per-client evaluated values, full snapshots, and the
-//! changes since what a client holds.
+//! What one stream client holds (docs/protocol.md): its revision and a hash of each flag's entry,
+//! from which it gets full snapshots and the changes since what it holds.
 //!
-//! A connection keeps only a hash of each flag's serialized entry, so idle connections stay small;
-//! on a change it evaluates only the flags that changed (when it holds the previous revision).
+//! Only hashes are kept, so idle connections stay small; on a change a view evaluates only the
+//! flags that changed (when it holds the revision just before).
 
-use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use serde_json::Value;
+use serde_json::value::{RawValue, to_raw_value};
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use switchyard_core::engine::{Context, Resolution};
 
+use super::protocol::{Evaluation, FlagEntries, ServerMessage};
 use crate::envs::Compiled;
-
-/// One evaluated flag as the streams (and OFREP, with `key` and metadata) show it. An absent
-/// `value` means "use the code default".
-pub fn entry(r: &Resolution<'_>) -> Map<String, Value> {
-    let mut m = Map::new();
-    if let Some(v) = r.value {
-        m.insert("value".into(), v.clone());
-    }
-    if let Some(v) = r.variant {
-        m.insert("variant".into(), v.into());
-    }
-    m.insert("reason".into(), json!(r.reason));
-    if let Some((code, message)) = &r.error {
-        m.insert("errorCode".into(), json!(code));
-        m.insert("errorMessage".into(), message.clone().into());
-    }
-    m
-}
 
 pub fn now() -> i64 {
     std::time::SystemTime::now()
@@ -35,7 +19,6 @@ pub fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// What one client holds: the revision and a hash of each flag's entry.
 #[derive(Debug, Default)]
 pub struct ClientView {
     /// The revision these hashes describe.
@@ -45,70 +28,59 @@ pub struct ClientView {
     hashes: HashMap<String, u64>,
 }
 
-fn hash(s: &str) -> u64 {
-    foldhash::fast::FixedState::default().hash_one(s)
+fn hash(entry: &RawValue) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(entry.get())
 }
 
-/// Serialized entries of the given flags (all when `only` is `None`), in key order.
+/// Serialized entries of the given flags (all when `only` is `None`).
 fn evaluate(
     env: &Compiled,
     context: &Value,
-    only: Option<&std::collections::HashSet<String>>,
-) -> Vec<(String, String)> {
+    only: Option<&HashSet<String>>,
+) -> Vec<(String, Box<RawValue>)> {
     let Ok(ctx) = Context::new(context, now()) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
     match only {
-        None => {
-            for (k, r) in env.flags.evaluate_all(&ctx) {
-                out.push((k.to_owned(), Value::Object(entry(&r)).to_string()));
-            }
-        }
-        Some(keys) => {
-            for k in keys {
-                let r = env.flags.evaluate(k, &ctx);
-                out.push((k.clone(), Value::Object(entry(&r)).to_string()));
-            }
-        }
+        None => env
+            .flags
+            .evaluate_all(&ctx)
+            .filter_map(|(k, r)| entry(k, &r))
+            .collect(),
+        Some(keys) => keys
+            .iter()
+            .filter_map(|k| entry(k, &env.flags.evaluate(k, &ctx)))
+            .collect(),
     }
-    out
 }
 
-fn flags_object(entries: &[(String, String)]) -> String {
-    let mut s = String::from("{");
-    for (i, (k, e)) in entries.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&Value::String(k.clone()).to_string());
-        s.push(':');
-        s.push_str(e);
-    }
-    s.push('}');
-    s
+/// Serializing borrowed values and strings cannot fail; a flag that did would be left out.
+fn entry(key: &str, r: &Resolution<'_>) -> Option<(String, Box<RawValue>)> {
+    to_raw_value(&Evaluation::of(r))
+        .ok()
+        .map(|e| (key.to_owned(), e))
 }
 
 impl ClientView {
     /// A full snapshot; the view now holds it. Returns the message and how many flags it holds.
-    pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (String, usize) {
+    pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (ServerMessage, usize) {
         let entries = evaluate(env, context, None);
         self.hashes = entries.iter().map(|(k, e)| (k.clone(), hash(e))).collect();
         self.revision = env.revision;
         self.sent = env.revision;
+        let n = entries.len();
         (
-            format!(
-                r#"{{"type":"snapshot","revision":{},"flags":{}}}"#,
-                env.revision,
-                flags_object(&entries)
-            ),
-            entries.len(),
+            ServerMessage::Snapshot {
+                revision: env.revision,
+                flags: FlagEntries::new(entries),
+            },
+            n,
         )
     }
 
     /// The changes since what the view holds, or `None` when nothing this client sees changed.
     /// Returns the message and how many flags were evaluated.
-    pub fn changes(&mut self, env: &Compiled, context: &Value) -> (Option<String>, usize) {
+    pub fn changes(&mut self, env: &Compiled, context: &Value) -> (Option<ServerMessage>, usize) {
         if env.revision <= self.revision {
             return (None, 0);
         }
@@ -119,22 +91,20 @@ impl ClientView {
             .filter(|_| env.previous_revision == self.revision);
         let entries = evaluate(env, context, only);
         let evaluated = entries.len();
-        let mut removed = Vec::new();
-        if only.is_none() {
-            removed = self
+        let removed: Vec<String> = match only {
+            None => self
                 .hashes
                 .keys()
                 .filter(|k| env.flags.flag_type(k).is_none())
                 .cloned()
-                .collect();
-        } else if let Some(keys) = only {
-            removed = keys
+                .collect(),
+            Some(keys) => keys
                 .iter()
                 .filter(|k| env.flags.flag_type(k).is_none() && self.hashes.contains_key(*k))
                 .cloned()
-                .collect();
-        }
-        let changed: Vec<(String, String)> = entries
+                .collect(),
+        };
+        let changed: Vec<(String, Box<RawValue>)> = entries
             .into_iter()
             .filter(|(k, e)| {
                 env.flags.flag_type(k).is_some() && self.hashes.get(k) != Some(&hash(e))
@@ -151,25 +121,22 @@ impl ClientView {
             return (None, evaluated);
         }
         let base = std::mem::replace(&mut self.sent, env.revision);
-        let removed = Value::from(removed).to_string();
         (
-            Some(format!(
-                r#"{{"type":"changes","revision":{},"base":{base},"flags":{},"removed":{removed}}}"#,
-                env.revision,
-                flags_object(&changed)
-            )),
+            Some(ServerMessage::Changes {
+                revision: env.revision,
+                base,
+                flags: FlagEntries::new(changed),
+                removed,
+            }),
             evaluated,
         )
     }
 }
 
-pub fn error(code: &str, message: &str) -> String {
-    json!({"type": "error", "code": code, "message": message}).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use std::sync::Arc;
     use switchyard_core::engine::FlagSet;
 
@@ -212,12 +179,12 @@ mod tests {
         let mut view = ClientView::default();
         let (snap, n) = view.snapshot(&compiled(1, 0, None, true, true), &ctx);
         assert_eq!(n, 3);
-        let v: Value = serde_json::from_str(&snap).unwrap();
+        let v = serde_json::to_value(&snap).unwrap();
         assert_eq!(v["flags"]["beta"]["value"], true);
         // Revision 2 changes beta: one evaluation, one changed flag.
         let (msg, evaluated) = view.changes(&compiled(2, 1, Some(&["beta"]), false, true), &ctx);
         assert_eq!(evaluated, 1);
-        let v: Value = serde_json::from_str(&msg.unwrap()).unwrap();
+        let v = serde_json::to_value(msg.unwrap()).unwrap();
         assert_eq!(
             (v["revision"].as_u64(), v["base"].as_u64()),
             (Some(2), Some(1))
@@ -226,7 +193,7 @@ mod tests {
         // Skipping a revision means a full evaluation; a removed flag is reported.
         let (msg, evaluated) = view.changes(&compiled(4, 3, Some(&["extra"]), false, false), &ctx);
         assert_eq!(evaluated, 2);
-        let v: Value = serde_json::from_str(&msg.unwrap()).unwrap();
+        let v = serde_json::to_value(msg.unwrap()).unwrap();
         assert_eq!(v["removed"], json!(["extra"]));
         // Nothing this client sees changed: no message, but the revision moves on.
         let (msg, _) = view.changes(&compiled(5, 4, Some(&["other"]), false, false), &ctx);
@@ -240,7 +207,7 @@ mod tests {
         );
         // The next message's base is what the client last received (4), not 5.
         let (msg, _) = view.changes(&compiled(6, 5, Some(&["beta"]), true, false), &ctx);
-        let v: Value = serde_json::from_str(&msg.unwrap()).unwrap();
+        let v = serde_json::to_value(msg.unwrap()).unwrap();
         assert_eq!(
             (v["revision"].as_u64(), v["base"].as_u64()),
             (Some(6), Some(4))

@@ -1,0 +1,155 @@
+//! Who calls an SDK endpoint, as extractors: the environment key (`X-API-Key`, `Authorization:
+//! Bearer`, or `?key=` where browsers cannot set headers), the per-key rate limit, and the
+//! environment's origin allow-list.
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_core::domain::KeyKind;
+
+use super::SdkState;
+use super::error::SdkError;
+use crate::envs::{Compiled, KeyInfo};
+
+/// An authenticated caller, its key from a header.
+#[derive(Debug)]
+pub struct Caller {
+    /// The key as presented (streams re-check it; OFREP puts a client key in stream URLs).
+    pub key: String,
+    pub info: KeyInfo,
+    /// The environment's state when the request arrived.
+    pub env: Arc<Compiled>,
+}
+
+/// A [`Caller`] whose key may also come as `?key=`: for browsers' WebSocket, EventSource and
+/// `sendBeacon`, which cannot set headers.
+#[derive(Debug)]
+pub struct UrlCaller(pub Caller);
+
+#[derive(Debug, serde::Deserialize)]
+struct KeyQuery {
+    key: Option<String>,
+}
+
+impl FromRequestParts<SdkState> for Caller {
+    type Rejection = SdkError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &SdkState) -> Result<Self, SdkError> {
+        authenticate(st, &parts.headers, None).await
+    }
+}
+
+impl FromRequestParts<SdkState> for UrlCaller {
+    type Rejection = SdkError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &SdkState) -> Result<Self, SdkError> {
+        let Query(q) = Query::<KeyQuery>::try_from_uri(&parts.uri)
+            .map_err(|_| SdkError::BadRequest("the query string is malformed".into()))?;
+        authenticate(st, &parts.headers, q.key.as_deref())
+            .await
+            .map(UrlCaller)
+    }
+}
+
+impl Caller {
+    pub fn require_server_key(&self, why: &'static str) -> Result<(), SdkError> {
+        match self.info.kind {
+            KeyKind::Server => Ok(()),
+            KeyKind::Client => Err(SdkError::Forbidden(why)),
+        }
+    }
+}
+
+/// The key from `X-API-Key`, `Authorization: Bearer`, or the `key` query parameter.
+fn presented_key<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> Option<&'a str> {
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| {
+                    let (scheme, token) = v.split_once(' ')?;
+                    scheme
+                        .eq_ignore_ascii_case("bearer")
+                        .then_some(token.trim())
+                })
+        })
+        .or(query_key)
+        .filter(|k| !k.is_empty() && k.len() <= 256)
+}
+
+/// How long a rate-limited request waits for its 429.
+const RATE_LIMITED_DELAY: Duration = Duration::from_millis(250);
+
+/// Rate limit, key, origin; the environment's current state.
+async fn authenticate(
+    st: &SdkState,
+    headers: &HeaderMap,
+    query_key: Option<&str>,
+) -> Result<Caller, SdkError> {
+    let key = presented_key(headers, query_key).ok_or(SdkError::Unauthorized)?;
+    let limiter_key = switchyard_core::domain::hash_secret(key);
+    if let Err(wait) = st.limiter.check_key(&limiter_key) {
+        use governor::clock::Clock;
+        // A tarpit: the refusal itself waits, so a client that floods and waits for answers
+        // slows itself down instead of taking the CPU other tenants need.
+        tokio::time::sleep(RATE_LIMITED_DELAY).await;
+        return Err(SdkError::RateLimited(
+            wait.wait_time_from(governor::clock::DefaultClock::default().now())
+                .as_secs(),
+        ));
+    }
+    let info = st.envs.key(key).await?.ok_or(SdkError::Unauthorized)?;
+    let env = st.envs.get(&info.environment).await?;
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let allowed = &env.environment.allowed_origins;
+        if info.kind == KeyKind::Client
+            && !allowed.is_empty()
+            && !allowed.iter().any(|a| a.trim_end_matches('/') == origin)
+        {
+            return Err(SdkError::Forbidden(
+                "this origin is not allowed for the environment",
+            ));
+        }
+    }
+    Ok(Caller {
+        key: key.to_owned(),
+        info,
+        env,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn a_header_key_wins_over_bearer_and_the_url() {
+        let h = headers(&[("x-api-key", "a"), ("authorization", "Bearer b")]);
+        assert_eq!(presented_key(&h, Some("c")), Some("a"));
+        let h = headers(&[("authorization", "bearer  b ")]);
+        assert_eq!(presented_key(&h, Some("c")), Some("b"));
+        assert_eq!(presented_key(&HeaderMap::new(), Some("c")), Some("c"));
+    }
+
+    #[test]
+    fn empty_oversized_or_non_bearer_keys_are_no_keys() {
+        let h = headers(&[("authorization", "Basic abc")]);
+        assert_eq!(presented_key(&h, None), None);
+        assert_eq!(presented_key(&HeaderMap::new(), Some("")), None);
+        let long = "k".repeat(257);
+        assert_eq!(presented_key(&HeaderMap::new(), Some(&long)), None);
+    }
+}

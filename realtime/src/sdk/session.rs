@@ -1,0 +1,190 @@
+//! One stream session, whatever carries it: the client's view, the environment's watch, pings,
+//! the idle and message limits, key re-checks and shutdown. A [`Transport`] (WebSocket, SSE, and
+//! one day a gRPC stream) only moves typed messages.
+
+use serde_json::Value;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::time::{Instant, Interval};
+
+use super::SdkState;
+use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
+use super::view::ClientView;
+use crate::envs::Compiled;
+use crate::metrics::OpenConnection;
+
+/// What a transport heard from its client.
+#[derive(Debug)]
+pub enum Incoming {
+    Message(Result<ClientMessage, Malformed>),
+    /// A transport-level heartbeat (WebSocket ping or pong frames).
+    Heartbeat,
+    /// A message over the size limit.
+    TooBig,
+    /// The client went away.
+    Closed,
+}
+
+pub trait Transport: Send {
+    /// Whether the client talks back; only a client that can talk can be idle or too chatty.
+    const TWO_WAY: bool;
+
+    fn send(&mut self, msg: &ServerMessage) -> impl Future<Output = Result<(), Close>> + Send;
+
+    /// The client's next message. Cancel-safe: the session polls it beside other events. A
+    /// one-way transport resolves only when the client has gone.
+    fn recv(&mut self) -> impl Future<Output = Incoming> + Send;
+
+    /// Ends the stream, telling the client why where the transport can.
+    fn close(self, why: Close) -> impl Future<Output = ()> + Send;
+}
+
+#[derive(Debug)]
+pub struct Session {
+    st: SdkState,
+    env: watch::Receiver<Arc<Compiled>>,
+    view: ClientView,
+    /// `None` until the client says hello.
+    context: Option<Value>,
+    /// The key it connected with, re-checked now and then: revoking it ends the session.
+    key: String,
+    /// Fires after `Limits::ping_every` of silence.
+    ping: Interval,
+    _open: OpenConnection,
+}
+
+impl Session {
+    /// A session; counted as an open connection until it ends.
+    pub fn new(
+        st: SdkState,
+        env: watch::Receiver<Arc<Compiled>>,
+        key: String,
+        context: Option<Value>,
+    ) -> Session {
+        let mut ping = tokio::time::interval(st.limits.ping_every);
+        ping.reset();
+        Session {
+            _open: st.metrics.open_connection(),
+            ping,
+            st,
+            env,
+            view: ClientView::default(),
+            context,
+            key,
+        }
+    }
+
+    pub async fn run<T: Transport>(mut self, mut transport: T) {
+        let why = self.serve(&mut transport).await;
+        if why.misbehaved() {
+            self.st.metrics.closed_slow.inc();
+        }
+        transport.close(why).await;
+    }
+
+    async fn serve<T: Transport>(&mut self, t: &mut T) -> Close {
+        let limits = self.st.limits.clone();
+        let mut shutdown = self.st.shutdown.clone();
+        let mut key_check = tokio::time::interval(limits.key_check_every);
+        key_check.reset();
+        let mut last_heard = Instant::now();
+        let mut window = (Instant::now(), 0u32);
+        if self.context.is_some()
+            && let Err(why) = self.snapshot(t).await
+        {
+            return why;
+        }
+        loop {
+            let step = tokio::select! {
+                _ = shutdown.changed() => Err(Close::Restart),
+                _ = key_check.tick() => {
+                    if T::TWO_WAY && last_heard.elapsed() > limits.idle_timeout {
+                        return Close::Idle;
+                    }
+                    match self.st.envs.key(&self.key).await {
+                        Ok(None) => Err(Close::KeyRevoked),
+                        // A store hiccup is not a revocation.
+                        _ => Ok(()),
+                    }
+                }
+                changed = self.env.changed(), if self.context.is_some() => match changed {
+                    Ok(()) => self.changed(t).await,
+                    Err(_) => Err(Close::EnvironmentClosed),
+                },
+                _ = self.ping.tick() => self.send(t, &ServerMessage::Ping).await,
+                incoming = t.recv() => {
+                    last_heard = Instant::now();
+                    if window.0.elapsed() > Duration::from_secs(60) {
+                        window = (Instant::now(), 0);
+                    }
+                    window.1 += 1;
+                    match incoming {
+                        Incoming::Closed => Err(Close::Gone),
+                        Incoming::TooBig => Err(Close::TooBig),
+                        _ if window.1 > limits.messages_per_minute => Err(Close::TooManyMessages),
+                        Incoming::Heartbeat => Ok(()),
+                        Incoming::Message(m) => self.on_message(t, m).await,
+                    }
+                }
+            };
+            if let Err(why) = step {
+                return why;
+            }
+        }
+    }
+
+    async fn send<T: Transport>(&mut self, t: &mut T, msg: &ServerMessage) -> Result<(), Close> {
+        self.st.metrics.messages.inc();
+        // Pings fill silence: any message restarts the wait.
+        self.ping.reset();
+        t.send(msg).await
+    }
+
+    async fn snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        let env = self.env.borrow_and_update().clone();
+        let Some(context) = &self.context else {
+            return Ok(());
+        };
+        let (msg, evaluated) = self.view.snapshot(&env, context);
+        self.st.metrics.evaluations.inc_by(evaluated as u64);
+        self.send(t, &msg).await
+    }
+
+    async fn changed<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        let started = std::time::Instant::now();
+        let env = self.env.borrow_and_update().clone();
+        let Some(context) = &self.context else {
+            return Ok(());
+        };
+        let (msg, evaluated) = self.view.changes(&env, context);
+        self.st.metrics.evaluations.inc_by(evaluated as u64);
+        if let Some(msg) = msg {
+            self.send(t, &msg).await?;
+            self.st
+                .metrics
+                .fanout_seconds
+                .observe(started.elapsed().as_secs_f64());
+        }
+        Ok(())
+    }
+
+    async fn on_message<T: Transport>(
+        &mut self,
+        t: &mut T,
+        msg: Result<ClientMessage, Malformed>,
+    ) -> Result<(), Close> {
+        match msg {
+            Ok(ClientMessage::Hello { context } | ClientMessage::Identify { context }) => {
+                self.context = Some(context);
+                self.snapshot(t).await
+            }
+            Ok(ClientMessage::Resync) => self.snapshot(t).await,
+            Ok(ClientMessage::Ping) => self.send(t, &ServerMessage::Pong).await,
+            // Unknown types are ignored, as the protocol says.
+            Ok(ClientMessage::Unknown) => Ok(()),
+            Err(malformed) => self.send(t, &malformed.answer()).await,
+        }
+    }
+}
