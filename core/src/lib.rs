@@ -16,6 +16,8 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(all(feature = "embedded", feature = "dynamodb", feature = "redis"))]
+pub mod backends;
 #[cfg(feature = "tokio")]
 pub mod bus;
 #[cfg(feature = "tokio")]

@@ -9,32 +9,30 @@
 //!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
 //!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
 
-use std::sync::Arc;
-use switchyard_core::bus::{Bus, InProcessBus, RedisBus};
-use switchyard_core::store::Store;
+use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
 
 use crate::auth::jwt::JwtKeys;
 use crate::state::AppState;
 
 pub async fn state_from_env() -> Result<AppState, String> {
     let store = if let Ok(table) = std::env::var("SWITCHYARD_TABLE") {
-        Store::new(Arc::new(
-            switchyard_core::store::dynamodb::DynamoDb::from_env(table).await,
-        ))
+        StoreConfig::DynamoDb {
+            table,
+            create: false,
+        }
     } else if let Ok(dir) = std::env::var("SWITCHYARD_DATA_DIR") {
-        let kv = switchyard_core::store::embedded::Embedded::open(std::path::Path::new(&dir))
-            .map_err(|e| e.to_string())?;
-        Store::new(Arc::new(kv))
+        StoreConfig::Embedded(dir.into())
     } else {
         return Err("set SWITCHYARD_TABLE (DynamoDB) or SWITCHYARD_DATA_DIR (embedded)".into());
     };
-    let bus: Arc<dyn Bus> = match redis_url().await? {
-        Some(url) => Arc::new(RedisBus::new(&url).map_err(|e| e.to_string())?),
-        None => Arc::new(InProcessBus::default()),
+    let bus = match redis_url().await? {
+        Some(url) => BusConfig::Redis(url),
+        None => BusConfig::InProcess,
     };
+    let backends = Backends::open(store, bus).await?;
     let secret = signing_key().await?;
     let jwt = JwtKeys::from_secret(&secret)?;
-    Ok(AppState::new(store, bus, jwt))
+    Ok(AppState::new(backends.store, backends.bus, jwt))
 }
 
 /// The Redis URL: `SWITCHYARD_REDIS_URL`, or the secret `SWITCHYARD_REDIS_URL_SECRET_ARN` names.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-use switchyard_core::bus::{Bus, InProcessBus, RedisBus};
+use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
 use switchyard_core::store::Store;
 use switchyard_functions::auth::jwt::JwtKeys;
 use switchyard_functions::{AppState, Group};
@@ -68,6 +68,13 @@ pub struct ServeArgs {
         default_value = "sdk-js/dist/switchyard.min.js"
     )]
     pub sdk_bundle: PathBuf,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
+}
+
+/// How the SDK endpoints run: flags both roles share.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveryArgs {
     /// Seconds between checks of held environments' revisions against the store.
     #[arg(long, env = "SWITCHYARD_REVISION_CHECK_SECS", default_value_t = 10)]
     pub revision_check_secs: u64,
@@ -90,10 +97,8 @@ pub struct RealtimeArgs {
         default_value = "/app/switchyard.min.js"
     )]
     pub sdk_bundle: PathBuf,
-    #[arg(long, env = "SWITCHYARD_REVISION_CHECK_SECS", default_value_t = 10)]
-    pub revision_check_secs: u64,
-    #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
-    pub rate_limit: u32,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug)]
@@ -124,14 +129,6 @@ pub fn run_blocking(role: Role) -> ExitCode {
     }
 }
 
-async fn dynamodb(table: &str) -> Result<Store, String> {
-    let kv = switchyard_core::store::dynamodb::DynamoDb::from_env(table).await;
-    kv.create_table()
-        .await
-        .map_err(|e| format!("cannot reach the DynamoDB table {table}: {e}"))?;
-    Ok(Store::new(Arc::new(kv)))
-}
-
 /// The token signing key of a local install: generated once, kept in the data directory.
 fn local_signing_key(dir: &Path) -> Result<Vec<u8>, String> {
     let path = dir.join("jwt.key");
@@ -154,42 +151,36 @@ fn local_signing_key(dir: &Path) -> Result<Vec<u8>, String> {
 }
 
 async fn run(role: Role) -> Result<(), String> {
-    let (addr, store, bus, bundle, check, rate) = match &role {
-        Role::Serve(a) => {
-            let store = match a.store {
-                StoreKind::Embedded => {
-                    let kv = switchyard_core::store::embedded::Embedded::open(&a.data_dir)
-                        .map_err(|e| e.to_string())?;
-                    Store::new(Arc::new(kv))
-                }
-                StoreKind::Dynamodb => dynamodb(&a.table).await?,
-            };
-            let bus: Arc<dyn Bus> = match a.bus {
-                BusKind::InProcess => Arc::new(InProcessBus::default()),
-                BusKind::Redis => Arc::new(RedisBus::new(&a.redis_url).map_err(|e| e.to_string())?),
-            };
-            (
-                a.addr,
-                store,
-                bus,
-                a.sdk_bundle.clone(),
-                a.revision_check_secs,
-                a.rate_limit,
-            )
-        }
-        Role::Realtime(a) => {
-            let bus: Arc<dyn Bus> =
-                Arc::new(RedisBus::new(&a.redis_url).map_err(|e| e.to_string())?);
-            (
-                a.addr,
-                dynamodb(&a.table).await?,
-                bus,
-                a.sdk_bundle.clone(),
-                a.revision_check_secs,
-                a.rate_limit,
-            )
-        }
+    let (addr, stores, buses, bundle, delivery) = match &role {
+        Role::Serve(a) => (
+            a.addr,
+            match a.store {
+                StoreKind::Embedded => StoreConfig::Embedded(a.data_dir.clone()),
+                StoreKind::Dynamodb => StoreConfig::DynamoDb {
+                    table: a.table.clone(),
+                    create: true,
+                },
+            },
+            match a.bus {
+                BusKind::InProcess => BusConfig::InProcess,
+                BusKind::Redis => BusConfig::Redis(a.redis_url.clone()),
+            },
+            a.sdk_bundle.clone(),
+            a.delivery.clone(),
+        ),
+        Role::Realtime(a) => (
+            a.addr,
+            StoreConfig::DynamoDb {
+                table: a.table.clone(),
+                create: true,
+            },
+            BusConfig::Redis(a.redis_url.clone()),
+            a.sdk_bundle.clone(),
+            a.delivery.clone(),
+        ),
     };
+    let Backends { store, bus } = Backends::open(stores, buses).await?;
+    let (check, rate) = (delivery.revision_check_secs, delivery.rate_limit);
     let metrics = Arc::new(Metrics::new());
     let envs = Environments::new(store.clone(), metrics.clone());
     tokio::spawn(envs.clone().follow(bus.clone()));
