@@ -23,11 +23,10 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
-/// Now, in Unix milliseconds.
+/// Now, in Unix milliseconds, by the system clock ([`crate::clock::SystemClock`]).
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    use crate::clock::Clock;
+    crate::clock::SystemClock.now_ms()
 }
 
 /// The change event the bus carries: an environment moved to `revision`. A hint, never the

@@ -5,7 +5,7 @@
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use switchyard_core::clock::{Clock, SystemClock};
 
 pub const ISSUER: &str = "switchyard";
 pub const AUDIENCE: &str = "switchyard-dashboard";
@@ -86,9 +86,7 @@ impl JwtKeys {
 }
 
 fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    u64::try_from(SystemClock.now_secs()).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use switchyard_core::clock::{Clock, SystemClock};
 use switchyard_core::engine::{Context, ErrorCode, FlagSet, FlagType, Reason, ResolutionDetails};
 
 #[derive(Debug, Args)]
@@ -114,10 +114,7 @@ fn answer(flags: &FlagSet, line: &str, number: usize) -> ResolutionDetails {
         let message = format!("line {number}: the default {} is not a {kind}", req.default);
         return failure(req.flag, req.default, ErrorCode::TypeMismatch, message);
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    let ctx = match Context::new(&req.context, now) {
+    let ctx = match Context::new(&req.context, SystemClock.now_secs()) {
         Ok(ctx) => ctx,
         Err(e) => return failure(req.flag, req.default, ErrorCode::InvalidContext, e),
     };

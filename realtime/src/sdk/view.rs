@@ -8,15 +8,15 @@ use serde_json::Value;
 use serde_json::value::{RawValue, to_raw_value};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
+use switchyard_core::clock::{Clock, SystemClock};
 use switchyard_core::engine::{Context, Resolution};
 
 use super::protocol::{Evaluation, FlagEntries, ServerMessage};
 use crate::envs::Compiled;
 
+/// Now, in Unix seconds (what `$flagd.timestamp` holds).
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+    SystemClock.now_secs()
 }
 
 #[derive(Debug, Default)]
