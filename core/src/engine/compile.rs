@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
-use super::fractional::{Bucket, Fractional};
+use super::expr::{Bucket, Fractional};
 use super::problem::{Problem, pointer};
 use super::semver::SemVerOp;
 

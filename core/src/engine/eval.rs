@@ -8,8 +8,9 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::cmp::Ordering;
 
+use super::expr::Fractional;
 use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
-use super::fractional::{self, Fractional};
+use super::fractional;
 use super::semver::{SemVerOp, version_of};
 use super::value::{Val, compare, loose_eq, strict_eq};
 

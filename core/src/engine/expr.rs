@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use super::fractional::Fractional;
 use super::semver::SemVerOp;
 
 #[derive(Debug, Clone)]
@@ -128,4 +127,21 @@ pub(crate) enum SemVerOperand {
 pub(crate) enum SemVerTarget {
     Known(semver::Version),
     Computed(Box<Expr>),
+}
+
+/// A compiled `fractional` (see `fractional` for the bucketing).
+#[derive(Debug, Clone)]
+pub(crate) struct Fractional {
+    /// The bucketing-key expression; `None` means `flagKey + targetingKey`.
+    pub(crate) key: Option<Expr>,
+    pub(crate) buckets: Vec<Bucket>,
+    /// The weights, when every one is a literal (the usual case): checked once at compile time.
+    pub(crate) const_weights: Option<Vec<u64>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Bucket {
+    pub(crate) variant: Expr,
+    /// `None`: the default weight of 1.
+    pub(crate) weight: Option<Expr>,
 }

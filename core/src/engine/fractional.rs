@@ -10,27 +10,10 @@
 
 use std::io::{Cursor, Read};
 
-use super::expr::Expr;
 use super::value::Val;
 
 /// The largest total weight flagd accepts.
 pub(crate) const MAX_TOTAL_WEIGHT: u64 = i32::MAX as u64;
-
-#[derive(Debug, Clone)]
-pub(crate) struct Fractional {
-    /// The bucketing-key expression; `None` means `flagKey + targetingKey`.
-    pub(crate) key: Option<Expr>,
-    pub(crate) buckets: Vec<Bucket>,
-    /// The weights, when every one is a literal (the usual case): checked once at compile time.
-    pub(crate) const_weights: Option<Vec<u64>>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Bucket {
-    pub(crate) variant: Expr,
-    /// `None`: the default weight of 1.
-    pub(crate) weight: Option<Expr>,
-}
 
 /// MurmurHash3 x86 32-bit of the key, seed 0, as flagd computes it.
 pub(crate) fn hash(key: &str) -> u32 {
