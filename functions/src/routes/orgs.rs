@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchyard_core::changes::NewToken;
-use switchyard_core::domain::{ApiToken, Membership, Organization, Role};
+use switchyard_core::domain::{ApiToken, Membership, Organization, Role, Scope};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -215,24 +215,57 @@ async fn accept_invitation(
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/tokens", tag = "orgs", security(("bearer" = [])),
-    params(("org" = String, Path)), responses((status = 200, body = Vec<ApiToken>)))]
+    params(("org" = String, Path)), responses((status = 200, body = Vec<TokenView>)))]
 async fn list_tokens(
     State(st): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
-) -> Result<axum::Json<Vec<ApiToken>>, ApiError> {
+) -> Result<axum::Json<Vec<TokenView>>, ApiError> {
     user_of(&caller)?;
     access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    let tokens = st.store.list_api_tokens(&org, None, 500).await?.items;
     Ok(axum::Json(
-        st.store.list_api_tokens(&org, None, 500).await?.items,
+        tokens.into_iter().map(TokenView::from).collect(),
     ))
+}
+
+/// An API token as the API shows it: everything but the hash of its secret.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenView {
+    id: String,
+    org_id: String,
+    name: String,
+    scopes: Vec<Scope>,
+    /// The first characters of the secret, to tell tokens apart.
+    prefix: String,
+    created_by: String,
+    created_at: i64,
+    expires_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl From<ApiToken> for TokenView {
+    fn from(t: ApiToken) -> TokenView {
+        TokenView {
+            id: t.id,
+            org_id: t.org_id,
+            name: t.name,
+            scopes: t.scopes,
+            prefix: t.prefix,
+            created_by: t.created_by,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// Shown once.
     secret: String,
-    token: ApiToken,
+    token: TokenView,
 }
 
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/tokens", tag = "orgs", request_body = NewToken, security(("bearer" = [])),
@@ -253,7 +286,7 @@ async fn create_token(
         StatusCode::CREATED,
         axum::Json(TokenResponse {
             secret: issued.secret,
-            token: issued.token,
+            token: issued.token.into(),
         }),
     ))
 }

@@ -555,22 +555,6 @@ export interface components {
         AcceptBody: {
             token: string;
         };
-        /** @description A token for automation, acting in one organization with the given scopes. */
-        ApiToken: {
-            /** Format: int64 */
-            createdAt: number;
-            createdBy: string;
-            /** Format: int64 */
-            expiresAt?: number | null;
-            id: string;
-            name: string;
-            orgId: string;
-            prefix: string;
-            /** Format: int64 */
-            revokedAt?: number | null;
-            scopes: components["schemas"]["Scope"][];
-            secretHash: string;
-        };
         AuditPage: {
             items: components["schemas"]["EntryWithDiff"][];
             /** @description The cursor of the following page (older, newest first), or null at the end. */
@@ -1030,7 +1014,23 @@ export interface components {
         TokenResponse: {
             /** @description Shown once. */
             secret: string;
-            token: components["schemas"]["ApiToken"];
+            token: components["schemas"]["TokenView"];
+        };
+        /** @description An API token as the API shows it: everything but the hash of its secret. */
+        TokenView: {
+            /** Format: int64 */
+            createdAt: number;
+            createdBy: string;
+            /** Format: int64 */
+            expiresAt?: number | null;
+            id: string;
+            name: string;
+            orgId: string;
+            /** @description The first characters of the secret, to tell tokens apart. */
+            prefix: string;
+            /** Format: int64 */
+            revokedAt?: number | null;
+            scopes: components["schemas"]["Scope"][];
         };
         Variant: {
             name: string;
@@ -1579,7 +1579,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiToken"][];
+                    "application/json": components["schemas"]["TokenView"][];
                 };
             };
         };

@@ -25,7 +25,7 @@ export type Session = Schemas['SessionResponse'];
 export type Me = Schemas['MeResponse'];
 export type Member = Schemas['MemberView'];
 export type Invitation = Schemas['InviteResponse'];
-export type ApiToken = Schemas['ApiToken'];
+export type ApiToken = Schemas['TokenView'];
 
 export type Project = Schemas['Project'];
 export type Environment = Schemas['Environment'];
