@@ -77,7 +77,7 @@ contract!(
 
 #[path = "contract/mod.rs"]
 mod cases;
-use cases::{FlagWrites, Writes};
+use cases::FlagWrites;
 
 #[tokio::test]
 async fn embedded_store_survives_a_restart() {

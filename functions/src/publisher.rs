@@ -4,9 +4,8 @@
 //! for the environment and publishes only a newer one, so replayed or duplicated records publish
 //! nothing new, and the API's fast-path publish and this one never both announce a revision.
 //!
-//! Stream records carry the environment item (`pk` = `ENV#{id}`, `sk` = `ENV`, `v` = revision);
-//! they do not carry the changed keys, so events from here have none and consumers reload the
-//! whole environment (which they do for any revision they did not apply).
+//! Stream records carry the environment item (`pk` = `ENV#{id}`, `sk` = `ENV`, `v` = revision),
+//! which is all a change event holds; what changed is in the change log.
 
 use serde_json::{Value, json};
 use switchyard_core::domain::ChangeEvent;

@@ -233,7 +233,7 @@ impl Changes {
             && current.default_variant == state.default_variant
             && current.targeting == state.targeting;
         Ok(Planned {
-            flag: changed.then(|| (existing, flag)),
+            flag: changed.then_some((existing, flag)),
             state: (!same_state).then_some((current, state)),
         })
     }

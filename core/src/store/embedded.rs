@@ -62,7 +62,7 @@ fn scan<'t, V: redb::Value + 'static>(
     prefix: &str,
     after: Option<&str>,
     order: Order,
-) -> Result<Box<dyn Iterator<Item = Result<Entry<'t, V>, redb::StorageError>> + 't>, KvError> {
+) -> Result<Entries<'t, V>, KvError> {
     // Every key with this prefix sorts below the prefix followed by the highest character.
     let end = format!("{prefix}\u{10FFFF}");
     Ok(match (order, after) {
@@ -76,6 +76,9 @@ fn scan<'t, V: redb::Value + 'static>(
         (Order::Desc, Some(a)) => Box::new(table.range(prefix..a).map_err(backend)?.rev()),
     })
 }
+
+/// A scan's entries, in the order asked.
+type Entries<'t, V> = Box<dyn Iterator<Item = Result<Entry<'t, V>, redb::StorageError>> + 't>;
 
 type Entry<'t, V> = (
     redb::AccessGuard<'t, &'static str>,

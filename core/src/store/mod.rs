@@ -127,7 +127,6 @@ impl Store {
     }
 
     /// Runs a transaction; a failed condition becomes the error `on_condition` makes.
-    #[allow(dead_code)]
     async fn write(&self, ops: Vec<Op>, on_condition: impl FnOnce() -> StoreError) -> Result<()> {
         match self.kv.transact(ops).await {
             Err(KvError::Condition { .. }) => Err(on_condition()),
