@@ -73,6 +73,9 @@ contract!(
     changes_after_a_cursor_are_the_newer_ones_in_order,
     a_record_names_its_keys_and_revisions,
     changes_of_one_organization_stay_in_it,
+    a_consumer_reads_every_change_once_in_order,
+    a_failed_handler_leaves_the_consumers_place,
+    two_workers_of_one_consumer_cannot_both_move_its_place,
 );
 
 #[path = "contract/mod.rs"]

@@ -7,6 +7,7 @@
 //! trusts that its actor may act on the objects it is handed.
 
 mod error;
+pub mod feed;
 mod flags;
 mod import;
 mod members;

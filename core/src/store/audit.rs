@@ -1,6 +1,9 @@
 //! The change log (the audit log is a view of it) and the analytics counters.
 
-use super::{After, MAX_PAGE, Order, Page, Result, Store, StoreError, decode, layout};
+use super::{
+    After, Cond, KvError, MAX_PAGE, Op, Order, Page, Result, Store, StoreError, decode, item,
+    layout,
+};
 use crate::domain::{AuditFilter, ChangeRecord, CounterDelta, CounterRow};
 
 /// Change record ids are 20 digits.
@@ -149,5 +152,74 @@ impl Store {
                 return Ok(out);
             }
         }
+    }
+}
+
+impl Store {
+    /// The id of the last change record `consumer` finished in `org` (none: it has not started).
+    pub async fn consumer_place(&self, org: &str, consumer: &str) -> Result<Option<String>> {
+        check_consumer(consumer)?;
+        Ok(self
+            .kv
+            .get(&layout::org(org), &layout::consumer(consumer))
+            .await?
+            .filter(|i| i.v > 0)
+            .map(|i| ChangeRecord::id_of(i.v)))
+    }
+
+    /// Moves `consumer`'s place from `from` (what it read) to `to`. Another worker that moved it
+    /// meanwhile makes this a [`StoreError::Conflict`], and nothing moves.
+    pub async fn move_consumer_place(
+        &self,
+        org: &str,
+        consumer: &str,
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<()> {
+        check_consumer(consumer)?;
+        let seq = |id: &str| {
+            id.parse::<u64>()
+                .ok()
+                .filter(|_| is_change_id(id))
+                .ok_or_else(|| StoreError::Invalid(format!("{id:?} is not a change record id")))
+        };
+        let to_seq = seq(to)?;
+        let cond = match from {
+            Some(f) => Cond::Version(seq(f)?),
+            None => Cond::Absent,
+        };
+        let put = item(
+            layout::org(org),
+            layout::consumer(consumer),
+            None,
+            to_seq,
+            &serde_json::json!({"consumer": consumer}),
+        )?;
+        match self.kv.transact(vec![Op::Put { item: put, cond }]).await {
+            Err(KvError::Condition { .. }) => Err(StoreError::Conflict {
+                what: format!("the place of consumer {consumer}"),
+                current: self
+                    .kv
+                    .get(&layout::org(org), &layout::consumer(consumer))
+                    .await?
+                    .map(|i| i.v),
+            }),
+            other => Ok(other?),
+        }
+    }
+}
+
+/// Consumer names: 1–64 of `a-z 0-9 . _ -`.
+fn check_consumer(name: &str) -> Result<()> {
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{name:?} is not a consumer name (1 to 64 of a-z, 0-9, '.', '_', '-')"
+        )))
     }
 }

@@ -16,6 +16,7 @@
 //! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
+//! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
 //! | counter (`v` = count) | `STATS#{env}` | `{flag}#{hour}#{variant}` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text).
@@ -72,6 +73,9 @@ pub fn sdk_key(id: &str) -> String {
 }
 pub fn changes(org: &str) -> String {
     format!("CHANGE#{org}")
+}
+pub fn consumer(name: &str) -> String {
+    format!("CONSUMER#{name}")
 }
 /// The sort key of an organization's change counter (in its `ORG#` partition).
 pub const CHANGE_SEQ: &str = "CHANGESEQ";

@@ -1,6 +1,7 @@
 //! The change log: numbered without gaps, read newest first in pages, or in order after a cursor.
 
 use super::*;
+use switchyard_core::changes::feed::{Drained, drain};
 
 /// An organization with `n` flag creations in its change log (after the setup's own records).
 async fn log_of(s: &Store, n: usize) -> (Organization, Project) {
@@ -112,4 +113,110 @@ pub async fn changes_of_one_organization_stay_in_it(h: Harness) {
     assert!(of_b.iter().all(|r| r.org_id == b.id));
     assert_eq!(of_a[0].seq, 1);
     assert_eq!(of_b[0].seq, 1);
+}
+
+/// Drains `org` for `consumer`, collecting the ids handed over.
+async fn drained(s: &Store, org: &str, consumer: &str) -> (Drained, Vec<String>) {
+    let seen = std::sync::Mutex::new(Vec::new());
+    let out = drain(s, org, consumer, |r| {
+        seen.lock().unwrap().push(r.id);
+        async { Ok(()) }
+    })
+    .await
+    .unwrap();
+    (out, seen.into_inner().unwrap())
+}
+
+pub async fn a_consumer_reads_every_change_once_in_order(h: Harness) {
+    let s = &h.store;
+    let (org, project) = log_of(s, 2).await;
+    let all: Vec<String> = s
+        .changes_after(&org.id, None, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let (out, seen) = drained(s, &org.id, "webhooks").await;
+    assert_eq!(out, Drained::Done(all.len()));
+    assert_eq!(seen, all);
+    // Nothing twice; then only what is new.
+    assert_eq!(
+        drained(s, &org.id, "webhooks").await.1,
+        Vec::<String>::new()
+    );
+    s.create_flag(
+        &flag(&project.id, "later"),
+        &audit(&org.id, &project.id, "flag:later", "flag.create"),
+    )
+    .await
+    .unwrap();
+    let (_, seen) = drained(s, &org.id, "webhooks").await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        s.get_change(&org.id, &seen[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .target,
+        "flag:later"
+    );
+    // Another consumer keeps its own place.
+    assert_eq!(
+        drained(s, &org.id, "notifications").await.1.len(),
+        all.len() + 1
+    );
+}
+
+pub async fn a_failed_handler_leaves_the_consumers_place(h: Harness) {
+    let s = &h.store;
+    let (org, _) = log_of(s, 2).await;
+    let all = s.changes_after(&org.id, None, 500).await.unwrap();
+    let fail_at = all[1].id.clone();
+    let out = drain(s, &org.id, "webhooks", |r| {
+        let fail = r.id == fail_at;
+        async move {
+            if fail {
+                Err("endpoint down".to_owned())
+            } else {
+                Ok(())
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        Drained::Failed {
+            handled: 1,
+            id: all[1].id.clone(),
+            reason: "endpoint down".into()
+        }
+    );
+    assert_eq!(
+        s.consumer_place(&org.id, "webhooks").await.unwrap(),
+        Some(all[0].id.clone())
+    );
+    // The failed record comes again, first.
+    let (_, seen) = drained(s, &org.id, "webhooks").await;
+    assert_eq!(seen[0], all[1].id);
+}
+
+pub async fn two_workers_of_one_consumer_cannot_both_move_its_place(h: Harness) {
+    let s = &h.store;
+    let (org, _) = log_of(s, 1).await;
+    let all = s.changes_after(&org.id, None, 500).await.unwrap();
+    s.move_consumer_place(&org.id, "webhooks", None, &all[0].id)
+        .await
+        .unwrap();
+    // A second worker that read the same starting place loses.
+    let late = s
+        .move_consumer_place(&org.id, "webhooks", None, &all[0].id)
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict { .. })), "{late:?}");
+    assert!(matches!(
+        s.move_consumer_place(&org.id, "Bad Name", None, &all[0].id)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
 }
