@@ -15,6 +15,7 @@ both_stores!(
     failed_import_writes_and_publishes_nothing,
     an_import_too_large_for_one_change_writes_nothing,
     an_import_is_one_change_with_before_and_after,
+    a_flags_history_by_key_includes_the_imports_that_changed_it,
     every_audited_operation_records_before_and_after,
     changes_list_newest_first_with_cursor,
     the_change_feed_reads_in_order_after_a_cursor,
@@ -304,4 +305,27 @@ async fn the_change_feed_reads_in_order_after_a_cursor(api: Api) {
         .call("GET", &format!("{feed}?after=not-a-cursor"), None)
         .await;
     assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+}
+
+async fn a_flags_history_by_key_includes_the_imports_that_changed_it(api: Api) {
+    let p = Project::new(api).await;
+    p.flag().await;
+    let doc = json!({"flags": {
+        FLAG: {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"},
+        "other": flag_def(json!({"a": "x"})),
+    }});
+    assert_eq!(p.import(&p.dev, doc).await.status, StatusCode::OK);
+    let history = p
+        .call("GET", &p.audit_url(&format!("key={FLAG}")), None)
+        .await
+        .body;
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["environment.import", "flag.create"]);
+    let other = p.call("GET", &p.audit_url("key=other"), None).await.body;
+    assert_eq!(other["items"].as_array().unwrap().len(), 1);
 }

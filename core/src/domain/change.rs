@@ -93,6 +93,8 @@ pub struct AuditFilter {
     pub project_id: Option<String>,
     pub environment_id: Option<String>,
     pub target: Option<String>,
+    /// Only records that touched this flag or segment key (an import touches many).
+    pub key: Option<String>,
     pub actor: Option<String>,
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -108,6 +110,7 @@ impl AuditFilter {
                 .as_ref()
                 .is_none_or(|v| e.environment_id.as_ref() == Some(v))
             && self.target.as_ref().is_none_or(|t| &e.target == t)
+            && self.key.as_ref().is_none_or(|k| e.keys.contains(k))
             && self
                 .actor
                 .as_ref()

@@ -30,6 +30,9 @@ pub struct AuditQuery {
     environment: Option<String>,
     /// Only this target, such as `flag:new-checkout`.
     target: Option<String>,
+    /// Only changes that touched this flag or segment key, whatever their target (a flag's
+    /// history with the imports that changed it).
+    key: Option<String>,
     /// Only this actor, such as `user:…` or `token:…`.
     actor: Option<String>,
     /// From this time (Unix ms, inclusive).
@@ -78,6 +81,7 @@ async fn list_audit(
         project_id: q.project,
         environment_id: q.environment,
         target: q.target,
+        key: q.key,
         actor: q.actor,
         from: q.from,
         to: q.to,

@@ -9,6 +9,8 @@ export interface AuditFilter {
   environment?: string;
   /** Such as `flag:new-checkout` or `environment:production`. */
   target?: string;
+  /** Changes that touched this flag or segment key, whatever their target (imports too). */
+  key?: string;
   /** Such as `user:…`, `token:…` or `system:…`. */
   actor?: string;
   /** From this time, inclusive. */
@@ -26,6 +28,7 @@ export function auditQuery(f: AuditFilter, limit: number, cursor?: string | null
   if (f.project) q.set('project', f.project);
   if (f.environment) q.set('environment', f.environment);
   if (f.target) q.set('target', f.target);
+  if (f.key) q.set('key', f.key);
   if (f.actor) q.set('actor', f.actor);
   if (f.from !== undefined) q.set('from', String(f.from));
   if (f.to !== undefined) q.set('to', String(f.to));

@@ -1310,6 +1310,11 @@ export interface operations {
                 environment?: string | null;
                 /** @description Only this target, such as `flag:new-checkout`. */
                 target?: string | null;
+                /**
+                 * @description Only changes that touched this flag or segment key, whatever their target (a flag's
+                 *     history with the imports that changed it).
+                 */
+                key?: string | null;
                 /** @description Only this actor, such as `user:…` or `token:…`. */
                 actor?: string | null;
                 /** @description From this time (Unix ms, inclusive). */

@@ -40,7 +40,7 @@ export type ImportSummary = Schemas['ImportSummary'];
 
 export type Change = Schemas['Change'];
 /** An audit log entry, a change record with its diff (`GET /api/v1/orgs/{org}/audit`, newest first). */
-export type AuditEntry = Schemas['EntryWithDiff'] & ChangeRecordFields;
+export type AuditEntry = Schemas['EntryWithDiff'];
 /** One page of the audit log; `next` is the cursor of the following (older) page. */
 export type AuditPage = Omit<Schemas['AuditPage'], 'items'> & { items: AuditEntry[] };
 
@@ -55,20 +55,6 @@ export type Evaluations = Schemas['Evaluations'];
 
 /** Any JSON value (the document types free-form JSON as `unknown`). */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/**
- * What a change record adds to the audit entry that `openapi.json` does not describe yet (issue
- * #15). Optional here, so the dashboard reads entries with and without them; once the document has
- * them this goes (an intersection with the generated fields changes nothing meanwhile).
- */
-export interface ChangeRecordFields {
-  /** The record's place in the organization's log. */
-  seq?: number;
-  /** The flag keys the change touched. */
-  keys?: string[];
-  /** Each environment's revision after the change, by environment id. */
-  revisions?: Record<string, number>;
-}
 
 /**
  * One page of a list and the cursor of the next. The document has one schema per item type

@@ -33,7 +33,7 @@ describe('History', () => {
     renderUi(<History org="o1" project="p1" env={dev} environments={[dev, prod]} flagKey="beta" state={state} canEdit />);
 
     await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
-    expect(Object.fromEntries(asked[0])).toEqual({ project: 'p1', target: 'flag:beta', limit: '50' });
+    expect(Object.fromEntries(asked[0])).toEqual({ project: 'p1', key: 'beta', limit: '50' });
     const [first, second] = screen.getAllByTestId('audit-entry');
     expect(within(first).getByText('development')).toBeInTheDocument();
     expect(within(second).getByText('production')).toBeInTheDocument();
@@ -46,5 +46,19 @@ describe('History', () => {
     await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(3));
     expect(asked.at(-1)!.get('cursor')).toBe('older');
     expect(screen.queryByRole('button', { name: 'Load older changes' })).toBeNull();
+  });
+
+  it('shows the imports that changed the flag, with no restore button', async () => {
+    const imported = entry({ action: 'environment.import', target: 'environment:development', environmentId: 'e-dev', keys: ['beta'], before: { flags: {}, states: {}, segments: {} }, after: { flags: {}, states: { beta: { enabled: true } }, segments: {} } });
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch({
+        'GET /api/v1/orgs/o1/members': [200, []],
+        'GET /api/v1/orgs/o1/audit': [200, { items: [imported], next: null }],
+      }).fn,
+    );
+    renderUi(<History org="o1" project="p1" env={dev} environments={[dev, prod]} flagKey="beta" state={state} canEdit />);
+    await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(1));
+    expect(screen.queryByRole('button', { name: /Restore/, hidden: true })).toBeNull();
   });
 });

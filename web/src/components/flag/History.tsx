@@ -20,7 +20,7 @@ interface Props {
 }
 
 export function History({ org, project, env, environments, flagKey, state, canEdit }: Props) {
-  const audit = useAudit(org, { project, target: `flag:${flagKey}` }, { interval: 3000 });
+  const audit = useAudit(org, { project, key: flagKey }, { interval: 3000 });
   const members = useMembers(org);
   const qc = useQueryClient();
   const restore = useMutation({
@@ -44,7 +44,7 @@ export function History({ org, project, env, environments, flagKey, state, canEd
           members={members.data}
           envName={envName}
           action={(e) =>
-            canEdit && e.environmentId === env.id && e.after && state ? (
+            canEdit && e.action.startsWith('flag_state.') && e.environmentId === env.id && e.after && state ? (
               <ConfirmButton
                 size="xs"
                 variant="light"
