@@ -3,11 +3,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda lambda
+.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda lambda
 
 help:
 	@echo "make run    build and run the whole product on http://127.0.0.1:8080"
-	@echo "make test   format check, clippy (warnings denied) and every test"
+	@echo "make test   installs what the suites need, then format check, clippy (warnings denied),"
+	@echo "            the Terraform checks and every test; a timed summary and totals at the end"
+	@echo "            (stages alone: make test-deps fmt-check lint test-infra test-rust test-sdk"
+	@echo "            test-web test-reliability; scripts/run-tests.py STAGE... times some of them)"
 	@echo "make bench  benchmarks (criterion), numbers side by side with baselines"
 	@echo "make reliability  faults, load, hostile input, tenant isolation (full size)"
 
@@ -26,9 +29,15 @@ web:
 run: build
 	./target/release/switchyard serve
 
-test: test-deps fmt-check lint test-infra test-rust test-sdk test-web test-reliability
+# Every stage in order (test-deps fmt-check lint test-infra test-rust test-sdk test-web
+# test-reliability), each timed; a summary table and a "total: N passed, N failed" line at the end.
+test:
+	scripts/run-tests.py
 
-# redis-server (apt) and moto (a project-local .venv): the suites start them on free ports.
+# What the suites need, installed once and idempotent: redis-server and Chromium (apt, waiting for
+# apt's lock), moto, schemathesis, pytest and python-hcl2 (.venv), checkov (.venv/checkov),
+# cargo-lambda and ziglang (.venv), the OpenFeature npm clients; cargo-fuzz is built on first use
+# into ~/.cache/switchyard. The suites start redis, moto and switchyard themselves on free ports.
 test-deps:
 	scripts/install-test-deps.sh
 	scripts/install-lambda-tools.sh
@@ -46,24 +55,27 @@ lint:
 
 # The store and bus suites use the project's own moto and whatever redis-server is on PATH;
 # AWS_ENDPOINT_URL, when set, points the DynamoDB suite at another endpoint (LocalStack).
-test-rust:
+test-rust: test-deps
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test --workspace
 
-# sdk-js: unit tests (jsdom), then against the switchyard binary that test-rust built, in Node and
-# in Debian's Chromium.
-test-sdk: sdk
+# The switchyard binary (debug) that the sdk-js, dashboard and reliability suites run.
+bin:
+	$(CARGO) build -p switchyard-realtime --bins
+
+# sdk-js: unit tests (jsdom), then against the switchyard binary, in Node and in Debian's Chromium.
+test-sdk: test-deps sdk bin
 	cd sdk-js && npm test
 	cd sdk-js && SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard npm run test:integration
 	cd sdk-js && SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard npm run test:browser
 
-# web: component tests, then end to end in Chromium against the binary test-rust built.
-test-web: sdk web
+# web: component tests, then end to end in Chromium against the switchyard binary.
+test-web: test-deps sdk web bin
 	cd web && npm test
 	cd web && SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard npm run e2e
 
 # The reliability suite (RELIABILITY.md), short form: every scenario at a smaller size on the
-# binary test-rust built, the fuzz targets briefly, and schemathesis with few examples.
-test-reliability: sdk
+# switchyard binary, the fuzz targets briefly, and schemathesis with few examples.
+test-reliability: test-deps sdk bin
 	cd reliability && npm ci --no-audit --no-fund --silent && SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard node run.mjs
 	scripts/fuzz.sh 15
 	SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard scripts/schemathesis.sh 10

@@ -4,23 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# apt waits up to 10 minutes for another apt (a new cloud machine's first-boot upgrades) instead of
+# failing at once.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  local apt=($sudo apt-get -o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+  "${apt[@]}" install -y "$@" >/dev/null 2>&1 || {
+    "${apt[@]}" update >/dev/null
+    "${apt[@]}" install -y "$@" >/dev/null
+  }
+}
+
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "installing redis-server (apt)"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get install -y redis-server >/dev/null 2>&1 || {
-    $sudo apt-get update >/dev/null
-    $sudo apt-get install -y redis-server >/dev/null
-  }
+  apt_install redis-server
 fi
 
 # Debian's Chromium, driven by playwright-core in the sdk-js and dashboard browser tests.
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing chromium (apt)"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get install -y chromium >/dev/null 2>&1 || {
-    $sudo apt-get update >/dev/null
-    $sudo apt-get install -y chromium >/dev/null
-  }
+  apt_install chromium
 fi
 
 if [ ! -x .venv/bin/moto_server ]; then
