@@ -30,6 +30,7 @@ def counts(text):
     """Tests and checks passed and failed in a stage's output, from each runner's own summary."""
     passed = failed = 0
     extra = []
+    checkov = [0, 0]
     for raw in text.splitlines():
         line = ANSI.sub("", raw).strip()
         m = re.match(r"test result: \w+\. (\d+) passed; (\d+) failed", line)  # cargo test
@@ -57,10 +58,10 @@ def counts(text):
             passed += sum(int(n) for n in re.findall(r"(\d+) passed", line))
             failed += sum(int(n) for n in re.findall(r"(\d+) failed", line))
             continue
-        m = re.match(r"Passed checks: (\d+), Failed checks: (\d+)", line)  # checkov
+        m = re.match(r"Passed checks: (\d+), Failed checks: (\d+)", line)  # checkov: policies
         if m:
-            passed += int(m[1])
-            failed += int(m[2])
+            checkov[0] += int(m[1])
+            checkov[1] += int(m[2])
             continue
         m = re.match(r"(\d+) of (\d+) scenarios passed", line)  # the reliability suite
         if m:
@@ -73,6 +74,8 @@ def counts(text):
         m = re.match(r"stat::number_of_executed_units: (\d+)", line)  # libFuzzer
         if m:
             extra.append(f"{int(m[1]):,} fuzz runs")
+    if checkov != [0, 0]:
+        extra.insert(0, f"checkov {checkov[0]} policies passed, {checkov[1]} failed")
     return passed, failed, extra
 
 
