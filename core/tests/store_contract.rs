@@ -76,6 +76,7 @@ contract!(
     a_consumer_reads_every_change_once_in_order,
     a_failed_handler_leaves_the_consumers_place,
     two_workers_of_one_consumer_cannot_both_move_its_place,
+    concurrent_changes_across_one_organization_all_commit,
 );
 
 #[path = "contract/mod.rs"]

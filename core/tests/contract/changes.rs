@@ -220,3 +220,28 @@ pub async fn two_workers_of_one_consumer_cannot_both_move_its_place(h: Harness) 
         Err(StoreError::Invalid(_))
     ));
 }
+
+pub async fn concurrent_changes_across_one_organization_all_commit(h: Harness) {
+    let s = &h.store;
+    let (org, project, _) = setup(s, 2).await;
+    let before = s.changes_after(&org.id, None, 500).await.unwrap().len();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (s, org, project) = (s.clone(), org.id.clone(), project.id.clone());
+        tasks.push(tokio::spawn(async move {
+            let key = format!("flag-{i}");
+            s.create_flag(
+                &flag(&project, &key),
+                &audit(&org, &project, &format!("flag:{key}"), "flag.create"),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("every change commits after retrying its numbering");
+    }
+    let log = s.changes_after(&org.id, None, 500).await.unwrap();
+    assert_eq!(log.len(), before + 10);
+    let seqs: Vec<u64> = log.iter().map(|r| r.seq).collect();
+    assert_eq!(seqs, (1..=log.len() as u64).collect::<Vec<_>>(), "no gap, no repeat");
+}
