@@ -106,7 +106,7 @@ impl Changes {
         if let Some(v) = patch.variants {
             rules::variants(next.kind, &v)?;
             next.variants = v;
-            self.check_defaults_kept(p, &current, &next).await?;
+            self.check_defaults_kept(p, &current, &next, None).await?;
         }
         if let Some(a) = patch.archived {
             next.archived = a;
@@ -164,9 +164,19 @@ impl Changes {
             .ok_or_else(|| ChangeError::NotFound("flag".into()))
     }
 
-    /// Every environment's default variant must still be a variant.
-    async fn check_defaults_kept(&self, p: &Project, current: &Flag, next: &Flag) -> Result<()> {
+    /// Every environment's default variant (but `except`'s, which the caller replaces) must
+    /// still be a variant of the changed flag.
+    pub(super) async fn check_defaults_kept(
+        &self,
+        p: &Project,
+        current: &Flag,
+        next: &Flag,
+        except: Option<&str>,
+    ) -> Result<()> {
         for env in self.store.list_environments(&p.id).await? {
+            if except == Some(env.id.as_str()) {
+                continue;
+            }
             let state = self.store.get_flag_state(&env.id, current).await?;
             if let Some(d) = state
                 .default_variant

@@ -215,7 +215,7 @@ impl Changes {
         };
         rules::flag(&flag)?;
         if changed && let Some(old) = &existing {
-            self.check_other_defaults(p, env, old, &flag).await?;
+            self.check_defaults_kept(p, old, &flag, Some(&env.id)).await?;
         }
         let current = self.store.get_flag_state(&env.id, &flag).await?;
         let state = FlagState {
@@ -236,35 +236,6 @@ impl Changes {
             flag: changed.then_some((existing, flag)),
             state: (!same_state).then_some((current, state)),
         })
-    }
-
-    /// A changed flag must keep every variant that another environment uses as its default.
-    async fn check_other_defaults(
-        &self,
-        p: &Project,
-        env: &Environment,
-        old: &Flag,
-        next: &Flag,
-    ) -> Result<()> {
-        for other in self.store.list_environments(&p.id).await? {
-            if other.id == env.id {
-                continue;
-            }
-            let state = self.store.get_flag_state(&other.id, old).await?;
-            if let Some(d) = state
-                .default_variant
-                .filter(|d| state.version > 0 && !next.variants.iter().any(|x| &x.name == d))
-            {
-                return Err(ChangeError::field(
-                    "variants",
-                    format!(
-                        "must keep variant {d}: it is the default in environment {}",
-                        other.key
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 }
 
