@@ -215,7 +215,8 @@ impl Changes {
         };
         rules::flag(&flag)?;
         if changed && let Some(old) = &existing {
-            self.check_defaults_kept(p, old, &flag, Some(&env.id)).await?;
+            self.check_defaults_kept(p, old, &flag, Some(&env.id))
+                .await?;
         }
         let current = self.store.get_flag_state(&env.id, &flag).await?;
         let state = FlagState {

@@ -238,10 +238,16 @@ pub async fn concurrent_changes_across_one_organization_all_commit(h: Harness) {
         }));
     }
     for t in tasks {
-        t.await.unwrap().expect("every change commits after retrying its numbering");
+        t.await
+            .unwrap()
+            .expect("every change commits after retrying its numbering");
     }
     let log = s.changes_after(&org.id, None, 500).await.unwrap();
     assert_eq!(log.len(), before + 10);
     let seqs: Vec<u64> = log.iter().map(|r| r.seq).collect();
-    assert_eq!(seqs, (1..=log.len() as u64).collect::<Vec<_>>(), "no gap, no repeat");
+    assert_eq!(
+        seqs,
+        (1..=log.len() as u64).collect::<Vec<_>>(),
+        "no gap, no repeat"
+    );
 }
