@@ -92,7 +92,8 @@ pub fn api(groups: &[Group]) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     for g in groups {
         router = router.merge(g.routes());
     }
-    router.split_for_parts()
+    let (router, doc) = router.split_for_parts();
+    (router, openapi::with_error_responses(doc))
 }
 
 /// A router for some groups, ready to serve: body limit, and `GET /api/openapi.json` (which

@@ -13,15 +13,21 @@ use crate::store::Batch;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewFlag {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Key))]
     pub key: String,
     /// Defaults to the key.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Description))]
     pub description: String,
     #[serde(rename = "type")]
     pub kind: FlagType,
+    /// 1 to 100, with unique names; each value of the flag's type.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub variants: Vec<Variant>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::changes::rules::schema::Key>, max_items = 20))]
     pub tags: Vec<String>,
 }
 
@@ -30,9 +36,13 @@ pub struct NewFlag {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FlagPatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Description>))]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Key>>, max_items = 20))]
     pub tags: Option<Vec<String>>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub variants: Option<Vec<Variant>>,
     pub archived: Option<bool>,
     /// The version last seen (or send `If-Match`).

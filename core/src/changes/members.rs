@@ -26,9 +26,12 @@ pub struct Invited {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewToken {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Name))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<TokenScope>,
     /// Days until the token expires; none: it does not expire.
+    #[cfg_attr(feature = "openapi", schema(maximum = 4294967295_u64))]
     pub expires_in_days: Option<u32>,
 }
 

@@ -13,8 +13,10 @@ use crate::store::{Batch, MAX_ENVIRONMENTS};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Name))]
     pub name: String,
     /// Environment keys to create with the project (default: development, production).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Key>>, max_items = 48))]
     pub environments: Option<Vec<String>>,
 }
 
@@ -29,9 +31,12 @@ pub struct ProjectCreated {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewEnvironment {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Key))]
     pub key: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::changes::rules::schema::Origin>, max_items = 50))]
     pub allowed_origins: Vec<String>,
 }
 
@@ -39,7 +44,9 @@ pub struct NewEnvironment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EnvironmentPatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Origin>>, max_items = 50))]
     pub allowed_origins: Option<Vec<String>>,
 }
 

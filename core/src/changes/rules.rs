@@ -217,6 +217,47 @@ pub fn targeting(t: Option<Value>) -> Option<Value> {
     flagd::normalize_targeting(t)
 }
 
+/// The rules above as OpenAPI schemas, so the document states what the API checks.
+#[cfg(feature = "openapi")]
+#[allow(dead_code)]
+pub mod schema {
+    /// A flag, segment, variant, tag or environment key (see [`super::key`]).
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+        min_length = 1,
+        max_length = 128
+    )]
+    pub struct Key(String);
+
+    /// A display name (see [`super::name`]): 1–200 characters, not blank, no control characters.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(
+        pattern = "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\s\\x00-\\x1F\\x7F-\\x9F][^\\x00-\\x1F\\x7F-\\x9F]*$",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub struct Name(String);
+
+    /// A description: at most 2000 characters.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(max_length = 2000)]
+    pub struct Description(String);
+
+    /// An email address (see [`super::email`]): a local part, `@`, a dotted domain, no spaces.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(
+        pattern = "^[^\\s@]+@[^\\s.][^\\s]*\\.[^\\s]*[^\\s.]$",
+        max_length = 254
+    )]
+    pub struct Email(String);
+
+    /// A browser origin (see [`super::origins`]): `http(s)://host[:port]`.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(pattern = "^https?://[A-Za-z0-9.:-]{1,253}$")]
+    pub struct Origin(String);
+}
+
 fn json_len<T: serde::Serialize + ?Sized>(v: &T) -> usize {
     serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
 }

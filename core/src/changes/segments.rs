@@ -12,10 +12,13 @@ use crate::store::Batch;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSegment {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Key))]
     pub key: String,
     /// Defaults to the key.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Description))]
     pub description: String,
     /// A JsonLogic condition.
     pub rule: Value,
@@ -26,7 +29,9 @@ pub struct NewSegment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SegmentPatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Description>))]
     pub description: Option<String>,
     pub rule: Option<Value>,
     /// The version last seen (or send `If-Match`).

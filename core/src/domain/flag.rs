@@ -6,6 +6,7 @@ use crate::engine::FlagType;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variant {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::changes::rules::schema::Key))]
     pub name: String,
     pub value: Value,
 }

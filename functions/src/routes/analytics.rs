@@ -1,6 +1,6 @@
 //! Evaluation counts, as the SDK endpoints record them: per flag, variant and hour.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use switchyard_core::domain::{CounterRow, hour_of, now_ms};
 use utoipa::{IntoParams, ToSchema};
@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::access::{self, Need};
 use crate::error::ApiError;
-use crate::extract::Caller;
+use crate::extract::{Caller, Query};
 use crate::state::AppState;
 use crate::validate;
 
@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct Window {
     /// The last this many hours, the current one included (1 to 2160; default 168, a week).
+    #[param(minimum = 1, maximum = 2160)]
     hours: Option<i64>,
 }
 

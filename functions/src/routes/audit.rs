@@ -1,7 +1,7 @@
 //! The change log: the audit view (filters, newest first, each record's before → after diff) and
 //! the consumer feed (oldest first after a cursor).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use switchyard_core::domain::{AuditFilter, ChangeRecord};
 use switchyard_core::store::Order;
@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::access::{self, Need};
 use crate::diff::{Change, diff};
 use crate::error::ApiError;
-use crate::extract::Caller;
+use crate::extract::{Caller, Query};
 use crate::state::AppState;
 use crate::validate;
 
@@ -40,6 +40,7 @@ pub struct AuditQuery {
     /// Until this time (Unix ms, exclusive).
     to: Option<i64>,
     /// `desc` (newest first, the default) or `asc`.
+    #[param(value_type = Option<String>, pattern = "^(desc|asc)$")]
     order: Option<String>,
     /// The `next` cursor of the previous page.
     cursor: Option<String>,

@@ -25,10 +25,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupBody {
+    #[schema(value_type = switchyard_core::changes::rules::schema::Email)]
     email: String,
+    /// 10 to 256 characters (at most 256 bytes of UTF-8).
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
+    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
     name: String,
     /// The name of the organization to create, with the new user as its owner.
+    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
     organization: String,
 }
 
@@ -201,6 +206,8 @@ async fn me(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordBody {
     current_password: String,
+    /// 10 to 256 characters (at most 256 bytes of UTF-8).
+    #[schema(min_length = 10, max_length = 256)]
     new_password: String,
 }
 

@@ -1,6 +1,6 @@
 //! Flags at project level: what a flag is and which values it takes.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use switchyard_core::changes::{FlagPatch, NewFlag};
@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::access::{self, Need};
 use crate::error::ApiError;
-use crate::extract::{Caller, Json};
+use crate::extract::{Caller, Json, Query};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -46,6 +46,7 @@ async fn list_orgs(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameBody {
+    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
     name: String,
 }
 
@@ -156,6 +157,7 @@ async fn remove_member(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteBody {
+    #[schema(value_type = switchyard_core::changes::rules::schema::Email)]
     email: String,
     role: Role,
 }

@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::flags::{etag, expected_version};
 use crate::access::{self, Need};
 use crate::error::ApiError;
-use crate::extract::{Caller, Json};
+use crate::extract::{Caller, Json, Query};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -102,7 +102,7 @@ async fn delete_segment(
     caller: Caller,
     headers: HeaderMap,
     Path((project, key)): Path<(String, String)>,
-    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<StatusCode, ApiError> {
     let p = access::project(&st, &caller, &project, Need::EditFlags).await?;
     let expected = expected_version(&headers, q.version)?;

@@ -64,6 +64,8 @@ async fn get_state(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StateBody {
     enabled: bool,
+    /// One of the flag's variants.
+    #[schema(value_type = Option<switchyard_core::changes::rules::schema::Key>)]
     default_variant: Option<String>,
     /// JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`.
     targeting: Option<Value>,

@@ -1,0 +1,186 @@
+"""Seeds a fresh `switchyard serve` for scripts/schemathesis.sh and writes the schemathesis config
+that points every path parameter at a real resource.
+
+Usage: schemathesis_seed.py BASE_URL CONFIG_OUT
+
+What it creates, signed up as fuzz@example.com (the owner the run signs its requests as):
+- organization, project (with the `development` and `production` environments), flag `seeded`
+  with its state set once in `development` (an audit entry to restore), segment `seeded`, an SDK
+  key and an API token;
+- victims for the operations that destroy what they touch, so the seeded resources stay for every
+  other operation: a flag and a segment to delete, a key to rotate, a key and a token to revoke,
+  a member to remove and one whose role changes;
+- an invitation to another organization for fuzz@example.com, to accept.
+
+Each fixed value goes into the config as a `parameters` entry (for every operation, or for one
+operation where it names a victim); the versions that change as the run goes are set by
+scripts/schemathesis_hooks.py. The config also names the operations whose acceptance depends on
+rules JSON Schema cannot state (see `SEMANTIC` below).
+"""
+
+import json
+import sys
+import urllib.error
+import urllib.request
+
+PASSWORD = "correct horse battery"
+
+
+class Api:
+    def __init__(self, base, token=None):
+        self.base = base
+        self.token = token
+
+    def call(self, method, path, body=None, expect=(200, 201, 204)):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if self.token:
+            req.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(req) as r:
+                status, text = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read()
+        if status not in expect:
+            sys.exit(f"seeding: {method} {path} answered {status}: {text[:300]!r}")
+        return json.loads(text) if text else None
+
+
+def signup(base, email, org):
+    s = Api(base).call(
+        "POST",
+        "/api/v1/auth/signup",
+        {"email": email, "password": PASSWORD, "name": email.split("@")[0], "organization": org},
+    )
+    return Api(base, s["token"]), s
+
+
+def join(owner, org, base, email, role):
+    """Invites `email` into `org` as `role` and signs them up to accept; returns their user id."""
+    inv = owner.call("POST", f"/api/v1/orgs/{org}/invitations", {"email": email, "role": role})
+    api, s = signup(base, email, f"{email} home")
+    api.call("POST", "/api/v1/invitations/accept", {"token": inv["token"]})
+    return s["user"]["id"]
+
+
+# Operations whose 422s come from rules a JSON Schema cannot state: a variant's value must be of
+# the flag's type and variant names unique, a default variant must be one of the flag's variants,
+# targeting and segment rules must be JsonLogic the engine compiles, a flagd document must be
+# valid as a whole, an evaluation context must hold a valid targetingKey, a page cursor must be
+# one the API issued, environment keys must be unique (uniqueItems, which utoipa cannot emit),
+# integers must be written without a fraction (serde refuses 7.0 for an integer). For these, a 422 to
+# schema-valid data is the API being right; every other status is still checked.
+SEMANTIC = [
+    "POST /api/v1/projects/{project}/flags",
+    "PATCH /api/v1/projects/{project}/flags/{flag}",
+    "PUT /api/v1/projects/{project}/environments/{environment}/flags/{flag}",
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluate",
+    "POST /api/v1/projects/{project}/segments",
+    "PUT /api/v1/projects/{project}/segments/{segment}",
+    "PUT /api/v1/projects/{project}/environments/{environment}/flagd",
+    "GET /api/v1/orgs/{org}/audit",
+    "GET /api/v1/orgs/{org}/changes",
+    "GET /api/v1/orgs/{org}/projects",
+    "GET /api/v1/projects/{project}/flags",
+    "POST /api/v1/orgs/{org}/projects",
+    "POST /api/v1/orgs/{org}/tokens",
+]
+
+
+def toml_value(v):
+    return json.dumps(v)  # JSON strings and numbers are TOML strings and numbers
+
+
+def main():
+    base, out = sys.argv[1], sys.argv[2]
+    me, s = signup(base, "fuzz@example.com", "Fuzz")
+    token = s["token"]
+    org = s["organization"]["id"]
+    created = me.call("POST", f"/api/v1/orgs/{org}/projects", {"name": "Seeded"})
+    project = created["project"]["id"]
+    envs = {e["key"]: e["id"] for e in created["environments"]}
+    dev, prod = envs["development"], envs["production"]
+    p = f"/api/v1/projects/{project}"
+    variants = [{"name": "on", "value": True}, {"name": "off", "value": False}]
+    for key in ("seeded", "doomed"):
+        me.call("POST", f"{p}/flags", {"key": key, "type": "boolean", "variants": variants})
+        me.call("POST", f"{p}/segments", {"key": f"{key}-segment", "rule": {"==": [1, 1]}})
+    me.call(
+        "PUT",
+        f"{p}/environments/{dev}/flags/seeded",
+        {"enabled": True, "defaultVariant": "on", "version": 0},
+    )
+    audit = me.call(
+        "GET", f"/api/v1/orgs/{org}/audit?target=flag:seeded&environment={dev}&limit=1"
+    )["items"][0]["id"]
+    keys = {
+        name: me.call("POST", f"{p}/environments/{dev}/keys", {"kind": kind})["key"]["id"]
+        for name, kind in (("seeded", "server"), ("rotated", "server"), ("doomed", "client"))
+    }
+    tokens = {
+        name: me.call(
+            "POST", f"/api/v1/orgs/{org}/tokens", {"name": name, "scopes": ["read"]}
+        )["token"]["id"]
+        for name in ("seeded", "doomed")
+    }
+    member = join(me, org, base, "member@example.com", "viewer")
+    leaver = join(me, org, base, "leaver@example.com", "viewer")
+    other, s2 = signup(base, "other@example.com", "Other")
+    invitation = other.call(
+        "POST",
+        f"/api/v1/orgs/{s2['organization']['id']}/invitations",
+        {"email": "fuzz@example.com", "role": "viewer"},
+    )["token"]
+
+    everywhere = {
+        "path.org": org,
+        "path.project": project,
+        "path.environment": dev,
+        "path.flag": "seeded",
+        "path.segment": "seeded-segment",
+        "path.key": keys["seeded"],
+        "path.token": tokens["seeded"],
+        "path.user": member,
+        "path.entry": audit,
+    }
+    per_operation = {
+        "DELETE /api/v1/projects/{project}/flags/{flag}": {"path.flag": "doomed"},
+        "DELETE /api/v1/projects/{project}/segments/{segment}": {"path.segment": "doomed-segment"},
+        "POST /api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate": {
+            "path.key": keys["rotated"]
+        },
+        "DELETE /api/v1/projects/{project}/environments/{environment}/keys/{key}": {
+            "path.key": keys["doomed"]
+        },
+        "DELETE /api/v1/orgs/{org}/tokens/{token}": {"path.token": tokens["doomed"]},
+        "DELETE /api/v1/orgs/{org}/members/{user}": {"path.user": leaver},
+        "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy": {
+            "body.toEnvironment": prod
+        },
+        "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/restore": {
+            "body.auditId": audit
+        },
+        "POST /api/v1/invitations/accept": {"body.token": invitation},
+        "POST /api/v1/auth/login": {"body.email": "fuzz@example.com", "body.password": PASSWORD},
+    }
+    lines = ["# Written by scripts/schemathesis_seed.py for one run.", "[parameters]"]
+    lines += [f"{toml_value(k)} = {toml_value(v)}" for k, v in everywhere.items()]
+    for name, params in per_operation.items():
+        lines += ["", "[[operations]]", f"include-name = {toml_value(name)}", "[operations.parameters]"]
+        lines += [f"{toml_value(k)} = {toml_value(v)}" for k, v in params.items()]
+    for name in SEMANTIC:
+        lines += [
+            "",
+            "[[operations]]",
+            f"include-name = {toml_value(name)}",
+            "[operations.checks.positive_data_acceptance]",
+            'expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]',
+        ]
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(token)
+
+
+if __name__ == "__main__":
+    main()
