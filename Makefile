@@ -81,9 +81,11 @@ test-reliability: test-deps sdk bin
 	SWITCHYARD_BIN=$(CURDIR)/target/debug/switchyard scripts/schemathesis.sh 10
 
 # The whole suite at full size on a release build: every scenario, the API's tenant matrix and
-# JWT suite, two minutes of fuzzing per target, and schemathesis with more examples.
+# JWT suite, every Lambda function under `cargo lambda watch` (make test runs two), two minutes of
+# fuzzing per target, and schemathesis with more examples.
 reliability: build test-deps
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test -p switchyard-functions --test api_security
+	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test -p switchyard-functions --test lambda_watch -- --include-ignored
 	cd reliability && npm ci --no-audit --no-fund --silent && node run.mjs --full
 	scripts/fuzz.sh 120
 	scripts/schemathesis.sh 100

@@ -94,9 +94,18 @@ async fn invoke(http: &reqwest::Client, port: u16, function: &str, event: &Value
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_function_answers_api_gateway_events() {
-    let (endpoint, _moto) = support::dynamodb_endpoint();
+/// Every function under `cargo lambda watch`, on a DynamoDB table (moto) and Redis of its own.
+struct Watched {
+    port: u16,
+    http: reqwest::Client,
+    _watch: Watch,
+    _redis: support::Server,
+    _moto: Option<support::Server>,
+    _dir: tempfile::TempDir,
+}
+
+async fn watched() -> Watched {
+    let (endpoint, moto) = support::dynamodb_endpoint();
     let table = format!("watch-{}", std::process::id());
     {
         use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
@@ -148,24 +157,89 @@ async fn every_function_answers_api_gateway_events() {
         )
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    let _watch = Watch(cmd.spawn().expect("cargo lambda watch starts"));
-    let http = reqwest::Client::new();
+    let watch = Watch(cmd.spawn().expect("cargo lambda watch starts"));
+    Watched {
+        port,
+        http: reqwest::Client::new(),
+        _watch: watch,
+        _redis: redis,
+        _moto: moto,
+        _dir: dir,
+    }
+}
 
-    let (s, signup) = invoke(&http, port, "auth", &event("POST", "/api/v1/auth/signup", None,
+/// Signs up through the `auth` function: the session token and the organization's id.
+async fn sign_up(w: &Watched) -> (String, String) {
+    let (s, signup) = invoke(&w.http, w.port, "auth", &event("POST", "/api/v1/auth/signup", None,
         Some(json!({"email": "ada@example.com", "password": "correct horse battery", "name": "Ada", "organization": "Acme"})))).await;
     assert_eq!(s, 201, "{signup}");
-    let token = signup["token"].as_str().unwrap().to_owned();
-    let org = signup["organization"]["id"].as_str().unwrap().to_owned();
-    let t = Some(token.as_str());
+    (
+        signup["token"].as_str().unwrap().to_owned(),
+        signup["organization"]["id"].as_str().unwrap().to_owned(),
+    )
+}
 
-    let (s, orgs) = invoke(&http, port, "orgs", &event("GET", "/api/v1/orgs", t, None)).await;
+/// `make test`: two functions, which builds and starts the Lambda runtime emulator's path once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auth_and_orgs_functions_answer_api_gateway_events() {
+    let w = watched().await;
+    let (token, org) = sign_up(&w).await;
+    let t = Some(token.as_str());
+    let (s, orgs) = invoke(
+        &w.http,
+        w.port,
+        "orgs",
+        &event("GET", "/api/v1/orgs", t, None),
+    )
+    .await;
+    assert_eq!(
+        (s, orgs[0]["organization"]["id"].as_str()),
+        (200, Some(org.as_str()))
+    );
+    // A function answers only its own routes; errors keep the API's shape.
+    let (s, body) = invoke(
+        &w.http,
+        w.port,
+        "orgs",
+        &event("GET", "/api/v1/auth/me", t, None),
+    )
+    .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (s, doc) = invoke(
+        &w.http,
+        w.port,
+        "auth",
+        &event("GET", "/api/openapi.json", None, None),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(doc["paths"].as_object().unwrap().len() > 30);
+}
+
+/// `make reliability`: every function, each built and run by the emulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "every function: make reliability runs it (cargo test -- --ignored)"]
+async fn every_function_answers_api_gateway_events() {
+    let w = watched().await;
+    let (token, org) = sign_up(&w).await;
+    let t = Some(token.as_str());
+    let (s, orgs) = invoke(
+        &w.http,
+        w.port,
+        "orgs",
+        &event("GET", "/api/v1/orgs", t, None),
+    )
+    .await;
     assert_eq!(
         (s, orgs[0]["organization"]["id"].as_str()),
         (200, Some(org.as_str()))
     );
     let (s, created) = invoke(
-        &http,
-        port,
+        &w.http,
+        w.port,
         "projects",
         &event(
             "POST",
@@ -177,12 +251,12 @@ async fn every_function_answers_api_gateway_events() {
     .await;
     assert_eq!(s, 201, "{created}");
     let project = created["project"]["id"].as_str().unwrap().to_owned();
-    let (s, flag) = invoke(&http, port, "flags", &event("POST", &format!("/api/v1/projects/{project}/flags"), t,
+    let (s, flag) = invoke(&w.http, w.port, "flags", &event("POST", &format!("/api/v1/projects/{project}/flags"), t,
         Some(json!({"key": "beta", "type": "boolean", "variants": [{"name": "on", "value": true}]})))).await;
     assert_eq!(s, 201, "{flag}");
     let (s, segments) = invoke(
-        &http,
-        port,
+        &w.http,
+        w.port,
         "segments",
         &event(
             "GET",
@@ -194,8 +268,8 @@ async fn every_function_answers_api_gateway_events() {
     .await;
     assert_eq!((s, segments), (200, json!([])));
     let (s, audit) = invoke(
-        &http,
-        port,
+        &w.http,
+        w.port,
         "audit",
         &event("GET", &format!("/api/v1/orgs/{org}/audit"), t, None),
     )
@@ -203,14 +277,20 @@ async fn every_function_answers_api_gateway_events() {
     assert_eq!(s, 200);
     assert_eq!(audit["items"][0]["action"], "flag.create");
     // A function answers only its own routes; errors keep the API's shape.
-    let (s, body) = invoke(&http, port, "audit", &event("GET", "/api/v1/orgs", t, None)).await;
+    let (s, body) = invoke(
+        &w.http,
+        w.port,
+        "audit",
+        &event("GET", "/api/v1/orgs", t, None),
+    )
+    .await;
     assert_eq!(
         (s, body["error"]["code"].as_str()),
         (404, Some("not_found"))
     );
     let (s, doc) = invoke(
-        &http,
-        port,
+        &w.http,
+        w.port,
         "auth",
         &event("GET", "/api/openapi.json", None, None),
     )
