@@ -32,7 +32,7 @@ async fn export(
     Ok(axum::Json(snap.to_flagd()))
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{project}/environments/{environment}/flagd", tag = "flags", request_body = Object, security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/v1/projects/{project}/environments/{environment}/flagd", tag = "flags", request_body(content = Object, description = "a flagd flag document", example = json!({"flags": {"imported": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"}}})), security(("bearer" = [])),
     params(("project" = String, Path), ("environment" = String, Path)),
     responses((status = 200, body = ImportSummary), (status = 422, description = "every problem in the document, each with its path")))]
 async fn import(

@@ -2792,8 +2792,23 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description a flagd flag document */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "flags": {
+                 *         "imported": {
+                 *           "defaultVariant": "off",
+                 *           "state": "ENABLED",
+                 *           "variants": {
+                 *             "off": false,
+                 *             "on": true
+                 *           }
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": Record<string, never>;
             };
         };
