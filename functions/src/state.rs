@@ -15,8 +15,7 @@ pub struct AppState(Arc<Inner>);
 #[derive(Debug)]
 pub struct Inner {
     pub store: Store,
-    pub bus: Arc<dyn Bus>,
-    /// Every change goes through here.
+    /// Every change goes through here (it publishes on the bus).
     pub changes: Changes,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
@@ -41,9 +40,8 @@ impl AppState {
         login_limiter: LoginLimiter,
     ) -> AppState {
         AppState(Arc::new(Inner {
-            changes: Changes::new(store.clone(), bus.clone(), Arc::new(SystemClock)),
+            changes: Changes::new(store.clone(), bus, Arc::new(SystemClock)),
             store,
-            bus,
             jwt,
             login_limiter,
         }))

@@ -83,10 +83,6 @@ impl Changes {
         &self.store
     }
 
-    pub fn bus(&self) -> &Arc<dyn Bus> {
-        &self.bus
-    }
-
     /// Now, in Unix milliseconds, by this layer's clock.
     pub fn now(&self) -> i64 {
         self.clock.now_ms()
