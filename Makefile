@@ -84,7 +84,7 @@ test-reliability: test-deps sdk bin
 # JWT suite, every Lambda function under `cargo lambda watch` (make test runs two), two minutes of
 # fuzzing per target, and schemathesis with more examples.
 reliability: build test-deps
-	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test -p switchyard-functions --test api_security
+	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test -p switchyard-functions --test api_security --test api_hostile_input
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server $(CARGO) test -p switchyard-functions --test lambda_watch -- --include-ignored
 	cd reliability && npm ci --no-audit --no-fund --silent && node run.mjs --full
 	scripts/fuzz.sh 120
