@@ -20,6 +20,17 @@ pub struct StateInput {
     pub targeting: Option<Value>,
 }
 
+/// What a stored state is set to (to copy or restore it).
+impl From<FlagState> for StateInput {
+    fn from(s: FlagState) -> StateInput {
+        StateInput {
+            enabled: s.enabled,
+            default_variant: s.default_variant,
+            targeting: s.targeting,
+        }
+    }
+}
+
 impl Changes {
     /// Sets a flag's state in an environment, last seen at version `expected` (0: never set).
     pub async fn put_state(
@@ -52,13 +63,16 @@ impl Changes {
             Some(v) => v,
             None => self.store.get_flag_state(&to.id, &flag).await?.version,
         };
-        let input = StateInput {
-            enabled: source.enabled,
-            default_variant: source.default_variant,
-            targeting: source.targeting,
-        };
-        self.save_state(actor, p, to, key, expected, input, "flag_state.copy")
-            .await
+        self.save_state(
+            actor,
+            p,
+            to,
+            key,
+            expected,
+            source.into(),
+            "flag_state.copy",
+        )
+        .await
     }
 
     /// Restores the state a change record left a flag in (in the same environment).
@@ -85,13 +99,16 @@ impl Changes {
             .ok_or_else(|| {
                 ChangeError::problems("that audit entry holds no flag state to restore", vec![])
             })?;
-        let input = StateInput {
-            enabled: restored.enabled,
-            default_variant: restored.default_variant,
-            targeting: restored.targeting,
-        };
-        self.save_state(actor, p, env, key, expected, input, "flag_state.restore")
-            .await
+        self.save_state(
+            actor,
+            p,
+            env,
+            key,
+            expected,
+            restored.into(),
+            "flag_state.restore",
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -9,6 +9,9 @@ use super::{After, Cond, Item, KvError, MAX_PAGE, Op, Order, Result, Store, Stor
 use super::{MAX_TRANSACTION_OPS, decode, layout};
 use crate::domain::{ChangeEvent, ChangeRecord, Environment};
 
+/// How many times a change is tried when it loses a race for a revision or the change number.
+pub const MAX_ATTEMPTS: usize = 16;
+
 /// The writes of one change, built up before it is committed.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -117,7 +120,7 @@ impl Store {
         if record.keys.is_empty() {
             record.keys.clone_from(&batch.keys);
         }
-        for _attempt in 0..16 {
+        for _attempt in 0..MAX_ATTEMPTS {
             let envs = self.bumped_environments(&batch.bump).await?;
             let dropped = batch.dropped_states.len() * envs.len();
             let total = batch.ops.len() + dropped + envs.len() + 2;
@@ -141,7 +144,6 @@ impl Store {
                     });
                 }
             }
-            let first_bump = ops.len();
             let mut events = Vec::with_capacity(envs.len());
             record.revisions = BTreeMap::new();
             for (env, revision) in &batch.moved {
@@ -189,15 +191,16 @@ impl Store {
                 Err(KvError::Condition { index }) if index < batch.ops.len() => {
                     return Err(self.condition_failed(&batch.ops[index]).await);
                 }
-                Err(KvError::Condition { index }) if index >= first_bump => continue,
-                // A state deleted with its flag: another change wrote meanwhile.
+                // A revision, the change number or the record moved meanwhile: read them again.
                 Err(KvError::Condition { .. }) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Backend(
-            "too many concurrent changes in this organization; try again".into(),
-        ))
+        // Every attempt lost a race for a revision or the change number: the caller tries later.
+        Err(StoreError::Conflict {
+            what: "this organization (too many changes at once)".into(),
+            current: None,
+        })
     }
 
     async fn condition_failed(&self, op: &Op) -> StoreError {

@@ -19,7 +19,7 @@ mod kv;
 pub mod layout;
 mod projects;
 
-pub use batch::{Batch, Committed};
+pub use batch::{Batch, Committed, MAX_ATTEMPTS};
 pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};
 pub use kv::{
     After, Cond, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key, check_transaction,
