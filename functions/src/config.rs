@@ -8,13 +8,77 @@
 //! - `SWITCHYARD_JWT_SECRET_ARN`: the Secrets Manager secret holding the token signing key (at
 //!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
 //!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
+//! - `SWITCHYARD_QUOTA_*`: the quotas ([`QuotaArgs`]; `switchyard serve` takes the same as flags)
 
+use clap::{Args, Parser};
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
+use switchyard_core::changes::Quotas;
 
 use crate::auth::jwt::JwtKeys;
 use crate::state::AppState;
 
+/// The quotas of every organization (see README, "Quotas"): flags `--quota-*` of `switchyard
+/// serve`, or the environment variables `SWITCHYARD_QUOTA_*` (how the Lambda functions get them).
+#[derive(Debug, Clone, Args)]
+pub struct QuotaArgs {
+    /// Projects per organization.
+    #[arg(long = "quota-projects-per-organization", env = "SWITCHYARD_QUOTA_PROJECTS_PER_ORGANIZATION", default_value_t = Quotas::default().projects_per_organization)]
+    pub projects_per_organization: u64,
+    /// Environments per project (at most 48).
+    #[arg(long = "quota-environments-per-project", env = "SWITCHYARD_QUOTA_ENVIRONMENTS_PER_PROJECT", default_value_t = Quotas::default().environments_per_project)]
+    pub environments_per_project: u64,
+    /// Flags per project (archived flags count until deleted).
+    #[arg(long = "quota-flags-per-project", env = "SWITCHYARD_QUOTA_FLAGS_PER_PROJECT", default_value_t = Quotas::default().flags_per_project)]
+    pub flags_per_project: u64,
+    /// Segments per project.
+    #[arg(long = "quota-segments-per-project", env = "SWITCHYARD_QUOTA_SEGMENTS_PER_PROJECT", default_value_t = Quotas::default().segments_per_project)]
+    pub segments_per_project: u64,
+    /// Members plus pending invitations per organization.
+    #[arg(long = "quota-members-per-organization", env = "SWITCHYARD_QUOTA_MEMBERS_PER_ORGANIZATION", default_value_t = Quotas::default().members_per_organization)]
+    pub members_per_organization: u64,
+    /// Active SDK keys per environment.
+    #[arg(long = "quota-sdk-keys-per-environment", env = "SWITCHYARD_QUOTA_SDK_KEYS_PER_ENVIRONMENT", default_value_t = Quotas::default().sdk_keys_per_environment)]
+    pub sdk_keys_per_environment: u64,
+    /// Active API tokens per organization.
+    #[arg(long = "quota-api-tokens-per-organization", env = "SWITCHYARD_QUOTA_API_TOKENS_PER_ORGANIZATION", default_value_t = Quotas::default().api_tokens_per_organization)]
+    pub api_tokens_per_organization: u64,
+    /// Bytes of flagd JSON one environment may hold (default 2 MiB).
+    #[arg(long = "quota-environment-bytes", env = "SWITCHYARD_QUOTA_ENVIRONMENT_BYTES", default_value_t = Quotas::default().environment_bytes)]
+    pub environment_bytes: u64,
+}
+
+impl QuotaArgs {
+    pub fn quotas(&self) -> Quotas {
+        Quotas {
+            projects_per_organization: self.projects_per_organization,
+            environments_per_project: self.environments_per_project,
+            flags_per_project: self.flags_per_project,
+            segments_per_project: self.segments_per_project,
+            members_per_organization: self.members_per_organization,
+            sdk_keys_per_environment: self.sdk_keys_per_environment,
+            api_tokens_per_organization: self.api_tokens_per_organization,
+            environment_bytes: self.environment_bytes,
+        }
+    }
+}
+
+/// What a Lambda function reads from its environment through clap (no command line).
+#[derive(Debug, Parser)]
+#[command(name = "switchyard-lambda")]
+struct LambdaConfig {
+    #[command(flatten)]
+    quotas: QuotaArgs,
+}
+
+/// The quotas from the `SWITCHYARD_QUOTA_*` environment variables (defaults where unset).
+pub fn quotas_from_env() -> Result<Quotas, String> {
+    LambdaConfig::try_parse_from(["switchyard-lambda"])
+        .map(|c| c.quotas.quotas())
+        .map_err(|e| format!("bad quota setting: {e}"))
+}
+
 pub async fn state_from_env() -> Result<AppState, String> {
+    let quotas = quotas_from_env()?;
     let store = if let Ok(table) = std::env::var("SWITCHYARD_TABLE") {
         StoreConfig::DynamoDb {
             table,
@@ -32,7 +96,13 @@ pub async fn state_from_env() -> Result<AppState, String> {
     let backends = Backends::open(store, bus).await?;
     let secret = signing_key().await?;
     let jwt = JwtKeys::from_secret(&secret)?;
-    Ok(AppState::new(backends.store, backends.bus, jwt))
+    Ok(AppState::with_options(
+        backends.store,
+        backends.bus,
+        jwt,
+        crate::auth::rate_limit::LoginLimiter::default(),
+        quotas,
+    ))
 }
 
 /// The Redis URL: `SWITCHYARD_REDIS_URL`, or the secret `SWITCHYARD_REDIS_URL_SECRET_ARN` names.
@@ -93,4 +163,32 @@ pub async fn run_lambda(group: crate::Group) -> Result<(), lambda_http::Error> {
         .init();
     let state = state_from_env().await?;
     lambda_http::run(crate::router(state, &[group])).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        quotas: QuotaArgs,
+    }
+
+    #[test]
+    fn quota_flags_default_to_the_shipped_quotas() {
+        let cli = Cli::try_parse_from(["x"]).unwrap();
+        assert_eq!(cli.quotas.quotas(), Quotas::default());
+    }
+
+    #[test]
+    fn a_quota_flag_sets_its_limit() {
+        let cli = Cli::try_parse_from(["x", "--quota-flags-per-project", "5000"]).unwrap();
+        assert_eq!(cli.quotas.quotas().flags_per_project, 5000);
+    }
+
+    #[test]
+    fn a_quota_that_is_not_a_number_is_refused() {
+        assert!(Cli::try_parse_from(["x", "--quota-environment-bytes", "2MB"]).is_err());
+    }
 }

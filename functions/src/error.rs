@@ -15,6 +15,10 @@ pub enum ApiError {
     /// Well-formed input that breaks a rule, with per-field problems (422).
     #[error("{message}")]
     Invalid { message: String, details: Value },
+    /// Well-formed input that would take the tenant over a quota; `details` names the quota and
+    /// its limit (422).
+    #[error("{message}")]
+    QuotaExceeded { message: String, details: Value },
     /// No credentials, or credentials that do not verify (401).
     #[error("{0}")]
     Unauthorized(String),
@@ -52,6 +56,11 @@ impl ApiError {
             ApiError::Invalid { details, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid", details.clone())
             }
+            ApiError::QuotaExceeded { details, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "quota_exceeded",
+                details.clone(),
+            ),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", Value::Null),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", Value::Null),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", Value::Null),
@@ -97,6 +106,10 @@ impl From<ChangeError> for ApiError {
             ChangeError::NotFound(what) => ApiError::NotFound(what),
             ChangeError::Conflict { message, details } => ApiError::Conflict { message, details },
             ChangeError::Forbidden(message) => ApiError::Forbidden(message),
+            ChangeError::Quota(q) => ApiError::QuotaExceeded {
+                message: q.to_string(),
+                details: serde_json::to_value(&q).unwrap_or(Value::Null),
+            },
             ChangeError::Store(e) => e.into(),
         }
     }

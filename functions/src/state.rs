@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use switchyard_core::bus::Bus;
-use switchyard_core::changes::Changes;
+use switchyard_core::changes::{Changes, Quotas};
 use switchyard_core::clock::SystemClock;
 use switchyard_core::store::Store;
 
@@ -39,8 +39,19 @@ impl AppState {
         jwt: JwtKeys,
         login_limiter: LoginLimiter,
     ) -> AppState {
+        AppState::with_options(store, bus, jwt, login_limiter, Quotas::default())
+    }
+
+    /// Every part chosen: the login limiter and the quotas the change layer enforces.
+    pub fn with_options(
+        store: Store,
+        bus: Arc<dyn Bus>,
+        jwt: JwtKeys,
+        login_limiter: LoginLimiter,
+        quotas: Quotas,
+    ) -> AppState {
         AppState(Arc::new(Inner {
-            changes: Changes::new(store.clone(), bus, Arc::new(SystemClock)),
+            changes: Changes::new(store.clone(), bus, Arc::new(SystemClock)).with_quotas(quotas),
             store,
             jwt,
             login_limiter,

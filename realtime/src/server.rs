@@ -70,6 +70,9 @@ pub struct ServeArgs {
     pub sdk_bundle: PathBuf,
     #[command(flatten)]
     pub delivery: DeliveryArgs,
+    /// The quotas the dashboard API enforces (the `realtime` role writes nothing but counters).
+    #[command(flatten)]
+    pub quotas: switchyard_functions::config::QuotaArgs,
 }
 
 /// How the SDK endpoints run: flags both roles share.
@@ -208,10 +211,14 @@ async fn run(role: Role) -> Result<(), String> {
     let mut app = sdk::router(sdk_state).merge(health_routes(store.clone(), metrics.clone()));
     if let Role::Serve(a) = &role {
         let jwt = JwtKeys::from_secret(&local_signing_key(&a.data_dir)?)?;
-        let api = switchyard_functions::router(
-            AppState::new(store.clone(), bus.clone(), jwt),
-            &Group::ALL,
+        let state = AppState::with_options(
+            store.clone(),
+            bus.clone(),
+            jwt,
+            Default::default(),
+            a.quotas.quotas(),
         );
+        let api = switchyard_functions::router(state, &Group::ALL);
         app = app.merge(api).fallback_service(dashboard(&a.web_dir));
     }
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -21,6 +21,9 @@ pub enum ChangeError {
     /// The actor may not make this change (roles that only owners may grant, ...).
     #[error("{0}")]
     Forbidden(String),
+    /// The change would take a tenant over a quota (which, its limit, how far).
+    #[error(transparent)]
+    Quota(super::quotas::QuotaExceeded),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::error::{ChangeError, Result};
+use super::quotas::{Growth, Quota};
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Flag, Project, Variant};
 use crate::engine::FlagType;
@@ -75,6 +76,19 @@ impl Changes {
         if self.store.get_segment(&p.id, &flag.key).await?.is_some() {
             return Err(ChangeError::field("key", "is already a segment's key"));
         }
+        let used = self
+            .store
+            .count_flags(&p.id, self.count_to(Quota::FlagsPerProject))
+            .await?;
+        self.within(Quota::FlagsPerProject, used, 1)?;
+        self.check_environment_bytes(
+            p,
+            &Growth {
+                flags: vec![flag.clone()],
+                ..Growth::default()
+            },
+        )
+        .await?;
         let mut batch = Batch::new();
         batch.put_flag(&flag)?;
         let record = self.record(
@@ -122,6 +136,16 @@ impl Changes {
             next.archived = a;
         }
         rules::flag(&next)?;
+        if next.variants != current.variants || (current.archived && !next.archived) {
+            self.check_environment_bytes(
+                p,
+                &Growth {
+                    flags: vec![next.clone()],
+                    ..Growth::default()
+                },
+            )
+            .await?;
+        }
         next.version = current.version + 1;
         next.updated_by = actor.to_string();
         next.updated_at = self.now();

@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use super::error::{ChangeError, Result};
+use super::quotas::{Growth, Quota};
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Environment, Flag, FlagState, Project, Segment, Variant};
 use crate::engine::{FlagType, Problem};
@@ -135,6 +136,8 @@ impl Changes {
         if batch.is_empty() {
             return Ok(summary);
         }
+        self.check_import_quotas(p, &before, &after, &summary)
+            .await?;
         let record = self.record(
             actor,
             Scope::environment(p, &env.id),
@@ -146,6 +149,45 @@ impl Changes {
         let record = self.commit(batch, record).await?;
         summary.change = Some(record.id);
         Ok(summary)
+    }
+
+    /// The new flags and segments fit their quotas, and no environment's document grows past
+    /// its size quota.
+    async fn check_import_quotas(
+        &self,
+        p: &Project,
+        before: &Side,
+        after: &Side,
+        summary: &ImportSummary,
+    ) -> Result<()> {
+        if summary.flags_created > 0 {
+            let used = self
+                .store
+                .count_flags(&p.id, self.count_to(Quota::FlagsPerProject))
+                .await?;
+            self.within(Quota::FlagsPerProject, used, summary.flags_created)?;
+        }
+        let new_segments = after
+            .segments
+            .keys()
+            .filter(|k| !before.segments.contains_key(*k))
+            .count();
+        if new_segments > 0 {
+            let used = self
+                .store
+                .count_segments(&p.id, self.count_to(Quota::SegmentsPerProject))
+                .await?;
+            self.within(Quota::SegmentsPerProject, used, new_segments)?;
+        }
+        self.check_environment_bytes(
+            p,
+            &Growth {
+                flags: after.flags.values().cloned().collect(),
+                segments: after.segments.values().cloned().collect(),
+                states: after.states.values().cloned().collect(),
+            },
+        )
+        .await
     }
 
     /// What one imported flag becomes: its definition (when new or changed, with the one it

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 
 use super::error::{ChangeError, Result};
+use super::quotas::Quota;
 use super::{Changes, Scope, rules};
 use crate::domain::{
     Actor, ApiToken, Invitation, Membership, Organization, Role, Scope as TokenScope, User,
@@ -166,6 +167,7 @@ impl Changes {
         let email = email.trim().to_lowercase();
         rules::email("email", &email)?;
         may_assign(mine, None, Some(role))?;
+        self.within(Quota::MembersPerOrganization, self.seats(org).await?, 1)?;
         let token = new_secret("sy_invite");
         let invitation = Invitation {
             org_id: org.to_owned(),
@@ -235,8 +237,16 @@ impl Changes {
         if new.scopes.is_empty() {
             return Err(ChangeError::field("scopes", "needs at least one scope"));
         }
-        let secret = new_secret(API_TOKEN_PREFIX.trim_end_matches('_'));
         let now = self.now();
+        let active = self
+            .store
+            .all_api_tokens(org)
+            .await?
+            .iter()
+            .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|at| at > now))
+            .count();
+        self.within(Quota::ApiTokensPerOrganization, active, 1)?;
+        let secret = new_secret(API_TOKEN_PREFIX.trim_end_matches('_'));
         let token = ApiToken {
             id: new_id(),
             org_id: org.to_owned(),

@@ -12,6 +12,7 @@ mod flags;
 mod import;
 mod members;
 mod projects;
+mod quotas;
 pub mod rules;
 mod segments;
 mod states;
@@ -21,6 +22,7 @@ pub use flags::{FlagPatch, NewFlag};
 pub use import::ImportSummary;
 pub use members::{API_TOKEN_PREFIX, INVITATION_TTL_MS, Invited, NewToken, TokenIssued};
 pub use projects::{EnvironmentPatch, KeyIssued, NewEnvironment, NewProject, ProjectCreated};
+pub use quotas::{Quota, QuotaExceeded, Quotas, document_bytes};
 pub use segments::{NewSegment, SegmentPatch};
 pub use states::StateInput;
 
@@ -39,6 +41,7 @@ pub struct Changes {
     store: Store,
     bus: Arc<dyn Bus>,
     clock: Arc<dyn Clock>,
+    quotas: Quotas,
 }
 
 /// Where a change happens: an organization, maybe a project, maybe one environment.
@@ -76,7 +79,22 @@ impl<'a> Scope<'a> {
 
 impl Changes {
     pub fn new(store: Store, bus: Arc<dyn Bus>, clock: Arc<dyn Clock>) -> Changes {
-        Changes { store, bus, clock }
+        Changes {
+            store,
+            bus,
+            clock,
+            quotas: Quotas::default(),
+        }
+    }
+
+    /// The same use-cases under other quotas than the defaults.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Changes {
+        self.quotas = quotas;
+        self
+    }
+
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
     }
 
     pub fn store(&self) -> &Store {

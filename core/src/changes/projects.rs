@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{ChangeError, Result};
+use super::quotas::Quota;
 use super::{Changes, Scope, rules};
 use crate::domain::{
     Actor, Environment, KeyKind, Project, SdkKey, hash_secret, new_id, new_secret,
@@ -84,6 +85,12 @@ impl Changes {
                 ));
             }
         }
+        let used = self
+            .store
+            .count_projects(org, self.count_to(Quota::ProjectsPerOrganization))
+            .await?;
+        self.within(Quota::ProjectsPerOrganization, used, 1)?;
+        self.within(Quota::EnvironmentsPerProject, 0, keys.len())?;
         let now = self.now();
         let project = Project {
             id: new_id(),
@@ -141,6 +148,7 @@ impl Changes {
                 details: serde_json::Value::Null,
             });
         }
+        self.within(Quota::EnvironmentsPerProject, existing.len(), 1)?;
         if existing.len() >= MAX_ENVIRONMENTS {
             return Err(ChangeError::field(
                 "key",
@@ -210,6 +218,15 @@ impl Changes {
         env: &Environment,
         kind: KeyKind,
     ) -> Result<KeyIssued> {
+        let now = self.now();
+        let active = self
+            .store
+            .list_sdk_keys(&env.id)
+            .await?
+            .iter()
+            .filter(|k| k.revoked_at.is_none_or(|at| at > now))
+            .count();
+        self.within(Quota::SdkKeysPerEnvironment, active, 1)?;
         let issued = self.new_key(env, kind);
         let mut batch = Batch::new();
         batch.put_sdk_key(&issued.key, true)?;

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{ChangeError, Result};
+use super::quotas::{Growth, Quota};
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Project, Segment};
 use crate::store::Batch;
@@ -62,6 +63,19 @@ impl Changes {
         if self.store.get_flag(&p.id, &seg.key).await?.is_some() {
             return Err(ChangeError::field("key", "is already a flag's key"));
         }
+        let used = self
+            .store
+            .count_segments(&p.id, self.count_to(Quota::SegmentsPerProject))
+            .await?;
+        self.within(Quota::SegmentsPerProject, used, 1)?;
+        self.check_environment_bytes(
+            p,
+            &Growth {
+                segments: vec![seg.clone()],
+                ..Growth::default()
+            },
+        )
+        .await?;
         let mut batch = Batch::new();
         batch.put_segment(&seg)?;
         let record = self.record(
@@ -103,6 +117,16 @@ impl Changes {
             next.rule = r;
         }
         rules::segment(&next)?;
+        if next.rule != current.rule {
+            self.check_environment_bytes(
+                p,
+                &Growth {
+                    segments: vec![next.clone()],
+                    ..Growth::default()
+                },
+            )
+            .await?;
+        }
         next.version += 1;
         next.updated_by = actor.to_string();
         next.updated_at = self.now();

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{ChangeError, Result};
+use super::quotas::Growth;
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Environment, FlagState, Project};
 use crate::store::Batch;
@@ -142,6 +143,14 @@ impl Changes {
                 current.version,
             ));
         }
+        self.check_environment_bytes(
+            p,
+            &Growth {
+                states: vec![next.clone()],
+                ..Growth::default()
+            },
+        )
+        .await?;
         let mut batch = Batch::new();
         batch.put_flag_state(&p.id, &next)?;
         let record = self.record(

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType, Select,
     StreamSpecification, StreamViewType, TransactWriteItem,
 };
 use std::collections::HashMap;
@@ -264,6 +264,39 @@ impl Kv for DynamoDb {
         check_key(g1pk)?;
         self.query_pages(true, g1pk, prefix, after, limit, order)
             .await
+    }
+
+    /// Counts with `Select=COUNT`: pages of keys are read, no item comes back.
+    async fn count(&self, pk: &str, prefix: &str, at_most: usize) -> Result<usize, KvError> {
+        check_key(pk)?;
+        let mut count = 0;
+        let mut start: Option<Attrs> = None;
+        while count < at_most {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .expression_attribute_names("#h", TABLE_HASH_KEY)
+                .expression_attribute_values(":h", s(pk))
+                .select(Select::Count)
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .limit(i32::try_from(at_most - count).unwrap_or(i32::MAX));
+            q = if prefix.is_empty() {
+                q.key_condition_expression("#h = :h")
+            } else {
+                q.key_condition_expression("#h = :h AND begins_with(#r, :p)")
+                    .expression_attribute_names("#r", TABLE_RANGE_KEY)
+                    .expression_attribute_values(":p", s(prefix))
+            };
+            let page = q.send().await.map_err(backend)?;
+            count += usize::try_from(page.count()).unwrap_or(0);
+            match page.last_evaluated_key() {
+                Some(k) => start = Some(k.clone()),
+                None => break,
+            }
+        }
+        Ok(count.min(at_most))
     }
 
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {

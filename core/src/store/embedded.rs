@@ -160,6 +160,25 @@ impl Kv for Embedded {
         .await
     }
 
+    /// Counts keys; no item is parsed.
+    async fn count(&self, pk: &str, prefix: &str, at_most: usize) -> Result<usize, KvError> {
+        let bound = item_key(pk, prefix);
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let t = tx.open_table(ITEMS).map_err(backend)?;
+            let mut n = 0;
+            for entry in scan(&t, &bound, None, Order::Asc)? {
+                entry.map_err(backend)?;
+                if n >= at_most {
+                    break;
+                }
+                n += 1;
+            }
+            Ok(n)
+        })
+        .await
+    }
+
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
         check_transaction(&ops)?;
         self.blocking(move |db| {

@@ -24,6 +24,35 @@ pub struct EnvironmentSnapshot {
 }
 
 impl EnvironmentSnapshot {
+    /// An environment from its parts: live flags (in key order, as stored) with their state
+    /// here, or their default state where none was ever set.
+    pub fn assemble(
+        environment: Environment,
+        flags: Vec<Flag>,
+        states: Vec<FlagState>,
+        segments: Vec<Segment>,
+    ) -> EnvironmentSnapshot {
+        let mut states: HashMap<String, FlagState> = states
+            .into_iter()
+            .map(|s| (s.flag_key.clone(), s))
+            .collect();
+        let flags = flags
+            .into_iter()
+            .filter(|f| !f.archived)
+            .map(|f| {
+                let state = states
+                    .remove(&f.key)
+                    .unwrap_or_else(|| default_state(&environment.id, &f));
+                (f, state)
+            })
+            .collect();
+        EnvironmentSnapshot {
+            environment,
+            flags,
+            segments,
+        }
+    }
+
     /// The environment as a flagd flag document: segments become `$evaluators`.
     pub fn to_flagd(&self) -> Document {
         let flags = self
@@ -127,28 +156,15 @@ impl Store {
         let mut environment: Environment = decode(&env_item)?;
         environment.revision = env_item.v;
         let states: Vec<FlagState> = self.all(&layout::env(env), "STATE#").await?;
-        let mut states: HashMap<String, FlagState> = states
-            .into_iter()
-            .map(|s| (s.flag_key.clone(), s))
-            .collect();
         let project = layout::project(&environment.project_id);
         let flags: Vec<Flag> = self.all(&project, "FLAG#").await?;
         let segments: Vec<Segment> = self.all(&project, "SEGMENT#").await?;
-        let flags = flags
-            .into_iter()
-            .filter(|f| !f.archived)
-            .map(|f| {
-                let state = states
-                    .remove(&f.key)
-                    .unwrap_or_else(|| default_state(env, &f));
-                (f, state)
-            })
-            .collect();
-        Ok(Some(EnvironmentSnapshot {
+        Ok(Some(EnvironmentSnapshot::assemble(
             environment,
             flags,
+            states,
             segments,
-        }))
+        )))
     }
 }
 

@@ -112,6 +112,16 @@ pub trait Kv: Send + Sync + Debug {
         order: Order,
     ) -> Result<Vec<Item>, KvError>;
 
+    /// How many items of partition `pk` have a sort key starting with `prefix`, counting no
+    /// further than `at_most` (for quotas). Backends that can count without reading the items
+    /// back (DynamoDB's `Select=COUNT`) override this.
+    async fn count(&self, pk: &str, prefix: &str, at_most: usize) -> Result<usize, KvError> {
+        Ok(self
+            .query(pk, prefix, None, at_most, Order::Asc)
+            .await?
+            .len())
+    }
+
     /// Applies every operation or none. At most [`MAX_TRANSACTION_OPS`] operations, each on a
     /// different item.
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError>;

@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod batch;
+mod counts;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 #[cfg(feature = "embedded")]
