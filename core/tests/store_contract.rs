@@ -77,6 +77,7 @@ contract!(
     a_failed_handler_leaves_the_consumers_place,
     two_workers_of_one_consumer_cannot_both_move_its_place,
     concurrent_changes_across_one_organization_all_commit,
+    counting_stops_at_its_limit_and_stays_in_its_prefix,
 );
 
 #[path = "contract/mod.rs"]

@@ -4,11 +4,14 @@
 mod accounts;
 #[path = "changes.rs"]
 mod changes;
+#[path = "counts.rs"]
+mod counts;
 #[path = "flags.rs"]
 mod flags;
 
 pub use accounts::*;
 pub use changes::*;
+pub use counts::*;
 pub use flags::*;
 
 use super::*;

@@ -56,6 +56,21 @@ impl Api {
         }
     }
 
+    /// The same store and bus behind routers that enforce `quotas`.
+    pub fn with_quotas(self, quotas: switchyard_core::changes::Quotas) -> Api {
+        let state = AppState::with_options(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            LoginLimiter::new(5, 1000),
+            quotas,
+        );
+        Api {
+            router: router(state, &Group::ALL),
+            ..self
+        }
+    }
+
     pub fn embedded() -> Api {
         let dir = tempfile::tempdir().unwrap();
         let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
