@@ -14,7 +14,7 @@ use switchyard_core::domain::{Environment, KeyKind, hash_secret};
 use switchyard_core::engine::FlagSet;
 use switchyard_core::flagd::Document;
 use switchyard_core::store::Store;
-use tokio::sync::{Mutex, RwLock, watch};
+use tokio::sync::{Mutex, OnceCell, RwLock, watch};
 
 use crate::metrics::Metrics;
 
@@ -44,15 +44,20 @@ pub struct Environments {
     store: Store,
     envs: RwLock<HashMap<String, watch::Sender<Arc<Compiled>>>>,
     keys: Mutex<HashMap<String, (Option<KeyInfo>, Instant)>>,
+    /// First loads in flight: every request for a cold environment waits on its one load.
+    loading: Mutex<HashMap<String, Arc<Loading>>>,
     metrics: Arc<Metrics>,
 }
+
+/// One load of a cold environment, shared by everyone who asked for it meanwhile.
+type Loading = OnceCell<Result<Arc<Compiled>, EnvError>>;
 
 /// How long a key lookup is remembered (a revoked key keeps working at most this long; open
 /// streams re-check their key every `Limits::key_check_every`, so they end within the sum).
 const KEY_TTL: Duration = Duration::from_secs(10);
 const MISSING_KEY_TTL: Duration = Duration::from_secs(5);
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum EnvError {
     #[error("environment not found")]
     NotFound,
@@ -66,6 +71,7 @@ impl Environments {
             store,
             envs: RwLock::new(HashMap::new()),
             keys: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
             metrics,
         })
     }
@@ -109,17 +115,37 @@ impl Environments {
         Ok(self.watch(env).await?.borrow().clone())
     }
 
-    /// A receiver that sees every new revision of the environment.
+    /// A receiver that sees every new revision of the environment. The first requests for an
+    /// environment this process does not hold share one load (single flight): a thousand SDKs
+    /// reconnecting to a fresh node cost the store one load per environment, not a thousand.
     pub async fn watch(&self, env: &str) -> Result<watch::Receiver<Arc<Compiled>>, EnvError> {
         if let Some(tx) = self.envs.read().await.get(env) {
             return Ok(tx.subscribe());
         }
-        let compiled = self.load(env).await?;
-        let mut envs = self.envs.write().await;
-        let tx = envs
+        let flight = self
+            .loading
+            .lock()
+            .await
             .entry(env.to_owned())
-            .or_insert_with(|| watch::channel(compiled).0);
-        Ok(tx.subscribe())
+            .or_default()
+            .clone();
+        let loaded = flight.get_or_init(|| self.load(env)).await.clone();
+        let rx = match loaded {
+            Ok(compiled) => Ok(self
+                .envs
+                .write()
+                .await
+                .entry(env.to_owned())
+                .or_insert_with(|| watch::channel(compiled).0)
+                .subscribe()),
+            Err(e) => Err(e),
+        };
+        // Held now (or failed): the next request loads again only if this one failed.
+        let mut loading = self.loading.lock().await;
+        if loading.get(env).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+            loading.remove(env);
+        }
+        rx
     }
 
     async fn load(&self, env: &str) -> Result<Arc<Compiled>, EnvError> {
