@@ -46,6 +46,8 @@ pub struct Environments {
     keys: Mutex<HashMap<String, (Option<KeyInfo>, Instant)>>,
     /// First loads in flight: every request for a cold environment waits on its one load.
     loading: Mutex<HashMap<String, Arc<Loading>>>,
+    /// When the last revision check read every held environment's revision (Unix ms; 0: never).
+    checked_at: std::sync::atomic::AtomicI64,
     metrics: Arc<Metrics>,
 }
 
@@ -72,6 +74,7 @@ impl Environments {
             envs: RwLock::new(HashMap::new()),
             keys: Mutex::new(HashMap::new()),
             loading: Mutex::new(HashMap::new()),
+            checked_at: Default::default(),
             metrics,
         })
     }
@@ -215,6 +218,16 @@ impl Environments {
         }
     }
 
+    /// How many environments this process holds.
+    pub async fn held(&self) -> usize {
+        self.envs.read().await.len()
+    }
+
+    /// When a revision check last read every held environment's revision (Unix ms).
+    pub fn last_revision_check(&self) -> Option<i64> {
+        Some(self.checked_at.load(std::sync::atomic::Ordering::Relaxed)).filter(|&t| t > 0)
+    }
+
     /// Reloads every environment held.
     pub async fn reload_all(&self) {
         let held: Vec<String> = self.envs.read().await.keys().cloned().collect();
@@ -254,6 +267,7 @@ impl Environments {
                 .iter()
                 .map(|(k, tx)| (k.clone(), tx.borrow().revision))
                 .collect();
+            let mut all_read = true;
             for (env, revision) in held {
                 match self.store.environment_revision(&env).await {
                     Ok(stored) if stored > revision => {
@@ -262,9 +276,17 @@ impl Environments {
                     }
                     Ok(_) => {}
                     Err(e) => {
+                        all_read = false;
                         tracing::warn!(environment = env, error = %e, "revision check failed")
                     }
                 }
+            }
+            if all_read {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                self.checked_at
+                    .store(now, std::sync::atomic::Ordering::Relaxed);
             }
         }
     }

@@ -7,7 +7,8 @@
 //! - [`sdk`] — the SDK endpoints: OFREP, flagd document, WebSocket and SSE streams, analytics
 //!   intake, the SDK bundle
 //! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
-//!   endpoints only), health, metrics, graceful shutdown
+//!   endpoints only), graceful shutdown
+//! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
 //! - [`metrics`] — Prometheus metrics
 //! - [`cli`] — the command's subcommands (`eval`)
 
@@ -15,6 +16,7 @@
 
 pub mod cli;
 pub mod envs;
+pub mod health;
 pub mod metrics;
 pub mod sdk;
 pub mod server;

@@ -1,12 +1,10 @@
 //! Running the server: `switchyard serve` (all of Switchyard in one process) and `switchyard
-//! realtime` (the SDK endpoints only). Health, metrics, and graceful shutdown (streams close with
-//! 1012, in-flight requests drain, analytics flush).
+//! realtime` (the SDK endpoints only), with the operator's routes of [`crate::health`], and
+//! graceful shutdown (streams close with 1012, in-flight requests drain, analytics flush).
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::response::Html;
 use clap::{Args, ValueEnum};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,13 +12,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
-use switchyard_core::store::Store;
 use switchyard_functions::auth::jwt::JwtKeys;
 use switchyard_functions::{AppState, Group};
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::envs::Environments;
+use crate::health::{self, Health};
 use crate::metrics::Metrics;
 use crate::sdk::{self, Limits, SdkState};
 
@@ -208,7 +206,13 @@ async fn run(role: Role) -> Result<(), String> {
         let events = events.clone();
         async move { events.flush_periodically(Duration::from_secs(10)).await }
     });
-    let mut app = sdk::router(sdk_state).merge(health_routes(store.clone(), metrics.clone()));
+    let mut app = sdk::router(sdk_state).merge(health::routes(Health {
+        store: store.clone(),
+        bus: bus.clone(),
+        envs: envs.clone(),
+        metrics: metrics.clone(),
+        shutdown: shutdown_rx.clone(),
+    }));
     if let Role::Serve(a) = &role {
         let jwt = JwtKeys::from_secret(&local_signing_key(&a.data_dir)?)?;
         let state = AppState::with_options(
@@ -271,43 +275,6 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-#[derive(Debug, Clone)]
-struct Health {
-    store: Store,
-    metrics: Arc<Metrics>,
-}
-
-fn health_routes(store: Store, metrics: Arc<Metrics>) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route(
-            "/readyz",
-            get(|State(h): State<Health>| async move {
-                match h.store.environment_revision("readiness-probe").await {
-                    Ok(_) => (StatusCode::OK, "ready").into_response(),
-                    Err(e) => (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        format!("store unreachable: {e}"),
-                    )
-                        .into_response(),
-                }
-            }),
-        )
-        .route(
-            "/metrics",
-            get(|State(h): State<Health>| async move {
-                (
-                    [(
-                        axum::http::header::CONTENT_TYPE,
-                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                    )],
-                    h.metrics.render(),
-                )
-            }),
-        )
-        .with_state(Health { store, metrics })
 }
 
 /// The built dashboard, or a page that says plainly that it is not built.

@@ -51,6 +51,12 @@ pub struct BusError(pub String);
 pub trait Bus: Send + Sync + Debug {
     async fn publish(&self, event: &ChangeEvent) -> Result<(), BusError>;
     fn subscribe(&self) -> Subscription;
+
+    /// Whether this process's subscriptions are connected (for readiness details; an in-process
+    /// bus always is).
+    fn connected(&self) -> bool {
+        true
+    }
 }
 
 /// A stream of bus messages.

@@ -8,6 +8,8 @@ use futures_util::StreamExt;
 use rand::Rng;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{OnceCell, mpsc};
 
@@ -25,6 +27,8 @@ const PUBLISH_WITHIN: Duration = Duration::from_millis(500);
 pub struct RedisBus {
     client: redis::Client,
     publisher: std::sync::Arc<OnceCell<ConnectionManager>>,
+    /// Whether the latest subscription is subscribed now.
+    subscribed: Arc<AtomicBool>,
 }
 
 impl RedisBus {
@@ -34,6 +38,7 @@ impl RedisBus {
         Ok(RedisBus {
             client,
             publisher: Default::default(),
+            subscribed: Default::default(),
         })
     }
 }
@@ -64,15 +69,19 @@ impl Bus for RedisBus {
 
     fn subscribe(&self) -> Subscription {
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(listen(self.client.clone(), tx));
+        tokio::spawn(listen(self.client.clone(), tx, self.subscribed.clone()));
         Subscription {
             inner: Inner::Channel(rx),
         }
     }
+
+    fn connected(&self) -> bool {
+        self.subscribed.load(Ordering::Relaxed)
+    }
 }
 
-/// Runs one subscription until its receiver is dropped.
-async fn listen(client: redis::Client, tx: mpsc::Sender<BusMessage>) {
+/// Runs one subscription until its receiver is dropped; `up` says whether it is subscribed now.
+async fn listen(client: redis::Client, tx: mpsc::Sender<BusMessage>, up: Arc<AtomicBool>) {
     let mut failures: u32 = 0;
     let mut connected_before = false;
     loop {
@@ -86,6 +95,7 @@ async fn listen(client: redis::Client, tx: mpsc::Sender<BusMessage>) {
         match subscribed {
             Some(mut pubsub) => {
                 failures = 0;
+                up.store(true, Ordering::Relaxed);
                 if connected_before
                     && tx
                         .send(BusMessage::Resync(ResyncReason::Reconnected))
@@ -110,6 +120,7 @@ async fn listen(client: redis::Client, tx: mpsc::Sender<BusMessage>) {
                     }
                 }
                 // The stream ended: the connection is gone.
+                up.store(false, Ordering::Relaxed);
             }
             None => failures = failures.saturating_add(1),
         }

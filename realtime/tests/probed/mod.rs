@@ -1,0 +1,127 @@
+//! A store for tests that watch what the server asks of it: the embedded store, counting every
+//! call and the reads of environment items (one per load), slowing those reads down so that
+//! requests arriving together overlap, and failing every call while it is "down".
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+use switchyard_core::bus::InProcessBus;
+use switchyard_core::changes::{Changes, NewProject};
+use switchyard_core::clock::SystemClock;
+use switchyard_core::domain::{Actor, User};
+use switchyard_core::store::embedded::Embedded;
+use switchyard_core::store::{After, Item, Kv, KvError, Op, Order, Store};
+
+#[derive(Debug)]
+pub struct Probed {
+    inner: Embedded,
+    /// Reads of environment items: one per environment load.
+    pub loads: AtomicUsize,
+    /// Every call.
+    pub calls: AtomicUsize,
+    /// While true, every call fails as a DynamoDB that is down would.
+    pub down: AtomicBool,
+    _dir: tempfile::TempDir,
+}
+
+impl Probed {
+    pub fn new() -> Arc<Probed> {
+        let dir = tempfile::tempdir().unwrap();
+        Arc::new(Probed {
+            inner: Embedded::open(dir.path()).unwrap(),
+            loads: AtomicUsize::new(0),
+            calls: AtomicUsize::new(0),
+            down: AtomicBool::new(false),
+            _dir: dir,
+        })
+    }
+
+    fn enter(&self) -> Result<(), KvError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down.load(Ordering::SeqCst) {
+            Err(KvError::Backend(
+                "dispatch failure: connection refused".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait]
+impl Kv for Probed {
+    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
+        self.enter()?;
+        if sk == "ENV" {
+            self.loads.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.inner.get(pk, sk).await
+    }
+    async fn query(
+        &self,
+        pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+        order: Order,
+    ) -> Result<Vec<Item>, KvError> {
+        self.enter()?;
+        self.inner.query(pk, prefix, after, limit, order).await
+    }
+    async fn query_index(
+        &self,
+        g1pk: &str,
+        prefix: &str,
+        after: Option<&After>,
+        limit: usize,
+        order: Order,
+    ) -> Result<Vec<Item>, KvError> {
+        self.enter()?;
+        self.inner
+            .query_index(g1pk, prefix, after, limit, order)
+            .await
+    }
+    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
+        self.enter()?;
+        self.inner.transact(ops).await
+    }
+    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
+        self.enter()?;
+        self.inner.add_counters(deltas).await
+    }
+}
+
+/// A store over `kv` with one organization, one project and its two environments; the
+/// production environment's id.
+pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
+    let store = Store::new(kv);
+    let changes = Changes::new(
+        store.clone(),
+        Arc::new(InProcessBus::default()),
+        Arc::new(SystemClock),
+    );
+    let user = User {
+        id: "u1".into(),
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+        password_hash: String::new(),
+        session_generation: 0,
+        created_at: 0,
+    };
+    let org = changes.create_org(&user, "Acme").await.unwrap();
+    let created = changes
+        .create_project(
+            &Actor::User(user.id.clone()),
+            &org.id,
+            NewProject {
+                name: "Web".into(),
+                environments: None,
+            },
+        )
+        .await
+        .unwrap();
+    (store, created.environments[1].id.clone())
+}
