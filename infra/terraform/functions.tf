@@ -49,6 +49,9 @@ locals {
     },
   ]
 
+  # The quotas (functions/src/config.rs, QuotaArgs): SWITCHYARD_QUOTA_<NAME>, only those set.
+  quota_environment = { for name, limit in var.quotas : "SWITCHYARD_QUOTA_${upper(name)}" => tostring(limit) }
+
   function_environment = {
     SWITCHYARD_TABLE          = module.table.name
     SWITCHYARD_JWT_SECRET_ARN = module.jwt_secret.arn
@@ -92,7 +95,7 @@ module "api_function" {
   name_prefix = var.name
   binary      = each.key
   zip_dir     = local.lambda_zip_dir
-  environment = local.function_environment
+  environment = merge(local.quota_environment, local.function_environment)
   statements = concat(local.api_read_statements, [
     for writes in [local.table_writes[each.key]] : {
       sid       = "TransactionalWrites"

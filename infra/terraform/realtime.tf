@@ -39,6 +39,8 @@ module "realtime" {
   kms_key_arn                 = module.kms.key_arn
   log_level                   = var.log_level
   log_retention_days          = var.log_retention_days
+  scrape_cidrs                = var.realtime_scrape_cidrs
+  trusted_proxy_hops          = 1
 }
 
 resource "aws_vpc_security_group_egress_rule" "realtime_redis" {

@@ -349,6 +349,30 @@ variable "realtime_ingress_cidrs" {
   }
 }
 
+variable "realtime_scrape_cidrs" {
+  description = "Ranges inside the VPC that may reach the realtime tasks on 8080 for /metrics and /readyz (Prometheus); the load balancer answers both 404 from the internet."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for c in var.realtime_scrape_cidrs : can(cidrhost(c, 0))])
+    error_message = "realtime_scrape_cidrs must be IPv4 CIDR blocks."
+  }
+}
+
+variable "quotas" {
+  description = "Quotas the API enforces, by name (README, Quotas): e.g. { flags_per_project = 5000 }. Unset ones keep their defaults."
+  type        = map(number)
+  default     = {}
+  validation {
+    condition = alltrue([for k, v in var.quotas : contains([
+      "projects_per_organization", "environments_per_project", "flags_per_project",
+      "segments_per_project", "members_per_organization", "sdk_keys_per_environment",
+      "api_tokens_per_organization", "environment_bytes",
+    ], k) && v >= 0 && floor(v) == v])
+    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization and environment_bytes, each a whole number."
+  }
+}
+
 # ---- Redis ----
 
 variable "redis_node_type" {

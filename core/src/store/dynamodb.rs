@@ -9,12 +9,14 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
     KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType, Select,
-    StreamSpecification, StreamViewType, TransactWriteItem,
+    StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
 };
 use std::collections::HashMap;
 
 use super::kv::{After, Cond, Item, Kv, KvError, Op, Order, check_key, check_transaction};
-use super::layout::{INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY};
+use super::layout::{
+    INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY, TTL_ATTRIBUTE,
+};
 
 type Attrs = HashMap<String, AttributeValue>;
 
@@ -51,8 +53,8 @@ impl DynamoDb {
         &self.table
     }
 
-    /// Creates the table (on-demand billing, the `gsi1` index, a stream of new images) unless it
-    /// exists. For local runs and tests; in AWS, Terraform creates it.
+    /// Creates the table (on-demand billing, the `gsi1` index, a stream of new images, TTL on
+    /// `ttl`) unless it exists. For local runs and tests; in AWS, Terraform creates it.
     pub async fn create_table(&self) -> Result<(), KvError> {
         if self
             .client
@@ -104,6 +106,20 @@ impl DynamoDb {
                 StreamSpecification::builder()
                     .stream_enabled(true)
                     .stream_view_type(StreamViewType::NewImage)
+                    .build()
+                    .map_err(backend)?,
+            )
+            .send()
+            .await
+            .map_err(backend)?;
+        // Items carrying `ttl` (Unix seconds) expire by themselves, as Terraform's table does.
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(TTL_ATTRIBUTE)
+                    .enabled(true)
                     .build()
                     .map_err(backend)?,
             )

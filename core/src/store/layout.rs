@@ -31,6 +31,8 @@ pub const INDEX_HASH_KEY: &str = "g1pk";
 pub const INDEX_RANGE_KEY: &str = "g1sk";
 /// Every key attribute is a string.
 pub const KEY_ATTRIBUTE_TYPE: &str = "S";
+/// The expiry attribute (Unix seconds) the table's TTL deletes items by (analytics counters).
+pub const TTL_ATTRIBUTE: &str = "ttl";
 
 pub fn user(id: &str) -> String {
     format!("USER#{id}")

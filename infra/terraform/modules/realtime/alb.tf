@@ -1,5 +1,8 @@
 # The public entry point for SDKs: an Application Load Balancer with TLS, an hour of idle time so
-# that quiet WebSockets and SSE streams stay open, health checks on /readyz (the store answers).
+# that quiet WebSockets and SSE streams stay open, health checks on /healthz (the process serves:
+# no store call, so a DynamoDB brownout never makes ECS replace tasks serving from memory).
+# /readyz (readiness details) and /metrics are not for the internet: the listener answers them 404
+# here; Prometheus scrapes the tasks on port 8080 from inside the VPC (var.scrape_cidrs).
 
 resource "aws_lb" "this" {
   #checkov:skip=CKV2_AWS_28:The WAF web ACL is associated in the root module (module.waf_regional, aws_wafv2_web_acl_association).
@@ -29,7 +32,7 @@ resource "aws_lb_target_group" "this" {
   deregistration_delay = 30
 
   health_check {
-    path                = "/readyz"
+    path                = "/healthz"
     matcher             = "200"
     interval            = 15
     timeout             = 5
@@ -49,4 +52,31 @@ resource "aws_lb_listener" "https" {
     type             = "forward"
     target_group_arn = aws_lb_target_group.this.arn
   }
+}
+
+# Operator routes stay inside the VPC: the load balancer never forwards them.
+resource "aws_lb_listener_rule" "operator_routes" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 1
+
+  condition {
+    path_pattern {
+      values = local.operator_paths
+    }
+  }
+
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "Not Found"
+      status_code  = "404"
+    }
+  }
+}
+
+locals {
+  # /readyz and /metrics, with any query string or trailing path (ALB path patterns match the
+  # path only, case-sensitively; the server's routes are lower-case).
+  operator_paths = ["/readyz", "/readyz/*", "/metrics", "/metrics/*"]
 }

@@ -45,6 +45,8 @@ resource "aws_ecs_task_definition" "this" {
       { name = "SWITCHYARD_TABLE", value = var.table_name },
       { name = "AWS_REGION", value = data.aws_region.this.region },
       { name = "RUST_LOG", value = var.log_level },
+      # The load balancer is the one proxy: client addresses are read behind one hop.
+      { name = "SWITCHYARD_TRUSTED_PROXY_HOPS", value = tostring(var.trusted_proxy_hops) },
     ]
     # The URL carries Redis's AUTH token: injected by ECS from Secrets Manager, never in the task definition.
     secrets = [{ name = "SWITCHYARD_REDIS_URL", valueFrom = var.redis_url_secret_arn }]

@@ -50,3 +50,14 @@ resource "aws_vpc_security_group_egress_rule" "tasks_https" {
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
 }
+
+# Prometheus (or any collector) inside the VPC scrapes /metrics and reads /readyz on the tasks.
+resource "aws_vpc_security_group_ingress_rule" "tasks_from_scrapers" {
+  for_each          = toset(var.scrape_cidrs)
+  security_group_id = aws_security_group.tasks.id
+  description       = "Metrics and readiness from inside the VPC"
+  ip_protocol       = "tcp"
+  from_port         = 8080
+  to_port           = 8080
+  cidr_ipv4         = each.value
+}

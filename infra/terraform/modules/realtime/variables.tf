@@ -127,3 +127,13 @@ variable "log_retention_days" {
   description = "Days the server's logs are kept."
   type        = number
 }
+
+variable "scrape_cidrs" {
+  description = "Ranges inside the VPC allowed to reach the tasks on 8080 for /metrics and /readyz (e.g. a Prometheus subnet)."
+  type        = list(string)
+}
+
+variable "trusted_proxy_hops" {
+  description = "Proxies in front of the tasks that append to X-Forwarded-For (the load balancer: 1)."
+  type        = number
+}

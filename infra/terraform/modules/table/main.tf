@@ -1,7 +1,7 @@
 # The single table, exactly as core/src/store/layout.rs and core/src/store/dynamodb.rs declare it
 # (infra/tests/test_table.py proves it): string keys pk/sk, the gsi1 index on g1pk/g1sk projecting
-# every attribute, on-demand billing, a stream of new images for the change publisher. The store
-# writes no expiry attribute, so there is no TTL.
+# every attribute, on-demand billing, a stream of new images for the change publisher, and TTL on
+# the attribute `ttl` (Unix seconds; analytics counters carry it, so old hours expire by themselves).
 
 resource "aws_dynamodb_table" "this" {
   name                        = var.name
@@ -37,6 +37,11 @@ resource "aws_dynamodb_table" "this" {
     hash_key        = "g1pk"
     range_key       = "g1sk"
     projection_type = "ALL"
+  }
+
+  ttl {
+    attribute_name = "ttl"
+    enabled        = true
   }
 
   point_in_time_recovery {
