@@ -164,6 +164,8 @@ mod tests {
                 revision,
                 allowed_origins: vec![],
                 created_at: 0,
+                secure_mode: false,
+                secure_mode_secret: None,
             },
             revision,
             previous_revision: previous,
