@@ -49,6 +49,7 @@ fn flag(project: &str, key: &str) -> Flag {
         ],
         tags: vec!["bench".into()],
         archived: false,
+        client_visible: true,
         version: 1,
         created_by: "bench".into(),
         created_at: now_ms(),
@@ -81,6 +82,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         org_id: org.id.clone(),
         name: "p".into(),
         created_at: 0,
+        client_visible_by_default: true,
     };
     store.create_project(&project).await.unwrap();
     let env = Environment {
@@ -92,6 +94,8 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         revision: 0,
         allowed_origins: vec![],
         created_at: 0,
+        secure_mode: false,
+        secure_mode_secret: None,
     };
     store.create_environment(&env).await.unwrap();
     let f = Fixture {

@@ -16,7 +16,7 @@ both_stores!(
     renaming_an_environment_publishes_a_change_for_it,
     an_allowed_origin_that_is_not_a_web_origin_answers_422,
     a_new_key_shows_its_secret_once_and_never_its_hash,
-    rotating_a_key_issues_a_new_secret_and_revokes_the_old_key,
+    rotating_a_key_issues_a_new_secret_and_the_old_key_expires_in_a_day,
     the_key_a_rotation_issued_can_be_deleted,
 );
 
@@ -119,21 +119,39 @@ async fn a_new_key_shows_its_secret_once_and_never_its_hash(api: Api) {
     }
 }
 
-async fn rotating_a_key_issues_a_new_secret_and_revokes_the_old_key(api: Api) {
+async fn rotating_a_key_issues_a_new_secret_and_the_old_key_expires_in_a_day(api: Api) {
     let p = Project::new(api).await;
     let key = p.key(&p.prod, "client").await;
-    let rotate = p.url(&format!(
-        "/environments/{}/keys/{}/rotate",
-        p.prod,
-        key.body["key"]["id"].as_str().unwrap()
-    ));
+    let id = key.body["key"]["id"].as_str().unwrap();
+    let rotate = p.url(&format!("/environments/{}/keys/{id}/rotate", p.prod));
+    let before = switchyard_core::domain::now_ms();
     let rotated = p.call("POST", &rotate, None).await;
     assert_eq!(rotated.status, StatusCode::CREATED, "{}", rotated.body);
     assert_ne!(rotated.body["secret"], key.body["secret"]);
+    let listed = p
+        .call(
+            "GET",
+            &p.url(&format!("/environments/{}/keys", p.prod)),
+            None,
+        )
+        .await;
+    let old = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap();
+    let expires = old["expiresAt"].as_i64().unwrap();
+    assert!(
+        (before + 86_400_000..=switchyard_core::domain::now_ms() + 86_400_000).contains(&expires),
+        "{old}"
+    );
+    assert!(old["revokedAt"].is_null(), "{old}");
     assert_error(
         &p.call("POST", &rotate, None).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+        StatusCode::CONFLICT,
+        "conflict",
     );
 }
 

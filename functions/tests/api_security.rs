@@ -32,6 +32,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/orgs/{org}/projects"),
     ("post", "/api/v1/orgs/{org}/projects"),
     ("get", "/api/v1/projects/{project}"),
+    ("patch", "/api/v1/projects/{project}"),
     ("get", "/api/v1/projects/{project}/environments"),
     ("post", "/api/v1/projects/{project}/environments"),
     (
@@ -41,6 +42,10 @@ const ROUTES: &[(&str, &str)] = &[
     (
         "patch",
         "/api/v1/projects/{project}/environments/{environment}",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/secure-mode",
     ),
     (
         "get",
@@ -125,6 +130,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("post", "projects") => json!({"name": "X"}),
         ("post", "environments") => json!({"key": "qa"}),
         ("patch", "{environment}") => json!({"name": "X"}),
+        ("patch", "{project}") => json!({"name": "X"}),
         ("post", "keys") => json!({"kind": "client"}),
         ("post", "flags") => {
             json!({"key": "f2", "type": "boolean", "variants": [{"name": "on", "value": true}]})

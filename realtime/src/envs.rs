@@ -8,14 +8,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use switchyard_core::bus::{Bus, BusMessage};
-use switchyard_core::domain::{Environment, KeyKind, hash_secret};
+use switchyard_core::domain::Environment;
 use switchyard_core::engine::FlagSet;
 use switchyard_core::flagd::Document;
 use switchyard_core::store::Store;
 use tokio::sync::{Mutex, OnceCell, RwLock, watch};
 
+pub use crate::keys::KeyInfo;
+use crate::keys::{KeyCache, KeyCacheConfig};
 use crate::metrics::Metrics;
 
 /// One revision of one environment, ready to evaluate.
@@ -30,20 +32,17 @@ pub struct Compiled {
     pub flags: FlagSet,
     /// The flagd document, for server SDKs and for telling what changed.
     pub document: Document,
-}
-
-/// What an SDK key opens.
-#[derive(Debug, Clone)]
-pub struct KeyInfo {
-    pub environment: String,
-    pub kind: KeyKind,
+    /// Flags client keys do not see (server keys and the flagd document see all).
+    pub hidden: Arc<std::collections::HashSet<String>>,
 }
 
 #[derive(Debug)]
 pub struct Environments {
     store: Store,
     envs: RwLock<HashMap<String, watch::Sender<Arc<Compiled>>>>,
-    keys: Mutex<HashMap<String, (Option<KeyInfo>, Instant)>>,
+    /// A revoked key keeps working at most the cache's TTL; open streams re-check their key
+    /// every `Limits::key_check_every`, so they end within the sum.
+    keys: KeyCache,
     /// First loads in flight: every request for a cold environment waits on its one load.
     loading: Mutex<HashMap<String, Arc<Loading>>>,
     /// When the last revision check read every held environment's revision (Unix ms; 0: never).
@@ -53,11 +52,6 @@ pub struct Environments {
 
 /// One load of a cold environment, shared by everyone who asked for it meanwhile.
 type Loading = OnceCell<Result<Arc<Compiled>, EnvError>>;
-
-/// How long a key lookup is remembered (a revoked key keeps working at most this long; open
-/// streams re-check their key every `Limits::key_check_every`, so they end within the sum).
-const KEY_TTL: Duration = Duration::from_secs(10);
-const MISSING_KEY_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EnvError {
@@ -69,10 +63,18 @@ pub enum EnvError {
 
 impl Environments {
     pub fn new(store: Store, metrics: Arc<Metrics>) -> Arc<Environments> {
+        Environments::with_key_cache(store, metrics, KeyCacheConfig::default())
+    }
+
+    pub fn with_key_cache(
+        store: Store,
+        metrics: Arc<Metrics>,
+        keys: KeyCacheConfig,
+    ) -> Arc<Environments> {
         Arc::new(Environments {
             store,
             envs: RwLock::new(HashMap::new()),
-            keys: Mutex::new(HashMap::new()),
+            keys: KeyCache::new(keys, metrics.clone()),
             loading: Mutex::new(HashMap::new()),
             checked_at: Default::default(),
             metrics,
@@ -83,34 +85,12 @@ impl Environments {
         &self.store
     }
 
-    /// Looks an SDK key up (cached briefly).
+    /// Looks an SDK key up (cached briefly; see [`KeyCache`]).
     pub async fn key(&self, secret: &str) -> Result<Option<KeyInfo>, EnvError> {
-        let hash = hash_secret(secret);
-        if let Some((info, at)) = self.keys.lock().await.get(&hash)
-            && at.elapsed()
-                < if info.is_some() {
-                    KEY_TTL
-                } else {
-                    MISSING_KEY_TTL
-                }
-        {
-            return Ok(info.clone());
-        }
-        let found = self
-            .store
-            .find_sdk_key(&hash)
+        self.keys
+            .lookup(&self.store, secret)
             .await
-            .map_err(|e| EnvError::Store(e.to_string()))?;
-        let info = found.filter(|k| k.revoked_at.is_none()).map(|k| KeyInfo {
-            environment: k.environment_id,
-            kind: k.kind,
-        });
-        let mut keys = self.keys.lock().await;
-        if keys.len() > 100_000 {
-            keys.clear();
-        }
-        keys.insert(hash, (info.clone(), Instant::now()));
-        Ok(info)
+            .map_err(|e| EnvError::Store(e.to_string()))
     }
 
     /// The environment's current compiled state, loading it on first use.
@@ -162,7 +142,14 @@ impl Environments {
         // Documents come from validated writes; a rule that still does not compile makes its
         // flag answer PARSE_ERROR, as in flagd.
         let flags = FlagSet::compile(&document);
+        let hidden = snap
+            .flags
+            .iter()
+            .filter(|(f, _)| !f.client_visible)
+            .map(|(f, _)| f.key.clone())
+            .collect();
         Ok(Arc::new(Compiled {
+            hidden: Arc::new(hidden),
             revision: snap.environment.revision,
             previous_revision: 0,
             changed: None,
@@ -204,6 +191,7 @@ impl Environments {
                                 revision: next.revision,
                                 flags: next.flags.clone(),
                                 document: next.document.clone(),
+                                hidden: next.hidden.clone(),
                             });
                             true
                         } else {
@@ -248,7 +236,7 @@ impl Environments {
                 BusMessage::Resync(reason) => {
                     tracing::info!(?reason, "bus resync: reloading every environment");
                     self.metrics.resyncs.inc();
-                    self.keys.lock().await.clear();
+                    self.keys.clear();
                     self.reload_all().await;
                 }
             }

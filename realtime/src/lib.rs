@@ -4,6 +4,7 @@
 //!
 //! Layout:
 //! - [`envs`] — compiled environments, cached and kept current from the bus and the store
+//! - [`keys`] — SDK key lookups, with bounded caches of found and of unknown keys
 //! - [`sdk`] — the SDK endpoints: OFREP, flagd document, WebSocket and SSE streams, analytics
 //!   intake, the SDK bundle
 //! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
@@ -17,6 +18,7 @@
 pub mod cli;
 pub mod envs;
 pub mod health;
+pub mod keys;
 pub mod metrics;
 pub mod sdk;
 pub mod server;

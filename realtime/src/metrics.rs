@@ -24,6 +24,10 @@ pub struct Metrics {
     pub fanout_seconds: Histogram,
     /// Connections closed because they fell behind or broke the protocol.
     pub closed_slow: Counter,
+    /// SDK key lookups that reached the store (cache misses).
+    pub key_lookups: Counter,
+    /// Presented keys refused unread: not the shape of a key this product issues.
+    pub keys_malformed: Counter,
     registry: Registry,
 }
 
@@ -39,6 +43,8 @@ impl Metrics {
             bus_events: Counter::default(),
             fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             closed_slow: Counter::default(),
+            key_lookups: Counter::default(),
+            keys_malformed: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -68,6 +74,16 @@ impl Metrics {
             "closed_slow",
             "Connections closed for falling behind or misbehaving",
             m.closed_slow.clone(),
+        );
+        registry.register(
+            "key_lookups",
+            "SDK key lookups that reached the store",
+            m.key_lookups.clone(),
+        );
+        registry.register(
+            "keys_malformed",
+            "SDK keys refused unread for their shape",
+            m.keys_malformed.clone(),
         );
         Metrics { registry, ..m }
     }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Html;
 use clap::{Args, ValueEnum};
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::envs::Environments;
 use crate::health::{self, Health};
+use crate::keys::KeyCacheConfig;
 use crate::metrics::Metrics;
 use crate::sdk::{self, Limits, SdkState};
 
@@ -82,6 +84,16 @@ pub struct DeliveryArgs {
     /// SDK requests per second per key.
     #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
     pub rate_limit: u32,
+    /// SDK keys held in the cache of found keys.
+    #[arg(long, env = "SWITCHYARD_KEY_CACHE_SIZE", default_value_t = NonZeroUsize::new(100_000).unwrap_or(NonZeroUsize::MIN))]
+    pub key_cache_size: NonZeroUsize,
+    /// Unknown SDK keys remembered, in a cache apart from found keys.
+    #[arg(long, env = "SWITCHYARD_UNKNOWN_KEY_CACHE_SIZE", default_value_t = NonZeroUsize::new(20_000).unwrap_or(NonZeroUsize::MIN))]
+    pub unknown_key_cache_size: NonZeroUsize,
+    /// Seconds a found key is trusted before it is looked up again (a revoked key works at
+    /// most this long).
+    #[arg(long, env = "SWITCHYARD_KEY_CACHE_SECS", default_value_t = 10)]
+    pub key_cache_secs: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -183,7 +195,16 @@ async fn run(role: Role) -> Result<(), String> {
     let Backends { store, bus } = Backends::open(stores, buses).await?;
     let (check, rate) = (delivery.revision_check_secs, delivery.rate_limit);
     let metrics = Arc::new(Metrics::new());
-    let envs = Environments::new(store.clone(), metrics.clone());
+    let envs = Environments::with_key_cache(
+        store.clone(),
+        metrics.clone(),
+        KeyCacheConfig {
+            found: delivery.key_cache_size,
+            missing: delivery.unknown_key_cache_size,
+            ttl: Duration::from_secs(delivery.key_cache_secs),
+            ..KeyCacheConfig::default()
+        },
+    );
     tokio::spawn(envs.clone().follow(bus.clone()));
     tokio::spawn(
         envs.clone()

@@ -34,6 +34,8 @@ export class SwitchyardClient {
   private readyPromise: Promise<Record<string, JsonValue>>;
   private snapshotWaiters: (() => void)[] = [];
   private closed = false;
+  /** Secure mode's hash of the context's targetingKey. */
+  private secureHash: string | undefined;
 
   constructor(private options: Options) {
     if (!options || typeof options.clientKey !== 'string' || !options.clientKey) {
@@ -41,6 +43,7 @@ export class SwitchyardClient {
     }
     const base = (options.baseUrl || '').replace(/\/+$/, '');
     this.ctx = { ...(options.context || {}) };
+    this.secureHash = options.hash;
     this.storage = options.cache === false ? null : options.storage !== undefined ? options.storage : defaultStorage();
     if (options.bootstrap) {
       for (const k in options.bootstrap) {
@@ -58,6 +61,7 @@ export class SwitchyardClient {
       options.pollInterval || 30000,
       {
         context: () => this.ctx,
+        hash: () => this.secureHash,
         message: (m, fresh) => this.message(m, fresh),
         polled: (flags) => this.snapshot(flags, this.revision),
         fatal: (msg) => {
@@ -132,9 +136,13 @@ export class SwitchyardClient {
     this.events.off(event, fn);
   }
 
-  /** A new context (a user signed in): cached values for it at once, then a fresh snapshot. */
-  identify(context: Context): Promise<void> {
+  /**
+   * A new context (a user signed in): cached values for it at once, then a fresh snapshot. In
+   * secure mode, pass the new context's hash too.
+   */
+  identify(context: Context, options?: { hash?: string }): Promise<void> {
     this.ctx = { ...(context || {}) };
+    this.secureHash = options?.hash;
     this.useCache();
     const answered = new Promise<void>((resolve) => {
       this.snapshotWaiters.push(resolve);

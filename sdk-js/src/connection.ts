@@ -1,5 +1,5 @@
 import { Backoff, RESET_AFTER } from './backoff';
-import { encodeContext, parse, type Message } from './protocol';
+import { contextMessage, encodeContext, HASH_HEADER, parse, type Message } from './protocol';
 import type { Context, Evaluation, Streaming } from './types';
 
 export type Mode = 'ws' | 'sse' | 'poll';
@@ -7,6 +7,8 @@ export type Mode = 'ws' | 'sse' | 'poll';
 /** What the connection asks of the client. */
 export interface Handler {
   context(): Context;
+  /** Secure mode's hash of the context's targetingKey, if the page was given one. */
+  hash(): string | undefined;
   /** Applies a message; false when the client saw a gap and needs a snapshot. */
   message(m: Message, fresh: boolean): boolean;
   /** Every flag, as polled from OFREP. */
@@ -78,7 +80,7 @@ export class Connection {
     const c = this.current;
     if (c && c.send) {
       this.awaitingSnapshot = true;
-      c.send({ type: 'identify', context: this.h.context() });
+      c.send(contextMessage('identify', this.h.context(), this.h.hash()));
     } else if (this.pollNow) {
       this.etag = null;
       this.pollNow();
@@ -197,7 +199,7 @@ export class Connection {
       if (ws.readyState === 1) ws.send(JSON.stringify(m));
     };
     const pinger = setInterval(() => send({ type: 'ping' }), PING);
-    ws.onopen = () => send({ type: 'hello', context: this.h.context() });
+    ws.onopen = () => send(contextMessage('hello', this.h.context(), this.h.hash()));
     ws.onmessage = (e) => onText(e.data);
     ws.onerror = () => {}; // a close event follows
     ws.onclose = (e) => {
@@ -219,7 +221,10 @@ export class Connection {
   }
 
   private sse(onText: (t: unknown) => void, down: () => void): Open {
-    const es = new this.t.EventSource!(`${this.url('/sdk/v1/sse')}&context=${encodeContext(this.h.context())}`);
+    const hash = this.h.hash();
+    const es = new this.t.EventSource!(
+      `${this.url('/sdk/v1/sse')}&context=${encodeContext(this.h.context())}${hash ? `&hash=${encodeURIComponent(hash)}` : ''}`,
+    );
     const on = (e: MessageEvent) => onText(e.data);
     for (const type of ['snapshot', 'changes', 'ping', 'pong', 'message']) es.addEventListener(type, on as EventListener);
     // A server `error` message carries data; a transport failure does not.
@@ -235,6 +240,8 @@ export class Connection {
         Authorization: `Bearer ${this.key}`,
       };
       if (this.etag) headers['If-None-Match'] = this.etag;
+      const hash = this.h.hash();
+      if (hash) headers[HASH_HEADER] = hash;
       const r = await this.t.fetch!(`${this.base}/ofrep/v1/evaluate/flags`, {
         method: 'POST',
         headers,

@@ -50,6 +50,14 @@ export function parse(text: unknown): Message | null {
   }
 }
 
+/** The message that tells the server the context (and, in secure mode, its hash). */
+export function contextMessage(type: 'hello' | 'identify', context: unknown, hash?: string): object {
+  return hash ? { type, context, hash } : { type, context };
+}
+
+/** The header an OFREP request carries secure mode's hash in. */
+export const HASH_HEADER = 'X-Switchyard-Hash';
+
 /** base64url of the context's JSON (UTF-8), for the SSE URL. */
 export function encodeContext(context: unknown): string {
   const bytes = new TextEncoder().encode(JSON.stringify(context));

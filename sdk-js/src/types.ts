@@ -37,6 +37,11 @@ export interface Options {
   baseUrl?: string;
   /** The evaluation context; change it later with `identify`. */
   context?: Context;
+  /**
+   * Secure mode: hex HMAC-SHA256 of `context.targetingKey` with the environment's secure-mode
+   * secret, computed by your server and rendered into the page (give the new one to `identify`).
+   */
+  hash?: string;
   /** Values rendered by your server, used synchronously: `{flag: value}` or `{flag: Evaluation}`. */
   bootstrap?: Record<string, JsonValue | Evaluation>;
   /** Keep the last values in localStorage and use them at once on the next page load (default true). */

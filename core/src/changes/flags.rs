@@ -30,6 +30,9 @@ pub struct NewFlag {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::changes::rules::schema::Key>, max_items = 20))]
     pub tags: Vec<String>,
+    /// Whether client keys see the flag (default: the project's `clientVisibleByDefault`).
+    #[serde(default, rename = "clientVisible")]
+    pub client_visible: Option<bool>,
 }
 
 /// Changes to a flag's definition; what is absent stays.
@@ -46,6 +49,9 @@ pub struct FlagPatch {
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub variants: Option<Vec<Variant>>,
     pub archived: Option<bool>,
+    /// Whether client keys see the flag; hiding one removes it from every client at once.
+    #[serde(rename = "clientVisible")]
+    pub client_visible: Option<bool>,
     /// The version last seen (or send `If-Match`).
     pub version: Option<u64>,
 }
@@ -64,6 +70,7 @@ impl Changes {
             variants: new.variants,
             tags: new.tags,
             archived: false,
+            client_visible: new.client_visible.unwrap_or(p.client_visible_by_default),
             version: 1,
             created_by: actor.to_string(),
             created_at: now,
@@ -134,6 +141,9 @@ impl Changes {
         }
         if let Some(a) = patch.archived {
             next.archived = a;
+        }
+        if let Some(v) = patch.client_visible {
+            next.client_visible = v;
         }
         rules::flag(&next)?;
         if next.variants != current.variants || (current.archived && !next.archived) {

@@ -246,6 +246,7 @@ impl Changes {
                     variants,
                     tags: vec![],
                     archived: false,
+                    client_visible: p.client_visible_by_default,
                     version: 1,
                     created_by: actor.to_string(),
                     created_at: now,

@@ -21,7 +21,10 @@ pub use error::{ChangeError, Result};
 pub use flags::{FlagPatch, NewFlag};
 pub use import::ImportSummary;
 pub use members::{API_TOKEN_PREFIX, INVITATION_TTL_MS, Invited, NewToken, TokenIssued};
-pub use projects::{EnvironmentPatch, KeyIssued, NewEnvironment, NewProject, ProjectCreated};
+pub use projects::{
+    DEFAULT_ROTATION_OVERLAP_SECS, EnvironmentPatch, KeyIssued, MAX_ROTATION_OVERLAP_SECS,
+    NewEnvironment, NewProject, ProjectCreated, ProjectPatch,
+};
 pub use quotas::{Quota, QuotaExceeded, Quotas, document_bytes};
 pub use segments::{NewSegment, SegmentPatch};
 pub use states::StateInput;
@@ -151,13 +154,15 @@ impl Changes {
     }
 }
 
-/// A value as a change record keeps it: secrets' hashes never enter the log.
+/// A value as a change record keeps it: secrets' hashes, and secrets kept to verify with, never
+/// enter the log.
 fn redacted<T: Serialize>(v: &T) -> Value {
     let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.remove("secretHash");
         m.remove("tokenHash");
         m.remove("passwordHash");
+        m.remove("secureModeSecret");
     }
     v
 }

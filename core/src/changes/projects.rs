@@ -6,7 +6,7 @@ use super::error::{ChangeError, Result};
 use super::quotas::Quota;
 use super::{Changes, Scope, rules};
 use crate::domain::{
-    Actor, Environment, KeyKind, Project, SdkKey, hash_secret, new_id, new_secret,
+    Actor, Environment, KeyKind, Project, SdkKey, SecureModeSecret, hash_secret, new_id, new_secret,
 };
 use crate::store::{Batch, MAX_ENVIRONMENTS};
 
@@ -19,6 +19,20 @@ pub struct NewProject {
     /// Environment keys to create with the project (default: development, production).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Key>>, max_items = 48))]
     pub environments: Option<Vec<String>>,
+    /// Whether new flags are visible to client keys unless said otherwise (default: true, so a
+    /// first flag works in the browser).
+    #[serde(default, rename = "clientVisibleByDefault")]
+    pub client_visible_by_default: Option<bool>,
+}
+
+/// Changes to a project's settings; what is absent stays.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProjectPatch {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
+    pub name: Option<String>,
+    pub client_visible_by_default: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +63,14 @@ pub struct EnvironmentPatch {
     pub name: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Origin>>, max_items = 50))]
     pub allowed_origins: Option<Vec<String>>,
+    /// Secure mode on or off; turning it on the first time generates its secret.
+    pub secure_mode: Option<bool>,
 }
+
+/// How long a rotated key keeps working beside its successor, by default (24 h).
+pub const DEFAULT_ROTATION_OVERLAP_SECS: u32 = 24 * 3600;
+/// The longest overlap a rotation may choose (7 days).
+pub const MAX_ROTATION_OVERLAP_SECS: u32 = 7 * 24 * 3600;
 
 /// A new SDK key and its secret, shown this once.
 #[derive(Debug, Clone)]
@@ -97,6 +118,7 @@ impl Changes {
             org_id: org.to_owned(),
             name: new.name.trim().to_owned(),
             created_at: now,
+            client_visible_by_default: new.client_visible_by_default.unwrap_or(true),
         };
         let mut batch = Batch::new();
         batch.create_project(&project)?;
@@ -111,6 +133,8 @@ impl Changes {
                 revision: 0,
                 allowed_origins: vec![],
                 created_at: now,
+                secure_mode: false,
+                secure_mode_secret: None,
             };
             batch.create_environment(&env)?;
             environments.push(env);
@@ -129,6 +153,35 @@ impl Changes {
         );
         self.commit(batch, record).await?;
         Ok(created)
+    }
+
+    /// Renames a project or changes its settings.
+    pub async fn update_project(
+        &self,
+        actor: &Actor,
+        current: &Project,
+        patch: ProjectPatch,
+    ) -> Result<Project> {
+        let mut next = current.clone();
+        if let Some(n) = patch.name {
+            rules::name("name", &n)?;
+            next.name = n.trim().to_owned();
+        }
+        if let Some(v) = patch.client_visible_by_default {
+            next.client_visible_by_default = v;
+        }
+        let mut batch = Batch::new();
+        batch.update_project(&next)?;
+        let record = self.record(
+            actor,
+            Scope::project(current),
+            "project.update",
+            format!("project:{}", current.id),
+            Some(current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
     }
 
     pub async fn create_environment(
@@ -164,6 +217,8 @@ impl Changes {
             revision: 0,
             allowed_origins: new.allowed_origins,
             created_at: self.now(),
+            secure_mode: false,
+            secure_mode_secret: None,
         };
         let mut batch = Batch::new();
         batch.create_environment(&env)?;
@@ -195,6 +250,12 @@ impl Changes {
         if let Some(o) = patch.allowed_origins {
             rules::origins(&o)?;
             next.allowed_origins = o;
+        }
+        if let Some(on) = patch.secure_mode {
+            next.secure_mode = on;
+            if on && next.secure_mode_secret.is_none() {
+                next.secure_mode_secret = Some(SecureModeSecret(new_secret("sy_secure")));
+            }
         }
         let mut batch = Batch::new();
         batch.update_environment(&next)?;
@@ -235,17 +296,36 @@ impl Changes {
         Ok(issued)
     }
 
-    /// Issues a new key of the same kind and revokes the old one, together.
+    /// Issues a new key of the same kind; the old one keeps working for `overlap_secs` (0:
+    /// revoked at once), so deployed clients can move over without an outage.
     pub async fn rotate_key(
         &self,
         actor: &Actor,
         p: &Project,
         env: &Environment,
         old: &SdkKey,
+        overlap_secs: u32,
     ) -> Result<KeyIssued> {
+        if overlap_secs > MAX_ROTATION_OVERLAP_SECS {
+            return Err(ChangeError::field(
+                "overlapSeconds",
+                format!("at most {MAX_ROTATION_OVERLAP_SECS} (7 days)"),
+            ));
+        }
+        if old.expires_at.is_some() {
+            return Err(ChangeError::Conflict {
+                message: "this key was already rotated; revoke it to end it now".into(),
+                details: serde_json::Value::Null,
+            });
+        }
         let issued = self.new_key(env, old.kind);
         let mut revoked = old.clone();
-        revoked.revoked_at = Some(self.now());
+        let now = self.now();
+        if overlap_secs == 0 {
+            revoked.revoked_at = Some(now);
+        } else {
+            revoked.expires_at = Some(now + i64::from(overlap_secs) * 1000);
+        }
         let mut batch = Batch::new();
         batch.put_sdk_key(&issued.key, true)?;
         batch.put_sdk_key(&revoked, false)?;
@@ -271,10 +351,7 @@ impl Changes {
     }
 
     fn new_key(&self, env: &Environment, kind: KeyKind) -> KeyIssued {
-        let prefix = match kind {
-            KeyKind::Client => "sy_client",
-            KeyKind::Server => "sy_server",
-        };
+        let prefix = kind.secret_prefix();
         let secret = new_secret(prefix);
         let key = SdkKey {
             id: new_id(),
@@ -286,6 +363,7 @@ impl Changes {
             prefix: secret.chars().take(prefix.len() + 7).collect(),
             created_at: self.now(),
             revoked_at: None,
+            expires_at: None,
         };
         KeyIssued { secret, key }
     }

@@ -29,12 +29,19 @@ pub struct Flag {
     pub tags: Vec<String>,
     #[serde(default)]
     pub archived: bool,
+    /// Whether client (browser) keys see the flag; server keys always do.
+    #[serde(default = "yes")]
+    pub client_visible: bool,
     /// +1 on every change, for optimistic concurrency.
     pub version: u64,
     pub created_by: String,
     pub created_at: i64,
     pub updated_by: String,
     pub updated_at: i64,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A flag's state in one environment.

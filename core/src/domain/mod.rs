@@ -9,12 +9,12 @@ mod change;
 mod flag;
 mod project;
 
-pub use access::{ApiToken, KeyKind, Scope, SdkKey, hash_secret, new_secret};
+pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, new_secret};
 pub use account::{Invitation, Membership, Organization, Role, User};
 pub use audit::{CounterDelta, CounterRow, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Segment, Variant};
-pub use project::{Environment, Project};
+pub use project::{Environment, Project, SecureModeSecret};
 
 use serde::{Deserialize, Serialize};
 

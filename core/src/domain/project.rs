@@ -8,6 +8,13 @@ pub struct Project {
     pub org_id: String,
     pub name: String,
     pub created_at: i64,
+    /// Whether new flags are visible to client keys unless their creator says otherwise.
+    #[serde(default = "yes")]
+    pub client_visible_by_default: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,4 +32,31 @@ pub struct Environment {
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     pub created_at: i64,
+    /// Secure mode: client-key requests must carry the HMAC of their context's targeting key.
+    #[serde(default)]
+    pub secure_mode: bool,
+    /// The secret of secure mode's HMAC (held by the customer's server too). Never shown but to
+    /// admins, never in change records (see `changes::redacted`) nor in logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub secure_mode_secret: Option<SecureModeSecret>,
+}
+
+/// A secure-mode secret: its `Debug` hides it, so logging an environment never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecureModeSecret(pub String);
+
+impl std::fmt::Debug for SecureModeSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecureModeSecret(…)")
+    }
+}
+
+impl Environment {
+    /// The environment as the API shows it to anyone: without secure mode's secret.
+    pub fn public(mut self) -> Environment {
+        self.secure_mode_secret = None;
+        self
+    }
 }

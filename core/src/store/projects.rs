@@ -64,6 +64,19 @@ impl Batch {
         Ok(())
     }
 
+    /// Saves a project's name or settings (the last write wins: settings, not flags).
+    pub fn update_project(&mut self, p: &Project) -> Result<()> {
+        let put = item(
+            layout::project(&p.id),
+            "PROJECT".into(),
+            Some((layout::org(&p.org_id), layout::project(&p.id))),
+            0,
+            p,
+        )?;
+        self.push(put, Cond::Version(0));
+        Ok(())
+    }
+
     /// Creates an environment at revision 0. Its flags start in their default state (disabled).
     pub fn create_environment(&mut self, e: &Environment) -> Result<()> {
         self.push(env_item(e, 0)?, Cond::Absent);

@@ -227,6 +227,7 @@ pub async fn projects_environments_and_keys(h: Harness) {
         prefix: secret[..12].into(),
         created_at: now_ms(),
         revoked_at: None,
+        expires_at: None,
     };
     s.create_sdk_key(&key).await.unwrap();
     assert_eq!(
@@ -260,6 +261,7 @@ pub async fn pagination(h: Harness) {
             org_id: org.id.clone(),
             name: format!("p{i}"),
             created_at: 0,
+            client_visible_by_default: true,
         })
         .await
         .unwrap();

@@ -52,6 +52,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
         org_id: org.id.clone(),
         name: "Web".into(),
         created_at: now_ms(),
+        client_visible_by_default: true,
     };
     store.create_project(&project).await.unwrap();
     let mut out = Vec::new();
@@ -65,6 +66,8 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
             revision: 0,
             allowed_origins: vec![],
             created_at: now_ms(),
+            secure_mode: false,
+            secure_mode_secret: None,
         };
         store.create_environment(&env).await.unwrap();
         out.push(env);
@@ -91,6 +94,7 @@ pub fn flag(project: &str, key: &str) -> Flag {
         ],
         tags: vec!["web".into()],
         archived: false,
+        client_visible: true,
         version: 1,
         created_by: "user-1".into(),
         created_at: now_ms(),

@@ -4,7 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchyard_core::changes::{
-    EnvironmentPatch, KeyIssued, NewEnvironment, NewProject, ProjectCreated,
+    DEFAULT_ROTATION_OVERLAP_SECS, EnvironmentPatch, KeyIssued, MAX_ROTATION_OVERLAP_SECS,
+    NewEnvironment, NewProject, ProjectCreated, ProjectPatch,
 };
 use switchyard_core::domain::{Environment, KeyKind, Project, SdkKey};
 use switchyard_core::store::Page;
@@ -19,9 +20,10 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_projects, create_project))
-        .routes(routes!(get_project))
+        .routes(routes!(get_project, update_project))
         .routes(routes!(list_environments, create_environment))
         .routes(routes!(get_environment, update_environment))
+        .routes(routes!(get_secure_mode))
         .routes(routes!(list_keys, create_key))
         .routes(routes!(rotate_key))
         .routes(routes!(revoke_key))
@@ -60,7 +62,12 @@ async fn create_project(
     Json(b): Json<NewProject>,
 ) -> Result<(StatusCode, axum::Json<ProjectCreated>), ApiError> {
     access::check(&st, &caller, &org, Need::ManageProjects).await?;
-    let created = st.changes.create_project(&caller.actor(), &org, b).await?;
+    let mut created = st.changes.create_project(&caller.actor(), &org, b).await?;
+    created.environments = created
+        .environments
+        .into_iter()
+        .map(Environment::public)
+        .collect();
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
@@ -76,6 +83,20 @@ async fn get_project(
     ))
 }
 
+#[utoipa::path(patch, path = "/api/v1/projects/{project}", tag = "projects", request_body = ProjectPatch, security(("bearer" = [])),
+    params(("project" = String, Path)), responses((status = 200, body = Project), (status = 404)))]
+async fn update_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+    Json(b): Json<ProjectPatch>,
+) -> Result<axum::Json<Project>, ApiError> {
+    let p = access::project(&st, &caller, &project, Need::ManageProjects).await?;
+    Ok(axum::Json(
+        st.changes.update_project(&caller.actor(), &p, b).await?,
+    ))
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments", tag = "projects", security(("bearer" = [])),
     params(("project" = String, Path)), responses((status = 200, body = Vec<Environment>)))]
 async fn list_environments(
@@ -84,7 +105,10 @@ async fn list_environments(
     Path(project): Path<String>,
 ) -> Result<axum::Json<Vec<Environment>>, ApiError> {
     let p = access::project(&st, &caller, &project, Need::Read).await?;
-    Ok(axum::Json(st.store.list_environments(&p.id).await?))
+    let envs = st.store.list_environments(&p.id).await?;
+    Ok(axum::Json(
+        envs.into_iter().map(Environment::public).collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments", tag = "projects", request_body = NewEnvironment, security(("bearer" = [])),
@@ -100,7 +124,7 @@ async fn create_environment(
         .changes
         .create_environment(&caller.actor(), &p, b)
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(env)))
+    Ok((StatusCode::CREATED, axum::Json(env.public())))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}", tag = "projects", security(("bearer" = [])),
@@ -113,7 +137,8 @@ async fn get_environment(
     Ok(axum::Json(
         access::environment(&st, &caller, &project, &env, Need::Read)
             .await?
-            .1,
+            .1
+            .public(),
     ))
 }
 
@@ -130,7 +155,30 @@ async fn update_environment(
         .changes
         .update_environment(&caller.actor(), &p, &e, b)
         .await?;
-    Ok(axum::Json(saved))
+    Ok(axum::Json(saved.public()))
+}
+
+/// Secure mode as admins see it: on or off, and the secret the customer's server signs with.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SecureModeView {
+    enabled: bool,
+    /// HMAC-SHA256 key: a client-key request carries hex(HMAC(secret, context.targetingKey)).
+    secret: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/secure-mode", tag = "projects", security(("bearer" = [])),
+    params(("project" = String, Path), ("environment" = String, Path)), responses((status = 200, body = SecureModeView), (status = 404)))]
+async fn get_secure_mode(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((project, env)): Path<(String, String)>,
+) -> Result<axum::Json<SecureModeView>, ApiError> {
+    let (_, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    Ok(axum::Json(SecureModeView {
+        enabled: e.secure_mode,
+        secret: e.secure_mode_secret.map(|s| s.0),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/keys", tag = "projects", security(("bearer" = [])),
@@ -158,6 +206,8 @@ pub struct KeyView {
     prefix: String,
     created_at: i64,
     revoked_at: Option<i64>,
+    /// A rotated key: when it stops working (Unix ms).
+    expires_at: Option<i64>,
 }
 
 impl From<SdkKey> for KeyView {
@@ -171,6 +221,7 @@ impl From<SdkKey> for KeyView {
             prefix: k.prefix,
             created_at: k.created_at,
             revoked_at: k.revoked_at,
+            expires_at: k.expires_at,
         }
     }
 }
@@ -218,21 +269,58 @@ async fn live_key(st: &AppState, e: &Environment, id: &str) -> Result<SdkKey, Ap
         .list_sdk_keys(&e.id)
         .await?
         .into_iter()
-        .find(|k| k.id == id && k.revoked_at.is_none())
+        .find(|k| k.id == id && k.is_live(switchyard_core::domain::now_ms()))
         .ok_or_else(|| ApiError::NotFound("SDK key".into()))
+}
+
+/// How a rotation goes; the body is optional.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotateBody {
+    /// Seconds the old key keeps working beside the new one (0: revoked at once; default 86400,
+    /// at most 604800).
+    #[schema(maximum = 604800)]
+    overlap_seconds: Option<u32>,
+}
+
+/// An optional JSON body: empty means the defaults.
+fn rotate_body(body: &[u8]) -> Result<RotateBody, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(RotateBody::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::invalid(
+            "the request body does not have the expected fields",
+            serde_json::json!([{"path": "", "message": e.to_string()}]),
+        )
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate", tag = "projects", security(("bearer" = [])),
     params(("project" = String, Path), ("environment" = String, Path), ("key" = String, Path)),
-    responses((status = 201, body = KeyCreated, description = "the old key is revoked"), (status = 404)))]
+    request_body(content = Option<RotateBody>, description = "optional: the overlap (default 24 h)"),
+    responses((status = 201, body = KeyCreated, description = "the old key works until its `expiresAt` (or is revoked at once with overlapSeconds 0)"), (status = 404), (status = 409), (status = 422)))]
 async fn rotate_key(
     State(st): State<AppState>,
     caller: Caller,
     Path((project, env, key)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
 ) -> Result<(StatusCode, axum::Json<KeyCreated>), ApiError> {
     let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    let overlap = rotate_body(&body)?
+        .overlap_seconds
+        .unwrap_or(DEFAULT_ROTATION_OVERLAP_SECS);
+    if overlap > MAX_ROTATION_OVERLAP_SECS {
+        return Err(ApiError::invalid(
+            "the overlap is too long",
+            serde_json::json!([{"path": "/overlapSeconds", "message": format!("at most {MAX_ROTATION_OVERLAP_SECS} (7 days)")}]),
+        ));
+    }
     let old = live_key(&st, &e, &key).await?;
-    let issued = st.changes.rotate_key(&caller.actor(), &p, &e, &old).await?;
+    let issued = st
+        .changes
+        .rotate_key(&caller.actor(), &p, &e, &old, overlap)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(issued.into())))
 }
 

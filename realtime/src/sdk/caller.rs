@@ -1,6 +1,7 @@
 //! Who calls an SDK endpoint, as extractors: the environment key (`X-API-Key`, `Authorization:
-//! Bearer`, or `?key=` where browsers cannot set headers), the per-key rate limit, and the
-//! environment's origin allow-list.
+//! Bearer`, or `?key=` where browsers cannot set headers: client keys only, as URLs end up in
+//! logs), the per-key rate limit, and the environment's origin allow-list. A key that is not the
+//! shape of one this product issues is refused before it is hashed or looked up.
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -85,13 +86,21 @@ fn presented_key<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> Opti
 /// How long a rate-limited request waits for its 429.
 const RATE_LIMITED_DELAY: Duration = Duration::from_millis(250);
 
-/// Rate limit, key, origin; the environment's current state.
+/// Shape, rate limit, key, origin; the environment's current state.
 async fn authenticate(
     st: &SdkState,
     headers: &HeaderMap,
     query_key: Option<&str>,
 ) -> Result<Caller, SdkError> {
+    // A server key in a URL is refused even beside a header key: the URL is what gets logged.
+    if query_key.and_then(KeyKind::of_secret) == Some(KeyKind::Server) {
+        return Err(SdkError::ServerKeyInUrl);
+    }
     let key = presented_key(headers, query_key).ok_or(SdkError::Unauthorized)?;
+    let Some(claimed) = KeyKind::of_secret(key) else {
+        st.metrics.keys_malformed.inc();
+        return Err(SdkError::MalformedKey);
+    };
     let limiter_key = switchyard_core::domain::hash_secret(key);
     if let Err(wait) = st.limiter.check_key(&limiter_key) {
         use governor::clock::Clock;
@@ -103,7 +112,12 @@ async fn authenticate(
                 .as_secs(),
         ));
     }
-    let info = st.envs.key(key).await?.ok_or(SdkError::Unauthorized)?;
+    let info = st
+        .envs
+        .key(key)
+        .await?
+        .filter(|i| i.kind == claimed)
+        .ok_or(SdkError::Unauthorized)?;
     let env = st.envs.get(&info.environment).await?;
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         let allowed = &env.environment.allowed_origins;

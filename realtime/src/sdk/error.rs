@@ -11,6 +11,15 @@ use crate::envs::EnvError;
 pub enum SdkError {
     #[error("an environment key is required")]
     Unauthorized,
+    /// Not the shape of a key this product issues (refused before any lookup).
+    #[error("this is not an SDK key")]
+    MalformedKey,
+    #[error(
+        "server keys may not be sent in the URL (URLs end up in logs): send X-API-Key or Authorization: Bearer"
+    )]
+    ServerKeyInUrl,
+    #[error("{0}")]
+    SecureMode(#[from] super::secure::SecureModeError),
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("too many requests")]
@@ -27,6 +36,27 @@ impl IntoResponse for SdkError {
     fn into_response(self) -> Response {
         match self {
             SdkError::Unauthorized => StatusCode::UNAUTHORIZED.into_response(),
+            // OFREP's 401 has no body: the reason goes in the challenge.
+            SdkError::MalformedKey => {
+                let mut r = StatusCode::UNAUTHORIZED.into_response();
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        r#"Bearer error="invalid_token", error_description="this is not an SDK key: keys look like sy_client_ or sy_server_ and 64 hex digits""#,
+                    ),
+                );
+                r
+            }
+            e @ SdkError::ServerKeyInUrl => (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"errorCode": "GENERAL", "errorDetails": e.to_string()})),
+            )
+                .into_response(),
+            SdkError::SecureMode(e) => (
+                StatusCode::FORBIDDEN,
+                axum::Json(json!({"errorCode": "GENERAL", "errorDetails": e.to_string()})),
+            )
+                .into_response(),
             SdkError::Forbidden(_) => StatusCode::FORBIDDEN.into_response(),
             SdkError::RateLimited(s) => {
                 let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();

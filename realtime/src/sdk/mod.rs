@@ -5,6 +5,7 @@
 //! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
 //!   stream's loop, over [`ws`] or [`sse`]
 //! - [`ofrep`], [`files`], [`events`] — the request/response endpoints
+//! - [`secure`] — secure mode: the HMAC of the context's targeting key, for client keys
 
 mod caller;
 mod error;
@@ -12,6 +13,7 @@ pub mod events;
 mod files;
 mod ofrep;
 pub mod protocol;
+pub mod secure;
 mod session;
 mod sse;
 mod view;
@@ -113,6 +115,7 @@ pub fn router(state: SdkState) -> Router {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             HeaderName::from_static("x-api-key"),
+            HeaderName::from_static(secure::HASH_HEADER),
             header::IF_NONE_MATCH,
         ])
         .expose_headers([header::ETAG, header::RETRY_AFTER])

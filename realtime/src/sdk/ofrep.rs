@@ -1,5 +1,7 @@
 //! OFREP (OpenFeature Remote Evaluation Protocol, open-feature/protocol service/openapi.yaml):
 //! single and bulk evaluation, ETag / 304, per-flag errors in bulk, `eventStreams` for browsers.
+//! Client keys do not see flags hidden from them (a single one is FLAG_NOT_FOUND, bulk leaves it
+//! out) and, in secure mode, send the hash of their targeting key in `X-Switchyard-Hash`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,6 +17,7 @@ use super::SdkState;
 use super::caller::Caller;
 use super::error::SdkError;
 use super::protocol::Evaluation;
+use super::secure::{self, HASH_HEADER};
 use super::view::now;
 
 /// An OFREP request body: `{"context": {...}}`; other fields are ignored.
@@ -96,6 +99,22 @@ fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// Secure mode's check for this caller and context, with the hash from the header.
+fn check_secure(caller: &Caller, headers: &HeaderMap, context: &Value) -> Result<(), SdkError> {
+    let hash = headers.get(HASH_HEADER).and_then(|v| v.to_str().ok());
+    Ok(secure::check(
+        &caller.env.environment,
+        caller.info.kind,
+        context,
+        hash,
+    )?)
+}
+
+/// Whether the caller may see the flag (client keys do not see hidden flags).
+fn shown(caller: &Caller, key: &str) -> bool {
+    caller.info.kind == KeyKind::Server || !caller.env.hidden.contains(key)
+}
+
 fn entry<'a>(key: &'a str, r: &'a Resolution<'a>) -> Entry<'a> {
     match &r.error {
         None => Entry::Evaluated(Evaluation::with_key(r, key)),
@@ -111,6 +130,7 @@ pub async fn single(
     State(st): State<SdkState>,
     Path(key): Path<String>,
     caller: Caller,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, SdkError> {
     let context = match read_context(&body) {
@@ -124,6 +144,17 @@ pub async fn single(
             return Ok(json_response(StatusCode::BAD_REQUEST, &failure));
         }
     };
+    check_secure(&caller, &headers, &context)?;
+    if !shown(&caller, &key) {
+        // As if it did not exist: a client key cannot tell a hidden flag from a missing one.
+        let details = format!("flag {key:?} was not found");
+        let failure = Failure {
+            key: Some(&key),
+            error_code: ErrorCode::FlagNotFound,
+            error_details: &details,
+        };
+        return Ok(json_response(StatusCode::NOT_FOUND, &failure));
+    }
     let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
     let r = caller.env.flags.evaluate(&key, &ctx);
     st.metrics.evaluations.inc();
@@ -135,9 +166,10 @@ pub async fn single(
     Ok(json_response(status, &entry(&key, &r)))
 }
 
-/// The bulk answer's ETag: the environment's revision and the context.
-fn etag(env_id: &str, revision: u64, context: &Value) -> String {
-    let digest = Sha256::digest(format!("{env_id}\n{revision}\n{context}").as_bytes());
+/// The bulk answer's ETag: the environment's revision, the context, and the key's kind (client
+/// keys see fewer flags).
+fn etag(env_id: &str, revision: u64, context: &Value, kind: KeyKind) -> String {
+    let digest = Sha256::digest(format!("{env_id}\n{revision}\n{context}\n{kind:?}").as_bytes());
     format!("\"{revision}-{}\"", hex::encode(&digest[..8]))
 }
 
@@ -178,7 +210,13 @@ pub async fn bulk(
             return Ok(json_response(StatusCode::BAD_REQUEST, &failure));
         }
     };
-    let tag = etag(&env.environment.id, env.revision, &context);
+    check_secure(&caller, &headers, &context)?;
+    let tag = etag(
+        &env.environment.id,
+        env.revision,
+        &context,
+        caller.info.kind,
+    );
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -191,7 +229,11 @@ pub async fn bulk(
         return Ok(r);
     }
     let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let resolutions: Vec<_> = env.flags.evaluate_all(&ctx).collect();
+    let resolutions: Vec<_> = env
+        .flags
+        .evaluate_all(&ctx)
+        .filter(|(k, _)| shown(&caller, k))
+        .collect();
     st.metrics.evaluations.inc_by(resolutions.len() as u64);
     let out = Bulk {
         flags: resolutions.iter().map(|(k, r)| entry(k, r)).collect(),

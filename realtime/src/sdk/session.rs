@@ -9,8 +9,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::{Instant, Interval};
 
+use switchyard_core::domain::KeyKind;
+
 use super::SdkState;
 use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
+use super::secure;
 use super::view::ClientView;
 use crate::envs::Compiled;
 use crate::metrics::OpenConnection;
@@ -50,17 +53,20 @@ pub struct Session {
     context: Option<Value>,
     /// The key it connected with, re-checked now and then: revoking it ends the session.
     key: String,
+    /// Client keys see only flags visible to them, and in secure mode need their context signed.
+    kind: KeyKind,
     /// Fires after `Limits::ping_every` of silence.
     ping: Interval,
     _open: OpenConnection,
 }
 
 impl Session {
-    /// A session; counted as an open connection until it ends.
+    /// A session; counted as an open connection until it ends. A `context` given up front was
+    /// checked for secure mode by the caller.
     pub fn new(
         st: SdkState,
         env: watch::Receiver<Arc<Compiled>>,
-        key: String,
+        (key, kind): (String, KeyKind),
         context: Option<Value>,
     ) -> Session {
         let mut ping = tokio::time::interval(st.limits.ping_every);
@@ -70,9 +76,10 @@ impl Session {
             ping,
             st,
             env,
-            view: ClientView::default(),
+            view: ClientView::new(kind == KeyKind::Client),
             context,
             key,
+            kind,
         }
     }
 
@@ -176,7 +183,12 @@ impl Session {
         msg: Result<ClientMessage, Malformed>,
     ) -> Result<(), Close> {
         match msg {
-            Ok(ClientMessage::Hello { context } | ClientMessage::Identify { context }) => {
+            Ok(
+                ClientMessage::Hello { context, hash } | ClientMessage::Identify { context, hash },
+            ) => {
+                let env = self.env.borrow().clone();
+                secure::check(&env.environment, self.kind, &context, hash.as_deref())
+                    .map_err(|_| Close::SecureMode)?;
                 self.context = Some(context);
                 self.snapshot(t).await
             }

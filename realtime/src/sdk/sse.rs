@@ -18,6 +18,7 @@ use super::SdkState;
 use super::caller::UrlCaller;
 use super::error::SdkError;
 use super::protocol::{Close, ServerMessage};
+use super::secure;
 use super::session::{Incoming, Session, Transport};
 
 /// Events a stream may hold for a slow reader; a full buffer means it fell behind.
@@ -52,15 +53,26 @@ impl<S: Sync> FromRequestParts<S> for UrlContext {
     }
 }
 
-/// The context is checked before the key, as it always was.
+/// `?hash=`: secure mode's HMAC of the context's targeting key.
+#[derive(Debug, Deserialize)]
+struct HashQuery {
+    hash: Option<String>,
+}
+
+/// The context is checked before the key, as it always was; then secure mode's hash.
 pub async fn stream(
     State(st): State<SdkState>,
     UrlContext(context): UrlContext,
     UrlCaller(caller): UrlCaller,
+    uri: axum::http::Uri,
 ) -> Result<Response, SdkError> {
+    let Query(q) = Query::<HashQuery>::try_from_uri(&uri)
+        .map_err(|_| SdkError::BadRequest("the query string is malformed".into()))?;
     let env = st.envs.watch(&caller.info.environment).await?;
+    let environment = env.borrow().environment.clone();
+    secure::check(&environment, caller.info.kind, &context, q.hash.as_deref())?;
     let (tx, rx) = mpsc::channel(BUFFER);
-    let session = Session::new(st, env, caller.key, Some(context));
+    let session = Session::new(st, env, (caller.key, caller.info.kind), Some(context));
     tokio::spawn(session.run(SseTransport(tx)));
     Ok(Sse::new(ReceiverStream::new(rx)).into_response())
 }
@@ -109,7 +121,8 @@ fn refetch(last_modified: u64) -> Option<Event> {
         .ok()
 }
 
-/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
+/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes. Its key is
+/// re-checked like every stream's: revoked or expired, the stream ends.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
     UrlCaller(caller): UrlCaller,
@@ -120,12 +133,18 @@ pub async fn ofrep_events(
     // Seen now, not when the task starts: a change in between is a change to announce.
     watch.borrow_and_update();
     let open = st.metrics.open_connection();
+    let mut key_check = tokio::time::interval(st.limits.key_check_every);
+    key_check.reset();
     tokio::spawn(async move {
         let _open = open;
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
                 _ = tx.closed() => break,
+                _ = key_check.tick() => {
+                    // A store hiccup is not a revocation.
+                    if let Ok(None) = st.envs.key(&caller.key).await { break; }
+                }
                 changed = watch.changed() => {
                     if changed.is_err() { break; }
                     let Some(event) = refetch(watch.borrow_and_update().revision) else { break };

@@ -2,12 +2,14 @@
 //! from which it gets full snapshots and the changes since what it holds.
 //!
 //! Only hashes are kept, so idle connections stay small; on a change a view evaluates only the
-//! flags that changed (when it holds the revision just before).
+//! flags that changed (when it holds the revision just before). A client key's view leaves out
+//! the flags hidden from client keys; a flag that becomes hidden is sent as removed.
 
 use serde_json::Value;
 use serde_json::value::{RawValue, to_raw_value};
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
+use std::sync::Arc;
 use switchyard_core::clock::{Clock, SystemClock};
 use switchyard_core::engine::{Context, Resolution};
 
@@ -26,29 +28,37 @@ pub struct ClientView {
     /// The revision of the last message the client received (its `base` for the next one).
     sent: u64,
     hashes: HashMap<String, u64>,
+    /// A client key's view: hidden flags are left out.
+    client: bool,
+    /// The hidden flags the client's entries were made with.
+    hidden: Arc<HashSet<String>>,
 }
 
 fn hash(entry: &RawValue) -> u64 {
     foldhash::fast::FixedState::default().hash_one(entry.get())
 }
 
-/// Serialized entries of the given flags (all when `only` is `None`).
+/// Serialized entries of the given flags (all when `only` is `None`), but those `hidden`.
 fn evaluate(
     env: &Compiled,
     context: &Value,
     only: Option<&HashSet<String>>,
+    hidden: Option<&HashSet<String>>,
 ) -> Vec<(String, Box<RawValue>)> {
     let Ok(ctx) = Context::new(context, now()) else {
         return Vec::new();
     };
+    let shown = |k: &str| hidden.is_none_or(|h| !h.contains(k));
     match only {
         None => env
             .flags
             .evaluate_all(&ctx)
+            .filter(|(k, _)| shown(k))
             .filter_map(|(k, r)| entry(k, &r))
             .collect(),
         Some(keys) => keys
             .iter()
+            .filter(|k| shown(k))
             .filter_map(|k| entry(k, &env.flags.evaluate(k, &ctx)))
             .collect(),
     }
@@ -62,9 +72,22 @@ fn entry(key: &str, r: &Resolution<'_>) -> Option<(String, Box<RawValue>)> {
 }
 
 impl ClientView {
+    /// A view for a client key (`client`: hidden flags left out) or a server key.
+    pub fn new(client: bool) -> ClientView {
+        ClientView {
+            client,
+            ..ClientView::default()
+        }
+    }
+
+    fn hidden<'e>(&self, env: &'e Compiled) -> Option<&'e HashSet<String>> {
+        self.client.then_some(&*env.hidden)
+    }
+
     /// A full snapshot; the view now holds it. Returns the message and how many flags it holds.
     pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (ServerMessage, usize) {
-        let entries = evaluate(env, context, None);
+        let entries = evaluate(env, context, None, self.hidden(env));
+        self.hidden = env.hidden.clone();
         self.hashes = entries.iter().map(|(k, e)| (k.clone(), hash(e))).collect();
         self.revision = env.revision;
         self.sent = env.revision;
@@ -84,32 +107,32 @@ impl ClientView {
         if env.revision <= self.revision {
             return (None, 0);
         }
+        // A change of which flags are hidden is not in `changed` (the flagd document is the
+        // same): it takes a full evaluation.
+        let visibility_changed = self.client && *self.hidden != *env.hidden;
         // Only the changed flags need evaluating when we hold the revision just before.
         let only = env
             .changed
             .as_deref()
-            .filter(|_| env.previous_revision == self.revision);
-        let entries = evaluate(env, context, only);
+            .filter(|_| env.previous_revision == self.revision && !visibility_changed);
+        let hidden = self.hidden(env);
+        let entries = evaluate(env, context, only, hidden);
         let evaluated = entries.len();
+        let gone =
+            |k: &str| env.flags.flag_type(k).is_none() || hidden.is_some_and(|h| h.contains(k));
         let removed: Vec<String> = match only {
-            None => self
-                .hashes
-                .keys()
-                .filter(|k| env.flags.flag_type(k).is_none())
-                .cloned()
-                .collect(),
+            None => self.hashes.keys().filter(|k| gone(k)).cloned().collect(),
             Some(keys) => keys
                 .iter()
-                .filter(|k| env.flags.flag_type(k).is_none() && self.hashes.contains_key(*k))
+                .filter(|k| gone(k) && self.hashes.contains_key(*k))
                 .cloned()
                 .collect(),
         };
         let changed: Vec<(String, Box<RawValue>)> = entries
             .into_iter()
-            .filter(|(k, e)| {
-                env.flags.flag_type(k).is_some() && self.hashes.get(k) != Some(&hash(e))
-            })
+            .filter(|(k, e)| !gone(k) && self.hashes.get(k) != Some(&hash(e)))
             .collect();
+        self.hidden = env.hidden.clone();
         for k in &removed {
             self.hashes.remove(k);
         }
@@ -164,13 +187,52 @@ mod tests {
                 revision,
                 allowed_origins: vec![],
                 created_at: 0,
+                secure_mode: false,
+                secure_mode_secret: None,
             },
             revision,
             previous_revision: previous,
             changed: changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect())),
             flags: FlagSet::parse(&document).unwrap(),
             document: serde_json::from_value(document).unwrap(),
+            hidden: Arc::new(HashSet::new()),
         }
+    }
+
+    fn hiding(mut env: Compiled, keys: &[&str]) -> Compiled {
+        env.hidden = Arc::new(keys.iter().map(|k| (*k).to_owned()).collect());
+        env
+    }
+
+    #[test]
+    fn a_client_snapshot_leaves_hidden_flags_out() {
+        let env = hiding(compiled(1, 0, None, true, true), &["extra"]);
+        let (snap, n) = ClientView::new(true).snapshot(&env, &json!({}));
+        assert_eq!(n, 2);
+        assert!(serde_json::to_value(&snap).unwrap()["flags"]["extra"].is_null());
+    }
+
+    #[test]
+    fn a_server_snapshot_holds_hidden_flags() {
+        let env = hiding(compiled(1, 0, None, true, true), &["extra"]);
+        let (_, n) = ClientView::new(false).snapshot(&env, &json!({}));
+        assert_eq!(n, 3);
+    }
+
+    #[test]
+    fn a_flag_that_becomes_hidden_is_removed_and_one_shown_again_is_sent() {
+        let ctx = json!({});
+        let mut view = ClientView::new(true);
+        view.snapshot(&compiled(1, 0, None, true, true), &ctx);
+        // Only visibility changed: the document (and so `changed`) says nothing changed.
+        let hidden = hiding(compiled(2, 1, Some(&[]), true, true), &["beta"]);
+        let v = serde_json::to_value(view.changes(&hidden, &ctx).0.unwrap()).unwrap();
+        assert_eq!(v["removed"], json!(["beta"]));
+        assert_eq!(v["flags"], json!({}));
+        let shown = compiled(3, 2, Some(&[]), true, true);
+        let v = serde_json::to_value(view.changes(&shown, &ctx).0.unwrap()).unwrap();
+        assert_eq!(v["flags"]["beta"]["value"], true);
+        assert_eq!(v["removed"], json!([]));
     }
 
     #[test]

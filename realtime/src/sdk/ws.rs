@@ -29,7 +29,9 @@ pub async fn upgrade(
         .write_buffer_size(0)
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| Session::new(st, env, caller.key, None).run(WsTransport(socket))))
+        .on_upgrade(move |socket| {
+            Session::new(st, env, (caller.key, caller.info.kind), None).run(WsTransport(socket))
+        }))
 }
 
 #[derive(Debug)]

@@ -119,6 +119,7 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
             NewProject {
                 name: "Web".into(),
                 environments: None,
+                client_visible_by_default: None,
             },
         )
         .await

@@ -42,13 +42,13 @@ export function useFlag(project: string, flag: string) {
 
 export const createFlag = (
   project: string,
-  b: { key: string; name?: string; description?: string; type: FlagType; variants: Variant[]; tags?: string[] },
+  b: { key: string; name?: string; description?: string; type: FlagType; variants: Variant[]; tags?: string[]; clientVisible?: boolean },
 ) => api.post<Flag>(`${p(project)}/flags`, b);
 
 export const updateFlag = (
   project: string,
   flag: string,
-  b: { name?: string; description?: string; tags?: string[]; variants?: Variant[]; archived?: boolean; version: number },
+  b: { name?: string; description?: string; tags?: string[]; variants?: Variant[]; archived?: boolean; clientVisible?: boolean; version: number },
 ) => api.patch<Flag>(`${p(project)}/flags/${seg(flag)}`, b);
 
 export const deleteFlag = (project: string, flag: string, version: number) =>

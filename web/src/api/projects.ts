@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-import type { Environment, KeyCreated, KeyKind, Page, Project, SdkKey } from './types';
+import type { Environment, KeyCreated, KeyKind, Page, Project, SdkKey, SecureModeView } from './types';
 
 export const projectKeys = {
   list: (org: string) => ['orgs', org, 'projects'] as const,
+  project: (project: string) => ['projects', project] as const,
+  secureMode: (project: string, env: string) => ['projects', project, 'environments', env, 'secure-mode'] as const,
   environments: (project: string) => ['projects', project, 'environments'] as const,
   keys: (project: string, env: string) => ['projects', project, 'environments', env, 'keys'] as const,
 };
@@ -21,6 +23,27 @@ export function useProjects(org: string | undefined) {
 export const createProject = (org: string, b: { name: string; environments?: string[] }) =>
   api.post<{ project: Project; environments: Environment[] }>(`/api/v1/orgs/${seg(org)}/projects`, b);
 
+export function useProject(project: string | undefined) {
+  return useQuery({
+    queryKey: projectKeys.project(project ?? ''),
+    queryFn: () => api.get<Project>(`/api/v1/projects/${seg(project!)}`),
+    enabled: !!project,
+    ...liveQuery,
+  });
+}
+
+export const updateProject = (project: string, b: { name?: string; clientVisibleByDefault?: boolean }) =>
+  api.patch<Project>(`/api/v1/projects/${seg(project)}`, b);
+
+/** Secure mode as admins see it: on or off, and the secret customers' servers sign with. */
+export function useSecureMode(project: string, env: string, enabled = true) {
+  return useQuery({
+    queryKey: projectKeys.secureMode(project, env),
+    queryFn: () => api.get<SecureModeView>(`/api/v1/projects/${seg(project)}/environments/${seg(env)}/secure-mode`),
+    enabled,
+  });
+}
+
 export function useEnvironments(project: string | undefined) {
   return useQuery({
     queryKey: projectKeys.environments(project ?? ''),
@@ -33,7 +56,7 @@ export function useEnvironments(project: string | undefined) {
 export const createEnvironment = (project: string, b: { key: string; name?: string; allowedOrigins?: string[] }) =>
   api.post<Environment>(`/api/v1/projects/${seg(project)}/environments`, b);
 
-export const updateEnvironment = (project: string, env: string, b: { name?: string; allowedOrigins?: string[] }) =>
+export const updateEnvironment = (project: string, env: string, b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean }) =>
   api.patch<Environment>(`/api/v1/projects/${seg(project)}/environments/${seg(env)}`, b);
 
 export function useSdkKeys(project: string, env: string) {
@@ -49,7 +72,8 @@ const keysPath = (project: string, env: string) => `/api/v1/projects/${seg(proje
 export const createSdkKey = (project: string, env: string, kind: KeyKind) =>
   api.post<KeyCreated>(keysPath(project, env), { kind });
 
-export const rotateSdkKey = (project: string, env: string, id: string) =>
-  api.post<KeyCreated>(`${keysPath(project, env)}/${seg(id)}/rotate`);
+/** Rotates a key; the old one keeps working for `overlapSeconds` (0: revoked at once). */
+export const rotateSdkKey = (project: string, env: string, id: string, overlapSeconds: number) =>
+  api.post<KeyCreated>(`${keysPath(project, env)}/${seg(id)}/rotate`, { overlapSeconds });
 
 export const revokeSdkKey = (project: string, env: string, id: string) => api.del(`${keysPath(project, env)}/${seg(id)}`);

@@ -289,7 +289,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["update_project"];
         trace?: never;
     };
     "/api/v1/projects/{project}/environments": {
@@ -484,6 +484,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/environments/{environment}/secure-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_secure_mode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/flags": {
         parameters: {
             query?: never;
@@ -640,10 +656,19 @@ export interface components {
              * @description +1 on every change to any flag or segment that this environment evaluates.
              */
             revision: number;
+            /** @description Secure mode: client-key requests must carry the HMAC of their context's targeting key. */
+            secureMode?: boolean;
+            /**
+             * @description The secret of secure mode's HMAC (held by the customer's server too). Never shown but to
+             *     admins, never in change records (see `changes::redacted`) nor in logs.
+             */
+            secureModeSecret?: string | null;
         };
         EnvironmentPatch: {
             allowedOrigins?: components["schemas"]["Origin"][] | null;
             name?: components["schemas"]["Name"] | null;
+            /** @description Secure mode on or off; turning it on the first time generates its secret. */
+            secureMode?: boolean | null;
         };
         Error: {
             error: {
@@ -695,6 +720,8 @@ export interface components {
         /** @description A flag at project level: what it is and which values it can take. */
         Flag: {
             archived?: boolean;
+            /** @description Whether client (browser) keys see the flag; server keys always do. */
+            clientVisible?: boolean;
             /** Format: int64 */
             createdAt: number;
             createdBy: string;
@@ -718,6 +745,8 @@ export interface components {
         /** @description Changes to a flag's definition; what is absent stays. */
         FlagPatch: {
             archived?: boolean | null;
+            /** @description Whether client keys see the flag; hiding one removes it from every client at once. */
+            clientVisible?: boolean | null;
             description?: components["schemas"]["Description"] | null;
             name?: components["schemas"]["Name"] | null;
             tags?: components["schemas"]["Key"][] | null;
@@ -788,6 +817,11 @@ export interface components {
             /** Format: int64 */
             createdAt: number;
             environmentId: string;
+            /**
+             * Format: int64
+             * @description A rotated key: when it stops working (Unix ms).
+             */
+            expiresAt?: number | null;
             id: string;
             kind: components["schemas"]["KeyKind"];
             orgId: string;
@@ -832,6 +866,8 @@ export interface components {
         };
         /** @description A new flag. */
         NewFlag: {
+            /** @description Whether client keys see the flag (default: the project's `clientVisibleByDefault`). */
+            clientVisible?: boolean | null;
             description?: components["schemas"]["Description"];
             key: components["schemas"]["Key"];
             name?: components["schemas"]["Name"] | null;
@@ -841,6 +877,11 @@ export interface components {
             variants: components["schemas"]["Variant"][];
         };
         NewProject: {
+            /**
+             * @description Whether new flags are visible to client keys unless said otherwise (default: true, so a
+             *     first flag works in the browser).
+             */
+            clientVisibleByDefault?: boolean | null;
             /** @description Environment keys to create with the project (default: development, production). */
             environments?: components["schemas"]["Key"][] | null;
             name: components["schemas"]["Name"];
@@ -878,6 +919,8 @@ export interface components {
         Page_Flag: {
             items: {
                 archived?: boolean;
+                /** @description Whether client (browser) keys see the flag; server keys always do. */
+                clientVisible?: boolean;
                 /** Format: int64 */
                 createdAt: number;
                 createdBy: string;
@@ -903,6 +946,8 @@ export interface components {
         /** @description One page of a list and the cursor of the next (`None` at the end). */
         Page_Project: {
             items: {
+                /** @description Whether new flags are visible to client keys unless their creator says otherwise. */
+                clientVisibleByDefault?: boolean;
                 /** Format: int64 */
                 createdAt: number;
                 id: string;
@@ -917,6 +962,8 @@ export interface components {
             newPassword: string;
         };
         Project: {
+            /** @description Whether new flags are visible to client keys unless their creator says otherwise. */
+            clientVisibleByDefault?: boolean;
             /** Format: int64 */
             createdAt: number;
             id: string;
@@ -926,6 +973,11 @@ export interface components {
         ProjectCreated: {
             environments: components["schemas"]["Environment"][];
             project: components["schemas"]["Project"];
+        };
+        /** @description Changes to a project's settings; what is absent stays. */
+        ProjectPatch: {
+            clientVisibleByDefault?: boolean | null;
+            name?: components["schemas"]["Name"] | null;
         };
         /** @description A user as the API shows one: never the password hash. */
         PublicUser: {
@@ -957,6 +1009,15 @@ export interface components {
         RoleBody: {
             role: components["schemas"]["Role"];
         };
+        /** @description How a rotation goes; the body is optional. */
+        RotateBody: {
+            /**
+             * Format: int32
+             * @description Seconds the old key keeps working beside the new one (0: revoked at once; default 86400,
+             *     at most 604800).
+             */
+            overlapSeconds?: number | null;
+        };
         RuleTrace: {
             index: number;
             matched: boolean;
@@ -968,6 +1029,12 @@ export interface components {
          * @enum {string}
          */
         Scope: "read" | "write-flags" | "write-projects";
+        /** @description Secure mode as admins see it: on or off, and the secret the customer's server signs with. */
+        SecureModeView: {
+            enabled: boolean;
+            /** @description HMAC-SHA256 key: a client-key request carries hex(HMAC(secret, context.targetingKey)). */
+            secret?: string | null;
+        };
         /** @description A named, reusable condition (a flagd `$evaluators` entry, referenced as `{"$ref": key}`). */
         Segment: {
             description?: string;
@@ -2399,6 +2466,85 @@ export interface operations {
             };
         };
     };
+    update_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_environments: {
         parameters: {
             query?: never;
@@ -3538,15 +3684,105 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description optional: the overlap (default 24 h) */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateBody"] | null;
+            };
+        };
         responses: {
-            /** @description the old key is revoked */
+            /** @description the old key works until its `expiresAt` (or is revoked at once with overlapSeconds 0) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["KeyCreated"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_secure_mode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                environment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecureModeView"];
                 };
             };
             /** @description not signed in, or the session or token is not valid */

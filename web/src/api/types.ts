@@ -31,6 +31,7 @@ export type Project = Schemas['Project'];
 export type Environment = Schemas['Environment'];
 export type SdkKey = Schemas['KeyView'];
 export type KeyCreated = Schemas['KeyCreated'];
+export type SecureModeView = Schemas['SecureModeView'];
 
 export type Variant = Schemas['Variant'];
 export type Flag = Schemas['Flag'];

@@ -13,10 +13,17 @@ use super::server::{ErrorCode, ServerMessage};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientMessage {
-    /// The first message: the evaluation context (always a JSON object).
-    Hello { context: Value },
+    /// The first message: the evaluation context (always a JSON object), and in secure mode the
+    /// HMAC of its targeting key.
+    Hello {
+        context: Value,
+        hash: Option<String>,
+    },
     /// The context changed: answered with a snapshot.
-    Identify { context: Value },
+    Identify {
+        context: Value,
+        hash: Option<String>,
+    },
     /// The client saw a gap: answered with a snapshot.
     Resync,
     /// Answered with `pong`.
@@ -40,6 +47,9 @@ struct Envelope<'a> {
     kind: Cow<'a, str>,
     #[serde(default)]
     context: Option<ContextField>,
+    /// Secure mode's hash; anything but a string is no hash.
+    #[serde(default)]
+    hash: Option<Value>,
 }
 
 /// `context` as sent: an object, `null` (an empty context), or anything else (refused).
@@ -69,12 +79,18 @@ impl ClientMessage {
             Some(ContextField::Object(m)) => Ok(Value::Object(m)),
             Some(ContextField::Other(_)) => Err(Malformed::NotAContext),
         };
+        let hash = || match &envelope.hash {
+            Some(Value::String(h)) => Some(h.clone()),
+            _ => None,
+        };
         Ok(match envelope.kind.as_ref() {
             "hello" => ClientMessage::Hello {
                 context: context()?,
+                hash: hash(),
             },
             "identify" => ClientMessage::Identify {
                 context: context()?,
+                hash: hash(),
             },
             "resync" => ClientMessage::Resync,
             "ping" => ClientMessage::Ping,
@@ -106,13 +122,33 @@ mod tests {
         assert_eq!(
             ClientMessage::parse(r#"{"type":"hello","context":{"targetingKey":"u1"}}"#),
             Ok(ClientMessage::Hello {
-                context: json!({"targetingKey": "u1"})
+                context: json!({"targetingKey": "u1"}),
+                hash: None
             })
         );
         assert_eq!(
             ClientMessage::parse(r#"{"context":{"plan":"pro"},"type":"identify"}"#),
             Ok(ClientMessage::Identify {
-                context: json!({"plan": "pro"})
+                context: json!({"plan": "pro"}),
+                hash: None
+            })
+        );
+    }
+
+    #[test]
+    fn hello_and_identify_may_carry_a_secure_mode_hash() {
+        assert_eq!(
+            ClientMessage::parse(r#"{"type":"hello","context":{},"hash":"ab12"}"#),
+            Ok(ClientMessage::Hello {
+                context: json!({}),
+                hash: Some("ab12".into())
+            })
+        );
+        assert_eq!(
+            ClientMessage::parse(r#"{"type":"identify","hash":7}"#),
+            Ok(ClientMessage::Identify {
+                context: json!({}),
+                hash: None
             })
         );
     }
@@ -122,7 +158,10 @@ mod tests {
         for text in [r#"{"type":"hello"}"#, r#"{"type":"hello","context":null}"#] {
             assert_eq!(
                 ClientMessage::parse(text),
-                Ok(ClientMessage::Hello { context: json!({}) })
+                Ok(ClientMessage::Hello {
+                    context: json!({}),
+                    hash: None
+                })
             );
         }
     }

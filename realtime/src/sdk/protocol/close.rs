@@ -8,6 +8,8 @@ pub enum Close {
     Idle,
     /// 1008: the key was revoked while the stream was open.
     KeyRevoked,
+    /// 1008: secure mode is on and the context's hash is missing or wrong.
+    SecureMode,
     /// 1008: more messages than the per-minute limit.
     TooManyMessages,
     /// 1009: a message over the size limit.
@@ -29,6 +31,7 @@ impl Close {
             Close::Gone => return None,
             Close::Idle => (1001, "idle"),
             Close::KeyRevoked => (1008, "key revoked"),
+            Close::SecureMode => (1008, "secure mode: missing or wrong hash"),
             Close::TooManyMessages => (1008, "too many messages"),
             Close::TooBig => (1009, "message too big"),
             Close::EnvironmentClosed => (1011, "environment closed"),

@@ -1,8 +1,9 @@
 /** Create a flag: key, type and variants (typed values), with checks before anything is sent. */
-import { Button, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createFlag, flagKeys } from '../../api/flags';
+import { useProject } from '../../api/projects';
 import { FLAG_TYPES, type FlagType } from '../../api/types';
 import { fieldError } from '../../lib/errors';
 import { defaultVariants, KEY_HINT, KEY_RE } from '../../lib/values';
@@ -18,11 +19,15 @@ export function NewFlagModal({ project, opened, onClose, onCreated }: { project:
   const [rows, setRows] = useState<VariantRow[]>(() => rowsOf('boolean', defaultVariants('boolean')));
   const [tags, setTags] = useState<string[]>([]);
   const [tried, setTried] = useState(false);
+  // Preset from the project's setting until the user chooses.
+  const projectDefault = useProject(project).data?.clientVisibleByDefault ?? true;
+  const [chosenVisible, setVisible] = useState<boolean | null>(null);
+  const clientVisible = chosenVisible ?? projectDefault;
   const check = checkRows(type, rows);
   const keyError = !KEY_RE.test(key) ? (key ? KEY_HINT : 'Give the flag a key (used in code)') : undefined;
   const tagError = tags.find((t) => !KEY_RE.test(t)) ? 'Tags use letters, digits, ".", "_" or "-"' : undefined;
   const m = useMutation({
-    mutationFn: () => createFlag(project, { key, name: name.trim() || undefined, description, type, variants: check.variants!, tags }),
+    mutationFn: () => createFlag(project, { key, name: name.trim() || undefined, description, type, variants: check.variants!, tags, clientVisible }),
     onSuccess: async (f) => {
       await qc.invalidateQueries({ queryKey: flagKeys.list(project) });
       onCreated(f.key);
@@ -30,6 +35,7 @@ export function NewFlagModal({ project, opened, onClose, onCreated }: { project:
       setName('');
       setDescription('');
       setTags([]);
+      setVisible(null);
       setTried(false);
     },
   });
@@ -63,6 +69,12 @@ export function NewFlagModal({ project, opened, onClose, onCreated }: { project:
           />
           <VariantRows type={type} rows={rows} errors={tried ? check.errors : {}} onChange={setRows} />
           <TagsInput label="Tags" description="Press Enter after each tag" value={tags} onChange={setTags} error={(tried && tagError) || fieldError(m.error, 'tags')} />
+          <Checkbox
+            label="Visible to client keys"
+            description="Browsers (client keys) see the flag's value; unchecked, only server keys see it"
+            checked={clientVisible}
+            onChange={(e) => setVisible(e.currentTarget.checked)}
+          />
           <ErrorAlert error={m.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

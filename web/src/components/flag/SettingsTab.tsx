@@ -1,5 +1,5 @@
 /** Name, description, tags; archive and delete. */
-import { Alert, Button, Group, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -40,6 +40,7 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
       form.resetDirty(details(f));
     },
   });
+  const visibility = useMutation({ mutationFn: (clientVisible: boolean) => updateFlag(project, flag.key, { clientVisible, version: flag.version }), onSuccess: done });
   const archive = useMutation({ mutationFn: () => updateFlag(project, flag.key, { archived: !flag.archived, version: flag.version }), onSuccess: done });
   const remove = useMutation({
     mutationFn: () => deleteFlag(project, flag.key, flag.version),
@@ -63,6 +64,16 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
           )}
         </Stack>
       </form>
+      <Stack gap="xs">
+        <Checkbox
+          label="Visible to client keys"
+          description="Browsers (client keys) see the flag's value; unchecked, only server keys see it, and clients lose it at once"
+          checked={flag.clientVisible ?? true}
+          disabled={!canEdit || visibility.isPending}
+          onChange={(e) => visibility.mutate(e.currentTarget.checked)}
+        />
+        <ErrorAlert error={visibility.error} />
+      </Stack>
       {canEdit && (
         <Alert color="gray" title="Archive or delete">
           <Stack gap="xs">

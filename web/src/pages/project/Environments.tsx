@@ -6,6 +6,9 @@ import { Link } from 'react-router';
 import { createEnvironment, createSdkKey, projectKeys, revokeSdkKey, rotateSdkKey, updateEnvironment, useSdkKeys } from '../../api/projects';
 import type { Environment, KeyCreated, KeyKind } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { ProjectSettings } from '../../components/keys/ProjectSettings';
+import { RotateKey } from '../../components/keys/RotateKey';
+import { SecureMode } from '../../components/keys/SecureMode';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
@@ -85,9 +88,14 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
   const [created, setCreated] = useState<KeyCreated | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: projectKeys.keys(project, env.id) });
   const create = useMutation({ mutationFn: (kind: KeyKind) => createSdkKey(project, env.id, kind), onSuccess: (k) => setCreated(k), onSettled: refresh });
-  const rotate = useMutation({ mutationFn: (id: string) => rotateSdkKey(project, env.id, id), onSuccess: (k) => setCreated(k), onSettled: refresh });
+  const rotate = useMutation({
+    mutationFn: ({ id, overlap }: { id: string; overlap: number }) => rotateSdkKey(project, env.id, id, overlap),
+    onSuccess: (k) => setCreated(k),
+    onSettled: refresh,
+  });
   const revoke = useMutation({ mutationFn: (id: string) => revokeSdkKey(project, env.id, id), onSettled: refresh });
-  const live = (keys.data ?? []).filter((k) => !k.revokedAt);
+  const now = Date.now();
+  const live = (keys.data ?? []).filter((k) => !k.revokedAt && !(k.expiresAt && k.expiresAt <= now));
   return (
     <Stack>
       <Group>
@@ -121,6 +129,7 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
               <Table.Th>Kind</Table.Th>
               <Table.Th>Key</Table.Th>
               <Table.Th>Created</Table.Th>
+              <Table.Th>Expires</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -136,12 +145,11 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
                   <code>{k.prefix}…</code>
                 </Table.Td>
                 <Table.Td>{dateTime(k.createdAt)}</Table.Td>
+                <Table.Td>{k.expiresAt ? <Text size="sm" c="orange">stops working {dateTime(k.expiresAt)}</Text> : 'never'}</Table.Td>
                 <Table.Td>
                   {canManage && (
                     <Group gap={4} wrap="nowrap">
-                      <ConfirmButton size="xs" variant="subtle" confirm="Rotate this key? The old one stops working now; a new secret is shown once." confirmLabel="Rotate" onConfirm={() => rotate.mutate(k.id)}>
-                        Rotate
-                      </ConfirmButton>
+                      {!k.expiresAt && <RotateKey loading={rotate.isPending && rotate.variables?.id === k.id} onRotate={(overlap) => rotate.mutate({ id: k.id, overlap })} />}
                       <ConfirmButton size="xs" variant="subtle" color="red" confirm="Revoke this key? Whatever uses it stops working." confirmLabel="Revoke" onConfirm={() => revoke.mutate(k.id)}>
                         Revoke
                       </ConfirmButton>
@@ -207,9 +215,18 @@ export default function Environments() {
             </Title>
             <Keys key={env.id} project={project} env={env} canManage={canManage} />
             <Origins key={`o-${env.id}`} project={project} env={env} canManage={canManage} />
+            <SecureMode key={`s-${env.id}`} project={project} env={env} canManage={canManage} />
           </Stack>
         </Paper>
       )}
+      <Paper withBorder p="md">
+        <Stack>
+          <Title order={3} size="h4">
+            Project settings
+          </Title>
+          <ProjectSettings project={project} canManage={canManage} />
+        </Stack>
+      </Paper>
     </Stack>
   );
 }
