@@ -91,6 +91,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         name: "Prod".into(),
         revision: 0,
         allowed_origins: vec![],
+        custom_events: false,
         created_at: 0,
     };
     store.create_environment(&env).await.unwrap();

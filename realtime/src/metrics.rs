@@ -2,6 +2,7 @@
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
@@ -24,6 +25,9 @@ pub struct Metrics {
     pub fanout_seconds: Histogram,
     /// Connections closed because they fell behind or broke the protocol.
     pub closed_slow: Counter,
+    /// Analytics items dropped, by reason; distinct analytics counters held.
+    analytics_dropped: Family<Vec<(&'static str, &'static str)>, Counter>,
+    analytics_held: Gauge,
     registry: Registry,
 }
 
@@ -39,6 +43,8 @@ impl Metrics {
             bus_events: Counter::default(),
             fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             closed_slow: Counter::default(),
+            analytics_dropped: Family::default(),
+            analytics_held: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -69,7 +75,29 @@ impl Metrics {
             "Connections closed for falling behind or misbehaving",
             m.closed_slow.clone(),
         );
+        registry.register(
+            "analytics_dropped",
+            "Analytics items not counted, by reason",
+            m.analytics_dropped.clone(),
+        );
+        registry.register(
+            "analytics_counters",
+            "Distinct analytics counters held in memory",
+            m.analytics_held.clone(),
+        );
         Metrics { registry, ..m }
+    }
+
+    /// Counts `n` analytics items dropped for `reason`.
+    pub fn analytics_dropped(&self, reason: &'static str, n: u64) {
+        self.analytics_dropped
+            .get_or_create(&vec![("reason", reason)])
+            .inc_by(n);
+    }
+
+    pub fn analytics_held(&self, n: usize) {
+        self.analytics_held
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
     }
 
     /// Counts one open stream until the returned guard is dropped.

@@ -81,6 +81,8 @@ pub struct DeliveryArgs {
     /// SDK requests per second per key.
     #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
     pub rate_limit: u32,
+    #[command(flatten)]
+    pub analytics: sdk::event_sink::AnalyticsConfig,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -199,11 +201,12 @@ async fn run(role: Role) -> Result<(), String> {
         limits,
         shutdown_rx.clone(),
         Some(bundle),
-    );
+    )
+    .with_analytics(delivery.analytics.clone());
     let events = sdk_state.events.clone();
     tokio::spawn({
         let events = events.clone();
-        async move { events.flush_periodically(Duration::from_secs(10)).await }
+        async move { events.flush_periodically().await }
     });
     let mut app = sdk::router(sdk_state).merge(health_routes(store.clone(), metrics.clone()));
     if let Role::Serve(a) = &role {

@@ -48,6 +48,8 @@ pub struct EnvironmentPatch {
     pub name: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::changes::rules::schema::Origin>>, max_items = 50))]
     pub allowed_origins: Option<Vec<String>>,
+    /// Count SDKs' custom (`track`) events in this environment.
+    pub custom_events: Option<bool>,
 }
 
 /// A new SDK key and its secret, shown this once.
@@ -103,6 +105,7 @@ impl Changes {
                 key: k,
                 revision: 0,
                 allowed_origins: vec![],
+                custom_events: false,
                 created_at: now,
             };
             batch.create_environment(&env)?;
@@ -155,6 +158,7 @@ impl Changes {
             name: name.trim().to_owned(),
             revision: 0,
             allowed_origins: new.allowed_origins,
+            custom_events: false,
             created_at: self.now(),
         };
         let mut batch = Batch::new();
@@ -171,7 +175,8 @@ impl Changes {
         Ok(env)
     }
 
-    /// Renames an environment or changes its origin allow-list; SDKs reload it.
+    /// Renames an environment, changes its origin allow-list or turns custom events on or off;
+    /// SDKs reload it.
     pub async fn update_environment(
         &self,
         actor: &Actor,
@@ -187,6 +192,9 @@ impl Changes {
         if let Some(o) = patch.allowed_origins {
             rules::origins(&o)?;
             next.allowed_origins = o;
+        }
+        if let Some(c) = patch.custom_events {
+            next.custom_events = c;
         }
         let mut batch = Batch::new();
         batch.update_environment(&next)?;

@@ -4,11 +4,14 @@
 mod accounts;
 #[path = "changes.rs"]
 mod changes;
+#[path = "counters.rs"]
+mod counters;
 #[path = "flags.rs"]
 mod flags;
 
 pub use accounts::*;
 pub use changes::*;
+pub use counters::*;
 pub use flags::*;
 
 use super::*;
@@ -61,6 +64,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
             name: format!("Env {i}"),
             revision: 0,
             allowed_origins: vec![],
+            custom_events: false,
             created_at: now_ms(),
         };
         store.create_environment(&env).await.unwrap();

@@ -163,6 +163,7 @@ mod tests {
                 name: "n".into(),
                 revision,
                 allowed_origins: vec![],
+                custom_events: false,
                 created_at: 0,
             },
             revision,
