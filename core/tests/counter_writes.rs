@@ -88,7 +88,12 @@ async fn unprocessed_items_are_written_again_until_none_are_left() {
 #[tokio::test]
 async fn items_go_in_batches_of_at_most_twenty_five() {
     let f = Flaky::default();
-    write_all(&f, (0..60).collect(), &fast()).await.unwrap();
+    // Even when a policy asks for more than DynamoDB takes.
+    let policy = WritePolicy {
+        batch_size: 100,
+        ..fast()
+    };
+    write_all(&f, (0..60).collect(), &policy).await.unwrap();
     assert_eq!(written(&f), (0..60).collect::<Vec<_>>());
     assert_eq!(*f.requests.lock().unwrap(), 3);
 }
