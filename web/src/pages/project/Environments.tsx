@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { createEnvironment, createSdkKey, projectKeys, revokeSdkKey, rotateSdkKey, updateEnvironment, useSdkKeys } from '../../api/projects';
 import type { Environment, KeyCreated, KeyKind } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { CustomEventsSetting } from '../../components/CustomEventsSetting';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
@@ -207,6 +208,7 @@ export default function Environments() {
             </Title>
             <Keys key={env.id} project={project} env={env} canManage={canManage} />
             <Origins key={`o-${env.id}`} project={project} env={env} canManage={canManage} />
+            <CustomEventsSetting key={`c-${env.id}`} project={project} env={env} canManage={canManage} />
           </Stack>
         </Paper>
       )}
