@@ -93,6 +93,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         name: "Prod".into(),
         revision: 0,
         allowed_origins: vec![],
+        custom_events: false,
         created_at: 0,
         secure_mode: false,
         secure_mode_secret: None,

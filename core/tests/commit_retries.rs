@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use switchyard_core::domain::{Actor, ChangeRecord, Organization};
 use switchyard_core::store::embedded::Embedded;
 use switchyard_core::store::{
-    After, Batch, Item, Kv, KvError, MAX_ATTEMPTS, Op, Order, Store, StoreError,
+    After, Batch, Counter, Item, Kv, KvError, MAX_ATTEMPTS, Op, Order, Store, StoreError,
 };
 
 /// The embedded store, except that every transaction loses the race for its last-but-one item
@@ -53,8 +53,18 @@ impl Kv for AlwaysRaced {
             index: ops.len() - 2,
         })
     }
-    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
-        self.inner.add_counters(deltas).await
+    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
+        self.inner.put_counters(counters).await
+    }
+    async fn counter_range(
+        &self,
+        pk: &str,
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Counter>, KvError> {
+        self.inner.counter_range(pk, from, to, after, limit).await
     }
 }
 

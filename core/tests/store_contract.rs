@@ -66,7 +66,14 @@ contract!(
     twenty_concurrent_writers_one_winner,
     failed_change_leaves_no_trace,
     pagination,
-    counters,
+    counters_written_in_batches_are_all_stored,
+    a_nodes_new_total_replaces_its_last,
+    totals_of_several_nodes_are_summed,
+    a_window_read_returns_only_the_window,
+    a_window_read_does_not_read_the_rest_of_the_partition,
+    one_flags_counters_leave_out_the_others,
+    expired_counters_are_not_returned,
+    counters_that_cannot_be_stored_are_refused,
     changes_list_newest_first_with_cursor,
     one_targets_history_reads_newest_first,
     records_are_numbered_without_gaps,
@@ -140,4 +147,37 @@ async fn keys_that_cannot_be_stored_are_refused() {
             .await,
         Err(StoreError::Invalid(_))
     ));
+}
+
+#[tokio::test]
+async fn the_embedded_store_sweeps_expired_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let kv = Arc::new(switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap());
+    let store = Store::new(kv.clone());
+    let hour = hour_of(now_ms());
+    let t = |h: i64| CounterTotal {
+        environment_id: "env-a".into(),
+        flag_key: "f".into(),
+        variant: "on".into(),
+        hour: h,
+        count: 1,
+    };
+    // Kept for an hour after their hour: the three oldest have expired.
+    store
+        .put_counters(
+            "node-a",
+            &[t(hour - 5), t(hour - 4), t(hour - 3), t(hour)],
+            3600,
+        )
+        .await
+        .unwrap();
+    let now = now_ms() / 1000;
+    assert_eq!(store.sweep_counters(now).await.unwrap(), 3);
+    let (low, high) = switchyard_core::store::layout::counter_window(hour - 10, hour + 1);
+    let left = kv
+        .counter_range("STATS#env-a", &low, &high, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "only the live counter is left: {left:?}");
+    assert_eq!(store.sweep_counters(now).await.unwrap(), 0);
 }

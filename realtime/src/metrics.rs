@@ -2,6 +2,7 @@
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
@@ -28,6 +29,9 @@ pub struct Metrics {
     pub key_lookups: Counter,
     /// Presented keys refused unread: not the shape of a key this product issues.
     pub keys_malformed: Counter,
+    /// Analytics items dropped, by reason; distinct analytics counters held.
+    analytics_dropped: Family<Vec<(&'static str, &'static str)>, Counter>,
+    analytics_held: Gauge,
     registry: Registry,
 }
 
@@ -45,6 +49,8 @@ impl Metrics {
             closed_slow: Counter::default(),
             key_lookups: Counter::default(),
             keys_malformed: Counter::default(),
+            analytics_dropped: Family::default(),
+            analytics_held: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -85,7 +91,29 @@ impl Metrics {
             "SDK keys refused unread for their shape",
             m.keys_malformed.clone(),
         );
+        registry.register(
+            "analytics_dropped",
+            "Analytics items not counted, by reason",
+            m.analytics_dropped.clone(),
+        );
+        registry.register(
+            "analytics_counters",
+            "Distinct analytics counters held in memory",
+            m.analytics_held.clone(),
+        );
         Metrics { registry, ..m }
+    }
+
+    /// Counts `n` analytics items dropped for `reason`.
+    pub fn analytics_dropped(&self, reason: &'static str, n: u64) {
+        self.analytics_dropped
+            .get_or_create(&vec![("reason", reason)])
+            .inc_by(n);
+    }
+
+    pub fn analytics_held(&self, n: usize) {
+        self.analytics_held
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
     }
 
     /// Counts one open stream until the returned guard is dropped.

@@ -94,6 +94,8 @@ pub struct DeliveryArgs {
     /// most this long).
     #[arg(long, env = "SWITCHYARD_KEY_CACHE_SECS", default_value_t = 10)]
     pub key_cache_secs: u64,
+    #[command(flatten)]
+    pub analytics: sdk::event_sink::AnalyticsConfig,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -221,11 +223,12 @@ async fn run(role: Role) -> Result<(), String> {
         limits,
         shutdown_rx.clone(),
         Some(bundle),
-    );
+    )
+    .with_analytics(delivery.analytics.clone());
     let events = sdk_state.events.clone();
     tokio::spawn({
         let events = events.clone();
-        async move { events.flush_periodically(Duration::from_secs(10)).await }
+        async move { events.flush_periodically().await }
     });
     let mut app = sdk::router(sdk_state).merge(health::routes(Health {
         store: store.clone(),

@@ -65,6 +65,8 @@ pub struct EnvironmentPatch {
     pub allowed_origins: Option<Vec<String>>,
     /// Secure mode on or off; turning it on the first time generates its secret.
     pub secure_mode: Option<bool>,
+    /// Count SDKs' custom (`track`) events in this environment.
+    pub custom_events: Option<bool>,
 }
 
 /// How long a rotated key keeps working beside its successor, by default (24 h).
@@ -132,6 +134,7 @@ impl Changes {
                 key: k,
                 revision: 0,
                 allowed_origins: vec![],
+                custom_events: false,
                 created_at: now,
                 secure_mode: false,
                 secure_mode_secret: None,
@@ -216,6 +219,7 @@ impl Changes {
             name: name.trim().to_owned(),
             revision: 0,
             allowed_origins: new.allowed_origins,
+            custom_events: false,
             created_at: self.now(),
             secure_mode: false,
             secure_mode_secret: None,
@@ -234,7 +238,8 @@ impl Changes {
         Ok(env)
     }
 
-    /// Renames an environment or changes its origin allow-list; SDKs reload it.
+    /// Renames an environment, changes its origin allow-list or turns custom events on or off;
+    /// SDKs reload it.
     pub async fn update_environment(
         &self,
         actor: &Actor,
@@ -256,6 +261,9 @@ impl Changes {
             if on && next.secure_mode_secret.is_none() {
                 next.secure_mode_secret = Some(SecureModeSecret(new_secret("sy_secure")));
             }
+        }
+        if let Some(c) = patch.custom_events {
+            next.custom_events = c;
         }
         let mut batch = Batch::new();
         batch.update_environment(&next)?;

@@ -1,10 +1,11 @@
 use serde::{Deserialize, Serialize};
 
-/// Evaluations to add to a counter: environment, flag, variant, hour.
+/// One realtime node's total for a counter: how often a flag's variant was evaluated (or, for a
+/// `flag_key` of [`EVENT_PREFIX`]`name`, a custom event happened) in one hour of an environment,
+/// as that node counted it. The store keeps one item per node and sums them on read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct CounterDelta {
+pub struct CounterTotal {
     pub environment_id: String,
     pub flag_key: String,
     pub variant: String,
@@ -13,7 +14,13 @@ pub struct CounterDelta {
     pub count: u64,
 }
 
-/// A stored counter.
+/// Custom events are counted as the "flag" `event:{name}` (flag keys never hold a `:`).
+pub const EVENT_PREFIX: &str = "event:";
+
+/// The "variant" custom events are counted under.
+pub const EVENT_VARIANT: &str = "count";
+
+/// A stored counter, summed over nodes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -11,7 +11,7 @@ mod project;
 
 pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, new_secret};
 pub use account::{Invitation, Membership, Organization, Role, User};
-pub use audit::{CounterDelta, CounterRow, hour_of};
+pub use audit::{CounterRow, CounterTotal, EVENT_PREFIX, EVENT_VARIANT, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Segment, Variant};
 pub use project::{Environment, Project, SecureModeSecret};

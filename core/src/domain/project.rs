@@ -31,6 +31,9 @@ pub struct Environment {
     /// Browser origins allowed to use this environment's client keys; empty: any origin.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Whether SDKs' custom (`track`) events are counted here; off unless turned on.
+    #[serde(default)]
+    pub custom_events: bool,
     pub created_at: i64,
     /// Secure mode: client-key requests must carry the HMAC of their context's targeting key.
     #[serde(default)]

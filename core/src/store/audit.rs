@@ -1,10 +1,10 @@
-//! The change log (the audit log is a view of it) and the analytics counters.
+//! The change log (the audit log is a view of it) and change-log consumers' places.
 
 use super::{
     After, Cond, KvError, MAX_PAGE, Op, Order, Page, Result, Store, StoreError, decode, item,
     layout,
 };
-use crate::domain::{AuditFilter, ChangeRecord, CounterDelta, CounterRow};
+use crate::domain::{AuditFilter, ChangeRecord};
 
 /// Change record ids are 20 digits.
 fn is_change_id(id: &str) -> bool {
@@ -92,66 +92,6 @@ impl Store {
             )
             .await?;
         items.iter().map(decode).collect()
-    }
-
-    /// Adds evaluation counts.
-    pub async fn add_counters(&self, deltas: &[CounterDelta]) -> Result<()> {
-        let rows = deltas
-            .iter()
-            .filter(|d| d.count > 0)
-            .map(|d| {
-                (
-                    layout::stats(&d.environment_id),
-                    layout::counter(&d.flag_key, d.hour, &d.variant),
-                    d.count,
-                )
-            })
-            .collect();
-        Ok(self.kv.add_counters(rows).await?)
-    }
-
-    /// Counters of one environment for hours `from..to`: of one flag, or of all (`flag: None`).
-    pub async fn counters(
-        &self,
-        env: &str,
-        flag: Option<&str>,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<CounterRow>> {
-        let pk = layout::stats(env);
-        let prefix = flag.map(|f| format!("{f}#")).unwrap_or_default();
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self
-                .kv
-                .query(&pk, &prefix, after.as_ref(), MAX_PAGE, Order::Asc)
-                .await?;
-            let full = page.len() == MAX_PAGE;
-            after = page.last().map(After::of);
-            for item in page {
-                // `flag#hour#variant`: flag keys and hours hold no `#`.
-                let mut parts = item.sk.splitn(3, '#');
-                let (Some(flag_key), Some(hour), Some(variant)) =
-                    (parts.next(), parts.next(), parts.next())
-                else {
-                    continue;
-                };
-                if let Ok(hour) = hour.parse::<i64>()
-                    && (from..to).contains(&hour)
-                {
-                    out.push(CounterRow {
-                        flag_key: flag_key.to_owned(),
-                        variant: variant.to_owned(),
-                        hour,
-                        count: item.v,
-                    });
-                }
-            }
-            if !full {
-                return Ok(out);
-            }
-        }
     }
 }
 

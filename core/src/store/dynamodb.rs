@@ -4,16 +4,18 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType, Select,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest, ScalarAttributeType,
+    Select, StreamSpecification, StreamViewType, TransactWriteItem, WriteRequest,
 };
 use std::collections::HashMap;
 
-use super::kv::{After, Cond, Item, Kv, KvError, Op, Order, check_key, check_transaction};
+use super::counter_writes::{BatchError, BatchSink, WritePolicy, write_all};
+use super::kv::{After, Cond, Counter, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 use super::layout::{
     INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY, TTL_ATTRIBUTE,
 };
@@ -24,6 +26,7 @@ type Attrs = HashMap<String, AttributeValue>;
 pub struct DynamoDb {
     client: Client,
     table: String,
+    counter_writes: WritePolicy,
 }
 
 fn backend<E: std::error::Error>(e: E) -> KvError {
@@ -39,7 +42,14 @@ impl DynamoDb {
         DynamoDb {
             client,
             table: table.into(),
+            counter_writes: WritePolicy::default(),
         }
+    }
+
+    /// How counter batches are written (concurrency, retries).
+    pub fn with_counter_writes(mut self, policy: WritePolicy) -> DynamoDb {
+        self.counter_writes = policy;
+        self
     }
 
     /// A client from the standard AWS configuration (environment, profile, instance role;
@@ -112,20 +122,23 @@ impl DynamoDb {
             .send()
             .await
             .map_err(backend)?;
-        // Items carrying `ttl` (Unix seconds) expire by themselves, as Terraform's table does.
-        self.client
+        // Counters expire through DynamoDB's TTL (Terraform sets it in AWS). Best effort: an
+        // endpoint without TTL still works, its counters are only filtered on read.
+        let ttl = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+            .attribute_name(TTL_ATTRIBUTE)
+            .enabled(true)
+            .build()
+            .map_err(backend)?;
+        if let Err(e) = self
+            .client
             .update_time_to_live()
             .table_name(&self.table)
-            .time_to_live_specification(
-                TimeToLiveSpecification::builder()
-                    .attribute_name(TTL_ATTRIBUTE)
-                    .enabled(true)
-                    .build()
-                    .map_err(backend)?,
-            )
+            .time_to_live_specification(ttl)
             .send()
             .await
-            .map_err(backend)?;
+        {
+            tracing::warn!(error = %DisplayErrorContext(e), "could not turn on TTL for counters");
+        }
         Ok(())
     }
 
@@ -387,24 +400,139 @@ impl Kv for DynamoDb {
         }
     }
 
-    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
-        for (pk, sk, n) in deltas {
-            check_key(&pk)?;
-            check_key(&sk)?;
-            self.client
-                .update_item()
+    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
+        for c in &counters {
+            check_key(&c.pk)?;
+            check_key(&c.sk)?;
+        }
+        let sink = CounterBatches {
+            client: &self.client,
+            table: &self.table,
+        };
+        write_all(&sink, counters, &self.counter_writes).await
+    }
+
+    async fn counter_range(
+        &self,
+        pk: &str,
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Counter>, KvError> {
+        check_key(pk)?;
+        let mut start: Option<Attrs> = after.map(|a| {
+            Attrs::from([
+                (TABLE_HASH_KEY.into(), s(pk)),
+                (TABLE_RANGE_KEY.into(), s(a)),
+            ])
+        });
+        let mut out = Vec::new();
+        loop {
+            let page = self
+                .client
+                .query()
                 .table_name(&self.table)
-                .key(TABLE_HASH_KEY, s(&pk))
-                .key(TABLE_RANGE_KEY, s(&sk))
-                .update_expression("ADD #v :n SET #d = if_not_exists(#d, :null)")
-                .expression_attribute_names("#v", "v")
-                .expression_attribute_names("#d", "d")
-                .expression_attribute_values(":n", AttributeValue::N(n.to_string()))
-                .expression_attribute_values(":null", s("null"))
+                .key_condition_expression("#h = :h AND #r BETWEEN :from AND :to")
+                .expression_attribute_names("#h", TABLE_HASH_KEY)
+                .expression_attribute_names("#r", TABLE_RANGE_KEY)
+                .expression_attribute_values(":h", s(pk))
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":to", s(to))
+                .set_exclusive_start_key(start.take())
+                .limit(i32::try_from(limit - out.len()).unwrap_or(i32::MAX))
                 .send()
                 .await
                 .map_err(backend)?;
+            // Items without a `ttl` are counters of the old layout: left out.
+            out.extend(page.items().iter().filter_map(counter_from_attrs));
+            match page.last_evaluated_key() {
+                Some(k) if out.len() < limit => start = Some(k.clone()),
+                _ => return Ok(out),
+            }
         }
-        Ok(())
+    }
+}
+
+/// Counters as DynamoDB attributes: `pk`, `sk`, `v` (the count), `ttl` (epoch seconds).
+fn counter_attrs(c: &Counter) -> Attrs {
+    Attrs::from([
+        (TABLE_HASH_KEY.into(), s(&c.pk)),
+        (TABLE_RANGE_KEY.into(), s(&c.sk)),
+        ("v".into(), AttributeValue::N(c.count.to_string())),
+        (TTL_ATTRIBUTE.into(), AttributeValue::N(c.ttl.to_string())),
+    ])
+}
+
+fn counter_from_attrs(a: &Attrs) -> Option<Counter> {
+    let text = |k: &str| a.get(k).and_then(|v| v.as_s().ok()).cloned();
+    let number = |k: &str| a.get(k).and_then(|v| v.as_n().ok());
+    Some(Counter {
+        pk: text(TABLE_HASH_KEY)?,
+        sk: text(TABLE_RANGE_KEY)?,
+        count: number("v")?.parse().ok()?,
+        ttl: number(TTL_ATTRIBUTE)?.parse().ok()?,
+    })
+}
+
+/// One `BatchWriteItem` of counter puts.
+struct CounterBatches<'a> {
+    client: &'a Client,
+    table: &'a str,
+}
+
+#[async_trait]
+impl BatchSink<Counter> for CounterBatches<'_> {
+    async fn write(&self, batch: &[Counter]) -> Result<Vec<Counter>, BatchError> {
+        let mut requests = Vec::with_capacity(batch.len());
+        for c in batch {
+            let put = PutRequest::builder()
+                .set_item(Some(counter_attrs(c)))
+                .build()
+                .map_err(|e| BatchError::Fatal(backend(e)))?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        let out = self
+            .client
+            .batch_write_item()
+            .request_items(self.table, requests)
+            .send()
+            .await
+            .map_err(|e| {
+                if retryable(&e) {
+                    BatchError::Retryable(DisplayErrorContext(&e).to_string())
+                } else {
+                    BatchError::Fatal(backend(e))
+                }
+            })?;
+        Ok(out
+            .unprocessed_items()
+            .and_then(|u| u.get(self.table))
+            .map(|left| {
+                left.iter()
+                    .filter_map(|w| w.put_request().and_then(|p| counter_from_attrs(p.item())))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+/// Throttling, server errors and failures to get an answer: worth another try (counter puts are
+/// idempotent, so even a write that did happen may be repeated).
+fn retryable<R>(e: &SdkError<BatchWriteItemError, R>) -> bool {
+    match e {
+        SdkError::ServiceError(s) => {
+            matches!(
+                s.err(),
+                BatchWriteItemError::ProvisionedThroughputExceededException(_)
+                    | BatchWriteItemError::RequestLimitExceeded(_)
+                    | BatchWriteItemError::ThrottlingException(_)
+                    | BatchWriteItemError::InternalServerError(_)
+            ) || s.err().code() == Some("ServiceUnavailable")
+        }
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        _ => false,
     }
 }

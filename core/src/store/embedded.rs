@@ -1,6 +1,7 @@
 //! The embedded backend: the same items as DynamoDB, kept in a redb database file (ACID, durable,
 //! no server). Keys are `pk NUL sk`; the `gsi1` index is a second table keyed
-//! `g1pk NUL g1sk NUL pk NUL sk`.
+//! `g1pk NUL g1sk NUL pk NUL sk`. Counters have a table of their own (`pk NUL sk` → count, ttl)
+//! and an expiry index (`ttl NUL pk NUL sk`) that [`Kv::sweep_counters`] deletes from.
 
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -8,10 +9,13 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::kv::{After, Cond, Item, Kv, KvError, Op, Order, check_key, check_transaction};
+use super::kv::{After, Cond, Counter, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 
 const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
 const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
+/// Counters (`pk NUL sk` → count, ttl), and their expiry index (`ttl NUL pk NUL sk`).
+const COUNTERS: TableDefinition<&str, (u64, i64)> = TableDefinition::new("counters");
+const EXPIRY: TableDefinition<&str, ()> = TableDefinition::new("counter_expiry");
 
 #[derive(Debug, Clone)]
 pub struct Embedded {
@@ -31,6 +35,8 @@ impl Embedded {
         let tx = db.begin_write().map_err(backend)?;
         tx.open_table(ITEMS).map_err(backend)?;
         tx.open_table(INDEX).map_err(backend)?;
+        tx.open_table(COUNTERS).map_err(backend)?;
+        tx.open_table(EXPIRY).map_err(backend)?;
         tx.commit().map_err(backend)?;
         Ok(Embedded { db: Arc::new(db) })
     }
@@ -234,33 +240,29 @@ impl Kv for Embedded {
         .await
     }
 
-    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
-        for (pk, sk, _) in &deltas {
-            check_key(pk)?;
-            check_key(sk)?;
+    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
+        for c in &counters {
+            check_key(&c.pk)?;
+            check_key(&c.sk)?;
         }
         self.blocking(move |db| {
             let tx = db.begin_write().map_err(backend)?;
             {
-                let mut items = tx.open_table(ITEMS).map_err(backend)?;
-                for (pk, sk, n) in deltas {
-                    let key = item_key(&pk, &sk);
-                    let current = items
-                        .get(key.as_str())
+                let mut table = tx.open_table(COUNTERS).map_err(backend)?;
+                let mut expiry = tx.open_table(EXPIRY).map_err(backend)?;
+                for c in counters {
+                    let key = item_key(&c.pk, &c.sk);
+                    let old = table
+                        .insert(key.as_str(), (c.count, c.ttl))
                         .map_err(backend)?
-                        .map(|v| parse(v.value()))
-                        .transpose()?
-                        .map_or(0, |i| i.v);
-                    let item = Item {
-                        pk,
-                        sk,
-                        g1: None,
-                        v: current.saturating_add(n),
-                        d: serde_json::Value::Null,
-                    };
-                    let bytes = serde_json::to_vec(&item).map_err(backend)?;
-                    items
-                        .insert(key.as_str(), bytes.as_slice())
+                        .map(|v| v.value().1);
+                    if let Some(old_ttl) = old.filter(|t| *t != c.ttl) {
+                        expiry
+                            .remove(expiry_key(old_ttl, &key).as_str())
+                            .map_err(backend)?;
+                    }
+                    expiry
+                        .insert(expiry_key(c.ttl, &key).as_str(), ())
                         .map_err(backend)?;
                 }
             }
@@ -268,4 +270,81 @@ impl Kv for Embedded {
         })
         .await
     }
+
+    async fn counter_range(
+        &self,
+        pk: &str,
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Counter>, KvError> {
+        let low = match after {
+            Some(a) if a >= from => Bound::Excluded(item_key(pk, a)),
+            _ => Bound::Included(item_key(pk, from)),
+        };
+        let high = Bound::Included(item_key(pk, to));
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let table = tx.open_table(COUNTERS).map_err(backend)?;
+            let mut out = Vec::new();
+            let range = (
+                low.as_ref().map(String::as_str),
+                high.as_ref().map(String::as_str),
+            );
+            for entry in table.range::<&str>(range).map_err(backend)? {
+                if out.len() >= limit {
+                    break;
+                }
+                let (k, v) = entry.map_err(backend)?;
+                let Some((pk, sk)) = k.value().split_once('\0') else {
+                    continue;
+                };
+                let (count, ttl) = v.value();
+                out.push(Counter {
+                    pk: pk.to_owned(),
+                    sk: sk.to_owned(),
+                    count,
+                    ttl,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn sweep_counters(&self, now: i64, limit: usize) -> Result<usize, KvError> {
+        self.blocking(move |db| {
+            let tx = db.begin_write().map_err(backend)?;
+            let swept;
+            {
+                let mut table = tx.open_table(COUNTERS).map_err(backend)?;
+                let mut expiry = tx.open_table(EXPIRY).map_err(backend)?;
+                // Every expiry key of a ttl up to `now` sorts below that of `now + 1`.
+                let end = expiry_key(now.saturating_add(1), "");
+                let mut due = Vec::new();
+                for entry in expiry.range::<&str>(..end.as_str()).map_err(backend)? {
+                    if due.len() >= limit {
+                        break;
+                    }
+                    due.push(entry.map_err(backend)?.0.value().to_owned());
+                }
+                for k in &due {
+                    expiry.remove(k.as_str()).map_err(backend)?;
+                    if let Some((_, item)) = k.split_once('\0') {
+                        table.remove(item).map_err(backend)?;
+                    }
+                }
+                swept = due.len();
+            }
+            tx.commit().map_err(backend)?;
+            Ok(swept)
+        })
+        .await
+    }
+}
+
+/// The expiry index's key: the ttl (zero-padded, so key order is time order), then the counter's.
+fn expiry_key(ttl: i64, item: &str) -> String {
+    format!("{:012}\0{item}", ttl.max(0))
 }

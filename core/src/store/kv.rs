@@ -126,9 +126,37 @@ pub trait Kv: Send + Sync + Debug {
     /// different item.
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError>;
 
-    /// Adds to counter items (`v` is the count), creating them as needed. Not transactional:
-    /// each counter is updated atomically on its own.
-    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError>;
+    /// Writes counter items, each replacing what is stored under its key: they hold absolute
+    /// totals, so writing one again (a retry) changes nothing. Not transactional: a failure may
+    /// leave some written, and writing them all again is harmless.
+    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError>;
+
+    /// Counter items of partition `pk` whose sort keys lie from `from` to `to` (both included),
+    /// in sort-key order, strictly after sort key `after`, at most `limit`: one range read.
+    async fn counter_range(
+        &self,
+        pk: &str,
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Counter>, KvError>;
+
+    /// Deletes up to `limit` counters whose `ttl` is `now` (epoch seconds) or earlier and says how
+    /// many it deleted. Backends that expire items themselves (DynamoDB's TTL) delete nothing.
+    async fn sweep_counters(&self, _now: i64, _limit: usize) -> Result<usize, KvError> {
+        Ok(0)
+    }
+}
+
+/// A counter item (partition `STATS#{env}`): a count, and when it expires (`ttl`, epoch seconds;
+/// DynamoDB's TTL attribute).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counter {
+    pub pk: String,
+    pub sk: String,
+    pub count: u64,
+    pub ttl: i64,
 }
 
 /// DynamoDB's limit on one `TransactWriteItems`, which both backends enforce.

@@ -17,9 +17,17 @@
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
-//! | counter (`v` = count) | `STATS#{env}` | `{flag}#{hour}#{variant}` | |
+//! | counter (`v` = one node's count, `ttl`) | `STATS#{env}` | `{hour:012}#{flag}#{variant}#{node}` | |
 //!
-//! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text).
+//! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
+//! `ttl` (counters only: epoch seconds after which DynamoDB's TTL deletes the item).
+//!
+//! Counters start with the hour, so a time window of an environment is one range read
+//! (`sk BETWEEN`); each realtime node writes its own absolute totals (`{node}`, random per
+//! process) and reads sum them (see [`super::counter_writes`]). Custom events are counted as the
+//! flag `event:{name}`, variant `count`. Counters of the old layout (`{flag}#{hour}#{variant}`,
+//! no `ttl`) are not read. The embedded backend keeps counters in a table of their own, with an
+//! expiry index it sweeps.
 //! Loading an environment reads partition `ENV#{id}` (its revision and flag states) and partition
 //! `PROJECT#{project}` (flags and segments).
 
@@ -29,10 +37,10 @@ pub const TABLE_RANGE_KEY: &str = "sk";
 pub const INDEX_NAME: &str = "gsi1";
 pub const INDEX_HASH_KEY: &str = "g1pk";
 pub const INDEX_RANGE_KEY: &str = "g1sk";
+/// The attribute DynamoDB's TTL reads (epoch seconds): counters carry it.
+pub const TTL_ATTRIBUTE: &str = "ttl";
 /// Every key attribute is a string.
 pub const KEY_ATTRIBUTE_TYPE: &str = "S";
-/// The expiry attribute (Unix seconds) the table's TTL deletes items by (analytics counters).
-pub const TTL_ATTRIBUTE: &str = "ttl";
 
 pub fn user(id: &str) -> String {
     format!("USER#{id}")
@@ -87,7 +95,25 @@ pub fn audit_target(org: &str, target: &str) -> String {
 pub fn stats(env: &str) -> String {
     format!("STATS#{env}")
 }
-/// Hours are zero-padded so that sort-key order is time order.
-pub fn counter(flag: &str, hour: i64, variant: &str) -> String {
-    format!("{flag}#{hour:012}#{variant}")
+/// A node's counter. Hours come first, zero-padded, so that sort-key order is time order.
+pub fn counter(hour: i64, flag: &str, variant: &str, node: &str) -> String {
+    format!("{hour:012}#{flag}#{variant}#{node}")
+}
+
+/// The sort-key range (both ends included) of every counter of hours `from..to`.
+pub fn counter_window(from: i64, to: i64) -> (String, String) {
+    // `$` sorts just after `#`: every key of hour `to - 1` lies below `{to - 1}$`.
+    (format!("{from:012}#"), format!("{:012}$", to - 1))
+}
+
+/// A counter's sort key read back: (hour, flag, variant, node). Flags, variants, event names and
+/// nodes hold no `#`, so anything else (the old layout) is `None`.
+pub fn parse_counter(sk: &str) -> Option<(i64, &str, &str, &str)> {
+    let mut parts = sk.split('#');
+    let hour = parts.next()?;
+    let (flag, variant, node) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || hour.len() != 12 {
+        return None;
+    }
+    Some((hour.parse().ok()?, flag, variant, node))
 }

@@ -10,6 +10,9 @@
 mod accounts;
 mod audit;
 mod batch;
+#[cfg(feature = "tokio")]
+pub mod counter_writes;
+mod counters;
 mod counts;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
@@ -21,9 +24,11 @@ pub mod layout;
 mod projects;
 
 pub use batch::{Batch, Committed, MAX_ATTEMPTS};
+pub use counters::{DEFAULT_RETENTION_DAYS, counter_ttl};
 pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};
 pub use kv::{
-    After, Cond, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key, check_transaction,
+    After, Cond, Counter, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key,
+    check_transaction,
 };
 
 use base64::Engine;

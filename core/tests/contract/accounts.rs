@@ -1,4 +1,4 @@
-//! Contract cases: accounts, tokens, projects, environments, keys, pagination, counters.
+//! Contract cases: accounts, tokens, projects, environments, keys, pagination.
 
 use super::*;
 
@@ -290,50 +290,4 @@ pub async fn pagination(h: Harness) {
         s.list_projects(&org.id, Some("garbage!"), 3).await,
         Err(StoreError::Invalid(_))
     ));
-}
-
-pub async fn counters(h: Harness) {
-    let s = &h.store;
-    let d = |variant: &str, hour: i64, count: u64| CounterDelta {
-        environment_id: "env-a".into(),
-        flag_key: "f".into(),
-        variant: variant.into(),
-        hour,
-        count,
-    };
-    s.add_counters(&[d("on", 100, 3), d("off", 100, 1), d("on", 101, 2)])
-        .await
-        .unwrap();
-    s.add_counters(&[d("on", 100, 4)]).await.unwrap();
-    let rows = s.counters("env-a", Some("f"), 100, 101).await.unwrap();
-    let mut got: Vec<(String, i64, u64)> = rows
-        .into_iter()
-        .map(|r| (r.variant, r.hour, r.count))
-        .collect();
-    got.sort();
-    assert_eq!(got, vec![("off".into(), 100, 1), ("on".into(), 100, 7)]);
-    assert_eq!(
-        s.counters("env-a", Some("f"), 0, 1000).await.unwrap().len(),
-        3
-    );
-    assert!(
-        s.counters("env-b", Some("f"), 0, 1000)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    // A flag whose key extends another's is not counted with it; `None` lists every flag.
-    s.add_counters(&[CounterDelta {
-        flag_key: "f2".into(),
-        ..d("on", 100, 5)
-    }])
-    .await
-    .unwrap();
-    assert_eq!(
-        s.counters("env-a", Some("f"), 0, 1000).await.unwrap().len(),
-        3
-    );
-    let all = s.counters("env-a", None, 0, 1000).await.unwrap();
-    assert_eq!(all.len(), 4);
-    assert!(all.iter().any(|r| r.flag_key == "f2" && r.count == 5));
 }

@@ -4,6 +4,8 @@
 mod accounts;
 #[path = "changes.rs"]
 mod changes;
+#[path = "counters.rs"]
+mod counters;
 #[path = "counts.rs"]
 mod counts;
 #[path = "flags.rs"]
@@ -11,6 +13,7 @@ mod flags;
 
 pub use accounts::*;
 pub use changes::*;
+pub use counters::*;
 pub use counts::*;
 pub use flags::*;
 
@@ -65,6 +68,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
             name: format!("Env {i}"),
             revision: 0,
             allowed_origins: vec![],
+            custom_events: false,
             created_at: now_ms(),
             secure_mode: false,
             secure_mode_secret: None,

@@ -1,8 +1,10 @@
-//! Evaluation counts, as the SDK endpoints record them: per flag, variant and hour.
+//! Evaluation counts, as the SDK endpoints record them: per flag, variant and hour; and custom
+//! events per name and hour, where the environment counts them. A window is one range read of
+//! the environment's counters (kept for the realtime nodes' retention, 90 days by default).
 
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{CounterRow, hour_of, now_ms};
+use switchyard_core::domain::{CounterRow, EVENT_PREFIX, hour_of, now_ms};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -34,6 +36,15 @@ pub struct Evaluations {
     from: i64,
     to: i64,
     rows: Vec<EvaluationRow>,
+    /// Custom events per name and hour (in the environment's answer; empty in a flag's).
+    events: Vec<EventRow>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventRow {
+    name: String,
+    hour: i64,
+    count: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,20 +67,37 @@ async fn window(
     }
     let to = hour_of(now_ms()) + 1;
     let from = to - hours;
-    let mut rows: Vec<EvaluationRow> = st
-        .store
-        .counters(env, flag, from, to)
-        .await?
-        .into_iter()
-        .map(|r: CounterRow| EvaluationRow {
-            flag: r.flag_key,
-            variant: r.variant,
-            hour: r.hour,
-            count: r.count,
-        })
-        .collect();
+    let (mut rows, mut events) = (Vec::new(), Vec::new());
+    // In (hour, flag, variant) order.
+    for r in st.store.counters(env, flag, from, to).await? {
+        let CounterRow {
+            flag_key,
+            variant,
+            hour,
+            count,
+        } = r;
+        match flag_key.strip_prefix(EVENT_PREFIX) {
+            Some(name) => events.push(EventRow {
+                name: name.to_owned(),
+                hour,
+                count,
+            }),
+            None => rows.push(EvaluationRow {
+                flag: flag_key,
+                variant,
+                hour,
+                count,
+            }),
+        }
+    }
     rows.sort_by(|a, b| (a.hour, &a.flag, &a.variant).cmp(&(b.hour, &b.flag, &b.variant)));
-    Ok(Evaluations { from, to, rows })
+    events.sort_by(|a, b| (a.hour, &a.name).cmp(&(b.hour, &b.name)));
+    Ok(Evaluations {
+        from,
+        to,
+        rows,
+        events,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/evaluations", tag = "analytics", security(("bearer" = [])),

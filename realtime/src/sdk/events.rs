@@ -1,18 +1,18 @@
-//! `POST /sdk/v1/events`: batched evaluation counts and custom events, validated, aggregated in
-//! memory and flushed to the store's hourly counters.
+//! `POST /sdk/v1/events`: batched evaluation counts and custom events, validated, then counted
+//! by the node's [`EventSink`] (which says what counts) and flushed to the store's hourly
+//! counters.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::time::Duration;
-use switchyard_core::domain::{CounterDelta, hour_of, now_ms};
-use switchyard_core::store::Store;
-use tokio::sync::Mutex;
+use switchyard_core::domain::now_ms;
 
 use super::SdkState;
 use super::caller::UrlCaller;
 use super::error::SdkError;
+use super::event_sink::{Evaluation as Counted, Event};
+
+pub use super::event_sink::EventSink;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,62 +43,6 @@ struct CustomEvent {
 
 const MAX_ITEMS: usize = 1000;
 
-/// Counts waiting to be written: (environment, flag, variant, hour) → count.
-#[derive(Debug)]
-pub struct EventSink {
-    store: Store,
-    pending: Mutex<HashMap<(String, String, String, i64), u64>>,
-}
-
-impl EventSink {
-    pub fn new(store: Store) -> EventSink {
-        EventSink {
-            store,
-            pending: Mutex::new(HashMap::new()),
-        }
-    }
-
-    async fn add(&self, env: &str, flag: &str, variant: &str, hour: i64, n: u64) {
-        let mut p = self.pending.lock().await;
-        *p.entry((env.to_owned(), flag.to_owned(), variant.to_owned(), hour))
-            .or_default() += n;
-    }
-
-    /// Writes what has gathered.
-    pub async fn flush(&self) -> Result<usize, String> {
-        let batch: Vec<CounterDelta> = std::mem::take(&mut *self.pending.lock().await)
-            .into_iter()
-            .map(
-                |((environment_id, flag_key, variant, hour), count)| CounterDelta {
-                    environment_id,
-                    flag_key,
-                    variant,
-                    hour,
-                    count,
-                },
-            )
-            .collect();
-        let n = batch.len();
-        if n > 0 {
-            self.store
-                .add_counters(&batch)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        Ok(n)
-    }
-
-    pub async fn flush_periodically(&self, every: Duration) {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            if let Err(e) = self.flush().await {
-                tracing::warn!(error = %e, "analytics flush failed");
-            }
-        }
-    }
-}
-
 fn bad(m: impl Into<String>) -> SdkError {
     SdkError::BadRequest(m.into())
 }
@@ -110,13 +54,12 @@ pub async fn intake(
     UrlCaller(caller): UrlCaller,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, SdkError> {
-    let (info, env) = (&caller.info, &caller.env);
+    let env = &caller.env;
     let batch: Batch =
         serde_json::from_slice(&body).map_err(|e| bad(format!("not a valid event batch: {e}")))?;
     if batch.evaluations.len() + batch.events.len() > MAX_ITEMS {
         return Err(bad(format!("at most {MAX_ITEMS} items per batch")));
     }
-    let hour = hour_of(now_ms());
     // Validate everything before counting anything.
     for e in &batch.evaluations {
         if e.flag.is_empty()
@@ -131,39 +74,32 @@ pub async fn intake(
         }
     }
     for e in &batch.events {
-        if e.name.is_empty() || e.name.len() > 128 || e.name.contains('#') {
+        if e.name.is_empty()
+            || e.name.len() > 128
+            || e.name.chars().any(|c| c == '#' || c.is_control())
+        {
             return Err(bad(
-                "each event needs a name of 1 to 128 characters, without '#'",
+                "each event needs a name of 1 to 128 characters, without '#' or control characters",
             ));
         }
     }
-    for e in &batch.evaluations {
-        // Only flags of this environment are counted; others are ignored, not stored.
-        if env.flags.flag_type(&e.flag).is_some() && !e.flag.contains('#') {
-            st.events
-                .add(
-                    &info.environment,
-                    &e.flag,
-                    e.variant.as_deref().unwrap_or("default"),
-                    hour,
-                    e.count,
-                )
-                .await;
-        }
-    }
-    for e in &batch.events {
-        let h = e
-            .timestamp
-            .map_or(hour, |t| hour_of(t).clamp(hour - 24, hour));
-        st.events
-            .add(
-                &info.environment,
-                &format!("event:{}", e.name),
-                "count",
-                h,
-                1,
-            )
-            .await;
-    }
+    let evaluations: Vec<Counted> = batch
+        .evaluations
+        .into_iter()
+        .map(|e| Counted {
+            flag: e.flag,
+            variant: e.variant,
+            count: e.count,
+        })
+        .collect();
+    let events: Vec<Event> = batch
+        .events
+        .into_iter()
+        .map(|e| Event {
+            name: e.name,
+            at_ms: e.timestamp,
+        })
+        .collect();
+    st.events.record(env, &evaluations, &events, now_ms());
     Ok(StatusCode::ACCEPTED)
 }

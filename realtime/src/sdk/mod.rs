@@ -4,11 +4,13 @@
 //! - [`caller`] — the key extractors; [`error`] — errors as HTTP responses
 //! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
 //!   stream's loop, over [`ws`] or [`sse`]
-//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints
+//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints; [`event_sink`] — what
+//!   the analytics intake counts, held and flushed
 //! - [`secure`] — secure mode: the HMAC of the context's targeting key, for client keys
 
 mod caller;
 mod error;
+pub mod event_sink;
 pub mod events;
 mod files;
 mod ofrep;
@@ -90,7 +92,11 @@ impl SdkState {
             NonZeroU32::new(limits.requests_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(limits.requests_per_second.saturating_mul(2).max(1))
             .unwrap_or(NonZeroU32::MIN);
-        let events = Arc::new(events::EventSink::new(envs.store().clone()));
+        let events = Arc::new(events::EventSink::new(
+            envs.store().clone(),
+            metrics.clone(),
+            event_sink::AnalyticsConfig::default(),
+        ));
         SdkState {
             envs,
             metrics,
@@ -102,6 +108,15 @@ impl SdkState {
             shutdown,
             bundle,
         }
+    }
+}
+
+impl SdkState {
+    /// The analytics intake with these settings (instead of the defaults).
+    pub fn with_analytics(mut self, config: event_sink::AnalyticsConfig) -> SdkState {
+        let store = self.envs.store().clone();
+        self.events = Arc::new(events::EventSink::new(store, self.metrics.clone(), config));
+        self
     }
 }
 

@@ -186,6 +186,7 @@ mod tests {
                 name: "n".into(),
                 revision,
                 allowed_origins: vec![],
+                custom_events: false,
                 created_at: 0,
                 secure_mode: false,
                 secure_mode_secret: None,

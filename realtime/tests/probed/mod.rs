@@ -12,7 +12,7 @@ use switchyard_core::changes::{Changes, NewProject};
 use switchyard_core::clock::SystemClock;
 use switchyard_core::domain::{Actor, User};
 use switchyard_core::store::embedded::Embedded;
-use switchyard_core::store::{After, Item, Kv, KvError, Op, Order, Store};
+use switchyard_core::store::{After, Counter, Item, Kv, KvError, Op, Order, Store};
 
 #[derive(Debug)]
 pub struct Probed {
@@ -88,9 +88,20 @@ impl Kv for Probed {
         self.enter()?;
         self.inner.transact(ops).await
     }
-    async fn add_counters(&self, deltas: Vec<(String, String, u64)>) -> Result<(), KvError> {
+    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
         self.enter()?;
-        self.inner.add_counters(deltas).await
+        self.inner.put_counters(counters).await
+    }
+    async fn counter_range(
+        &self,
+        pk: &str,
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Counter>, KvError> {
+        self.enter()?;
+        self.inner.counter_range(pk, from, to, after, limit).await
     }
 }
 

@@ -88,6 +88,8 @@ describe('against switchyard serve', () => {
   });
 
   it('sends evaluation counts and events that the dashboard API then reports', async () => {
+    // Custom events count where the environment turns them on.
+    await t.call('PATCH', `/api/v1/projects/${t.project}/environments/${t.env}`, { customEvents: true });
     const c = client();
     await c.ready();
     for (let i = 0; i < 5; i++) c.boolean('beta', false);
@@ -99,7 +101,7 @@ describe('against switchyard serve', () => {
     const counted = r.rows.filter((x: any) => x.flag === 'beta').reduce((n: number, x: any) => n + x.count, 0);
     expect(counted).toBeGreaterThanOrEqual(5);
     const all = await t.call('GET', `/api/v1/projects/${t.project}/environments/${t.env}/evaluations?hours=2`);
-    expect(all.rows.some((x: any) => x.flag === 'event:signup' && x.count === 1)).toBe(true);
+    expect(all.events.some((x: any) => x.name === 'signup' && x.count === 1)).toBe(true);
   });
 
   it('reports a refused key and keeps answering defaults', async () => {

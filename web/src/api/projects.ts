@@ -56,7 +56,7 @@ export function useEnvironments(project: string | undefined) {
 export const createEnvironment = (project: string, b: { key: string; name?: string; allowedOrigins?: string[] }) =>
   api.post<Environment>(`/api/v1/projects/${seg(project)}/environments`, b);
 
-export const updateEnvironment = (project: string, env: string, b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean }) =>
+export const updateEnvironment = (project: string, env: string, b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean; customEvents?: boolean }) =>
   api.patch<Environment>(`/api/v1/projects/${seg(project)}/environments/${seg(env)}`, b);
 
 export function useSdkKeys(project: string, env: string) {

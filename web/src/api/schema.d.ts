@@ -646,6 +646,8 @@ export interface components {
             allowedOrigins?: string[];
             /** Format: int64 */
             createdAt: number;
+            /** @description Whether SDKs' custom (`track`) events are counted here; off unless turned on. */
+            customEvents?: boolean;
             id: string;
             key: string;
             name: string;
@@ -666,6 +668,8 @@ export interface components {
         };
         EnvironmentPatch: {
             allowedOrigins?: components["schemas"]["Origin"][] | null;
+            /** @description Count SDKs' custom (`track`) events in this environment. */
+            customEvents?: boolean | null;
             name?: components["schemas"]["Name"] | null;
             /** @description Secure mode on or off; turning it on the first time generates its secret. */
             secureMode?: boolean | null;
@@ -696,11 +700,20 @@ export interface components {
         };
         /** @description Counters for Unix hours `from..to` (an hour is Unix ms / 3,600,000). */
         Evaluations: {
+            /** @description Custom events per name and hour (in the environment's answer; empty in a flag's). */
+            events: components["schemas"]["EventRow"][];
             /** Format: int64 */
             from: number;
             rows: components["schemas"]["EvaluationRow"][];
             /** Format: int64 */
             to: number;
+        };
+        EventRow: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            hour: number;
+            name: string;
         };
         Explanation: {
             errorCode?: components["schemas"]["ErrorCode"] | null;

@@ -21,9 +21,11 @@ interface Props {
   data: Evaluations | null | undefined;
   error: unknown;
   loading: boolean;
+  /** What to say when the window holds nothing. */
+  empty?: string;
 }
 
-export function EvaluationsChart({ title, by, hours, onHours, data, error, loading }: Props) {
+export function EvaluationsChart({ title, by, hours, onHours, data, error, loading, empty }: Props) {
   const chart = data ? toSeries(data, by, bucketFor(hours)) : null;
   const sums = data ? totals(data, by) : {};
   return (
@@ -41,7 +43,7 @@ export function EvaluationsChart({ title, by, hours, onHours, data, error, loadi
         )}
         {chart && chart.total === 0 && (
           <Text size="sm" c="dimmed">
-            No evaluations recorded in this window. SDKs report counts every few seconds while pages are open.
+            {empty ?? 'No evaluations recorded in this window. SDKs report counts every few seconds while pages are open.'}
           </Text>
         )}
         {chart && chart.total > 0 && (

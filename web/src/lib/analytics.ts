@@ -45,3 +45,8 @@ export function totals(ev: Evaluations, by: 'variant' | 'flag'): Record<string, 
 export function bucketFor(hours: number): number {
   return hours <= 48 ? 1 : hours <= 24 * 14 ? 6 : 24;
 }
+
+/** Custom events as rows of a chart by "flag" (one series per event name). */
+export function eventsAsRows(ev: Evaluations): Evaluations {
+  return { ...ev, rows: (ev.events ?? []).map((e) => ({ flag: e.name, variant: 'count', hour: e.hour, count: e.count })), events: [] };
+}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useEnvironmentEvaluations, useFlagEvaluations } from '../../api/analytics';
 import { useFlags } from '../../api/flags';
 import { EvaluationsChart } from '../../components/EvaluationsChart';
+import { eventsAsRows } from '../../lib/analytics';
 import { PageHeader } from '../../components/PageHeader';
 import { useScope } from '../../scope';
 
@@ -19,6 +20,20 @@ export default function Analytics() {
     <Stack>
       <PageHeader title="Analytics" description={env ? `Evaluations reported by SDKs in ${env.name}.` : undefined} />
       <EvaluationsChart title={`All flags in ${env?.name ?? ''}`} by="flag" hours={hours} onHours={setHours} data={all.data} error={all.error} loading={all.isLoading} />
+      <EvaluationsChart
+        title="Custom events"
+        by="flag"
+        hours={hours}
+        onHours={setHours}
+        data={all.data ? eventsAsRows(all.data) : all.data}
+        error={null}
+        loading={all.isLoading}
+        empty={
+          env?.customEvents
+            ? 'No custom events recorded in this window.'
+            : `Custom events are not counted in ${env?.name ?? 'this environment'}: turn them on in Environments & SDK keys.`
+        }
+      />
       <Select
         label="One flag"
         placeholder="Choose a flag"

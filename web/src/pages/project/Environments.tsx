@@ -9,6 +9,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { ProjectSettings } from '../../components/keys/ProjectSettings';
 import { RotateKey } from '../../components/keys/RotateKey';
 import { SecureMode } from '../../components/keys/SecureMode';
+import { CustomEventsSetting } from '../../components/CustomEventsSetting';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
@@ -216,6 +217,7 @@ export default function Environments() {
             <Keys key={env.id} project={project} env={env} canManage={canManage} />
             <Origins key={`o-${env.id}`} project={project} env={env} canManage={canManage} />
             <SecureMode key={`s-${env.id}`} project={project} env={env} canManage={canManage} />
+            <CustomEventsSetting key={`c-${env.id}`} project={project} env={env} canManage={canManage} />
           </Stack>
         </Paper>
       )}
