@@ -2,7 +2,6 @@
 //! dashboard's rule tester, and the operator tests.
 
 use serde_json::Value;
-use std::cell::Cell;
 
 use super::compile::Compiler;
 use super::eval::{Data, Env};
@@ -31,12 +30,7 @@ pub fn apply(rule: &Value, data: &Value, flag_key: &str, now: i64) -> Result<Val
             problems: std::mem::take(&mut compiler.soft),
         }));
     }
-    let env = Env {
-        ctx: data,
-        flag_key,
-        now,
-        split: Cell::new(false),
-    };
+    let env = Env::new(data, flag_key, now, super::Budget::DEFAULT);
     expr.eval(&env, Data::Root)
         .map(|v| v.to_json())
         .map_err(ApplyError::Operator)
