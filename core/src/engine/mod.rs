@@ -46,7 +46,7 @@ mod semver;
 pub mod types;
 mod value;
 
-pub use apply::{ApplyError, apply, validate_rule};
+pub use apply::{ApplyError, apply, check_budget, validate_rule};
 pub use budget::Budget;
 pub use document::FlagSet;
 pub use explain::{Explanation, RuleTrace, SplitTrace};
