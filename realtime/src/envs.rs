@@ -24,12 +24,32 @@ pub struct Compiled {
     pub environment: Environment,
     pub revision: u64,
     /// The revision this one follows, and the flags that changed since it (`None`: any may
-    /// have, as when segments changed or the revision before is not known).
+    /// have, as when the flag-set metadata changed or the revision before is not known).
     pub previous_revision: u64,
     pub changed: Option<Arc<std::collections::HashSet<String>>>,
     pub flags: FlagSet,
-    /// The flagd document, for server SDKs and for telling what changed.
-    pub document: Document,
+    /// The flagd document as JSON, for server SDKs. Only its text is kept: the compiled flags
+    /// remember what they came from, so a big environment is not held twice as trees.
+    pub document: axum::body::Bytes,
+    /// The worst case of evaluating every flag once, in steps ([`FlagSet::cost`]): heavy
+    /// environments are evaluated away from the async workers.
+    pub cost: u64,
+}
+
+impl Compiled {
+    /// A first revision (nothing known before it).
+    pub fn new(environment: Environment, flags: FlagSet, document: &Document) -> Compiled {
+        Compiled {
+            revision: environment.revision,
+            previous_revision: 0,
+            changed: None,
+            environment,
+            cost: flags.cost(),
+            flags,
+            // Serialising a typed document cannot fail.
+            document: serde_json::to_vec(document).unwrap_or_default().into(),
+        }
+    }
 }
 
 /// What an SDK key opens.
@@ -133,60 +153,68 @@ impl Environments {
         // Documents come from validated writes; a rule that still does not compile makes its
         // flag answer PARSE_ERROR, as in flagd.
         let flags = FlagSet::compile(&document);
-        Ok(Arc::new(Compiled {
-            revision: snap.environment.revision,
-            previous_revision: 0,
-            changed: None,
-            environment: snap.environment,
-            flags,
-            document,
-        }))
+        Ok(Arc::new(Compiled::new(snap.environment, flags, &document)))
     }
 
     /// Reloads an environment we hold if the store has a newer revision than `seen` (or always,
-    /// when `seen` is `None`).
+    /// when `seen` is `None`). Only the flags that changed are compiled (see
+    /// [`FlagSet::recompile`]), on a blocking thread: the rest are shared with the revision held.
     pub async fn reload(&self, env: &str, seen: Option<u64>) {
-        let Some(current) = self
+        let Some(held) = self
             .envs
             .read()
             .await
             .get(env)
-            .map(|tx| tx.borrow().revision)
+            .map(|tx| tx.borrow().clone())
         else {
             return;
         };
+        let current = held.revision;
         if seen.is_some_and(|s| s <= current) {
             return;
         }
-        match self.load(env).await {
-            Ok(next) if next.revision > current || seen.is_none() && next.revision >= current => {
-                if let Some(tx) = self.envs.read().await.get(env) {
-                    tx.send_if_modified(|held| {
-                        if next.revision > held.revision
-                            || (next.revision == held.revision && seen.is_none())
-                        {
-                            *held = Arc::new(Compiled {
-                                previous_revision: held.revision,
-                                changed: held
-                                    .document
-                                    .changed_flags(&next.document)
-                                    .map(|keys| Arc::new(keys.into_iter().collect())),
-                                environment: next.environment.clone(),
-                                revision: next.revision,
-                                flags: next.flags.clone(),
-                                document: next.document.clone(),
-                            });
-                            true
-                        } else {
-                            false
-                        }
-                    });
-                }
-                self.metrics.reloads.inc();
+        let snap = match self.store.load_environment(env).await {
+            Ok(Some(snap)) => snap,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(environment = env, error = %e, "reload failed");
+                return;
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(environment = env, error = %e, "reload failed"),
+        };
+        let revision = snap.environment.revision;
+        if !(revision > current || seen.is_none() && revision >= current) {
+            return;
         }
+        let compile = tokio::task::spawn_blocking(move || {
+            let document = snap.to_flagd();
+            let flags = held.flags.recompile(&document);
+            Compiled::new(snap.environment, flags, &document)
+        });
+        let mut next = match compile.await {
+            Ok(next) => next,
+            Err(e) => {
+                tracing::error!(environment = env, error = %e, "recompile failed");
+                return;
+            }
+        };
+        if let Some(tx) = self.envs.read().await.get(env) {
+            tx.send_if_modified(|held| {
+                if next.revision > held.revision
+                    || (next.revision == held.revision && seen.is_none())
+                {
+                    next.previous_revision = held.revision;
+                    next.changed = next
+                        .flags
+                        .changed_since(&held.flags)
+                        .map(|keys| Arc::new(keys.into_iter().collect()));
+                    *held = Arc::new(next);
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        self.metrics.reloads.inc();
     }
 
     /// Reloads every environment held.

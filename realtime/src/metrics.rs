@@ -24,6 +24,10 @@ pub struct Metrics {
     pub fanout_seconds: Histogram,
     /// Connections closed because they fell behind or broke the protocol.
     pub closed_slow: Counter,
+    /// Evaluations that ran out of the evaluation budget (answered ERROR, GENERAL).
+    pub evaluation_budget_exceeded: Counter,
+    /// Heavy evaluations that missed their deadline (answered 503, or the stream closed).
+    pub evaluation_deadline_missed: Counter,
     registry: Registry,
 }
 
@@ -39,8 +43,20 @@ impl Metrics {
             bus_events: Counter::default(),
             fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             closed_slow: Counter::default(),
+            evaluation_budget_exceeded: Counter::default(),
+            evaluation_deadline_missed: Counter::default(),
             registry: Registry::default(),
         };
+        registry.register(
+            "evaluation_budget_exceeded",
+            "Evaluations stopped by the evaluation budget",
+            m.evaluation_budget_exceeded.clone(),
+        );
+        registry.register(
+            "evaluation_deadline_missed",
+            "Heavy evaluations that missed their deadline",
+            m.evaluation_deadline_missed.clone(),
+        );
         registry.register(
             "connections",
             "Open WebSocket and SSE connections",

@@ -10,6 +10,7 @@ mod caller;
 mod error;
 pub mod events;
 mod files;
+pub mod offload;
 mod ofrep;
 pub mod protocol;
 mod session;
@@ -48,6 +49,13 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How often an open stream re-checks its key (a revoked key ends the stream).
     pub key_check_every: Duration,
+    /// Environments whose worst case for evaluating every flag once reaches this many steps
+    /// are heavy: evaluated on blocking threads (see [`offload`]).
+    pub heavy_cost: u64,
+    /// Heavy evaluations running at once, per server.
+    pub heavy_concurrency: usize,
+    /// How long a heavy evaluation may take, waiting for its turn included (then 503).
+    pub evaluation_deadline: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +67,10 @@ impl Default for Limits {
             ping_every: Duration::from_secs(25),
             idle_timeout: Duration::from_secs(120),
             key_check_every: Duration::from_secs(5),
+            heavy_cost: 20_000,
+            heavy_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| (n.get() / 2).max(1)),
+            evaluation_deadline: Duration::from_millis(500),
         }
     }
 }
@@ -69,6 +81,7 @@ pub struct SdkState {
     pub metrics: Arc<Metrics>,
     pub events: Arc<events::EventSink>,
     pub limits: Limits,
+    pub offload: Arc<offload::Offload>,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
@@ -90,6 +103,7 @@ impl SdkState {
             .unwrap_or(NonZeroU32::MIN);
         let events = Arc::new(events::EventSink::new(envs.store().clone()));
         SdkState {
+            offload: Arc::new(offload::Offload::new(&limits, metrics.clone())),
             envs,
             metrics,
             events,

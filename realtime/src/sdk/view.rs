@@ -26,30 +26,38 @@ pub struct ClientView {
     /// The revision of the last message the client received (its `base` for the next one).
     sent: u64,
     hashes: HashMap<String, u64>,
+    /// Evaluations that ran out of the evaluation budget, for the server to count.
+    pub budget_exceeded: u64,
 }
 
 fn hash(entry: &RawValue) -> u64 {
     foldhash::fast::FixedState::default().hash_one(entry.get())
 }
 
-/// Serialized entries of the given flags (all when `only` is `None`).
+/// Serialized entries of the given flags (all when `only` is `None`); counts in `exceeded` the
+/// evaluations that ran out of budget.
 fn evaluate(
     env: &Compiled,
     context: &Value,
     only: Option<&HashSet<String>>,
+    exceeded: &mut u64,
 ) -> Vec<(String, Box<RawValue>)> {
     let Ok(ctx) = Context::new(context, now()) else {
         return Vec::new();
+    };
+    let mut entry = |k: &str, r: Resolution<'_>| {
+        *exceeded += u64::from(r.budget_exceeded());
+        entry(k, &r)
     };
     match only {
         None => env
             .flags
             .evaluate_all(&ctx)
-            .filter_map(|(k, r)| entry(k, &r))
+            .filter_map(|(k, r)| entry(k, r))
             .collect(),
         Some(keys) => keys
             .iter()
-            .filter_map(|k| entry(k, &env.flags.evaluate(k, &ctx)))
+            .filter_map(|k| entry(k, env.flags.evaluate(k, &ctx)))
             .collect(),
     }
 }
@@ -64,7 +72,7 @@ fn entry(key: &str, r: &Resolution<'_>) -> Option<(String, Box<RawValue>)> {
 impl ClientView {
     /// A full snapshot; the view now holds it. Returns the message and how many flags it holds.
     pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (ServerMessage, usize) {
-        let entries = evaluate(env, context, None);
+        let entries = evaluate(env, context, None, &mut self.budget_exceeded);
         self.hashes = entries.iter().map(|(k, e)| (k.clone(), hash(e))).collect();
         self.revision = env.revision;
         self.sent = env.revision;
@@ -89,7 +97,7 @@ impl ClientView {
             .changed
             .as_deref()
             .filter(|_| env.previous_revision == self.revision);
-        let entries = evaluate(env, context, only);
+        let entries = evaluate(env, context, only, &mut self.budget_exceeded);
         let evaluated = entries.len();
         let removed: Vec<String> = match only {
             None => self
@@ -154,8 +162,8 @@ mod tests {
                 json!({"state": "ENABLED", "variants": {"x": "x"}, "defaultVariant": "x"});
         }
         let document = json!({"flags": flags});
-        Compiled {
-            environment: switchyard_core::domain::Environment {
+        let mut c = Compiled::new(
+            switchyard_core::domain::Environment {
                 id: "e".into(),
                 org_id: "o".into(),
                 project_id: "p".into(),
@@ -165,12 +173,12 @@ mod tests {
                 allowed_origins: vec![],
                 created_at: 0,
             },
-            revision,
-            previous_revision: previous,
-            changed: changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect())),
-            flags: FlagSet::parse(&document).unwrap(),
-            document: serde_json::from_value(document).unwrap(),
-        }
+            FlagSet::parse(&document).unwrap(),
+            &serde_json::from_value(document).unwrap(),
+        );
+        c.previous_revision = previous;
+        c.changed = changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect()));
+        c
     }
 
     #[test]
