@@ -262,10 +262,9 @@ impl Expr {
             Expr::Iter(op, list, body) => eval_iter(*op, list, body, env, data)?,
             Expr::Reduce(list, body, init) => {
                 let mut acc = init.eval(env, data)?;
-                if let Some(items) = elements(&list.eval(env, data)?, env)? {
-                    for item in &items {
-                        acc = body.eval(env, Data::Reduce(item, &acc))?;
-                    }
+                let items = Items::of(list.eval(env, data)?, env)?;
+                for i in 0..items.len() {
+                    acc = body.eval(env, Data::Reduce(&items.get(i), &acc))?;
                 }
                 acc
             }
@@ -514,49 +513,63 @@ fn eval_iter<'a>(
     env: &Env<'a>,
     data: Data<'a, '_>,
 ) -> Eval<'a> {
-    let items = elements(&list.eval(env, data)?, env)?.unwrap_or_default();
+    let items = Items::of(list.eval(env, data)?, env)?;
     if matches!(op, IterOp::Map | IterOp::Filter) {
         env.build(items.len() * ELEMENT_BYTES)?;
     }
-    let test = |item: &Val<'a>| body.eval(env, Data::Item(item)).map(|v| v.truthy());
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        let item = items.get(i);
+        let v = body.eval(env, Data::Item(&item))?;
+        match op {
+            IterOp::Map => out.push(v),
+            IterOp::Filter if v.truthy() => out.push(item),
+            IterOp::All if !v.truthy() => return Ok(Val::Bool(false)),
+            IterOp::Some if v.truthy() => return Ok(Val::Bool(true)),
+            IterOp::None if v.truthy() => return Ok(Val::Bool(false)),
+            _ => {}
+        }
+    }
     Ok(match op {
-        IterOp::Map => Val::Arr(
-            items
-                .iter()
-                .map(|i| body.eval(env, Data::Item(i)))
-                .collect::<Result<_, _>>()?,
-        ),
-        IterOp::Filter => {
-            let mut kept = Vec::new();
-            for i in items {
-                if test(&i)? {
-                    kept.push(i);
-                }
-            }
-            Val::Arr(kept)
-        }
-        IterOp::All => {
-            if items.is_empty() {
-                return Ok(Val::Bool(false));
-            }
-            for i in &items {
-                if !test(i)? {
-                    return Ok(Val::Bool(false));
-                }
-            }
-            Val::Bool(true)
-        }
-        IterOp::Some | IterOp::None => {
-            let mut any = false;
-            for i in &items {
-                if test(i)? {
-                    any = true;
-                    break;
-                }
-            }
-            Val::Bool(any == (op == IterOp::Some))
-        }
+        IterOp::Map | IterOp::Filter => Val::Arr(out),
+        IterOp::All => Val::Bool(items.len() != 0),
+        IterOp::Some => Val::Bool(false),
+        IterOp::None => Val::Bool(true),
     })
+}
+
+/// The elements an iteration walks: a literal's or the context's borrowed as they are (nothing
+/// built), or a copy of a list the evaluation built (charged).
+enum Items<'a> {
+    Borrowed(&'a [Value]),
+    Built(Vec<Val<'a>>),
+}
+
+impl<'a> Items<'a> {
+    fn of(v: Val<'a>, env: &Env<'a>) -> Result<Items<'a>, String> {
+        Ok(match v {
+            Val::Json(Value::Array(a)) => Items::Borrowed(a),
+            Val::Arr(items) => {
+                env.build(items.iter().map(|i| ELEMENT_BYTES + built_bytes(i)).sum())?;
+                Items::Built(items)
+            }
+            _ => Items::Built(Vec::new()),
+        })
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::Borrowed(a) => a.len(),
+            Items::Built(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Val<'a> {
+        match self {
+            Items::Borrowed(a) => Val::from_json(&a[i]),
+            Items::Built(v) => v[i].clone(),
+        }
+    }
 }
 
 fn substr<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
