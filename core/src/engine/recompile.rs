@@ -3,23 +3,27 @@
 //! shared with the set it came from. Flags remember what they were compiled from as digests, so
 //! the previous document need not be kept.
 
-use sha2::{Digest as _, Sha256};
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::sync::Arc;
 
 use super::document::{FlagSet, compile_flag, evaluator_map};
 use crate::flagd::Document;
 
-/// A SHA-256 digest of a JSON value as serde writes it.
+/// A 128-bit digest of a JSON value as serde writes it (two seeded foldhash streams: fast; not
+/// meant to resist a tenant crafting a collision between two versions of its own flag, which
+/// could only leave that flag's older rule in force until the next full load).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Digest([u8; 32]);
+pub(crate) struct Digest([u64; 2]);
 
-struct Hashing(Sha256);
+struct Hashing([foldhash::fast::FoldHasher<'static>; 2]);
 
 impl io::Write for Hashing {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
+        self.0[0].write(buf);
+        self.0[1].write(buf);
         Ok(buf.len())
     }
 
@@ -30,11 +34,15 @@ impl io::Write for Hashing {
 
 impl Digest {
     pub(crate) fn of<T: serde::Serialize + ?Sized>(v: &T) -> Digest {
-        let mut h = Hashing(Sha256::new());
+        const SEEDS: [FixedState; 2] = [
+            FixedState::with_seed(0x5157_6974_6368_7961),
+            FixedState::with_seed(0x7264_2d66_6c61_6773),
+        ];
+        let mut h = Hashing([SEEDS[0].build_hasher(), SEEDS[1].build_hasher()]);
         // Serialising JSON values into a hasher cannot fail; a failure would only make the
         // digest differ, which recompiles the flag.
         let _ = serde_json::to_writer(&mut h, v);
-        Digest(h.0.finalize().into())
+        Digest([h.0[0].finish(), h.0[1].finish()])
     }
 }
 
@@ -54,7 +62,7 @@ impl<'d> Digests<'d> {
 
     /// The evaluator's digest; one that does not exist has its own (never equal to a real one).
     pub(crate) fn evaluator(&mut self, name: &str) -> Digest {
-        self.lookup(name).unwrap_or(Digest([0; 32]))
+        self.lookup(name).unwrap_or(Digest([0; 2]))
     }
 
     fn lookup(&mut self, name: &str) -> Option<Digest> {
