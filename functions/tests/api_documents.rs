@@ -15,6 +15,7 @@ both_stores!(
     flagd_import_creates_missing_flags_and_sets_states,
     flagd_export_then_import_roundtrips,
     a_broken_flagd_document_answers_422_with_every_problem_and_writes_nothing,
+    an_imported_rule_over_the_evaluation_budget_answers_422_with_its_path,
 );
 
 // Copy, export, import.
@@ -105,5 +106,31 @@ async fn a_broken_flagd_document_answers_422_with_every_problem_and_writes_nothi
             .len(),
         1,
         "a broken import writes nothing"
+    );
+}
+
+async fn an_imported_rule_over_the_evaluation_budget_answers_422_with_its_path(api: Api) {
+    let p = Project::new(api).await;
+    let items: Vec<usize> = (0..250).collect();
+    let bomb = json!({"some": [items, {"some": [items, {"some": [items, false]}]}]});
+    let refused = p
+        .import(
+            &p.prod,
+            json!({"flags": {"bomb": {"state": "ENABLED", "variants": {"on": true, "off": false},
+                "defaultVariant": "off", "targeting": {"if": [bomb, "on"]}}}}),
+        )
+        .await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(
+        refused.body["error"]["details"][0]["path"],
+        "/flags/bomb/targeting"
+    );
+    assert_eq!(
+        p.call("GET", &p.url("/flags"), None).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "a refused import writes nothing"
     );
 }

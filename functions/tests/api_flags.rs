@@ -34,7 +34,26 @@ both_stores!(
     a_default_variant_the_flag_lacks_answers_422,
     evaluate_explains_a_targeting_match,
     evaluate_explains_a_split_with_its_bucketing_key,
+    a_targeting_rule_over_the_evaluation_budget_answers_422_with_its_path,
+    a_targeting_rule_that_runs_out_on_a_dry_run_answers_422_with_its_path,
+    a_segment_rule_over_the_evaluation_budget_answers_422_with_its_path,
+    the_playground_shows_an_evaluation_that_runs_out_of_budget,
 );
+
+/// `[0, 1, ..., n - 1]`
+fn items(n: usize) -> Value {
+    Value::Array((0..n).map(|i| json!(i)).collect())
+}
+
+/// The first bomb: 250 × 250 × 250 iterations over literal lists.
+fn nested_some_bomb() -> Value {
+    json!({"some": [items(250), {"some": [items(250), {"some": [items(250), false]}]}]})
+}
+
+/// The second bomb: a string doubled once per element (2^31 bytes at the end).
+fn doubling_bomb() -> Value {
+    json!({"reduce": [items(31), {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "x"]})
+}
 
 // Segments.
 
@@ -394,4 +413,88 @@ async fn evaluate_explains_a_split_with_its_bucketing_key(api: Api) {
     let ev = evaluate(&p, json!({"targetingKey": "u1", "plan": "free"})).await;
     assert_eq!(ev["reason"], "SPLIT", "{ev}");
     assert_eq!(ev["split"]["bucketingKey"], format!("{FLAG}u1"));
+}
+
+// The evaluation budget.
+
+async fn a_targeting_rule_over_the_evaluation_budget_answers_422_with_its_path(api: Api) {
+    let p = Project::new(api).await;
+    p.flag().await;
+    let refused = p
+        .call(
+            "PUT",
+            &p.state_url(&p.prod),
+            Some(json!({"enabled": true, "defaultVariant": "off",
+                "targeting": {"if": [nested_some_bomb(), "on"]}, "version": 0})),
+        )
+        .await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let problem = &refused.body["error"]["details"][0];
+    assert_eq!(problem["path"], "/targeting", "{}", refused.body);
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("evaluation budget exceeded"),
+        "{problem}"
+    );
+}
+
+async fn a_targeting_rule_that_runs_out_on_a_dry_run_answers_422_with_its_path(api: Api) {
+    let p = Project::new(api).await;
+    p.flag().await;
+    let refused = p
+        .call(
+            "PUT",
+            &p.state_url(&p.prod),
+            Some(json!({"enabled": true, "defaultVariant": "off",
+                "targeting": {"if": [doubling_bomb(), "on"]}, "version": 0})),
+        )
+        .await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let problem = &refused.body["error"]["details"][0];
+    assert_eq!(problem["path"], "/targeting", "{}", refused.body);
+    assert!(
+        problem["message"].as_str().unwrap().contains("bytes"),
+        "{problem}"
+    );
+}
+
+async fn a_segment_rule_over_the_evaluation_budget_answers_422_with_its_path(api: Api) {
+    let p = Project::new(api).await;
+    let refused = p
+        .call(
+            "POST",
+            &p.url("/segments"),
+            Some(json!({"key": "bomb", "rule": nested_some_bomb()})),
+        )
+        .await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(refused.body["error"]["details"][0]["path"], "/rule");
+}
+
+async fn the_playground_shows_an_evaluation_that_runs_out_of_budget(api: Api) {
+    let p = Project::new(api).await;
+    p.flag().await;
+    // Cheap on the dry run (no `xs`), over the budget for a context with a long `xs`.
+    let body = json!({"==": [{"+": [{"var": ""}, 1, 2, 3, 4, 5, 6, 7, 8, 9]}, -1]});
+    p.set_state(
+        &p.prod,
+        json!({"enabled": true, "defaultVariant": "off",
+            "targeting": {"if": [{"some": [{"var": "xs"}, body]}, "on"]}, "version": 0}),
+    )
+    .await;
+    let ev = evaluate(&p, json!({"xs": items(10_000)})).await;
+    assert_eq!(
+        (ev["reason"].as_str(), ev["errorCode"].as_str()),
+        (Some("ERROR"), Some("GENERAL")),
+        "{ev}"
+    );
+    assert!(
+        ev["errorMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("evaluation budget exceeded"),
+        "{ev}"
+    );
 }

@@ -13,7 +13,7 @@ use switchyard_core::bus::{Bus, BusMessage};
 use switchyard_core::domain::Environment;
 use switchyard_core::engine::FlagSet;
 use switchyard_core::flagd::Document;
-use switchyard_core::store::Store;
+use switchyard_core::store::{EnvironmentSnapshot, Store};
 use tokio::sync::{Mutex, OnceCell, RwLock, watch};
 
 pub use crate::keys::KeyInfo;
@@ -26,14 +26,41 @@ pub struct Compiled {
     pub environment: Environment,
     pub revision: u64,
     /// The revision this one follows, and the flags that changed since it (`None`: any may
-    /// have, as when segments changed or the revision before is not known).
+    /// have, as when the flag-set metadata changed or the revision before is not known).
     pub previous_revision: u64,
     pub changed: Option<Arc<std::collections::HashSet<String>>>,
     pub flags: FlagSet,
-    /// The flagd document, for server SDKs and for telling what changed.
-    pub document: Document,
+    /// The flagd document as JSON, for server SDKs. Only its text is kept: the compiled flags
+    /// remember what they came from, so a big environment is not held twice as trees.
+    pub document: axum::body::Bytes,
+    /// The worst case of evaluating every flag once, in steps ([`FlagSet::cost`]): heavy
+    /// environments are evaluated away from the async workers.
+    pub cost: u64,
     /// Flags client keys do not see (server keys and the flagd document see all).
     pub hidden: Arc<std::collections::HashSet<String>>,
+}
+
+impl Compiled {
+    /// A first revision (nothing known before it).
+    pub fn new(environment: Environment, flags: FlagSet, document: &Document) -> Compiled {
+        Compiled {
+            revision: environment.revision,
+            previous_revision: 0,
+            changed: None,
+            environment,
+            cost: flags.cost(),
+            flags,
+            // Serialising a typed document cannot fail.
+            document: serde_json::to_vec(document).unwrap_or_default().into(),
+            hidden: Arc::default(),
+        }
+    }
+
+    /// The same, with the flags client keys do not see.
+    fn hiding(mut self, hidden: std::collections::HashSet<String>) -> Compiled {
+        self.hidden = Arc::new(hidden);
+        self
+    }
 }
 
 #[derive(Debug)]
@@ -142,68 +169,72 @@ impl Environments {
         // Documents come from validated writes; a rule that still does not compile makes its
         // flag answer PARSE_ERROR, as in flagd.
         let flags = FlagSet::compile(&document);
-        let hidden = snap
-            .flags
-            .iter()
-            .filter(|(f, _)| !f.client_visible)
-            .map(|(f, _)| f.key.clone())
-            .collect();
-        Ok(Arc::new(Compiled {
-            hidden: Arc::new(hidden),
-            revision: snap.environment.revision,
-            previous_revision: 0,
-            changed: None,
-            environment: snap.environment,
-            flags,
-            document,
-        }))
+        let hidden = hidden_flags(&snap);
+        Ok(Arc::new(
+            Compiled::new(snap.environment, flags, &document).hiding(hidden),
+        ))
     }
 
     /// Reloads an environment we hold if the store has a newer revision than `seen` (or always,
-    /// when `seen` is `None`).
+    /// when `seen` is `None`). Only the flags that changed are compiled (see
+    /// [`FlagSet::recompile`]), on a blocking thread: the rest are shared with the revision held.
     pub async fn reload(&self, env: &str, seen: Option<u64>) {
-        let Some(current) = self
+        let Some(held) = self
             .envs
             .read()
             .await
             .get(env)
-            .map(|tx| tx.borrow().revision)
+            .map(|tx| tx.borrow().clone())
         else {
             return;
         };
+        let current = held.revision;
         if seen.is_some_and(|s| s <= current) {
             return;
         }
-        match self.load(env).await {
-            Ok(next) if next.revision > current || seen.is_none() && next.revision >= current => {
-                if let Some(tx) = self.envs.read().await.get(env) {
-                    tx.send_if_modified(|held| {
-                        if next.revision > held.revision
-                            || (next.revision == held.revision && seen.is_none())
-                        {
-                            *held = Arc::new(Compiled {
-                                previous_revision: held.revision,
-                                changed: held
-                                    .document
-                                    .changed_flags(&next.document)
-                                    .map(|keys| Arc::new(keys.into_iter().collect())),
-                                environment: next.environment.clone(),
-                                revision: next.revision,
-                                flags: next.flags.clone(),
-                                document: next.document.clone(),
-                                hidden: next.hidden.clone(),
-                            });
-                            true
-                        } else {
-                            false
-                        }
-                    });
-                }
-                self.metrics.reloads.inc();
+        let snap = match self.store.load_environment(env).await {
+            Ok(Some(snap)) => snap,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(environment = env, error = %e, "reload failed");
+                return;
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(environment = env, error = %e, "reload failed"),
+        };
+        let revision = snap.environment.revision;
+        if !(revision > current || seen.is_none() && revision >= current) {
+            return;
         }
+        let compile = tokio::task::spawn_blocking(move || {
+            let document = snap.to_flagd();
+            let flags = held.flags.recompile(&document);
+            let hidden = hidden_flags(&snap);
+            Compiled::new(snap.environment, flags, &document).hiding(hidden)
+        });
+        let mut next = match compile.await {
+            Ok(next) => next,
+            Err(e) => {
+                tracing::error!(environment = env, error = %e, "recompile failed");
+                return;
+            }
+        };
+        if let Some(tx) = self.envs.read().await.get(env) {
+            tx.send_if_modified(|held| {
+                if next.revision > held.revision
+                    || (next.revision == held.revision && seen.is_none())
+                {
+                    next.previous_revision = held.revision;
+                    next.changed = next
+                        .flags
+                        .changed_since(&held.flags)
+                        .map(|keys| Arc::new(keys.into_iter().collect()));
+                    *held = Arc::new(next);
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        self.metrics.reloads.inc();
     }
 
     /// How many environments this process holds.
@@ -278,4 +309,13 @@ impl Environments {
             }
         }
     }
+}
+
+/// The flags of an environment that client keys do not see.
+fn hidden_flags(snap: &EnvironmentSnapshot) -> std::collections::HashSet<String> {
+    snap.flags
+        .iter()
+        .filter(|(f, _)| !f.client_visible)
+        .map(|(f, _)| f.key.clone())
+        .collect()
 }

@@ -32,6 +32,10 @@ pub struct Metrics {
     /// Analytics items dropped, by reason; distinct analytics counters held.
     analytics_dropped: Family<Vec<(&'static str, &'static str)>, Counter>,
     analytics_held: Gauge,
+    /// Evaluations that ran out of the evaluation budget (answered ERROR, GENERAL).
+    pub evaluation_budget_exceeded: Counter,
+    /// Heavy evaluations that missed their deadline (answered 503, or the stream closed).
+    pub evaluation_deadline_missed: Counter,
     registry: Registry,
 }
 
@@ -51,8 +55,20 @@ impl Metrics {
             keys_malformed: Counter::default(),
             analytics_dropped: Family::default(),
             analytics_held: Gauge::default(),
+            evaluation_budget_exceeded: Counter::default(),
+            evaluation_deadline_missed: Counter::default(),
             registry: Registry::default(),
         };
+        registry.register(
+            "evaluation_budget_exceeded",
+            "Evaluations stopped by the evaluation budget",
+            m.evaluation_budget_exceeded.clone(),
+        );
+        registry.register(
+            "evaluation_deadline_missed",
+            "Heavy evaluations that missed their deadline",
+            m.evaluation_deadline_missed.clone(),
+        );
         registry.register(
             "connections",
             "Open WebSocket and SSE connections",

@@ -96,6 +96,20 @@ pub struct DeliveryArgs {
     pub key_cache_secs: u64,
     #[command(flatten)]
     pub analytics: sdk::event_sink::AnalyticsConfig,
+    /// Environments whose worst case for evaluating every flag once reaches this many steps are
+    /// evaluated on blocking threads, a few at a time, with a deadline.
+    #[arg(
+        long,
+        env = "SWITCHYARD_HEAVY_EVALUATION_STEPS",
+        default_value_t = 20_000
+    )]
+    pub heavy_evaluation_steps: u64,
+    /// Heavy evaluations at once (default: half the CPUs, at least one).
+    #[arg(long, env = "SWITCHYARD_HEAVY_EVALUATIONS")]
+    pub heavy_evaluations: Option<usize>,
+    /// Milliseconds a heavy evaluation may take, its wait included (then 503, Retry-After).
+    #[arg(long, env = "SWITCHYARD_EVALUATION_DEADLINE_MS", default_value_t = 500)]
+    pub evaluation_deadline_ms: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -213,9 +227,15 @@ async fn run(role: Role) -> Result<(), String> {
             .check_periodically(Duration::from_secs(check.max(1))),
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let defaults = Limits::default();
     let limits = Limits {
         requests_per_second: rate,
-        ..Limits::default()
+        heavy_cost: delivery.heavy_evaluation_steps,
+        heavy_concurrency: delivery
+            .heavy_evaluations
+            .unwrap_or(defaults.heavy_concurrency),
+        evaluation_deadline: Duration::from_millis(delivery.evaluation_deadline_ms),
+        ..defaults
     };
     let sdk_state = SdkState::new(
         envs.clone(),

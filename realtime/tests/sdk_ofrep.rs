@@ -4,7 +4,7 @@
 
 mod harness;
 
-use harness::{Fixture, Sse};
+use harness::{Client, Fixture, Sse, within};
 use serde_json::{Value, json};
 
 impl Fixture {
@@ -305,4 +305,72 @@ async fn past_the_rate_limit_is_429_with_retry_after() {
         .parse()
         .unwrap();
     assert!(retry >= 1);
+}
+
+/// A rule the API accepts (cheap on its dry run) that runs out of the evaluation budget for a
+/// context with a long `xs`: 33 steps per element.
+fn budget_bomb() -> Value {
+    let mut sum = vec![json!({"var": ""})];
+    sum.extend((1..=30).map(|i| json!(i)));
+    json!({"if": [{"some": [{"var": "xs"}, {"==": [{"+": sum}, -1]}]}, "on", "off"]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evaluation_over_budget_is_error_general_and_a_neighbour_still_answers() {
+    let f = Fixture::start().await;
+    let neighbour = Client::signup(&f.server.base, "grace@example.com").await;
+    let n = neighbour.tenant().await;
+    let path = format!(
+        "/api/v1/projects/{}/environments/{}/flags/beta",
+        f.t.project, f.t.env
+    );
+    let (s, b) = f
+        .admin
+        .call(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({"enabled": true, "defaultVariant": "off",
+                "targeting": budget_bomb(), "version": 1})),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    // 5,000 elements: 10 KB of context, 165,000 steps.
+    let context = json!({"context": {"xs": vec![0; 5000]}});
+    let answer = within("the bomb to be served", async {
+        loop {
+            let r = f.ofrep("/beta", &f.t.client_key, context.clone()).await;
+            let b: Value = r.json().await.unwrap();
+            if b["errorCode"].is_string() {
+                return b;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert_eq!(answer["errorCode"], "GENERAL", "{answer}");
+    assert!(
+        answer["errorDetails"]
+            .as_str()
+            .unwrap()
+            .starts_with("evaluation budget exceeded"),
+        "{answer}"
+    );
+    let bulk: Value = f
+        .bulk(context["context"].clone(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk["flags"][0]["errorCode"], "GENERAL", "{bulk}");
+    let theirs = f
+        .ofrep("/beta", &n.client_key, json!({"context": {"plan": "pro"}}))
+        .await;
+    assert_eq!(theirs.status(), 200);
+    let theirs: Value = theirs.json().await.unwrap();
+    assert_eq!(theirs["value"], true, "{theirs}");
+    assert!(
+        f.metric("switchyard_evaluation_budget_exceeded_total")
+            .await
+            >= 2.0
+    );
 }

@@ -1,16 +1,17 @@
 // A flooding SDK client in its own process (so that its work never lands on the measuring
-// process's event loop): `node flood.mjs BASE KEY SECONDS CONCURRENCY`; prints its status counts.
+// process's event loop): `node flood.mjs BASE KEY SECONDS CONCURRENCY [BODY]`; prints its status
+// counts.
 import { Agent } from 'node:http';
 import { ofrepPost } from './ofrep-post.mjs';
 
-const [base, key, seconds, concurrency] = process.argv.slice(2);
+const [base, key, seconds, concurrency, body] = process.argv.slice(2);
 const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 const counts = {};
 const end = Date.now() + Number(seconds) * 1000;
 await Promise.all(
   Array.from({ length: Number(concurrency) }, async () => {
     while (Date.now() < end) {
-      const { status: s } = await ofrepPost(base, key, agent);
+      const { status: s } = await ofrepPost(base, key, agent, body);
       counts[s] = (counts[s] || 0) + 1;
     }
   }),

@@ -2,7 +2,7 @@
 // network error. For load scenarios, where fetch's overhead would be measured instead.
 import { request } from 'node:http';
 
-export function ofrepPost(base, key, agent) {
+export function ofrepPost(base, key, agent, body = '{"context":{"targetingKey":"u"}}') {
   const url = new URL(`${base}/ofrep/v1/evaluate/flags`);
   const t0 = performance.now();
   return new Promise((ok) => {
@@ -12,6 +12,6 @@ export function ofrepPost(base, key, agent) {
       res.on('end', () => ok({ status: res.statusCode, ms: performance.now() - t0 }));
     });
     r.on('error', () => ok({ status: 0, ms: performance.now() - t0 }));
-    r.end('{"context":{"targetingKey":"u"}}');
+    r.end(body);
   });
 }

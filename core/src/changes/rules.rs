@@ -5,8 +5,9 @@
 use serde_json::Value;
 
 use super::error::{ChangeError, Result};
+use crate::clock::{Clock, SystemClock};
 use crate::domain::{Flag, FlagState, Segment, Variant};
-use crate::engine::{FlagSet, FlagType};
+use crate::engine::{FlagSet, FlagType, Problem, budget};
 use crate::flagd::{self, Document};
 
 /// At most this many variants per flag.
@@ -131,7 +132,9 @@ pub fn flag(f: &Flag) -> Result<()> {
 }
 
 /// A state against its flag and the project's segments: the default variant is a variant, the
-/// targeting fits and compiles without a problem (with the engine's paths, under `/targeting`).
+/// targeting fits and compiles without a problem (with the engine's paths, under `/targeting`),
+/// and stays within the evaluation budget: its worst case, and a dry run against an empty
+/// context and one with only a `targetingKey`.
 pub fn state(flag: &Flag, segments: &[Segment], s: &FlagState) -> Result<()> {
     if let Some(d) = &s.default_variant
         && !flag.variants.iter().any(|v| &v.name == d)
@@ -154,22 +157,34 @@ pub fn state(flag: &Flag, segments: &[Segment], s: &FlagState) -> Result<()> {
         .map(|g| (g.key.clone(), g.rule.clone()))
         .collect();
     let set = FlagSet::compile(&doc);
-    if set.warnings().is_empty() {
+    let mut found = set.warnings().to_vec();
+    if found.is_empty() {
+        found = set.dry_run(SystemClock.now_secs());
+    }
+    if found.is_empty() {
         return Ok(());
     }
     let prefix = format!("/flags/{}", flag.key.replace('~', "~0").replace('/', "~1"));
-    let problems = set
-        .warnings()
+    let problems: Vec<Problem> = found
         .iter()
         .map(|p| {
             let path = p.path.strip_prefix(&prefix).unwrap_or(&p.path);
-            crate::engine::Problem::new(path, p.message.clone())
+            Problem::new(path, p.message.clone())
         })
         .collect();
-    Err(ChangeError::problems(
-        "the targeting rule is not valid",
-        problems,
-    ))
+    Err(ChangeError::problems(rule_title(&problems), problems))
+}
+
+/// What a refused rule's problem says first: over the budget, or not valid.
+fn rule_title(problems: &[Problem]) -> &'static str {
+    if problems
+        .iter()
+        .any(|p| p.message.starts_with(budget::EXCEEDED))
+    {
+        "the rule exceeds the evaluation budget"
+    } else {
+        "the targeting rule is not valid"
+    }
 }
 
 /// A segment: key, name, description, and its rule (64 KiB, valid JsonLogic) under `/rule`.
@@ -181,7 +196,9 @@ pub fn segment(s: &Segment) -> Result<()> {
         return Err(ChangeError::field("rule", "may be at most 64 KiB"));
     }
     crate::engine::validate_rule(&s.rule)
-        .map_err(|p| ChangeError::problems("the rule is not valid", p).under("/rule"))
+        .map_err(|p| ChangeError::problems("the rule is not valid", p).under("/rule"))?;
+    crate::engine::check_budget(&s.rule, SystemClock.now_secs())
+        .map_err(|p| ChangeError::problems(rule_title(&p), p).under("/rule"))
 }
 
 /// Browser origins an environment allows: at most 50, each `http(s)://host[:port]`.

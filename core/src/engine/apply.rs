@@ -2,7 +2,6 @@
 //! dashboard's rule tester, and the operator tests.
 
 use serde_json::Value;
-use std::cell::Cell;
 
 use super::compile::Compiler;
 use super::eval::{Data, Env};
@@ -31,12 +30,7 @@ pub fn apply(rule: &Value, data: &Value, flag_key: &str, now: i64) -> Result<Val
             problems: std::mem::take(&mut compiler.soft),
         }));
     }
-    let env = Env {
-        ctx: data,
-        flag_key,
-        now,
-        split: Cell::new(false),
-    };
+    let env = Env::new(data, flag_key, now, super::Budget::DEFAULT);
     expr.eval(&env, Data::Root)
         .map(|v| v.to_json())
         .map_err(ApplyError::Operator)
@@ -55,4 +49,39 @@ pub fn validate_rule(rule: &Value) -> Result<(), Vec<Problem>> {
     } else {
         Err(problems)
     }
+}
+
+/// Checks that a rule stays within the evaluation budget: its worst case, then a dry run against
+/// an empty context and one with only a `targetingKey` (paths inside the rule, `""` for all).
+pub fn check_budget(rule: &Value, now: i64) -> Result<(), Vec<Problem>> {
+    let budget = super::Budget::DEFAULT;
+    let Ok(expr) = Compiler::new(None).compile(rule, "") else {
+        // Rules that do not compile are validate_rule's to report.
+        return Ok(());
+    };
+    let cost = super::budget::static_cost(&expr);
+    if cost.steps > budget.steps {
+        return Err(vec![Problem::new(
+            "",
+            format!(
+                "{}: the rule may take {} steps, more than the {} one evaluation may take",
+                super::budget::EXCEEDED,
+                cost.steps,
+                budget.steps
+            ),
+        )]);
+    }
+    let keyed = serde_json::json!({"targetingKey": "dry-run"});
+    for data in [&Value::Object(serde_json::Map::new()), &keyed] {
+        let env = Env::new(data, "dry-run", now, budget);
+        if let Err(message) = expr.eval(&env, Data::Root)
+            && env.exhausted()
+        {
+            return Err(vec![Problem::new(
+                "",
+                format!("{message} when tried against the context {data}"),
+            )]);
+        }
+    }
+    Ok(())
 }

@@ -23,6 +23,8 @@ pub(crate) struct Compiler<'d> {
     /// Soft problems found so far.
     pub(crate) soft: Vec<Problem>,
     refs: Vec<String>,
+    /// Every evaluator a `$ref` reached, in the order first met.
+    pub(crate) used: Vec<String>,
     nodes: usize,
 }
 
@@ -34,6 +36,7 @@ impl<'d> Compiler<'d> {
             evaluators,
             soft: Vec::new(),
             refs: Vec::new(),
+            used: Vec::new(),
             nodes: 0,
         }
     }
@@ -213,6 +216,9 @@ impl<'d> Compiler<'d> {
                 path,
                 format!("$ref {name:?} refers back to itself"),
             ));
+        }
+        if !self.used.contains(name) {
+            self.used.push(name.clone());
         }
         self.refs.push(name.clone());
         let compiled = self.node(target, &pointer("/$evaluators", name), depth);

@@ -4,20 +4,25 @@
 use foldhash::fast::RandomState;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::budget::{Budget, Cost, EXCEEDED, static_cost};
 use super::compile::Compiler;
 use super::expr::Expr;
 use super::problem::{DocumentError, Problem, pointer};
+use super::recompile::{Digest, Digests};
 use super::types::FlagType;
 use crate::flagd::{Document, FlagDefinition};
 
-/// A compiled flag set: every flag of a document, ready to evaluate.
+/// A compiled flag set: every flag of a document, ready to evaluate. Flags are shared, so that a
+/// recompile after an edit ([`FlagSet::recompile`]) reuses every flag that did not change.
 #[derive(Debug, Clone)]
 pub struct FlagSet {
-    pub(crate) flags: Vec<Flag>,
+    pub(crate) flags: Vec<Arc<Flag>>,
     index: HashMap<String, usize, RandomState>,
     pub(crate) metadata: Map<String, Value>,
     warnings: Vec<Problem>,
+    pub(crate) budget: Budget,
 }
 
 #[derive(Debug, Clone)]
@@ -30,6 +35,13 @@ pub(crate) struct Flag {
     /// Flag-set metadata overlaid with the flag's own.
     pub(crate) metadata: Map<String, Value>,
     pub(crate) kind: FlagType,
+    /// The rule's worst case (see [`static_cost`]).
+    pub(crate) cost: Cost,
+    /// Problems in the rule (with their paths in the document).
+    pub(crate) warnings: Vec<Problem>,
+    /// What the flag was compiled from: its definition and the evaluators its rule reached.
+    pub(crate) source: Digest,
+    pub(crate) refs: Vec<(String, Digest)>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +50,9 @@ pub(crate) enum Targeting {
     Rule(Expr),
     /// The rule could not be compiled; evaluating the flag answers PARSE_ERROR.
     Broken(String),
+    /// The rule's worst case is over the evaluation budget: the flag answers the budget's error
+    /// (ERROR, GENERAL) without running it.
+    OverBudget(String),
 }
 
 impl Flag {
@@ -66,28 +81,98 @@ impl FlagSet {
     /// Compiles a typed document. Targeting rules that do not compile are listed in
     /// [`FlagSet::warnings`] and make their flag answer PARSE_ERROR.
     pub fn compile(doc: &Document) -> FlagSet {
-        let evaluators: Map<String, Value> = doc
-            .evaluators
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let mut warnings = Vec::new();
-        let flags: Vec<Flag> = doc
+        FlagSet::compile_with(doc, Budget::DEFAULT)
+    }
+
+    /// Compiles a typed document for evaluation under `budget`.
+    pub fn compile_with(doc: &Document, budget: Budget) -> FlagSet {
+        let evaluators = evaluator_map(doc);
+        let mut digests = Digests::new(doc);
+        let flags = doc
             .flags
             .iter()
-            .map(|(key, def)| compile_flag(key, def, &evaluators, &doc.metadata, &mut warnings))
+            .map(|(key, def)| {
+                Arc::new(compile_flag(
+                    key,
+                    def,
+                    &evaluators,
+                    &doc.metadata,
+                    budget,
+                    &mut digests,
+                ))
+            })
             .collect();
+        FlagSet::assemble(flags, doc.metadata.clone(), budget)
+    }
+
+    /// A set from compiled flags (in key order).
+    pub(crate) fn assemble(
+        flags: Vec<Arc<Flag>>,
+        metadata: Map<String, Value>,
+        budget: Budget,
+    ) -> FlagSet {
         let index = flags
             .iter()
             .enumerate()
             .map(|(i, f)| (f.key.clone(), i))
             .collect();
+        let warnings = flags.iter().flat_map(|f| f.warnings.clone()).collect();
         FlagSet {
             flags,
             index,
-            metadata: doc.metadata.clone(),
+            metadata,
             warnings,
+            budget,
         }
+    }
+
+    /// The budget each evaluation gets.
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// The set's worst case for evaluating every flag once, in steps: each flag's static cost,
+    /// capped at the budget, and the whole budget for a rule that iterates over data of unknown
+    /// length. Servers use it to tell heavy sets (evaluated away from their I/O threads) from
+    /// light ones.
+    pub fn cost(&self) -> u64 {
+        self.flags
+            .iter()
+            .map(|f| match &f.targeting {
+                Targeting::Rule(_) if f.cost.open => self.budget.steps,
+                Targeting::Rule(_) => f.cost.steps.min(self.budget.steps),
+                _ => 1,
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
+    /// Runs every rule against an empty context and one holding only a `targetingKey`, and
+    /// lists each flag whose rule ran out of the budget (as `/flags/KEY/targeting`). What a
+    /// write path checks before it stores a rule, beside [`FlagSet::warnings`].
+    pub fn dry_run(&self, now: i64) -> Vec<Problem> {
+        let empty = Value::Object(Map::new());
+        let keyed = serde_json::json!({"targetingKey": "dry-run"});
+        let mut problems = Vec::new();
+        for flag in &self.flags {
+            if !matches!(flag.targeting, Targeting::Rule(_)) {
+                continue;
+            }
+            for attrs in [&empty, &keyed] {
+                let Ok(ctx) = super::Context::new(attrs, now) else {
+                    continue;
+                };
+                let r = super::resolve::resolve(flag, &ctx, self.budget);
+                if r.budget_exceeded() {
+                    let message = r.error.map(|(_, m)| m).unwrap_or_default();
+                    problems.push(Problem::new(
+                        pointer(&pointer("/flags", &flag.key), "targeting"),
+                        format!("{message} when tried against the context {attrs}"),
+                    ));
+                    break;
+                }
+            }
+        }
+        problems
     }
 
     /// Like [`FlagSet::parse`], but problems in targeting rules reject the document too. This is
@@ -126,18 +211,41 @@ impl FlagSet {
         self.get(key).map(|f| f.kind)
     }
 
+    /// Whether the flag has a variant of that name (`None`: no such flag).
+    pub fn has_variant(&self, key: &str, variant: &str) -> Option<bool> {
+        self.get(key).map(|f| f.variant_index(variant).is_some())
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&Flag> {
-        self.index.get(key).map(|i| &self.flags[*i])
+        self.index.get(key).map(|i| &*self.flags[*i])
+    }
+
+    pub(crate) fn index_of(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
     }
 }
 
-fn compile_flag(
+pub(crate) fn evaluator_map(doc: &Document) -> Map<String, Value> {
+    doc.evaluators
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+pub(crate) fn compile_flag(
     key: &str,
     def: &FlagDefinition,
     evaluators: &Map<String, Value>,
     set_metadata: &Map<String, Value>,
-    warnings: &mut Vec<Problem>,
+    budget: Budget,
+    digests: &mut Digests<'_>,
 ) -> Flag {
+    let mut warnings = Vec::new();
+    let mut used = Vec::new();
+    let mut cost = Cost {
+        steps: 1,
+        open: false,
+    };
     let variants: Vec<(String, Value)> = def
         .variants
         .iter()
@@ -157,8 +265,23 @@ fn compile_flag(
             let mut compiler = Compiler::new(Some(evaluators));
             let compiled = compiler.compile(rule, &at);
             warnings.append(&mut compiler.soft);
+            used = std::mem::take(&mut compiler.used);
             match compiled {
-                Ok(expr) => Targeting::Rule(expr),
+                Ok(expr) => {
+                    cost = static_cost(&expr);
+                    if cost.steps > budget.steps {
+                        let message = format!(
+                            "{EXCEEDED}: the rule may take {} steps, more than the {} one \
+                             evaluation may take (iterating over a literal list multiplies its \
+                             body's cost by the list's length)",
+                            cost.steps, budget.steps
+                        );
+                        warnings.push(Problem::new(at, message.clone()));
+                        Targeting::OverBudget(message)
+                    } else {
+                        Targeting::Rule(expr)
+                    }
+                }
                 Err(problem) => {
                     let message = problem.to_string();
                     warnings.push(problem);
@@ -175,5 +298,15 @@ fn compile_flag(
         targeting,
         metadata,
         kind,
+        cost,
+        warnings,
+        source: Digest::of(def),
+        refs: used
+            .into_iter()
+            .map(|name| {
+                let d = digests.evaluator(&name);
+                (name, d)
+            })
+            .collect(),
     }
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::cmp::Ordering;
 
+use super::budget::{Budget, ELEMENT_BYTES, EXCEEDED, SCAN_PER_STEP, built_bytes, container_len};
 use super::expr::Fractional;
 use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
 use super::fractional;
@@ -26,6 +27,100 @@ pub(crate) struct Env<'a> {
     pub(crate) now: i64,
     /// Set when a `fractional` operation chose a bucket (the reason becomes SPLIT).
     pub(crate) split: Cell<bool>,
+    /// Fuel left: steps and bytes (below zero: the budget ran out, see [`Env::exhausted`]).
+    steps: Cell<i64>,
+    bytes: Cell<i64>,
+    budget: Budget,
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn new(ctx: &'a Value, flag_key: &'a str, now: i64, budget: Budget) -> Env<'a> {
+        let fuel = |n: u64| Cell::new(i64::try_from(n).unwrap_or(i64::MAX));
+        Env {
+            ctx,
+            flag_key,
+            now,
+            split: Cell::new(false),
+            steps: fuel(budget.steps),
+            bytes: fuel(budget.bytes),
+            budget,
+        }
+    }
+
+    /// Whether the evaluation ran out of fuel (its error is then the budget's).
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps.get() < 0 || self.bytes.get() < 0
+    }
+
+    /// One step: evaluating one operation.
+    #[inline(always)]
+    fn step(&self) -> Result<(), String> {
+        let left = self.steps.get() - 1;
+        self.steps.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Steps for scanning `elements` list elements.
+    #[inline]
+    pub(crate) fn scan(&self, elements: usize) -> Result<(), String> {
+        let n = elements / SCAN_PER_STEP;
+        if n == 0 {
+            return Ok(());
+        }
+        let left = self.steps.get().saturating_sub(n as i64);
+        self.steps.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Bytes about to be built.
+    pub(crate) fn build(&self, bytes: usize) -> Result<(), String> {
+        let left = self
+            .bytes
+            .get()
+            .saturating_sub(i64::try_from(bytes).unwrap_or(i64::MAX));
+        self.bytes.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A copy of a value the evaluation built earlier (read back through `var`).
+    fn copy(&self, v: &Val<'_>) -> Result<(), String> {
+        match v {
+            Val::Str(Cow::Owned(_)) | Val::Arr(_) => self.build(built_bytes(v)),
+            _ => Ok(()),
+        }
+    }
+
+    /// A container about to be turned into a string (loose equality, `in` on a string).
+    fn stringify(&self, v: &Val<'_>) -> Result<(), String> {
+        let n = container_len(v);
+        if n == 0 {
+            return Ok(());
+        }
+        self.scan(n)?;
+        self.build(n.saturating_mul(8))
+    }
+
+    #[cold]
+    fn exceeded(&self) -> String {
+        let Budget { steps, bytes } = self.budget;
+        if self.steps.get() < 0 {
+            format!("{EXCEEDED}: the rule took more than {steps} steps")
+        } else {
+            format!("{EXCEEDED}: the rule built more than {bytes} bytes")
+        }
+    }
 }
 
 /// The data `var` reads: the context, or the element inside `map`/`filter`/`all`/`none`/`some`,
@@ -41,17 +136,21 @@ const NULL: Val<'static> = Val::Null;
 
 impl Expr {
     pub(crate) fn eval<'a>(&'a self, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
+        env.step()?;
         Ok(match self {
             Expr::Lit(v) => Val::from_json(v),
             Expr::Var { path, default } => {
                 let found = lookup(path, env, data);
+                if !matches!(data, Data::Root) {
+                    env.copy(&found)?;
+                }
                 match (found, default) {
                     (Val::Null, Some(d)) => d.eval(env, data)?,
                     (found, _) => found,
                 }
             }
             Expr::If(args) => eval_if(args, env, data)?,
-            Expr::Eq(a, b) => Val::Bool(loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::Eq(a, b) => Val::Bool(loose_eq_charged(a, b, env, data)?),
             Expr::StrictEq(a, b) => Val::Bool(strict_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
             Expr::And(args) => {
                 let mut last = Val::Null;
@@ -76,8 +175,12 @@ impl Expr {
             Expr::In(needle, hay) => {
                 let needle = needle.eval(env, data)?;
                 let hay = hay.eval(env, data)?;
+                env.scan(container_len(&hay))?;
                 Val::Bool(match &hay {
-                    Val::Str(h) => h.contains(needle.to_js_string().as_ref()),
+                    Val::Str(h) => {
+                        env.stringify(&needle)?;
+                        h.contains(needle.to_js_string().as_ref())
+                    }
                     Val::Json(Value::Array(items)) => {
                         items.iter().any(|i| strict_eq(&needle, &Val::from_json(i)))
                     }
@@ -85,10 +188,13 @@ impl Expr {
                     _ => false,
                 })
             }
-            Expr::InStrings(needle, list) => Val::Bool(match needle.eval(env, data)? {
-                Val::Str(s) => list.iter().any(|item| *item == s),
-                _ => false,
-            }),
+            Expr::InStrings(needle, list) => {
+                env.scan(list.len())?;
+                Val::Bool(match needle.eval(env, data)? {
+                    Val::Str(s) => list.iter().any(|item| *item == s),
+                    _ => false,
+                })
+            }
             Expr::Cmp(op, args) => Val::Bool(eval_cmp(*op, args, env, data)?),
             Expr::Fractional(f) => eval_fractional(f, env, data)?,
             Expr::SemVer {
@@ -112,16 +218,24 @@ impl Expr {
     #[inline(never)]
     fn eval_rare<'a>(&'a self, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
         Ok(match self {
-            Expr::List(items) => Val::Arr(
-                items
-                    .iter()
-                    .map(|e| e.eval(env, data))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Expr::List(items) => {
+                env.build(items.len() * ELEMENT_BYTES)?;
+                Val::Arr(
+                    items
+                        .iter()
+                        .map(|e| e.eval(env, data))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
             Expr::VarDyn { path, default } => {
                 let p = path.eval(env, data)?;
+                env.stringify(&p)?;
                 let path = VarPath::parse(&p.to_js_string());
-                match (lookup(&path, env, data), default) {
+                let found = lookup(&path, env, data);
+                if !matches!(data, Data::Root) {
+                    env.copy(&found)?;
+                }
+                match (found, default) {
                     (Val::Null, Some(d)) => d.eval(env, data)?,
                     (found, _) => found,
                 }
@@ -129,7 +243,8 @@ impl Expr {
             Expr::Missing(args) => Val::Arr(missing(args, env, data)?),
             Expr::MissingSome(need, keys) => {
                 let need = need.eval(env, data)?.to_number();
-                let keys = keys.eval(env, data)?.elements().unwrap_or_default();
+                let keys = elements(&keys.eval(env, data)?, env)?.unwrap_or_default();
+                env.scan(keys.len())?;
                 let absent = missing_keys(&keys, env, data);
                 if (keys.len() - absent.len()) as f64 >= need {
                     Val::Arr(Vec::new())
@@ -137,7 +252,7 @@ impl Expr {
                     Val::Arr(absent)
                 }
             }
-            Expr::NotEq(a, b) => Val::Bool(!loose_eq(&a.eval(env, data)?, &b.eval(env, data)?)),
+            Expr::NotEq(a, b) => Val::Bool(!loose_eq_charged(a, b, env, data)?),
             Expr::StrictNotEq(a, b) => {
                 Val::Bool(!strict_eq(&a.eval(env, data)?, &b.eval(env, data)?))
             }
@@ -147,10 +262,9 @@ impl Expr {
             Expr::Iter(op, list, body) => eval_iter(*op, list, body, env, data)?,
             Expr::Reduce(list, body, init) => {
                 let mut acc = init.eval(env, data)?;
-                if let Some(items) = list.eval(env, data)?.elements() {
-                    for item in &items {
-                        acc = body.eval(env, Data::Reduce(item, &acc))?;
-                    }
+                let items = Items::of(list.eval(env, data)?, env)?;
+                for i in 0..items.len() {
+                    acc = body.eval(env, Data::Reduce(&items.get(i), &acc))?;
                 }
                 acc
             }
@@ -158,9 +272,12 @@ impl Expr {
                 let mut out = Vec::new();
                 for a in args {
                     let v = a.eval(env, data)?;
-                    match v.elements() {
+                    match elements(&v, env)? {
                         Some(items) => out.extend(items),
-                        None => out.push(v),
+                        None => {
+                            env.build(ELEMENT_BYTES)?;
+                            out.push(v);
+                        }
                     }
                 }
                 Val::Arr(out)
@@ -168,7 +285,11 @@ impl Expr {
             Expr::Cat(args) => {
                 let mut out = String::new();
                 for a in args {
-                    out.push_str(&a.eval(env, data)?.to_js_string());
+                    let v = a.eval(env, data)?;
+                    env.stringify(&v)?;
+                    let piece = v.to_js_string();
+                    env.build(piece.len())?;
+                    out.push_str(&piece);
                 }
                 Val::Str(Cow::Owned(out))
             }
@@ -178,6 +299,31 @@ impl Expr {
             _ => return Err("internal: operation dispatched to the wrong evaluator".to_owned()),
         })
     }
+}
+
+/// Loose equality, charging for the strings it makes of arrays and objects.
+fn loose_eq_charged<'a>(
+    a: &'a Expr,
+    b: &'a Expr,
+    env: &Env<'a>,
+    data: Data<'a, '_>,
+) -> Result<bool, String> {
+    let (x, y) = (a.eval(env, data)?, b.eval(env, data)?);
+    if matches!(x, Val::Json(_) | Val::Arr(_)) != matches!(y, Val::Json(_) | Val::Arr(_)) {
+        env.stringify(&x)?;
+        env.stringify(&y)?;
+    }
+    Ok(loose_eq(&x, &y))
+}
+
+/// The elements of an array value (see [`Val::elements`]), charged as a list built.
+fn elements<'a>(v: &Val<'a>, env: &Env<'a>) -> Result<Option<Vec<Val<'a>>>, String> {
+    match v {
+        Val::Json(Value::Array(a)) => env.build(a.len() * ELEMENT_BYTES)?,
+        Val::Arr(_) => env.build(built_bytes(v))?,
+        _ => return Ok(None),
+    }
+    Ok(v.elements())
 }
 
 fn eval_sem_ver<'a>(
@@ -284,7 +430,7 @@ fn missing<'a>(
     let mut keys = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         let v = a.eval(env, data)?;
-        match v.elements() {
+        match elements(&v, env)? {
             // `{"missing": [["a", "b"]]}` and `{"missing": {"merge": ...}}` pass a list of keys.
             Some(list) if i == 0 => {
                 keys = list;
@@ -293,6 +439,8 @@ fn missing<'a>(
             _ => keys.push(v),
         }
     }
+    env.scan(keys.len())?;
+    env.build(keys.len() * ELEMENT_BYTES)?;
     Ok(missing_keys(&keys, env, data))
 }
 
@@ -365,51 +513,74 @@ fn eval_iter<'a>(
     env: &Env<'a>,
     data: Data<'a, '_>,
 ) -> Eval<'a> {
-    let items = list.eval(env, data)?.elements().unwrap_or_default();
-    let test = |item: &Val<'a>| body.eval(env, Data::Item(item)).map(|v| v.truthy());
+    let items = Items::of(list.eval(env, data)?, env)?;
+    if matches!(op, IterOp::Map | IterOp::Filter) {
+        env.build(items.len() * ELEMENT_BYTES)?;
+    }
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        let item = items.get(i);
+        let v = body.eval(env, Data::Item(&item))?;
+        match op {
+            IterOp::Map => out.push(v),
+            IterOp::Filter if v.truthy() => out.push(item),
+            IterOp::All if !v.truthy() => return Ok(Val::Bool(false)),
+            IterOp::Some if v.truthy() => return Ok(Val::Bool(true)),
+            IterOp::None if v.truthy() => return Ok(Val::Bool(false)),
+            _ => {}
+        }
+    }
     Ok(match op {
-        IterOp::Map => Val::Arr(
-            items
-                .iter()
-                .map(|i| body.eval(env, Data::Item(i)))
-                .collect::<Result<_, _>>()?,
-        ),
-        IterOp::Filter => {
-            let mut kept = Vec::new();
-            for i in items {
-                if test(&i)? {
-                    kept.push(i);
-                }
-            }
-            Val::Arr(kept)
-        }
-        IterOp::All => {
-            if items.is_empty() {
-                return Ok(Val::Bool(false));
-            }
-            for i in &items {
-                if !test(i)? {
-                    return Ok(Val::Bool(false));
-                }
-            }
-            Val::Bool(true)
-        }
-        IterOp::Some | IterOp::None => {
-            let mut any = false;
-            for i in &items {
-                if test(i)? {
-                    any = true;
-                    break;
-                }
-            }
-            Val::Bool(any == (op == IterOp::Some))
-        }
+        IterOp::Map | IterOp::Filter => Val::Arr(out),
+        IterOp::All => Val::Bool(items.len() != 0),
+        IterOp::Some => Val::Bool(false),
+        IterOp::None => Val::Bool(true),
     })
+}
+
+/// The elements an iteration walks: a literal's or the context's borrowed as they are (nothing
+/// built), or a copy of a list the evaluation built (charged).
+enum Items<'a> {
+    Borrowed(&'a [Value]),
+    Built(Vec<Val<'a>>),
+}
+
+impl<'a> Items<'a> {
+    fn of(v: Val<'a>, env: &Env<'a>) -> Result<Items<'a>, String> {
+        Ok(match v {
+            Val::Json(Value::Array(a)) => Items::Borrowed(a),
+            Val::Arr(items) => {
+                env.build(items.iter().map(|i| ELEMENT_BYTES + built_bytes(i)).sum())?;
+                Items::Built(items)
+            }
+            _ => Items::Built(Vec::new()),
+        })
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Items::Borrowed(a) => a.len(),
+            Items::Built(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Val<'a> {
+        match self {
+            Items::Borrowed(a) => Val::from_json(&a[i]),
+            Items::Built(v) => v[i].clone(),
+        }
+    }
 }
 
 fn substr<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
     let s = match args.first() {
-        Some(e) => e.eval(env, data)?.to_js_string().into_owned(),
+        Some(e) => {
+            let v = e.eval(env, data)?;
+            env.stringify(&v)?;
+            let s = v.to_js_string().into_owned();
+            env.build(s.len())?;
+            s
+        }
         None => String::new(),
     };
     let chars: Vec<char> = s.chars().collect();

@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::cell::Cell;
 
 use super::document::{FlagSet, Targeting};
 use super::eval::{Data, Env, fractional_key, fractional_weights};
@@ -76,17 +75,13 @@ impl FlagSet {
             return out;
         };
         let Targeting::Rule(rule) = &flag.targeting else {
+            // A rule over the budget is never run: the resolution's error says so.
             return out;
         };
         if !flag.enabled {
             return out;
         }
-        let env = Env {
-            ctx: ctx.attrs(),
-            flag_key: &flag.key,
-            now: ctx.now(),
-            split: Cell::new(false),
-        };
+        let env = Env::new(ctx.attrs(), &flag.key, ctx.now(), self.budget);
         let Some(branch) = walk_rules(rule, &env, &mut out) else {
             return out;
         };

@@ -8,7 +8,10 @@
 //!   the context
 //! - `fractional`, `semver`: flagd's custom operators
 //! - [`resolve`]: OpenFeature resolution (one flag, or every flag of a set)
+//! - [`budget`]: the fuel one evaluation may spend (steps and bytes built), and rules' static
+//!   worst-case cost
 //! - [`apply()`]: one rule applied to data (segments, rule testers)
+//! - `recompile`: a new revision of a document compiled reusing every unchanged flag
 //! - [`explain`]: which rule matched, for the dashboard's playground
 //! - [`types`]: reasons, error codes and resolution details
 //!
@@ -29,6 +32,7 @@
 //! ```
 
 mod apply;
+pub mod budget;
 mod compile;
 pub mod document;
 mod eval;
@@ -36,12 +40,14 @@ pub mod explain;
 mod expr;
 mod fractional;
 pub(crate) mod problem;
+mod recompile;
 pub mod resolve;
 mod semver;
 pub mod types;
 mod value;
 
-pub use apply::{ApplyError, apply, validate_rule};
+pub use apply::{ApplyError, apply, check_budget, validate_rule};
+pub use budget::Budget;
 pub use document::FlagSet;
 pub use explain::{Explanation, RuleTrace, SplitTrace};
 pub use problem::{DocumentError, Problem};

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::Cell;
 
+use super::budget::Budget;
 use super::document::{Flag, FlagSet, Targeting};
 use super::eval::{Data, Env};
 use super::types::{ErrorCode, Reason, Resolution};
@@ -51,7 +51,7 @@ impl FlagSet {
     /// Resolves one flag.
     pub fn evaluate<'s>(&'s self, key: &str, ctx: &Context<'_>) -> Resolution<'s> {
         match self.get(key) {
-            Some(flag) => resolve(flag, ctx),
+            Some(flag) => resolve(flag, ctx, self.budget),
             None => Resolution::error(
                 ErrorCode::FlagNotFound,
                 format!("flag {key:?} was not found"),
@@ -66,13 +66,14 @@ impl FlagSet {
         ctx: &Context<'_>,
     ) -> impl Iterator<Item = (&'s str, Resolution<'s>)> {
         let ctx = *ctx;
+        let budget = self.budget;
         self.flags
             .iter()
-            .map(move |f| (f.key.as_str(), resolve(f, &ctx)))
+            .map(move |f| (f.key.as_str(), resolve(f, &ctx, budget)))
     }
 }
 
-pub(crate) fn resolve<'s>(flag: &'s Flag, ctx: &Context<'_>) -> Resolution<'s> {
+pub(crate) fn resolve<'s>(flag: &'s Flag, ctx: &Context<'_>, budget: Budget) -> Resolution<'s> {
     if !flag.enabled {
         return Resolution {
             value: None,
@@ -87,15 +88,17 @@ pub(crate) fn resolve<'s>(flag: &'s Flag, ctx: &Context<'_>) -> Resolution<'s> {
         Targeting::Broken(message) => {
             return Resolution::error(ErrorCode::ParseError, message.clone(), &flag.metadata);
         }
+        Targeting::OverBudget(message) => {
+            return Resolution::error(ErrorCode::General, message.clone(), &flag.metadata);
+        }
         Targeting::Rule(rule) => rule,
     };
-    let env = Env {
-        ctx: ctx.attrs,
-        flag_key: &flag.key,
-        now: ctx.now,
-        split: Cell::new(false),
-    };
+    let env = Env::new(ctx.attrs, &flag.key, ctx.now, budget);
     match rule.eval(&env, Data::Root) {
+        // Running out of fuel is not an operator error: the flag answers the budget's error.
+        Err(message) if env.exhausted() => {
+            Resolution::error(ErrorCode::General, message, &flag.metadata)
+        }
         // An operator error ends the rule; flagd then serves the default variant.
         Err(_) | Ok(Val::Null) => default_variant(flag, Reason::Default),
         Ok(chosen) => {

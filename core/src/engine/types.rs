@@ -139,6 +139,12 @@ impl<'s> Resolution<'s> {
         }
     }
 
+    /// Whether the evaluation ran out of its budget (reason ERROR, code GENERAL, the budget's
+    /// message): what servers count.
+    pub fn budget_exceeded(&self) -> bool {
+        matches!(&self.error, Some((ErrorCode::General, m)) if m.starts_with(super::budget::EXCEEDED))
+    }
+
     /// Checks the value against the type the caller asked for: TYPE_MISMATCH when it differs.
     pub fn expect_type(self, expected: FlagType) -> Self {
         match self.value {

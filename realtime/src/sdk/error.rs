@@ -30,6 +30,9 @@ pub enum SdkError {
     NotFound(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// A heavy evaluation missed its deadline: 503, try again shortly.
+    #[error("the evaluation did not finish in time")]
+    EvaluationTimedOut,
 }
 
 impl IntoResponse for SdkError {
@@ -74,6 +77,17 @@ impl IntoResponse for SdkError {
                 axum::Json(json!({"errorDetails": m})),
             )
                 .into_response(),
+            SdkError::EvaluationTimedOut => {
+                let mut r = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(json!({"errorCode": "GENERAL",
+                        "errorDetails": "the evaluation did not finish in time; retry shortly"})),
+                )
+                    .into_response();
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(1));
+                r
+            }
             SdkError::Unavailable(m) => {
                 tracing::error!(cause = %m, "sdk request failed");
                 (
@@ -93,5 +107,11 @@ impl From<EnvError> for SdkError {
             EnvError::NotFound => SdkError::Unauthorized,
             EnvError::Store(m) => SdkError::Unavailable(m),
         }
+    }
+}
+
+impl From<super::offload::DeadlineMissed> for SdkError {
+    fn from(_: super::offload::DeadlineMissed) -> Self {
+        SdkError::EvaluationTimedOut
     }
 }

@@ -166,13 +166,13 @@ impl EventSink {
         let mut r = Recorded::default();
         let mut t = self.lock();
         for e in evaluations {
-            let Some(def) = env.document.flags.get(&e.flag) else {
+            if env.flags.flag_type(&e.flag).is_none() {
                 r.unknown_flag += 1;
                 continue;
-            };
+            }
             let variant = match &e.variant {
                 None => NO_VARIANT,
-                Some(v) if def.variants.contains_key(v) => v,
+                Some(v) if env.flags.has_variant(&e.flag, v) == Some(true) => v,
                 Some(_) => {
                     r.unknown_variant += 1;
                     continue;

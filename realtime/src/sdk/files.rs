@@ -31,8 +31,9 @@ pub async fn flagd_document(caller: Caller, headers: HeaderMap) -> Result<Respon
     if not_modified(&headers, &tag) {
         return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
+    let json = [(header::CONTENT_TYPE, "application/json")];
     Ok(with_etag(
-        axum::Json(env.document.clone()).into_response(),
+        (json, env.document.clone()).into_response(),
         &tag,
     ))
 }

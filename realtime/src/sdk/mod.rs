@@ -13,6 +13,7 @@ mod error;
 pub mod event_sink;
 pub mod events;
 mod files;
+pub mod offload;
 mod ofrep;
 pub mod protocol;
 pub mod secure;
@@ -52,6 +53,13 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How often an open stream re-checks its key (a revoked key ends the stream).
     pub key_check_every: Duration,
+    /// Environments whose worst case for evaluating every flag once reaches this many steps
+    /// are heavy: evaluated on blocking threads (see [`offload`]).
+    pub heavy_cost: u64,
+    /// Heavy evaluations running at once, per server.
+    pub heavy_concurrency: usize,
+    /// How long a heavy evaluation may take, waiting for its turn included (then 503).
+    pub evaluation_deadline: Duration,
 }
 
 impl Default for Limits {
@@ -63,6 +71,10 @@ impl Default for Limits {
             ping_every: Duration::from_secs(25),
             idle_timeout: Duration::from_secs(120),
             key_check_every: Duration::from_secs(5),
+            heavy_cost: 20_000,
+            heavy_concurrency: std::thread::available_parallelism()
+                .map_or(1, |n| (n.get() / 2).max(1)),
+            evaluation_deadline: Duration::from_millis(500),
         }
     }
 }
@@ -73,6 +85,7 @@ pub struct SdkState {
     pub metrics: Arc<Metrics>,
     pub events: Arc<events::EventSink>,
     pub limits: Limits,
+    pub offload: Arc<offload::Offload>,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
@@ -98,6 +111,7 @@ impl SdkState {
             event_sink::AnalyticsConfig::default(),
         ));
         SdkState {
+            offload: Arc::new(offload::Offload::new(&limits, metrics.clone())),
             envs,
             metrics,
             events,

@@ -115,6 +115,29 @@ fn shown(caller: &Caller, key: &str) -> bool {
     caller.info.kind == KeyKind::Server || !caller.env.hidden.contains(key)
 }
 
+/// A JSON body serialised where it was evaluated (perhaps on a blocking thread).
+fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    (status, json, body).into_response()
+}
+
+/// What an evaluation produced: the serialised answer, flags evaluated, and how many of them
+/// ran out of the evaluation budget.
+struct Evaluated {
+    status: StatusCode,
+    body: Vec<u8>,
+    flags: u64,
+    exceeded: u64,
+}
+
+impl Evaluated {
+    fn respond(self, st: &SdkState) -> Response {
+        st.metrics.evaluations.inc_by(self.flags);
+        st.metrics.evaluation_budget_exceeded.inc_by(self.exceeded);
+        json_bytes(self.status, self.body)
+    }
+}
+
 fn entry<'a>(key: &'a str, r: &'a Resolution<'a>) -> Entry<'a> {
     match &r.error {
         None => Entry::Evaluated(Evaluation::with_key(r, key)),
@@ -155,15 +178,26 @@ pub async fn single(
         };
         return Ok(json_response(StatusCode::NOT_FOUND, &failure));
     }
-    let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let r = caller.env.flags.evaluate(&key, &ctx);
-    st.metrics.evaluations.inc();
-    let status = match &r.error {
-        None => StatusCode::OK,
-        Some((ErrorCode::FlagNotFound, _)) => StatusCode::NOT_FOUND,
-        Some(_) => StatusCode::BAD_REQUEST,
-    };
-    Ok(json_response(status, &entry(&key, &r)))
+    Context::new(&context, now()).map_err(SdkError::BadRequest)?;
+    let evaluated = st
+        .offload
+        .run(&caller.env, move |env, _| {
+            let ctx = Context::new(&context, now()).ok()?;
+            let r = env.flags.evaluate(&key, &ctx);
+            let status = match &r.error {
+                None => StatusCode::OK,
+                Some((ErrorCode::FlagNotFound, _)) => StatusCode::NOT_FOUND,
+                Some(_) => StatusCode::BAD_REQUEST,
+            };
+            Some(Evaluated {
+                status,
+                body: serde_json::to_vec(&entry(&key, &r)).ok()?,
+                flags: 1,
+                exceeded: u64::from(r.budget_exceeded()),
+            })
+        })
+        .await?;
+    Ok(evaluated.respond(&st))
 }
 
 /// The bulk answer's ETag: the environment's revision, the context, and the key's kind (client
@@ -228,21 +262,42 @@ pub async fn bulk(
         }
         return Ok(r);
     }
-    let ctx = Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let resolutions: Vec<_> = env
-        .flags
-        .evaluate_all(&ctx)
-        .filter(|(k, _)| shown(&caller, k))
-        .collect();
-    st.metrics.evaluations.inc_by(resolutions.len() as u64);
-    let out = Bulk {
-        flags: resolutions.iter().map(|(k, r)| entry(k, r)).collect(),
-        metadata: BulkMetadata {
-            revision: env.revision,
-        },
-        event_streams: event_streams(&caller, &headers),
-    };
-    let mut r = json_response(StatusCode::OK, &out);
+    let client = caller.info.kind == KeyKind::Client;
+    Context::new(&context, now()).map_err(SdkError::BadRequest)?;
+    let event_streams = event_streams(&caller, &headers);
+    let evaluated = st
+        .offload
+        .run(env, move |env, deadline| {
+            let ctx = Context::new(&context, now()).ok()?;
+            let mut resolutions = Vec::with_capacity(env.flags.len());
+            for (k, r) in env.flags.evaluate_all(&ctx) {
+                if client && env.hidden.contains(k) {
+                    continue;
+                }
+                if deadline.passed() {
+                    return None;
+                }
+                resolutions.push((k, r));
+            }
+            let out = Bulk {
+                flags: resolutions.iter().map(|(k, r)| entry(k, r)).collect(),
+                metadata: BulkMetadata {
+                    revision: env.revision,
+                },
+                event_streams,
+            };
+            Some(Evaluated {
+                status: StatusCode::OK,
+                body: serde_json::to_vec(&out).ok()?,
+                flags: resolutions.len() as u64,
+                exceeded: resolutions
+                    .iter()
+                    .filter(|(_, r)| r.budget_exceeded())
+                    .count() as u64,
+            })
+        })
+        .await?;
+    let mut r = evaluated.respond(&st);
     if let Ok(v) = HeaderValue::from_str(&tag) {
         r.headers_mut().insert(header::ETAG, v);
     }

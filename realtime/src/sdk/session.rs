@@ -154,7 +154,10 @@ impl Session {
         let Some(context) = &self.context else {
             return Ok(());
         };
-        let (msg, evaluated) = self.view.snapshot(&env, context);
+        let (msg, evaluated) = (self.st.offload)
+            .on_view(&mut self.view, &env, context, ClientView::snapshot)
+            .await
+            .map_err(|_| Close::ServerError)?;
         self.st.metrics.evaluations.inc_by(evaluated as u64);
         self.send(t, &msg).await
     }
@@ -165,7 +168,10 @@ impl Session {
         let Some(context) = &self.context else {
             return Ok(());
         };
-        let (msg, evaluated) = self.view.changes(&env, context);
+        let (msg, evaluated) = (self.st.offload)
+            .on_view(&mut self.view, &env, context, ClientView::changes)
+            .await
+            .map_err(|_| Close::ServerError)?;
         self.st.metrics.evaluations.inc_by(evaluated as u64);
         if let Some(msg) = msg {
             self.send(t, &msg).await?;

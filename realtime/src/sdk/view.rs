@@ -32,34 +32,42 @@ pub struct ClientView {
     client: bool,
     /// The hidden flags the client's entries were made with.
     hidden: Arc<HashSet<String>>,
+    /// Evaluations that ran out of the evaluation budget, for the server to count.
+    pub budget_exceeded: u64,
 }
 
 fn hash(entry: &RawValue) -> u64 {
     foldhash::fast::FixedState::default().hash_one(entry.get())
 }
 
-/// Serialized entries of the given flags (all when `only` is `None`), but those `hidden`.
+/// Serialized entries of the given flags (all when `only` is `None`), but those `hidden`;
+/// counts in `exceeded` the evaluations that ran out of budget.
 fn evaluate(
     env: &Compiled,
     context: &Value,
     only: Option<&HashSet<String>>,
     hidden: Option<&HashSet<String>>,
+    exceeded: &mut u64,
 ) -> Vec<(String, Box<RawValue>)> {
     let Ok(ctx) = Context::new(context, now()) else {
         return Vec::new();
     };
     let shown = |k: &str| hidden.is_none_or(|h| !h.contains(k));
+    let mut entry = |k: &str, r: Resolution<'_>| {
+        *exceeded += u64::from(r.budget_exceeded());
+        entry(k, &r)
+    };
     match only {
         None => env
             .flags
             .evaluate_all(&ctx)
             .filter(|(k, _)| shown(k))
-            .filter_map(|(k, r)| entry(k, &r))
+            .filter_map(|(k, r)| entry(k, r))
             .collect(),
         Some(keys) => keys
             .iter()
             .filter(|k| shown(k))
-            .filter_map(|k| entry(k, &env.flags.evaluate(k, &ctx)))
+            .filter_map(|k| entry(k, env.flags.evaluate(k, &ctx)))
             .collect(),
     }
 }
@@ -86,7 +94,8 @@ impl ClientView {
 
     /// A full snapshot; the view now holds it. Returns the message and how many flags it holds.
     pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (ServerMessage, usize) {
-        let entries = evaluate(env, context, None, self.hidden(env));
+        let hidden = self.hidden(env);
+        let entries = evaluate(env, context, None, hidden, &mut self.budget_exceeded);
         self.hidden = env.hidden.clone();
         self.hashes = entries.iter().map(|(k, e)| (k.clone(), hash(e))).collect();
         self.revision = env.revision;
@@ -116,7 +125,7 @@ impl ClientView {
             .as_deref()
             .filter(|_| env.previous_revision == self.revision && !visibility_changed);
         let hidden = self.hidden(env);
-        let entries = evaluate(env, context, only, hidden);
+        let entries = evaluate(env, context, only, hidden, &mut self.budget_exceeded);
         let evaluated = entries.len();
         let gone =
             |k: &str| env.flags.flag_type(k).is_none() || hidden.is_some_and(|h| h.contains(k));
@@ -177,8 +186,8 @@ mod tests {
                 json!({"state": "ENABLED", "variants": {"x": "x"}, "defaultVariant": "x"});
         }
         let document = json!({"flags": flags});
-        Compiled {
-            environment: switchyard_core::domain::Environment {
+        let mut c = Compiled::new(
+            switchyard_core::domain::Environment {
                 id: "e".into(),
                 org_id: "o".into(),
                 project_id: "p".into(),
@@ -191,13 +200,12 @@ mod tests {
                 secure_mode: false,
                 secure_mode_secret: None,
             },
-            revision,
-            previous_revision: previous,
-            changed: changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect())),
-            flags: FlagSet::parse(&document).unwrap(),
-            document: serde_json::from_value(document).unwrap(),
-            hidden: Arc::new(HashSet::new()),
-        }
+            FlagSet::parse(&document).unwrap(),
+            &serde_json::from_value(document).unwrap(),
+        );
+        c.previous_revision = previous;
+        c.changed = changed.map(|c| Arc::new(c.iter().map(|s| (*s).to_owned()).collect()));
+        c
     }
 
     fn hiding(mut env: Compiled, keys: &[&str]) -> Compiled {
