@@ -8,6 +8,7 @@
 //!   intake, the SDK bundle
 //! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
 //!   endpoints only), health, metrics, graceful shutdown
+//! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
 //! - [`cli`] — the command's subcommands (`eval`)
 
@@ -15,6 +16,7 @@
 
 pub mod cli;
 pub mod envs;
+pub mod listen;
 pub mod metrics;
 pub mod sdk;
 pub mod server;

@@ -5,15 +5,23 @@
 //! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
 //!   stream's loop, over [`ws`] or [`sse`]
 //! - [`ofrep`], [`files`], [`events`] — the request/response endpoints
+//! - [`address`] — the client's address; [`failed_auth`] — failed authentications per address;
+//!   [`streams`] — stream caps; [`memory`] — memory pressure; [`context_size`] — the context limit
 
+pub mod address;
 mod caller;
+pub mod context_size;
 mod error;
 pub mod events;
+pub mod failed_auth;
 mod files;
+pub mod limit_args;
+pub mod memory;
 mod ofrep;
 pub mod protocol;
 mod session;
 mod sse;
+pub mod streams;
 mod view;
 mod ws;
 
@@ -48,6 +56,22 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How often an open stream re-checks its key (a revoked key ends the stream).
     pub key_check_every: Duration,
+    /// A WebSocket that has not said hello this long after the upgrade is closed.
+    pub hello_timeout: Duration,
+    /// The shortest time between two snapshots on one stream (`resync`/`identify` floods
+    /// coalesce into one); each snapshot is also charged to the key's rate.
+    pub snapshot_interval: Duration,
+    /// The largest evaluation context, serialized (streams and OFREP).
+    pub max_context_bytes: usize,
+    /// Concurrent streams per node, key and address.
+    pub streams: streams::StreamCaps,
+    /// New streams are refused while resident memory is past this (bytes); `None`: never.
+    pub memory_high_water: Option<u64>,
+    /// Proxies in front of the server that append to `X-Forwarded-For` (0: the TCP peer is the
+    /// client).
+    pub trusted_proxy_hops: usize,
+    /// Failed authentications an address may make per minute before it is refused (0: no limit).
+    pub failed_auth_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -59,6 +83,13 @@ impl Default for Limits {
             ping_every: Duration::from_secs(25),
             idle_timeout: Duration::from_secs(120),
             key_check_every: Duration::from_secs(5),
+            hello_timeout: Duration::from_secs(10),
+            snapshot_interval: Duration::from_millis(500),
+            max_context_bytes: 8 * 1024,
+            streams: streams::StreamCaps::default(),
+            memory_high_water: None,
+            trusted_proxy_hops: 0,
+            failed_auth_per_minute: 60,
         }
     }
 }
@@ -70,6 +101,9 @@ pub struct SdkState {
     pub events: Arc<events::EventSink>,
     pub limits: Limits,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Open streams, against their caps and the memory mark.
+    pub streams: Arc<streams::Streams>,
+    failed_auth: Arc<failed_auth::FailedAuth>,
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
     /// The built SDK bundle, if there is one.
@@ -89,7 +123,10 @@ impl SdkState {
         let burst = NonZeroU32::new(limits.requests_per_second.saturating_mul(2).max(1))
             .unwrap_or(NonZeroU32::MIN);
         let events = Arc::new(events::EventSink::new(envs.store().clone()));
+        let memory = memory::Memory::new(limits.memory_high_water);
         SdkState {
+            streams: Arc::new(streams::Streams::new(limits.streams, memory)),
+            failed_auth: Arc::new(failed_auth::FailedAuth::new(limits.failed_auth_per_minute)),
             envs,
             metrics,
             events,
@@ -100,6 +137,16 @@ impl SdkState {
             shutdown,
             bundle,
         }
+    }
+}
+
+impl SdkState {
+    /// Forgets rate-limit state that no longer limits anything (keys not seen lately, failure
+    /// windows that are over), so that a flood of random keys leaves no memory behind.
+    pub fn housekeeping(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+        self.failed_auth.forget_expired();
     }
 }
 

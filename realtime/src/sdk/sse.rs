@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
+use super::address::ClientAddr;
 use super::caller::UrlCaller;
+use super::context_size;
 use super::error::SdkError;
 use super::protocol::{Close, ServerMessage};
 use super::session::{Incoming, Session, Transport};
@@ -52,15 +54,22 @@ impl<S: Sync> FromRequestParts<S> for UrlContext {
     }
 }
 
-/// The context is checked before the key, as it always was.
+/// The context is checked before the key, as it always was; then its size, then room for the
+/// stream (503 with Retry-After when there is none).
 pub async fn stream(
     State(st): State<SdkState>,
+    addr: ClientAddr,
     UrlContext(context): UrlContext,
     UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
+    if let Err(e) = context_size::check(&context, st.limits.max_context_bytes) {
+        st.metrics.contexts_too_big.inc();
+        return Err(SdkError::InvalidContext(e.to_string()));
+    }
+    let slot = st.open_stream(&caller.key, addr)?;
     let env = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel(BUFFER);
-    let session = Session::new(st, env, caller.key, Some(context));
+    let session = Session::new(st, env, caller.key, Some(context), slot);
     tokio::spawn(session.run(SseTransport(tx)));
     Ok(Sse::new(ReceiverStream::new(rx)).into_response())
 }
@@ -109,11 +118,14 @@ fn refetch(last_modified: u64) -> Option<Event> {
         .ok()
 }
 
-/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes.
+/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes. It holds a
+/// stream slot like the others (503 with Retry-After when there is no room).
 pub async fn ofrep_events(
     State(st): State<SdkState>,
+    addr: ClientAddr,
     UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
+    let slot = st.open_stream(&caller.key, addr)?;
     let mut watch = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(4);
     let mut shutdown = st.shutdown.clone();
@@ -122,6 +134,7 @@ pub async fn ofrep_events(
     let open = st.metrics.open_connection();
     tokio::spawn(async move {
         let _open = open;
+        let _slot = slot;
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
