@@ -1,7 +1,8 @@
 //! One stream session, whatever carries it: the client's view, the environment's watch, pings,
-//! the hello deadline, the idle and message limits, key re-checks and shutdown. Snapshots the
-//! client asks for (`hello`, `identify`, `resync`) are charged to the key's rate and at most one
-//! goes out per `Limits::snapshot_interval`: a flood of asks coalesces into one snapshot. A [`Transport`] (WebSocket, SSE, and
+//! the hello deadline, the idle and message limits, key re-checks and shutdown. Every `hello`,
+//! `identify` and `resync` is charged to the key's rate, like a request; the snapshots they ask
+//! for go out at most one per `Limits::snapshot_interval` (a flood of asks coalesces into one), and
+//! one asked for only by refused messages waits for the key's next token. A [`Transport`] (WebSocket, SSE, and
 //! one day a gRPC stream) only moves typed messages.
 
 use serde_json::Value;
@@ -62,6 +63,8 @@ pub struct Session {
     last_snapshot: Option<Instant>,
     /// A snapshot the client asked for and has not had yet: when it may go.
     snapshot_due: Option<Instant>,
+    /// Whether a message that asked for it was within the key's rate.
+    snapshot_paid: bool,
     _open: OpenConnection,
     _slot: StreamSlot,
 }
@@ -89,6 +92,7 @@ impl Session {
             key,
             last_snapshot: None,
             snapshot_due: None,
+            snapshot_paid: false,
         }
     }
 
@@ -178,9 +182,10 @@ impl Session {
         self.send(t, &msg).await
     }
 
-    /// The client asked for a snapshot: it goes out when the interval since the last is over
-    /// (asks in between join it).
+    /// The client asked for a snapshot: the ask is charged to the key's rate, and the snapshot
+    /// goes out when the interval since the last is over (asks in between join it).
     fn want_snapshot(&mut self) {
+        self.snapshot_paid |= self.st.limiter.check_key(&self.key_hash).is_ok();
         let now = Instant::now();
         let earliest = self
             .last_snapshot
@@ -193,10 +198,12 @@ impl Session {
         }
     }
 
-    /// The asked-for snapshot's time has come: it goes out if the key's rate allows, else it
-    /// waits for the key's next token.
+    /// The asked-for snapshot's time has come: it goes out if an ask was within the key's rate,
+    /// or the key has a token now; else it waits for the key's next token.
     async fn due_snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
-        if let Err(not_until) = self.st.limiter.check_key(&self.key_hash) {
+        if !self.snapshot_paid
+            && let Err(not_until) = self.st.limiter.check_key(&self.key_hash)
+        {
             use governor::clock::Clock;
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             self.snapshot_due = Some(Instant::now() + wait.max(Duration::from_millis(10)));
@@ -204,6 +211,7 @@ impl Session {
             return Ok(());
         }
         self.snapshot_due = None;
+        self.snapshot_paid = false;
         self.last_snapshot = Some(Instant::now());
         self.snapshot(t).await
     }
