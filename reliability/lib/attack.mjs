@@ -1,7 +1,7 @@
 // Attackers for the isolation scenarios, each in a process of its own so that its work never lands
 // on the measuring process's event loop: `node attack.mjs MODE JSON`; prints its outcome as JSON.
-//   streams    {base, key, sockets, seconds, contextBytes}: WebSockets from `sockets` addresses
-//              (X-Forwarded-For) on one key, each re-opened 100 ms after a refusal
+//   streams    {base, key, sockets, seconds, contextBytes, retryMs}: WebSockets from `sockets`
+//              addresses (X-Forwarded-For) on one key, each re-opened about `retryMs` after a refusal
 //   hellos     {base, key, sockets, seconds}: WebSockets that send hello/resync as fast as they can
 //              and reconnect when closed
 //   randomKeys {base, seconds, concurrency, from}: OFREP requests with random keys
@@ -19,7 +19,8 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const wsUrl = (base, key) => `${base.replace('http', 'ws')}/sdk/v1/ws?key=${key}`;
 const address = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
-// Each address holds its socket once admitted; refused ones (1013) try again after 100 ms.
+// Each address holds its socket once admitted; refused ones try again after `retryMs`, ignoring
+// the backoff a real SDK would use.
 async function streams() {
   const out = { attempts: 0, admitted: 0, refused1013: 0, refusedHttp: 0, otherCloses: 0, heldAtEnd: 0 };
   const context = { targetingKey: 'attacker', blob: 'x'.repeat(a.contextBytes || 0) };
@@ -57,7 +58,7 @@ async function streams() {
     Array.from({ length: a.sockets }, async (_, i) => {
       while (Date.now() < end) {
         if (await one(i)) return;
-        await sleep(100);
+        await sleep((a.retryMs ?? 100) * (0.5 + Math.random()));
       }
     }),
   );
@@ -189,5 +190,7 @@ async function slowloris() {
 
 const modes = { streams, hellos, randomKeys, slowloris };
 const result = await modes[mode]();
+const cpu = process.cpuUsage();
+result.attackerCpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(2);
 process.stdout.write(JSON.stringify(result));
 process.exit(0);

@@ -73,26 +73,46 @@ export function rssMb(pid) {
   }
 }
 
+/** CPU seconds a process has used (user and system), from /proc; NaN where there is none. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * `pairs` quiet windows and attacked windows of `seconds`, alternating; `start(w)` starts the
  * attack of window `w` (a promise of its outcome), given `lead` ms to get going before measuring.
  */
-export async function interleave({ base, key, headers, pairs, seconds, lead = 500, start }) {
+export async function interleave({ base, key, headers, pairs, seconds, lead = 500, start, pid }) {
   await quiet(base, key, 1, headers); // warm up
   const baseline = [];
   const during = [];
   const outcomes = [];
+  let serverCpu = 0;
+  let attackedMs = 0;
   for (let w = 0; w < pairs; w++) {
     baseline.push(...(await quiet(base, key, seconds, headers)));
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
     const done = start(w);
     await new Promise((ok) => setTimeout(ok, lead));
     during.push(...(await quiet(base, key, seconds, headers)));
     outcomes.push(await done);
+    serverCpu += cpuSeconds(pid) - cpu0;
+    attackedMs += performance.now() - t0;
   }
   const p = (xs, q) => +percentile(xs, q).toFixed(2);
   const p99 = [p(baseline, 99), p(during, 99)];
+  const attackerCpu = outcomes.reduce((n, o) => n + (o.attackerCpuSeconds || 0), 0);
   return {
     outcomes,
+    // Cores used while attacked: the server (the neighbour's requests included) and the attacker.
+    serverCores: +(serverCpu / (attackedMs / 1000)).toFixed(2),
+    attackerCores: +(attackerCpu / (attackedMs / 1000)).toFixed(2),
     neighbourP50Ms: [p(baseline, 50), p(during, 50)],
     neighbourP99Ms: p99,
     p99Ratio: +(p99[1] / p99[0]).toFixed(2),

@@ -22,7 +22,7 @@ export async function run({ full, log }) {
     const loud = await tenant(server.base);
     const attackSeconds = (lead + 200) / 1000 + seconds;
     const r = await interleave({
-      base: server.base, key: calm, pairs, seconds, lead,
+      base: server.base, key: calm, pid: server.child.pid, pairs, seconds, lead,
       start: () => attack('hellos', { base: server.base, key: loud, sockets, seconds: attackSeconds }),
     });
     const t = total(r.outcomes);
@@ -36,6 +36,7 @@ export async function run({ full, log }) {
       attackerSnapshotsPerSecond: +(t.snapshots / (pairs * attackSeconds)).toFixed(1),
       attackerConnects: t.connects, attackerCloses1008: t.closes1008, snapshotsDeferred: m.snapshots_deferred,
       keyRate: rate,
+      serverCores: r.serverCores, attackerCores: r.attackerCores,
       neighbourP50Ms: r.neighbourP50Ms, neighbourP99Ms: r.neighbourP99Ms, p99Ratio: r.p99Ratio,
     };
     log(`hello flood: ${figures.attackerSentPerSecond} asks/s → ${figures.attackerSnapshotsPerSecond} snapshots/s (key rate ${rate}/s); neighbour p99 ${r.neighbourP99Ms[0]} → ${r.neighbourP99Ms[1]} ms`);

@@ -20,7 +20,7 @@ export async function run({ full, log }) {
     const calm = await tenant(server.base);
     const rssBefore = rssMb(server.child.pid);
     const r = await interleave({
-      base: server.base, key: calm, headers: { 'X-Forwarded-For': '198.51.100.1' }, pairs, seconds, lead,
+      base: server.base, key: calm, pid: server.child.pid, headers: { 'X-Forwarded-For': '198.51.100.1' }, pairs, seconds, lead,
       start: () => attack('randomKeys', { base: server.base, seconds: (lead + 200) / 1000 + seconds, concurrency: 16, from }),
     });
     const rssAfter = rssMb(server.child.pid);
@@ -33,6 +33,7 @@ export async function run({ full, log }) {
       attackerRequests: t.requests, attacker401: t[401] || 0, attacker429: t[429] || 0,
       attackerPerSecond: +(t.requests / (pairs * ((lead + 200) / 1000 + seconds))).toFixed(0),
       rssMb: { before: rssBefore, after: rssAfter },
+      serverCores: r.serverCores, attackerCores: r.attackerCores,
       neighbourP50Ms: r.neighbourP50Ms, neighbourP99Ms: r.neighbourP99Ms, p99Ratio: r.p99Ratio,
     };
     log(`random keys: ${t.requests} requests, ${figures.attacker401} × 401 then ${figures.attacker429} × 429; RSS ${rssBefore} → ${rssAfter} MiB; neighbour p99 ${r.neighbourP99Ms[0]} → ${r.neighbourP99Ms[1]} ms`);

@@ -23,7 +23,7 @@ export async function run({ full, log }) {
     // Even windows: slow headers; odd windows: slow bodies (with a key of the attacker's own).
     const loud = await tenant(server.base);
     const r = await interleave({
-      base: server.base, key: calm, pairs, seconds, lead,
+      base: server.base, key: calm, pid: server.child.pid, pairs, seconds, lead,
       start: (w) => attack('slowloris', { port: server.port, sockets, seconds: attackSeconds, body: w % 2 === 1, key: loud }).then((o) => ({ ...o, body: w % 2 === 1 })),
     });
     const heads = r.outcomes.filter((o) => !o.body);
@@ -42,6 +42,7 @@ export async function run({ full, log }) {
       socketsPerWindow: sockets, headerTimeoutS: headerTimeout, requestTimeoutS: requestTimeout,
       slowHeadersClosed: th.closedByServer, slowHeadersMaxLifetimeMs: Math.max(...heads.map((o) => o.maxLifetimeMs)),
       slowBodies408: tb.answered408, slowBodiesMaxLifetimeMs: Math.max(...bodies.map((o) => o.maxLifetimeMs)),
+      serverCores: r.serverCores, attackerCores: r.attackerCores,
       neighbourP50Ms: r.neighbourP50Ms, neighbourP99Ms: r.neighbourP99Ms, p99Ratio: r.p99Ratio,
     };
     log(`slowloris: ${sockets} sockets a window; slow headers closed after ≤ ${figures.slowHeadersMaxLifetimeMs} ms, slow bodies 408 after ≤ ${figures.slowBodiesMaxLifetimeMs} ms; neighbour p99 ${r.neighbourP99Ms[0]} → ${r.neighbourP99Ms[1]} ms`);
