@@ -15,11 +15,12 @@ pub struct LimitArgs {
     /// Open streams per SDK key, per node; 0: no cap.
     #[arg(long, env = "SWITCHYARD_MAX_STREAMS_PER_KEY", default_value_t = 10_000)]
     pub max_streams_per_key: usize,
-    /// Open streams per client address (IPv6: per /64), per node; 0: no cap.
+    /// Open streams per client address (IPv6: per /64), per node; 0: no cap. Offices and mobile
+    /// carriers put many browsers behind one address.
     #[arg(
         long,
         env = "SWITCHYARD_MAX_STREAMS_PER_ADDRESS",
-        default_value_t = 100
+        default_value_t = 1_000
     )]
     pub max_streams_per_address: usize,
     /// New streams are refused while resident memory is past this many MiB (open ones go on).

@@ -23,7 +23,7 @@ impl Default for StreamCaps {
         StreamCaps {
             per_node: 20_000,
             per_key: 10_000,
-            per_address: 100,
+            per_address: 1_000,
         }
     }
 }
