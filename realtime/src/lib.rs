@@ -10,6 +10,7 @@
 //! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
 //!   endpoints only), graceful shutdown
 //! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
+//! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
 //! - [`cli`] — the command's subcommands (`eval`)
 
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod envs;
 pub mod health;
 pub mod keys;
+pub mod listen;
 pub mod metrics;
 pub mod sdk;
 pub mod server;

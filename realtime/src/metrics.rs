@@ -1,5 +1,6 @@
 //! Prometheus metrics (`GET /metrics`).
 
+use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -36,7 +37,28 @@ pub struct Metrics {
     pub evaluation_budget_exceeded: Counter,
     /// Heavy evaluations that missed their deadline (answered 503, or the stream closed).
     pub evaluation_deadline_missed: Counter,
+    /// New streams refused, by reason (`node`, `key`, `address`, `memory`).
+    pub streams_refused: Family<Refusal, Counter>,
+    /// Snapshots a stream asked for that waited (the minimum interval, the key's rate).
+    pub snapshots_deferred: Counter,
+    /// Contexts refused for their size (streams and OFREP).
+    pub contexts_too_big: Counter,
+    /// Requests refused (429) before any key lookup: their address failed authentication too often.
+    pub auth_throttled: Counter,
+    /// Connections refused at accept: the node holds its maximum.
+    pub connections_refused: Counter,
+    /// Requests refused (503) for the in-flight limit, and requests that ran out of time (408).
+    pub requests_shed: Counter,
+    pub requests_timed_out: Counter,
+    /// The process's resident memory as last sampled (bytes).
+    pub memory_rss_bytes: Gauge,
     registry: Registry,
+}
+
+/// Why a new stream was refused.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Refusal {
+    pub reason: &'static str,
 }
 
 impl Metrics {
@@ -57,6 +79,14 @@ impl Metrics {
             analytics_held: Gauge::default(),
             evaluation_budget_exceeded: Counter::default(),
             evaluation_deadline_missed: Counter::default(),
+            streams_refused: Family::default(),
+            snapshots_deferred: Counter::default(),
+            contexts_too_big: Counter::default(),
+            auth_throttled: Counter::default(),
+            connections_refused: Counter::default(),
+            requests_shed: Counter::default(),
+            requests_timed_out: Counter::default(),
+            memory_rss_bytes: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -117,6 +147,46 @@ impl Metrics {
             "Distinct analytics counters held in memory",
             m.analytics_held.clone(),
         );
+        registry.register(
+            "streams_refused",
+            "New streams refused for a cap or memory pressure",
+            m.streams_refused.clone(),
+        );
+        registry.register(
+            "snapshots_deferred",
+            "Snapshots held back by the minimum interval or the key's rate",
+            m.snapshots_deferred.clone(),
+        );
+        registry.register(
+            "contexts_too_big",
+            "Evaluation contexts refused for their size",
+            m.contexts_too_big.clone(),
+        );
+        registry.register(
+            "auth_throttled",
+            "Requests refused because their address failed authentication too often",
+            m.auth_throttled.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections refused at the node's connection limit",
+            m.connections_refused.clone(),
+        );
+        registry.register(
+            "requests_shed",
+            "Requests refused at the in-flight limit",
+            m.requests_shed.clone(),
+        );
+        registry.register(
+            "requests_timed_out",
+            "Requests that ran out of time",
+            m.requests_timed_out.clone(),
+        );
+        registry.register(
+            "memory_rss_bytes",
+            "Resident memory as last sampled",
+            m.memory_rss_bytes.clone(),
+        );
         Metrics { registry, ..m }
     }
 
@@ -136,6 +206,13 @@ impl Metrics {
     pub fn open_connection(&self) -> OpenConnection {
         self.connections.inc();
         OpenConnection(self.connections.clone())
+    }
+
+    /// Counts a refused stream.
+    pub fn stream_refused(&self, reason: &'static str) {
+        self.streams_refused
+            .get_or_create(&Refusal { reason })
+            .inc();
     }
 
     pub fn render(&self) -> String {

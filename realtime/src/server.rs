@@ -21,7 +21,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::envs::Environments;
 use crate::health::{self, Health};
 use crate::keys::KeyCacheConfig;
+use crate::listen::{self, ListenArgs};
 use crate::metrics::Metrics;
+use crate::sdk::limit_args::LimitArgs;
 use crate::sdk::{self, Limits, SdkState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,6 +112,10 @@ pub struct DeliveryArgs {
     /// Milliseconds a heavy evaluation may take, its wait included (then 503, Retry-After).
     #[arg(long, env = "SWITCHYARD_EVALUATION_DEADLINE_MS", default_value_t = 500)]
     pub evaluation_deadline_ms: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub listen: ListenArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -228,7 +234,7 @@ async fn run(role: Role) -> Result<(), String> {
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let defaults = Limits::default();
-    let limits = Limits {
+    let limits = delivery.limits.apply(Limits {
         requests_per_second: rate,
         heavy_cost: delivery.heavy_evaluation_steps,
         heavy_concurrency: delivery
@@ -236,7 +242,7 @@ async fn run(role: Role) -> Result<(), String> {
             .unwrap_or(defaults.heavy_concurrency),
         evaluation_deadline: Duration::from_millis(delivery.evaluation_deadline_ms),
         ..defaults
-    };
+    });
     let sdk_state = SdkState::new(
         envs.clone(),
         metrics.clone(),
@@ -246,6 +252,23 @@ async fn run(role: Role) -> Result<(), String> {
     )
     .with_analytics(delivery.analytics.clone());
     let events = sdk_state.events.clone();
+    tokio::spawn(
+        sdk_state
+            .streams
+            .memory()
+            .clone()
+            .sample_periodically(Duration::from_secs(1), metrics.clone()),
+    );
+    tokio::spawn({
+        let sdk = sdk_state.clone();
+        async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                sdk.housekeeping();
+            }
+        }
+    });
     tokio::spawn({
         let events = events.clone();
         async move { events.flush_periodically().await }
@@ -295,10 +318,7 @@ async fn run(role: Role) -> Result<(), String> {
         tracing::info!("shutting down: closing streams, draining requests");
         let _ = shutdown_tx.send(true);
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(graceful)
-        .await
-        .map_err(|e| e.to_string())?;
+    listen::serve(listener, app, &delivery.listen, metrics, graceful).await;
     if let Err(e) = events.flush().await {
         tracing::warn!(error = %e, "final analytics flush failed");
     }
@@ -339,6 +359,8 @@ fn dashboard(dir: &Path) -> Router {
 /// within a second or two, and connections beyond the queue wait out TCP's SYN retries (1 s, 3 s,
 /// 7 s…). The kernel caps the depth at `net.core.somaxconn`.
 fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    // Every open stream is a descriptor: take what the system allows.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     let socket = if addr.is_ipv4() {
         tokio::net::TcpSocket::new_v4()?
     } else {

@@ -319,6 +319,15 @@ async fn run(sizes: Vec<usize>) -> Result<(), String> {
                 dir.to_str().unwrap_or("/tmp/sy-load"),
                 "--rate-limit",
                 "100000000",
+                // Every client is on one key and one address: the caps would measure themselves.
+                "--max-streams",
+                "0",
+                "--max-streams-per-key",
+                "0",
+                "--max-streams-per-address",
+                "0",
+                "--memory-high-water-mb",
+                "0",
             ])
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())

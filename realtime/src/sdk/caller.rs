@@ -1,7 +1,8 @@
 //! Who calls an SDK endpoint, as extractors: the environment key (`X-API-Key`, `Authorization:
 //! Bearer`, or `?key=` where browsers cannot set headers: client keys only, as URLs end up in
-//! logs), the per-key rate limit, and the environment's origin allow-list. A key that is not the
-//! shape of one this product issues is refused before it is hashed or looked up.
+//! logs), the per-key rate limit, failed authentications per address, and the environment's
+//! origin allow-list. A key that is not the shape of one this product issues is refused before
+//! it is hashed or looked up.
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use switchyard_core::domain::KeyKind;
 
 use super::SdkState;
+use super::address::ClientAddr;
 use super::error::SdkError;
 use crate::envs::{Compiled, KeyInfo};
 
@@ -38,7 +40,8 @@ impl FromRequestParts<SdkState> for Caller {
     type Rejection = SdkError;
 
     async fn from_request_parts(parts: &mut Parts, st: &SdkState) -> Result<Self, SdkError> {
-        authenticate(st, &parts.headers, None).await
+        let addr = ClientAddr::of(parts, st.limits.trusted_proxy_hops);
+        authenticate(st, &parts.headers, None, addr).await
     }
 }
 
@@ -48,7 +51,8 @@ impl FromRequestParts<SdkState> for UrlCaller {
     async fn from_request_parts(parts: &mut Parts, st: &SdkState) -> Result<Self, SdkError> {
         let Query(q) = Query::<KeyQuery>::try_from_uri(&parts.uri)
             .map_err(|_| SdkError::BadRequest("the query string is malformed".into()))?;
-        authenticate(st, &parts.headers, q.key.as_deref())
+        let addr = ClientAddr::of(parts, st.limits.trusted_proxy_hops);
+        authenticate(st, &parts.headers, q.key.as_deref(), addr)
             .await
             .map(UrlCaller)
     }
@@ -86,12 +90,21 @@ fn presented_key<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> Opti
 /// How long a rate-limited request waits for its 429.
 const RATE_LIMITED_DELAY: Duration = Duration::from_millis(250);
 
-/// Shape, rate limit, key, origin; the environment's current state.
+/// The address's failed authentications, shape, rate limit, key, origin; the environment's
+/// current state. An address past its failures is refused before anything else; a malformed or
+/// unknown key counts against its address.
 async fn authenticate(
     st: &SdkState,
     headers: &HeaderMap,
     query_key: Option<&str>,
+    addr: ClientAddr,
 ) -> Result<Caller, SdkError> {
+    let addr = addr.key();
+    if let Some(retry) = addr.and_then(|a| st.failed_auth.blocked(a)) {
+        st.metrics.auth_throttled.inc();
+        tokio::time::sleep(RATE_LIMITED_DELAY).await;
+        return Err(SdkError::RateLimited(retry));
+    }
     // A server key in a URL is refused even beside a header key: the URL is what gets logged.
     if query_key.and_then(KeyKind::of_secret) == Some(KeyKind::Server) {
         return Err(SdkError::ServerKeyInUrl);
@@ -99,6 +112,9 @@ async fn authenticate(
     let key = presented_key(headers, query_key).ok_or(SdkError::Unauthorized)?;
     let Some(claimed) = KeyKind::of_secret(key) else {
         st.metrics.keys_malformed.inc();
+        if let Some(a) = addr {
+            st.failed_auth.failed(a);
+        }
         return Err(SdkError::MalformedKey);
     };
     let limiter_key = switchyard_core::domain::hash_secret(key);
@@ -112,13 +128,17 @@ async fn authenticate(
                 .as_secs(),
         ));
     }
-    let info = st
-        .envs
-        .key(key)
-        .await?
-        .filter(|i| i.kind == claimed)
-        .ok_or(SdkError::Unauthorized)?;
-    let env = st.envs.get(&info.environment).await?;
+    let found = match st.envs.key(key).await? {
+        Some(info) if info.kind == claimed => {
+            st.envs.get(&info.environment).await.map(|env| (info, env))
+        }
+        _ => Err(crate::envs::EnvError::NotFound),
+    };
+    let (info, env) = found.inspect_err(|e| {
+        if let (crate::envs::EnvError::NotFound, Some(a)) = (e, addr) {
+            st.failed_auth.failed(a);
+        }
+    })?;
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         let allowed = &env.environment.allowed_origins;
         if info.kind == KeyKind::Client

@@ -26,6 +26,12 @@ pub enum SdkError {
     RateLimited(u64),
     #[error("{0}")]
     BadRequest(String),
+    /// OFREP's `INVALID_CONTEXT`.
+    #[error("{0}")]
+    InvalidContext(String),
+    /// 503 with Retry-After: no room for a new stream now.
+    #[error("{0}")]
+    Overloaded(&'static str),
     #[error("{0}")]
     NotFound(String),
     #[error("unavailable: {0}")]
@@ -33,6 +39,21 @@ pub enum SdkError {
     /// A heavy evaluation missed its deadline: 503, try again shortly.
     #[error("the evaluation did not finish in time")]
     EvaluationTimedOut,
+}
+
+/// Seconds a client refused for capacity waits before it tries again.
+pub const OVERLOADED_RETRY_AFTER: u64 = 5;
+
+impl From<super::streams::Refused> for SdkError {
+    fn from(r: super::streams::Refused) -> Self {
+        use super::streams::Refused;
+        SdkError::Overloaded(match r {
+            Refused::Node => "this server holds all the streams it can",
+            Refused::Key => "this key holds all the streams it may",
+            Refused::Address => "this address holds all the streams it may",
+            Refused::Memory => "this server is short of memory",
+        })
+    }
 }
 
 impl IntoResponse for SdkError {
@@ -70,6 +91,20 @@ impl IntoResponse for SdkError {
             SdkError::BadRequest(m) => (
                 StatusCode::BAD_REQUEST,
                 axum::Json(json!({"errorCode": "GENERAL", "errorDetails": m})),
+            )
+                .into_response(),
+            SdkError::InvalidContext(m) => (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"errorCode": "INVALID_CONTEXT", "errorDetails": m})),
+            )
+                .into_response(),
+            SdkError::Overloaded(m) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(OVERLOADED_RETRY_AFTER),
+                )],
+                axum::Json(json!({"errorDetails": m})),
             )
                 .into_response(),
             SdkError::NotFound(m) => (

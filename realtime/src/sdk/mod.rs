@@ -7,18 +7,26 @@
 //! - [`ofrep`], [`files`], [`events`] — the request/response endpoints; [`event_sink`] — what
 //!   the analytics intake counts, held and flushed
 //! - [`secure`] — secure mode: the HMAC of the context's targeting key, for client keys
+//! - [`address`] — the client's address; [`failed_auth`] — failed authentications per address;
+//!   [`streams`] — stream caps; [`memory`] — memory pressure; [`context_size`] — the context limit
 
+pub mod address;
 mod caller;
+pub mod context_size;
 mod error;
 pub mod event_sink;
 pub mod events;
+pub mod failed_auth;
 mod files;
+pub mod limit_args;
+pub mod memory;
 pub mod offload;
 mod ofrep;
 pub mod protocol;
 pub mod secure;
 mod session;
 mod sse;
+pub mod streams;
 mod view;
 mod ws;
 
@@ -60,6 +68,22 @@ pub struct Limits {
     pub heavy_concurrency: usize,
     /// How long a heavy evaluation may take, waiting for its turn included (then 503).
     pub evaluation_deadline: Duration,
+    /// A WebSocket that has not said hello this long after the upgrade is closed.
+    pub hello_timeout: Duration,
+    /// The shortest time between two snapshots on one stream (`resync`/`identify` floods
+    /// coalesce into one); each snapshot is also charged to the key's rate.
+    pub snapshot_interval: Duration,
+    /// The largest evaluation context, serialized (streams and OFREP).
+    pub max_context_bytes: usize,
+    /// Concurrent streams per node, key and address.
+    pub streams: streams::StreamCaps,
+    /// New streams are refused while resident memory is past this (bytes); `None`: never.
+    pub memory_high_water: Option<u64>,
+    /// Proxies in front of the server that append to `X-Forwarded-For` (0: the TCP peer is the
+    /// client).
+    pub trusted_proxy_hops: usize,
+    /// Failed authentications an address may make per minute before it is refused (0: no limit).
+    pub failed_auth_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -75,6 +99,13 @@ impl Default for Limits {
             heavy_concurrency: std::thread::available_parallelism()
                 .map_or(1, |n| (n.get() / 2).max(1)),
             evaluation_deadline: Duration::from_millis(500),
+            hello_timeout: Duration::from_secs(10),
+            snapshot_interval: Duration::from_millis(500),
+            max_context_bytes: 8 * 1024,
+            streams: streams::StreamCaps::default(),
+            memory_high_water: None,
+            trusted_proxy_hops: 0,
+            failed_auth_per_minute: 60,
         }
     }
 }
@@ -87,6 +118,9 @@ pub struct SdkState {
     pub limits: Limits,
     pub offload: Arc<offload::Offload>,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Open streams, against their caps and the memory mark.
+    pub streams: Arc<streams::Streams>,
+    failed_auth: Arc<failed_auth::FailedAuth>,
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
     /// The built SDK bundle, if there is one.
@@ -110,8 +144,11 @@ impl SdkState {
             metrics.clone(),
             event_sink::AnalyticsConfig::default(),
         ));
+        let memory = memory::Memory::new(limits.memory_high_water);
         SdkState {
             offload: Arc::new(offload::Offload::new(&limits, metrics.clone())),
+            streams: Arc::new(streams::Streams::new(limits.streams, memory)),
+            failed_auth: Arc::new(failed_auth::FailedAuth::new(limits.failed_auth_per_minute)),
             envs,
             metrics,
             events,
@@ -131,6 +168,14 @@ impl SdkState {
         let store = self.envs.store().clone();
         self.events = Arc::new(events::EventSink::new(store, self.metrics.clone(), config));
         self
+    }
+
+    /// Forgets rate-limit state that no longer limits anything (keys not seen lately, failure
+    /// windows that are over), so that a flood of random keys leaves no memory behind.
+    pub fn housekeeping(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+        self.failed_auth.forget_expired();
     }
 }
 

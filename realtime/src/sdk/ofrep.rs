@@ -15,6 +15,7 @@ use switchyard_core::engine::{Context, ErrorCode, Resolution};
 
 use super::SdkState;
 use super::caller::Caller;
+use super::context_size;
 use super::error::SdkError;
 use super::protocol::Evaluation;
 use super::secure::{self, HASH_HEADER};
@@ -68,8 +69,9 @@ struct EventStream {
     inactivity_delay_sec: u32,
 }
 
-/// Reads the context; an empty body, or no `context`, is an empty context.
-fn read_context(body: &Bytes) -> Result<Value, (ErrorCode, String)> {
+/// Reads the context; an empty body, or no `context`, is an empty context. A context over the
+/// size limit is `INVALID_CONTEXT`.
+fn read_context(st: &SdkState, body: &Bytes) -> Result<Value, (ErrorCode, String)> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
@@ -87,7 +89,13 @@ fn read_context(body: &Bytes) -> Result<Value, (ErrorCode, String)> {
     })?;
     match request.context {
         None | Some(Value::Null) => Ok(Value::Object(Map::new())),
-        Some(c @ Value::Object(_)) => Ok(c),
+        Some(c @ Value::Object(_)) => match context_size::check(&c, st.limits.max_context_bytes) {
+            Ok(()) => Ok(c),
+            Err(e) => {
+                st.metrics.contexts_too_big.inc();
+                Err((ErrorCode::InvalidContext, e.to_string()))
+            }
+        },
         Some(_) => Err((
             ErrorCode::InvalidContext,
             "context must be a JSON object".into(),
@@ -156,7 +164,7 @@ pub async fn single(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let context = match read_context(&body) {
+    let context = match read_context(&st, &body) {
         Ok(c) => c,
         Err((code, details)) => {
             let failure = Failure {
@@ -233,7 +241,7 @@ pub async fn bulk(
     body: Bytes,
 ) -> Result<Response, SdkError> {
     let env = &caller.env;
-    let context = match read_context(&body) {
+    let context = match read_context(&st, &body) {
         Ok(c) => c,
         Err((code, details)) => {
             let failure = Failure {

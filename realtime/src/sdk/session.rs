@@ -1,5 +1,8 @@
 //! One stream session, whatever carries it: the client's view, the environment's watch, pings,
-//! the idle and message limits, key re-checks and shutdown. A [`Transport`] (WebSocket, SSE, and
+//! the hello deadline, the idle and message limits, key re-checks and shutdown. Every `hello`,
+//! `identify` and `resync` is charged to the key's rate, like a request; the snapshots they ask
+//! for go out at most one per `Limits::snapshot_interval` (a flood of asks coalesces into one), and
+//! one asked for only by refused messages waits for the key's next token. A [`Transport`] (WebSocket, SSE, and
 //! one day a gRPC stream) only moves typed messages.
 
 use serde_json::Value;
@@ -12,8 +15,10 @@ use tokio::time::{Instant, Interval};
 use switchyard_core::domain::KeyKind;
 
 use super::SdkState;
-use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
+use super::context_size;
+use super::protocol::{ClientMessage, Close, ErrorCode, Malformed, ServerMessage};
 use super::secure;
+use super::streams::StreamSlot;
 use super::view::ClientView;
 use crate::envs::Compiled;
 use crate::metrics::OpenConnection;
@@ -55,31 +60,46 @@ pub struct Session {
     key: String,
     /// Client keys see only flags visible to them, and in secure mode need their context signed.
     kind: KeyKind,
+    /// The key's rate-limit bucket.
+    key_hash: String,
     /// Fires after `Limits::ping_every` of silence.
     ping: Interval,
+    /// When the last snapshot went out.
+    last_snapshot: Option<Instant>,
+    /// A snapshot the client asked for and has not had yet: when it may go.
+    snapshot_due: Option<Instant>,
+    /// Whether a message that asked for it was within the key's rate.
+    snapshot_paid: bool,
     _open: OpenConnection,
+    _slot: StreamSlot,
 }
 
 impl Session {
-    /// A session; counted as an open connection until it ends. A `context` given up front was
-    /// checked for secure mode by the caller.
+    /// A session in its stream slot; counted as an open connection until it ends. A `context`
+    /// given up front was checked for secure mode by the caller.
     pub fn new(
         st: SdkState,
         env: watch::Receiver<Arc<Compiled>>,
         (key, kind): (String, KeyKind),
         context: Option<Value>,
+        slot: StreamSlot,
     ) -> Session {
         let mut ping = tokio::time::interval(st.limits.ping_every);
         ping.reset();
         Session {
             _open: st.metrics.open_connection(),
+            _slot: slot,
             ping,
             st,
             env,
             view: ClientView::new(kind == KeyKind::Client),
             context,
+            key_hash: switchyard_core::domain::hash_secret(&key),
             key,
             kind,
+            last_snapshot: None,
+            snapshot_due: None,
+            snapshot_paid: false,
         }
     }
 
@@ -98,18 +118,28 @@ impl Session {
         key_check.reset();
         let mut last_heard = Instant::now();
         let mut window = (Instant::now(), 0u32);
-        if self.context.is_some()
-            && let Err(why) = self.snapshot(t).await
-        {
-            return why;
+        let hello_by = Instant::now() + limits.hello_timeout;
+        // A context from the request (SSE): its snapshot answers the request, already charged.
+        if self.context.is_some() {
+            self.last_snapshot = Some(Instant::now());
+            if let Err(why) = self.snapshot(t).await {
+                return why;
+            }
         }
+        // Never reached: a branch's deadline when it has none.
+        let far = Instant::now() + Duration::from_secs(86400 * 365);
         loop {
             let step = tokio::select! {
                 _ = shutdown.changed() => Err(Close::Restart),
+                _ = tokio::time::sleep_until(hello_by), if T::TWO_WAY && self.context.is_none() => {
+                    Err(Close::NoHello)
+                }
+                _ = tokio::time::sleep_until(self.snapshot_due.unwrap_or(far)),
+                    if self.snapshot_due.is_some() => self.due_snapshot(t).await,
+                _ = tokio::time::sleep_until(last_heard + limits.idle_timeout), if T::TWO_WAY => {
+                    Err(Close::Idle)
+                }
                 _ = key_check.tick() => {
-                    if T::TWO_WAY && last_heard.elapsed() > limits.idle_timeout {
-                        return Close::Idle;
-                    }
                     match self.st.envs.key(&self.key).await {
                         Ok(None) => Err(Close::KeyRevoked),
                         // A store hiccup is not a revocation.
@@ -162,7 +192,46 @@ impl Session {
         self.send(t, &msg).await
     }
 
+    /// The client asked for a snapshot: the ask is charged to the key's rate, and the snapshot
+    /// goes out when the interval since the last is over (asks in between join it).
+    fn want_snapshot(&mut self) {
+        self.snapshot_paid |= self.st.limiter.check_key(&self.key_hash).is_ok();
+        let now = Instant::now();
+        let earliest = self
+            .last_snapshot
+            .map_or(now, |at| at + self.st.limits.snapshot_interval);
+        if self.snapshot_due.is_some() || earliest > now {
+            self.st.metrics.snapshots_deferred.inc();
+        }
+        if self.snapshot_due.is_none() {
+            self.snapshot_due = Some(earliest.max(now));
+        }
+    }
+
+    /// The asked-for snapshot's time has come: it goes out if an ask was within the key's rate,
+    /// or the key has a token now; else it waits for the key's next token.
+    async fn due_snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        if !self.snapshot_paid
+            && let Err(not_until) = self.st.limiter.check_key(&self.key_hash)
+        {
+            use governor::clock::Clock;
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            self.snapshot_due = Some(Instant::now() + wait.max(Duration::from_millis(10)));
+            self.st.metrics.snapshots_deferred.inc();
+            return Ok(());
+        }
+        self.snapshot_due = None;
+        self.snapshot_paid = false;
+        self.last_snapshot = Some(Instant::now());
+        self.snapshot(t).await
+    }
+
     async fn changed<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        if self.snapshot_due.is_some() {
+            // The snapshot on its way will carry the change.
+            self.env.borrow_and_update();
+            return Ok(());
+        }
         let started = std::time::Instant::now();
         let env = self.env.borrow_and_update().clone();
         let Some(context) = &self.context else {
@@ -192,13 +261,27 @@ impl Session {
             Ok(
                 ClientMessage::Hello { context, hash } | ClientMessage::Identify { context, hash },
             ) => {
+                if context_size::check(&context, self.st.limits.max_context_bytes).is_err() {
+                    self.st.metrics.contexts_too_big.inc();
+                    let error = ServerMessage::Error {
+                        code: ErrorCode::InvalidContext,
+                        message: "the context is over the size limit",
+                    };
+                    return self.send(t, &error).await;
+                }
                 let env = self.env.borrow().clone();
                 secure::check(&env.environment, self.kind, &context, hash.as_deref())
                     .map_err(|_| Close::SecureMode)?;
                 self.context = Some(context);
-                self.snapshot(t).await
+                self.want_snapshot();
+                Ok(())
             }
-            Ok(ClientMessage::Resync) => self.snapshot(t).await,
+            Ok(ClientMessage::Resync) => {
+                if self.context.is_some() {
+                    self.want_snapshot();
+                }
+                Ok(())
+            }
             Ok(ClientMessage::Ping) => self.send(t, &ServerMessage::Pong).await,
             // Unknown types are ignored, as the protocol says.
             Ok(ClientMessage::Unknown) => Ok(()),

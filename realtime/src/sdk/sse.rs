@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::SdkState;
+use super::address::ClientAddr;
 use super::caller::UrlCaller;
+use super::context_size;
 use super::error::SdkError;
 use super::protocol::{Close, ServerMessage};
 use super::secure;
@@ -59,20 +61,27 @@ struct HashQuery {
     hash: Option<String>,
 }
 
-/// The context is checked before the key, as it always was; then secure mode's hash.
+/// The context is checked before the key, as it always was; then its size, secure mode's hash,
+/// then room for the stream (503 with Retry-After when there is none).
 pub async fn stream(
     State(st): State<SdkState>,
+    addr: ClientAddr,
     UrlContext(context): UrlContext,
     UrlCaller(caller): UrlCaller,
     uri: axum::http::Uri,
 ) -> Result<Response, SdkError> {
     let Query(q) = Query::<HashQuery>::try_from_uri(&uri)
         .map_err(|_| SdkError::BadRequest("the query string is malformed".into()))?;
+    if let Err(e) = context_size::check(&context, st.limits.max_context_bytes) {
+        st.metrics.contexts_too_big.inc();
+        return Err(SdkError::InvalidContext(e.to_string()));
+    }
+    let slot = st.open_stream(&caller.key, addr)?;
     let env = st.envs.watch(&caller.info.environment).await?;
     let environment = env.borrow().environment.clone();
     secure::check(&environment, caller.info.kind, &context, q.hash.as_deref())?;
     let (tx, rx) = mpsc::channel(BUFFER);
-    let session = Session::new(st, env, (caller.key, caller.info.kind), Some(context));
+    let session = Session::new(st, env, (caller.key, caller.info.kind), Some(context), slot);
     tokio::spawn(session.run(SseTransport(tx)));
     Ok(Sse::new(ReceiverStream::new(rx)).into_response())
 }
@@ -121,12 +130,15 @@ fn refetch(last_modified: u64) -> Option<Event> {
         .ok()
 }
 
-/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes. Its key is
+/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes. It holds a
+/// stream slot like the others (503 with Retry-After when there is no room), and its key is
 /// re-checked like every stream's: revoked or expired, the stream ends.
 pub async fn ofrep_events(
     State(st): State<SdkState>,
+    addr: ClientAddr,
     UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
+    let slot = st.open_stream(&caller.key, addr)?;
     let mut watch = st.envs.watch(&caller.info.environment).await?;
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(4);
     let mut shutdown = st.shutdown.clone();
@@ -137,6 +149,7 @@ pub async fn ofrep_events(
     key_check.reset();
     tokio::spawn(async move {
         let _open = open;
+        let _slot = slot;
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,

@@ -6,6 +6,7 @@ use axum::response::Response;
 use std::time::Duration;
 
 use super::SdkState;
+use super::address::ClientAddr;
 use super::caller::UrlCaller;
 use super::error::SdkError;
 use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
@@ -16,22 +17,30 @@ const READ_BUFFER: usize = 4 * 1024;
 /// A client that cannot take a message in this long has fallen behind.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Not an upgrade request: refused first; then the key, before the upgrade.
+/// Not an upgrade request: refused first; then the key, before the upgrade. With no room for
+/// the stream (a cap, memory pressure), the socket is closed with 1013 right after the upgrade.
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     State(st): State<SdkState>,
+    addr: ClientAddr,
     UrlCaller(caller): UrlCaller,
 ) -> Result<Response, SdkError> {
-    let env = st.envs.watch(&caller.info.environment).await?;
     let max = st.limits.max_message;
-    Ok(ws
+    let ws = ws
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_message_size(max)
-        .max_frame_size(max)
-        .on_upgrade(move |socket| {
-            Session::new(st, env, (caller.key, caller.info.kind), None).run(WsTransport(socket))
-        }))
+        .max_frame_size(max);
+    let slot = match st.open_stream(&caller.key, addr) {
+        Ok(slot) => slot,
+        Err(_) => {
+            return Ok(ws.on_upgrade(|socket| WsTransport(socket).close(Close::TryAgainLater)));
+        }
+    };
+    let env = st.envs.watch(&caller.info.environment).await?;
+    Ok(ws.on_upgrade(move |socket| {
+        Session::new(st, env, (caller.key, caller.info.kind), None, slot).run(WsTransport(socket))
+    }))
 }
 
 #[derive(Debug)]

@@ -6,6 +6,8 @@ pub enum Close {
     Gone,
     /// 1001: the client sent nothing, not even pings, for the idle timeout.
     Idle,
+    /// 1001: the client did not say hello in time after the upgrade.
+    NoHello,
     /// 1008: the key was revoked while the stream was open.
     KeyRevoked,
     /// 1008: secure mode is on and the context's hash is missing or wrong.
@@ -20,6 +22,8 @@ pub enum Close {
     ServerError,
     /// 1012: the server is shutting down.
     Restart,
+    /// 1013: no room for the stream (a cap, or memory pressure); try again later.
+    TryAgainLater,
     /// 4000: the client could not keep up; it reconnects and gets a snapshot.
     FellBehind,
 }
@@ -30,6 +34,7 @@ impl Close {
         Some(match self {
             Close::Gone => return None,
             Close::Idle => (1001, "idle"),
+            Close::NoHello => (1001, "no hello"),
             Close::KeyRevoked => (1008, "key revoked"),
             Close::SecureMode => (1008, "secure mode: missing or wrong hash"),
             Close::TooManyMessages => (1008, "too many messages"),
@@ -37,6 +42,7 @@ impl Close {
             Close::EnvironmentClosed => (1011, "environment closed"),
             Close::ServerError => (1011, "server error"),
             Close::Restart => (1012, "service restart"),
+            Close::TryAgainLater => (1013, "try again later"),
             Close::FellBehind => (4000, "fell behind; reconnect"),
         })
     }
