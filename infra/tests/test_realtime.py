@@ -119,6 +119,15 @@ def test_the_tasks_trust_one_proxy_hop(root, realtime):
     assert block.body["trusted_proxy_hops"] == 1
 
 
+def test_idle_connections_outlive_the_load_balancers_idle_timeout(realtime):
+    assert re.search(
+        r'name = "SWITCHYARD_HEADER_READ_TIMEOUT_SECS", value = tostring\(var\.idle_timeout_seconds \+ 10\)',
+        container_environment(realtime),
+    )
+    (balancer,) = realtime.resources("aws_lb")
+    assert balancer.body["idle_timeout"] == "${var.idle_timeout_seconds}"
+
+
 def rust_quota_names() -> set[str]:
     """The quotas functions/src/config.rs reads: env = "SWITCHYARD_QUOTA_<NAME>"."""
     config = (rust_source.FUNCTIONS / "config.rs").read_text()

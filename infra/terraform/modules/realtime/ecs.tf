@@ -47,6 +47,10 @@ resource "aws_ecs_task_definition" "this" {
       { name = "RUST_LOG", value = var.log_level },
       # The load balancer is the one proxy: client addresses are read behind one hop.
       { name = "SWITCHYARD_TRUSTED_PROXY_HOPS", value = tostring(var.trusted_proxy_hops) },
+      # The header read timeout also ends idle keep-alive connections: it must outlast the load
+      # balancer's idle timeout, or the balancer reuses a closed connection (502). The balancer
+      # itself holds slow clients off.
+      { name = "SWITCHYARD_HEADER_READ_TIMEOUT_SECS", value = tostring(var.idle_timeout_seconds + 10) },
     ]
     # The URL carries Redis's AUTH token: injected by ECS from Secrets Manager, never in the task definition.
     secrets = [{ name = "SWITCHYARD_REDIS_URL", valueFrom = var.redis_url_secret_arn }]
