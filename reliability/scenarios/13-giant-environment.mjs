@@ -1,6 +1,9 @@
 // A giant environment: flags with allow-lists as big as the API takes (256 KiB of targeting
-// each). What one node holds for it, how long its first load takes (every flag compiled), and
-// what a one-flag edit costs in reload time and memory (only that flag recompiled).
+// each) are added until the environment's size quota refuses one (422 `quota_exceeded`, naming
+// `environment_bytes`: the issue's 10 MiB environment cannot be written any more). Then, for the
+// biggest environment the quota lets in: what one node holds for it, how long its first load
+// takes (every flag compiled), and what a one-flag edit costs in reload time and memory (only
+// that flag recompiled).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Admin, request } from '../lib/api.mjs';
@@ -46,21 +49,33 @@ async function until(base, key, context, check, since) {
 }
 
 export async function run({ full, log }) {
-  const count = Number(process.env.GIANT_FLAGS || (full ? 40 : 8));
+  // The issue's environment had 40 such flags; the quota stops it long before.
+  const tries = Number(process.env.GIANT_FLAGS || 40);
   const server = await switchyard('serve');
   try {
     const admin = await Admin.signup(server.base);
     const { project, env } = await admin.project();
-    let docBytes = 0;
-    for (let i = 0; i < count; i++) {
-      await admin.flag(project, `allow${i}`);
-      const targeting = allowList(i);
-      docBytes += JSON.stringify(targeting).length;
-      const r = await admin.state(project, env, `allow${i}`, { defaultVariant: 'off', targeting, version: 0 });
-      assert.equal(r.status, 200, r.text.slice(0, 300));
-    }
     await admin.flag(project, 'small');
     await admin.state(project, env, 'small', { defaultVariant: 'off', version: 0 });
+    let docBytes = 0;
+    let count = 0;
+    let refused = null;
+    for (let i = 0; i < tries && !refused; i++) {
+      await admin.flag(project, `allow${i}`);
+      const targeting = allowList(i);
+      const r = await admin.state(project, env, `allow${i}`, { defaultVariant: 'off', targeting, version: 0 });
+      if (r.status === 200) {
+        docBytes += JSON.stringify(targeting).length;
+        count++;
+      } else {
+        assert.equal(r.status, 422, r.text.slice(0, 300));
+        assert.equal(r.body.error.code, 'quota_exceeded', r.text.slice(0, 300));
+        assert.equal(r.body.error.details.quota, 'environment_bytes', r.text.slice(0, 300));
+        refused = { at: i + 1, limit: r.body.error.details.limit };
+      }
+    }
+    assert.ok(refused, `the size quota refused none of ${tries} allow-lists`);
+    assert.ok(count >= 2, 'at least two allow-lists fit under the quota');
     const key = await admin.key(project, env, 'server');
     const ctx = { targetingKey: 'user-0-0000007' };
     await new Promise((ok) => setTimeout(ok, 500));
@@ -85,6 +100,8 @@ export async function run({ full, log }) {
     const afterBig = rss(server);
 
     const figures = {
+      refusedAtFlag: refused.at,
+      quotaBytes: refused.limit,
       flags: count + 1,
       targetingMiB: +(docBytes / MiB).toFixed(2),
       heldMiB: +((loaded - before) / MiB).toFixed(1),
@@ -96,6 +113,7 @@ export async function run({ full, log }) {
       bigEditMiB: +((afterBig - afterSmall) / MiB).toFixed(1),
       rssMiB: +(afterBig / MiB).toFixed(1),
     };
+    log(`the size quota (${refused.limit} bytes) refused allow-list ${refused.at}`);
     log(`${figures.flags} flags, ${figures.targetingMiB} MiB of targeting: held ${figures.heldMiB} MiB; first load ${figures.firstLoadMs} ms; bulk ${figures.bulkMs} ms`);
     log(`one-flag edit (small flag): visible in ${figures.smallEditReloadMs} ms, ${figures.smallEditMiB} MiB; (one allow-list): ${figures.bigEditReloadMs} ms, ${figures.bigEditMiB} MiB`);
     return figures;
