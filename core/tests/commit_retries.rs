@@ -8,73 +8,36 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use switchyard_core::domain::{Actor, ChangeRecord, Organization};
 use switchyard_core::store::embedded::Embedded;
-use switchyard_core::store::{
-    After, Batch, Counter, Item, Kv, KvError, MAX_ATTEMPTS, Op, Order, Store, StoreError,
-};
+use switchyard_core::store::intercept::{Call, Hook, Intercepted};
+use switchyard_core::store::{Batch, KvError, MAX_ATTEMPTS, Store, StoreError};
 
-/// The embedded store, except that every transaction loses the race for its last-but-one item
-/// (the change number).
-#[derive(Debug)]
+/// Over the embedded store: every transaction loses the race for its last-but-one item (the
+/// change number).
+#[derive(Debug, Default)]
 struct AlwaysRaced {
-    inner: Embedded,
     attempts: AtomicUsize,
 }
 
 #[async_trait]
-impl Kv for AlwaysRaced {
-    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
-        self.inner.get(pk, sk).await
-    }
-    async fn query(
-        &self,
-        pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner.query(pk, prefix, after, limit, order).await
-    }
-    async fn query_index(
-        &self,
-        g1pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner
-            .query_index(g1pk, prefix, after, limit, order)
-            .await
-    }
-    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
-        self.attempts.fetch_add(1, Ordering::SeqCst);
-        Err(KvError::Condition {
-            index: ops.len() - 2,
-        })
-    }
-    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
-        self.inner.put_counters(counters).await
-    }
-    async fn counter_range(
-        &self,
-        pk: &str,
-        from: &str,
-        to: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Counter>, KvError> {
-        self.inner.counter_range(pk, from, to, after, limit).await
+impl Hook for AlwaysRaced {
+    async fn before(&self, call: &Call<'_>) -> Result<(), KvError> {
+        if let Call::Transact { ops } = call {
+            self.attempts.fetch_add(1, Ordering::SeqCst);
+            return Err(KvError::Condition {
+                index: ops.len() - 2,
+            });
+        }
+        Ok(())
     }
 }
 
 #[tokio::test]
 async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_of_tries() {
     let dir = tempfile::tempdir().unwrap();
-    let kv = Arc::new(AlwaysRaced {
-        inner: Embedded::open(dir.path()).unwrap(),
-        attempts: AtomicUsize::new(0),
-    });
+    let kv = Arc::new(Intercepted::new(
+        Arc::new(Embedded::open(dir.path()).unwrap()),
+        AlwaysRaced::default(),
+    ));
     let store = Store::new(kv.clone());
     let org = Organization {
         id: "o1".into(),
@@ -103,6 +66,6 @@ async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_o
         matches!(result, Err(StoreError::Conflict { .. })),
         "{result:?}"
     );
-    assert_eq!(kv.attempts.load(Ordering::SeqCst), MAX_ATTEMPTS);
+    assert_eq!(kv.hook().attempts.load(Ordering::SeqCst), MAX_ATTEMPTS);
     assert!(store.get_org("o1").await.unwrap().is_none());
 }

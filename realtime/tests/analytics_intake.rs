@@ -12,70 +12,34 @@ use switchyard_core::changes::{Changes, EnvironmentPatch};
 use switchyard_core::clock::SystemClock;
 use switchyard_core::domain::{Actor, Environment, Project, hour_of, now_ms};
 use switchyard_core::store::embedded::Embedded;
-use switchyard_core::store::{After, Counter, Item, Kv, KvError, Op, Order, Store};
+use switchyard_core::store::intercept::{Call, Hook, Intercepted};
+use switchyard_core::store::{KvError, Store};
 use switchyard_realtime::envs::{Compiled, Environments};
 use switchyard_realtime::metrics::Metrics;
 use switchyard_realtime::sdk::event_sink::{
     AnalyticsConfig, Evaluation, Event, EventSink, NO_VARIANT,
 };
 
-/// The embedded store, whose counter writes fail while `failing` is set.
-#[derive(Debug)]
+/// Over the embedded store: counter writes fail while `failing` is set.
+#[derive(Debug, Default)]
 struct Flaky {
-    inner: Embedded,
     failing: AtomicBool,
 }
 
 #[async_trait]
-impl Kv for Flaky {
-    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
-        self.inner.get(pk, sk).await
-    }
-    async fn query(
-        &self,
-        pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner.query(pk, prefix, after, limit, order).await
-    }
-    async fn query_index(
-        &self,
-        g1pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner
-            .query_index(g1pk, prefix, after, limit, order)
-            .await
-    }
-    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
-        self.inner.transact(ops).await
-    }
-    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
-        if self.failing.load(Ordering::SeqCst) {
+impl Hook for Flaky {
+    async fn before(&self, call: &Call<'_>) -> Result<(), KvError> {
+        if let Call::PutCounters { .. } = call
+            && self.failing.load(Ordering::SeqCst)
+        {
             return Err(KvError::Backend("throttled".into()));
         }
-        self.inner.put_counters(counters).await
-    }
-    async fn counter_range(
-        &self,
-        pk: &str,
-        from: &str,
-        to: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Counter>, KvError> {
-        self.inner.counter_range(pk, from, to, after, limit).await
+        Ok(())
     }
 }
 
 struct Fixture {
-    kv: Arc<Flaky>,
+    kv: Arc<Intercepted<Flaky>>,
     store: Store,
     changes: Changes,
     project: Project,
@@ -87,10 +51,10 @@ struct Fixture {
 /// An environment with flag `beta` (variants on, off).
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let kv = Arc::new(Flaky {
-        inner: Embedded::open(dir.path()).unwrap(),
-        failing: AtomicBool::new(false),
-    });
+    let kv = Arc::new(Intercepted::new(
+        Arc::new(Embedded::open(dir.path()).unwrap()),
+        Flaky::default(),
+    ));
     let store = Store::new(kv.clone());
     let changes = Changes::new(
         store.clone(),
@@ -347,10 +311,10 @@ async fn a_failed_flush_keeps_its_counts_for_the_next() {
     let sink = f.sink(AnalyticsConfig::default());
     let env = f.compiled().await;
     sink.record(&env, &[eval("beta", Some("on"), 3)], &[], now_ms());
-    f.kv.failing.store(true, Ordering::SeqCst);
+    f.kv.hook().failing.store(true, Ordering::SeqCst);
     assert!(sink.flush().await.is_err());
     // Nothing new arrives: the next flush still writes what the failed one did not.
-    f.kv.failing.store(false, Ordering::SeqCst);
+    f.kv.hook().failing.store(false, Ordering::SeqCst);
     assert_eq!(sink.flush().await.unwrap(), 1);
     assert_eq!(f.stored().await, vec![("beta".into(), "on".into(), 3)]);
 }

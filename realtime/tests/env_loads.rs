@@ -4,7 +4,7 @@
 
 mod probed;
 
-use probed::{Probed, one_environment};
+use probed::{one_environment, probed};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use switchyard_realtime::envs::Environments;
@@ -12,10 +12,10 @@ use switchyard_realtime::metrics::Metrics;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_requests_for_a_cold_environment_load_it_once() {
-    let kv = Probed::new();
+    let kv = probed();
     let (store, env) = one_environment(kv.clone()).await;
     let envs = Environments::new(store, Arc::new(Metrics::new()));
-    kv.loads.store(0, Ordering::SeqCst);
+    kv.hook().loads.store(0, Ordering::SeqCst);
     let requests: Vec<_> = (0..50)
         .map(|_| {
             let (envs, env) = (envs.clone(), env.clone());
@@ -26,21 +26,29 @@ async fn concurrent_first_requests_for_a_cold_environment_load_it_once() {
         r.await.unwrap().unwrap();
     }
     assert_eq!(
-        kv.loads.load(Ordering::SeqCst),
+        kv.hook().loads.load(Ordering::SeqCst),
         1,
         "one load for 50 requests"
     );
     envs.get(&env).await.unwrap();
-    assert_eq!(kv.loads.load(Ordering::SeqCst), 1, "held: no further load");
+    assert_eq!(
+        kv.hook().loads.load(Ordering::SeqCst),
+        1,
+        "held: no further load"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_environment_is_looked_up_again_on_the_next_request() {
-    let kv = Probed::new();
+    let kv = probed();
     let (store, _) = one_environment(kv.clone()).await;
     let envs = Environments::new(store, Arc::new(Metrics::new()));
-    kv.loads.store(0, Ordering::SeqCst);
+    kv.hook().loads.store(0, Ordering::SeqCst);
     assert!(envs.get("no-such-environment").await.is_err());
     assert!(envs.get("no-such-environment").await.is_err());
-    assert_eq!(kv.loads.load(Ordering::SeqCst), 2, "failures are not held");
+    assert_eq!(
+        kv.hook().loads.load(Ordering::SeqCst),
+        2,
+        "failures are not held"
+    );
 }

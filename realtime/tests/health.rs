@@ -6,7 +6,7 @@ mod probed;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use probed::{Probed, one_environment};
+use probed::{Probed, one_environment, probed};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -27,7 +27,7 @@ struct Node {
 
 /// A node holding one environment.
 async fn node() -> Node {
-    let kv = Probed::new();
+    let kv = probed();
     let (store, env) = one_environment(kv.clone()).await;
     let metrics = Arc::new(Metrics::new());
     let envs = Environments::new(store.clone(), metrics.clone());
@@ -65,18 +65,18 @@ async fn get(router: &axum::Router, path: &str) -> (StatusCode, Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_without_asking_the_store() {
     let n = node().await;
-    let before = n.kv.calls.load(Ordering::SeqCst);
+    let before = n.kv.hook().calls.load(Ordering::SeqCst);
     assert_eq!(
         get(&n.router, "/healthz").await,
         (StatusCode::OK, "ok".into())
     );
-    assert_eq!(n.kv.calls.load(Ordering::SeqCst), before);
+    assert_eq!(n.kv.hook().calls.load(Ordering::SeqCst), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_stays_ready_while_the_store_is_unreachable_and_says_so() {
     let n = node().await;
-    n.kv.down.store(true, Ordering::SeqCst);
+    n.kv.hook().down.store(true, Ordering::SeqCst);
     let (status, details) = get(&n.router, "/readyz").await;
     assert_eq!(status, StatusCode::OK, "{details}");
     assert_eq!(details["ready"], true);

@@ -6,6 +6,10 @@
 //! with [`StoreError::Conflict`] and writes nothing.
 //!
 //! Backends: [`embedded`] (redb, feature `embedded`) and [`dynamodb`] (feature `dynamodb`).
+//!
+//! Fault injection: [`intercept::Intercepted`] wraps any backend and forwards every call through
+//! a hook that can fail it, delay it or watch it (lost races, an unreachable or throttled store,
+//! slow reads, counting what a read brings back), for tests of what the layers above do then.
 
 mod accounts;
 mod audit;
@@ -19,6 +23,7 @@ pub mod dynamodb;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 mod flags;
+pub mod intercept;
 mod kv;
 pub mod layout;
 mod projects;

@@ -2,9 +2,9 @@
 //! reads summed over nodes, expiry).
 
 use super::*;
-use async_trait::async_trait;
 use std::sync::Mutex;
-use switchyard_core::store::{After, Counter, Item, KvError, Op};
+use switchyard_core::store::KvError;
+use switchyard_core::store::intercept::{Answer, Call, Hook, Intercepted};
 
 const RETENTION: i64 = 90 * 24 * 3600;
 
@@ -110,56 +110,16 @@ pub async fn a_window_read_returns_only_the_window(h: Harness) {
 }
 
 /// Records how many counter items the store hands back to a read.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct CountingReads {
-    inner: Arc<dyn Kv>,
     read: Mutex<usize>,
 }
 
-#[async_trait]
-impl Kv for CountingReads {
-    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
-        self.inner.get(pk, sk).await
-    }
-    async fn query(
-        &self,
-        pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner.query(pk, prefix, after, limit, order).await
-    }
-    async fn query_index(
-        &self,
-        g1pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.inner
-            .query_index(g1pk, prefix, after, limit, order)
-            .await
-    }
-    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
-        self.inner.transact(ops).await
-    }
-    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
-        self.inner.put_counters(counters).await
-    }
-    async fn counter_range(
-        &self,
-        pk: &str,
-        from: &str,
-        to: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Counter>, KvError> {
-        let page = self.inner.counter_range(pk, from, to, after, limit).await?;
-        *self.read.lock().unwrap() += page.len();
-        Ok(page)
+impl Hook for CountingReads {
+    fn after(&self, _call: &Call<'_>, answer: Result<Answer<'_>, &KvError>) {
+        if let Ok(Answer::Counters(page)) = answer {
+            *self.read.lock().unwrap() += page.len();
+        }
     }
 }
 
@@ -171,17 +131,17 @@ pub async fn a_window_read_does_not_read_the_rest_of_the_partition(h: Harness) {
         .put_counters("node-a", &totals, RETENTION)
         .await
         .unwrap();
-    let counting = Arc::new(CountingReads {
-        inner: h.store.kv().clone(),
-        read: Mutex::new(0),
-    });
+    let counting = Arc::new(Intercepted::new(
+        h.store.kv().clone(),
+        CountingReads::default(),
+    ));
     let store = Store::new(counting.clone());
     let got = store
         .counters("env-a", None, hour - 23, hour + 1)
         .await
         .unwrap();
     assert_eq!(got.len(), 24);
-    assert_eq!(*counting.read.lock().unwrap(), 24);
+    assert_eq!(*counting.hook().read.lock().unwrap(), 24);
 }
 
 pub async fn one_flags_counters_leave_out_the_others(h: Harness) {

@@ -12,11 +12,14 @@ use switchyard_core::changes::{Changes, NewProject};
 use switchyard_core::clock::SystemClock;
 use switchyard_core::domain::{Actor, User};
 use switchyard_core::store::embedded::Embedded;
-use switchyard_core::store::{After, Counter, Item, Kv, KvError, Op, Order, Store};
+use switchyard_core::store::intercept::{Call, Hook, Intercepted};
+use switchyard_core::store::{KvError, Store};
+
+/// The embedded store in a temporary directory, watched by a [`Probe`].
+pub type Probed = Intercepted<Probe>;
 
 #[derive(Debug)]
-pub struct Probed {
-    inner: Embedded,
+pub struct Probe {
     /// Reads of environment items: one per environment load.
     pub loads: AtomicUsize,
     /// Every call.
@@ -26,82 +29,33 @@ pub struct Probed {
     _dir: tempfile::TempDir,
 }
 
-impl Probed {
-    pub fn new() -> Arc<Probed> {
-        let dir = tempfile::tempdir().unwrap();
-        Arc::new(Probed {
-            inner: Embedded::open(dir.path()).unwrap(),
+pub fn probed() -> Arc<Probed> {
+    let dir = tempfile::tempdir().unwrap();
+    Arc::new(Intercepted::new(
+        Arc::new(Embedded::open(dir.path()).unwrap()),
+        Probe {
             loads: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
             down: AtomicBool::new(false),
             _dir: dir,
-        })
-    }
-
-    fn enter(&self) -> Result<(), KvError> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        if self.down.load(Ordering::SeqCst) {
-            Err(KvError::Backend(
-                "dispatch failure: connection refused".into(),
-            ))
-        } else {
-            Ok(())
-        }
-    }
+        },
+    ))
 }
 
 #[async_trait]
-impl Kv for Probed {
-    async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, KvError> {
-        self.enter()?;
-        if sk == "ENV" {
+impl Hook for Probe {
+    async fn before(&self, call: &Call<'_>) -> Result<(), KvError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down.load(Ordering::SeqCst) {
+            return Err(KvError::Backend(
+                "dispatch failure: connection refused".into(),
+            ));
+        }
+        if let Call::Get { sk: "ENV", .. } = call {
             self.loads.fetch_add(1, Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        self.inner.get(pk, sk).await
-    }
-    async fn query(
-        &self,
-        pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.enter()?;
-        self.inner.query(pk, prefix, after, limit, order).await
-    }
-    async fn query_index(
-        &self,
-        g1pk: &str,
-        prefix: &str,
-        after: Option<&After>,
-        limit: usize,
-        order: Order,
-    ) -> Result<Vec<Item>, KvError> {
-        self.enter()?;
-        self.inner
-            .query_index(g1pk, prefix, after, limit, order)
-            .await
-    }
-    async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError> {
-        self.enter()?;
-        self.inner.transact(ops).await
-    }
-    async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
-        self.enter()?;
-        self.inner.put_counters(counters).await
-    }
-    async fn counter_range(
-        &self,
-        pk: &str,
-        from: &str,
-        to: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Counter>, KvError> {
-        self.enter()?;
-        self.inner.counter_range(pk, from, to, after, limit).await
+        Ok(())
     }
 }
 
