@@ -73,6 +73,22 @@ impl Switchyard {
     pub fn ws_url(&self, key: &str) -> String {
         format!("ws://127.0.0.1:{}/sdk/v1/ws?key={key}", self.port)
     }
+
+    /// A WebSocket request with the key in a header: the way server keys must travel (a server
+    /// key in a URL is refused).
+    pub fn ws_request(
+        &self,
+        key: &str,
+    ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://127.0.0.1:{}/sdk/v1/ws", self.port)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("x-api-key", key.parse().unwrap());
+        request
+    }
 }
 
 pub struct Client {

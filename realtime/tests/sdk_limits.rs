@@ -18,7 +18,10 @@ fn pro() -> Value {
 impl Fixture {
     /// `GET /sdk/v1/sse` with `key`, from the address `xff` says (when the server trusts it).
     async fn sse_from(&self, key: &str, xff: Option<&str>) -> reqwest::Response {
-        let mut r = self.http.get(self.url(&format!("/sdk/v1/sse?key={key}")));
+        let mut r = self
+            .http
+            .get(self.url("/sdk/v1/sse"))
+            .header("x-api-key", key);
         if let Some(x) = xff {
             r = r.header("x-forwarded-for", x);
         }
@@ -27,7 +30,8 @@ impl Fixture {
 
     async fn ofrep_events(&self, key: &str) -> reqwest::Response {
         self.http
-            .get(self.url(&format!("/ofrep/v1/events?key={key}")))
+            .get(self.url("/ofrep/v1/events"))
+            .header("x-api-key", key)
             .send()
             .await
             .unwrap()
@@ -49,7 +53,7 @@ impl Fixture {
     async fn ws_outcome(&self, key: &str) -> (Option<harness::Ws>, Option<u16>) {
         use futures_util::StreamExt;
         use tokio_tungstenite::tungstenite::Message;
-        let mut ws = tokio_tungstenite::connect_async(self.server.ws_url(key))
+        let mut ws = tokio_tungstenite::connect_async(self.server.ws_request(key))
             .await
             .unwrap()
             .0;

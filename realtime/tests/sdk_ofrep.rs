@@ -334,8 +334,8 @@ async fn an_evaluation_over_budget_is_error_general_and_a_neighbour_still_answer
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    // 5,000 elements: 10 KB of context, 165,000 steps.
-    let context = json!({"context": {"xs": vec![0; 5000]}});
+    // 3,500 elements: 7 KB of context (under the 8 KiB context limit), 115,500 steps.
+    let context = json!({"context": {"xs": vec![0; 3500]}});
     let answer = within("the bomb to be served", async {
         loop {
             let r = f.ofrep("/beta", &f.t.client_key, context.clone()).await;
