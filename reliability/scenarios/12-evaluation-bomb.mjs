@@ -15,9 +15,10 @@ export const fullLimit = 300000;
 
 const items = (n) => Array.from({ length: n }, (_, i) => i);
 const onWhen = (rule) => ({ if: [rule, 'on', 'off'] });
-/** 33 steps per element of the context's `xs`: over the budget for 5,000 elements. */
+/** 33 steps per element of the context's `xs`: over the budget for 3,500 elements (7 KB, under
+ * the server's 8 KiB context limit). */
 const perElement = { '==': [{ '+': [{ var: '' }, ...items(30).map((i) => i + 1)] }, -1] };
-const ATTACK_BODY = JSON.stringify({ context: { targetingKey: 'u', xs: items(5000).map(() => 0) } });
+const ATTACK_BODY = JSON.stringify({ context: { targetingKey: 'u', xs: items(3500).map(() => 0) } });
 
 async function neighbour(base) {
   const admin = await Admin.signup(base);
