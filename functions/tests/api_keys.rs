@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 both_stores!(
     a_rotation_without_overlap_revokes_the_old_key_at_once,
     a_rotation_overlap_longer_than_seven_days_answers_422,
+    a_null_rotation_body_takes_the_default_overlap,
     a_key_being_retired_can_still_be_revoked_at_once,
     a_new_project_shows_new_flags_to_client_keys,
     new_flags_take_the_projects_client_visibility_default,
@@ -74,6 +75,17 @@ async fn a_rotation_overlap_longer_than_seven_days_answers_422(api: Api) {
     );
     let (_, rotated) = p.rotate(Some(json!({"overlapHours": 1}))).await;
     assert_error(&rotated, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+}
+
+async fn a_null_rotation_body_takes_the_default_overlap(api: Api) {
+    let p = Project::new(api).await;
+    let (id, rotated) = p.rotate(Some(Value::Null)).await;
+    assert_eq!(rotated.status, StatusCode::CREATED, "{}", rotated.body);
+    let old = p.listed_key(&id).await;
+    assert!(
+        old["revokedAt"].is_null() && old["expiresAt"].is_i64(),
+        "{old}"
+    );
 }
 
 async fn a_key_being_retired_can_still_be_revoked_at_once(api: Api) {

@@ -283,17 +283,19 @@ pub struct RotateBody {
     overlap_seconds: Option<u32>,
 }
 
-/// An optional JSON body: empty means the defaults.
+/// An optional JSON body: empty or `null` means the defaults.
 fn rotate_body(body: &[u8]) -> Result<RotateBody, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RotateBody::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::invalid(
-            "the request body does not have the expected fields",
-            serde_json::json!([{"path": "", "message": e.to_string()}]),
-        )
-    })
+    serde_json::from_slice::<Option<RotateBody>>(body)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| {
+            ApiError::invalid(
+                "the request body does not have the expected fields",
+                serde_json::json!([{"path": "", "message": e.to_string()}]),
+            )
+        })
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate", tag = "projects", security(("bearer" = [])),
