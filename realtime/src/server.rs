@@ -83,9 +83,6 @@ pub struct DeliveryArgs {
     /// Seconds between checks of held environments' revisions against the store.
     #[arg(long, env = "SWITCHYARD_REVISION_CHECK_SECS", default_value_t = 10)]
     pub revision_check_secs: u64,
-    /// SDK requests per second per key.
-    #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
-    pub rate_limit: u32,
     /// SDK keys held in the cache of found keys.
     #[arg(long, env = "SWITCHYARD_KEY_CACHE_SIZE", default_value_t = NonZeroUsize::new(100_000).unwrap_or(NonZeroUsize::MIN))]
     pub key_cache_size: NonZeroUsize,
@@ -98,20 +95,6 @@ pub struct DeliveryArgs {
     pub key_cache_secs: u64,
     #[command(flatten)]
     pub analytics: sdk::event_sink::AnalyticsConfig,
-    /// Environments whose worst case for evaluating every flag once reaches this many steps are
-    /// evaluated on blocking threads, a few at a time, with a deadline.
-    #[arg(
-        long,
-        env = "SWITCHYARD_HEAVY_EVALUATION_STEPS",
-        default_value_t = 20_000
-    )]
-    pub heavy_evaluation_steps: u64,
-    /// Heavy evaluations at once (default: half the CPUs, at least one).
-    #[arg(long, env = "SWITCHYARD_HEAVY_EVALUATIONS")]
-    pub heavy_evaluations: Option<usize>,
-    /// Milliseconds a heavy evaluation may take, its wait included (then 503, Retry-After).
-    #[arg(long, env = "SWITCHYARD_EVALUATION_DEADLINE_MS", default_value_t = 500)]
-    pub evaluation_deadline_ms: u64,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
@@ -215,7 +198,7 @@ async fn run(role: Role) -> Result<(), String> {
         ),
     };
     let Backends { store, bus } = Backends::open(stores, buses).await?;
-    let (check, rate) = (delivery.revision_check_secs, delivery.rate_limit);
+    let check = delivery.revision_check_secs;
     let metrics = Arc::new(Metrics::new());
     let envs = Environments::with_key_cache(
         store.clone(),
@@ -233,16 +216,7 @@ async fn run(role: Role) -> Result<(), String> {
             .check_periodically(Duration::from_secs(check.max(1))),
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let defaults = Limits::default();
-    let limits = delivery.limits.apply(Limits {
-        requests_per_second: rate,
-        heavy_cost: delivery.heavy_evaluation_steps,
-        heavy_concurrency: delivery
-            .heavy_evaluations
-            .unwrap_or(defaults.heavy_concurrency),
-        evaluation_deadline: Duration::from_millis(delivery.evaluation_deadline_ms),
-        ..defaults
-    });
+    let limits = delivery.limits.apply(Limits::default());
     let sdk_state = SdkState::new(
         envs.clone(),
         metrics.clone(),

@@ -1,4 +1,5 @@
-//! The SDK endpoints' limits as command-line flags (each with an environment variable).
+//! The SDK endpoints' limits as command-line flags (each with an environment variable): rates,
+//! evaluation offloading, stream caps, memory, contexts, deadlines and addresses, in one place.
 
 use clap::Args;
 use std::time::Duration;
@@ -9,6 +10,23 @@ use super::streams::StreamCaps;
 
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
+    /// SDK requests per second per key.
+    #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
+    pub rate_limit: u32,
+    /// Environments whose worst case for evaluating every flag once reaches this many steps are
+    /// evaluated on blocking threads, a few at a time, with a deadline.
+    #[arg(
+        long,
+        env = "SWITCHYARD_HEAVY_EVALUATION_STEPS",
+        default_value_t = 20_000
+    )]
+    pub heavy_evaluation_steps: u64,
+    /// Heavy evaluations at once (default: half the CPUs, at least one).
+    #[arg(long, env = "SWITCHYARD_HEAVY_EVALUATIONS")]
+    pub heavy_evaluations: Option<usize>,
+    /// Milliseconds a heavy evaluation may take, its wait included (then 503, Retry-After).
+    #[arg(long, env = "SWITCHYARD_EVALUATION_DEADLINE_MS", default_value_t = 500)]
+    pub evaluation_deadline_ms: u64,
     /// Open streams (WebSocket, SSE, OFREP events) per node; 0: no cap.
     #[arg(long, env = "SWITCHYARD_MAX_STREAMS", default_value_t = 20_000)]
     pub max_streams: usize,
@@ -62,6 +80,10 @@ impl LimitArgs {
             Some(mb) => Some(mb.saturating_mul(1024 * 1024)),
         };
         Limits {
+            requests_per_second: self.rate_limit,
+            heavy_cost: self.heavy_evaluation_steps,
+            heavy_concurrency: self.heavy_evaluations.unwrap_or(limits.heavy_concurrency),
+            evaluation_deadline: Duration::from_millis(self.evaluation_deadline_ms),
             streams: StreamCaps {
                 per_node: self.max_streams,
                 per_key: self.max_streams_per_key,
