@@ -4,6 +4,7 @@
 //! - [`document`]: parse and validate a flagd document into a compiled [`FlagSet`]
 //! - `compile` / `expr`: JsonLogic (core operators, `fractional`, `sem_ver`, `starts_with`,
 //!   `ends_with`, `$ref`) compiled once into an expression tree
+//! - `env`: what an evaluation carries, its budget's fuel included
 //! - `eval` / `value`: evaluation with JavaScript's coercion rules, borrowing from the rule and
 //!   the context
 //! - `fractional`, `semver`: flagd's custom operators
@@ -35,6 +36,7 @@ mod apply;
 pub mod budget;
 mod compile;
 pub mod document;
+mod env;
 mod eval;
 pub mod explain;
 mod expr;

@@ -1,0 +1,124 @@
+//! What an evaluation carries besides the rule: the context, the flag, the time, whether a
+//! split was chosen, and its fuel (the evaluation budget's steps and bytes, charged as it runs).
+
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use super::budget::{Budget, EXCEEDED, SCAN_PER_STEP, built_bytes, container_len};
+use super::value::Val;
+
+/// What a rule sees besides its own literals.
+#[derive(Debug)]
+pub(crate) struct Env<'a> {
+    /// The evaluation context: a JSON object.
+    pub(crate) ctx: &'a Value,
+    pub(crate) flag_key: &'a str,
+    /// Unix seconds, for `$flagd.timestamp`.
+    pub(crate) now: i64,
+    /// Set when a `fractional` operation chose a bucket (the reason becomes SPLIT).
+    pub(crate) split: Cell<bool>,
+    /// Fuel left: steps and bytes (below zero: the budget ran out, see [`Env::exhausted`]).
+    steps: Cell<i64>,
+    bytes: Cell<i64>,
+    budget: Budget,
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn new(ctx: &'a Value, flag_key: &'a str, now: i64, budget: Budget) -> Env<'a> {
+        let fuel = |n: u64| Cell::new(i64::try_from(n).unwrap_or(i64::MAX));
+        Env {
+            ctx,
+            flag_key,
+            now,
+            split: Cell::new(false),
+            steps: fuel(budget.steps),
+            bytes: fuel(budget.bytes),
+            budget,
+        }
+    }
+
+    /// Whether the evaluation ran out of fuel (its error is then the budget's).
+    pub(crate) fn exhausted(&self) -> bool {
+        self.steps.get() < 0 || self.bytes.get() < 0
+    }
+
+    /// One step: evaluating one operation.
+    #[inline(always)]
+    pub(crate) fn step(&self) -> Result<(), String> {
+        let left = self.steps.get() - 1;
+        self.steps.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Steps for scanning `elements` list elements.
+    #[inline]
+    pub(crate) fn scan(&self, elements: usize) -> Result<(), String> {
+        let n = elements / SCAN_PER_STEP;
+        if n == 0 {
+            return Ok(());
+        }
+        let left = self.steps.get().saturating_sub(n as i64);
+        self.steps.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Bytes about to be built.
+    pub(crate) fn build(&self, bytes: usize) -> Result<(), String> {
+        let left = self
+            .bytes
+            .get()
+            .saturating_sub(i64::try_from(bytes).unwrap_or(i64::MAX));
+        self.bytes.set(left);
+        if left < 0 {
+            Err(self.exceeded())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A copy of a value the evaluation built earlier (read back through `var`).
+    pub(crate) fn copy(&self, v: &Val<'_>) -> Result<(), String> {
+        match v {
+            Val::Str(Cow::Owned(_)) | Val::Arr(_) => self.build(built_bytes(v)),
+            _ => Ok(()),
+        }
+    }
+
+    /// A container about to be turned into a string (loose equality, `in` on a string).
+    pub(crate) fn stringify(&self, v: &Val<'_>) -> Result<(), String> {
+        let n = container_len(v);
+        if n == 0 {
+            return Ok(());
+        }
+        self.scan(n)?;
+        self.build(n.saturating_mul(8))
+    }
+
+    #[cold]
+    pub(crate) fn exceeded(&self) -> String {
+        let Budget { steps, bytes } = self.budget;
+        if self.steps.get() < 0 {
+            format!("{EXCEEDED}: the rule took more than {steps} steps")
+        } else {
+            format!("{EXCEEDED}: the rule built more than {bytes} bytes")
+        }
+    }
+}
+
+/// The data `var` reads: the context, or the element inside `map`/`filter`/`all`/`none`/`some`,
+/// or `current` and `accumulator` inside `reduce`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Data<'a, 'b> {
+    Root,
+    Item(&'b Val<'a>),
+    Reduce(&'b Val<'a>, &'b Val<'a>),
+}
