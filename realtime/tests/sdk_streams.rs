@@ -185,16 +185,22 @@ async fn an_oversized_message_closes_with_1009() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_flood_closes_with_1008() {
+async fn a_message_flood_is_read_at_the_pace_then_closed_with_1008() {
     let f = Fixture::start().await;
-    let mut ws = f.ws().await;
-    // The limit is 600 a minute; the socket may close before all are sent.
+    let (mut ws, _) = f.ws_hello(pro()).await;
+    // 600 a minute: a burst of 20, then one every 100 ms; 50 more found waiting is a flood.
+    let started = std::time::Instant::now();
     for _ in 0..1000 {
         if ws.send(Message::text(r#"{"type":"ping"}"#)).await.is_err() {
             break;
         }
     }
     assert_eq!(close_code(&mut ws).await, 1008);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(4500),
+        "the flood was read at the pace, not at once: closed after {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 // An SDK client flooding the analytics intake, in its own process: `node events-flood.mjs BASE KEY
 // REQUESTS CONCURRENCY`. Each batch holds 500 items (under the 32 KiB body limit): evaluations of random flags, of the
 // environment's flags (f0…f19) with random variants, and custom events with random names. Prints
-// its status counts and how many items it sent.
+// its status counts, how many items it sent and the CPU it used.
 import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 
@@ -42,4 +42,5 @@ await Promise.all(
   }),
 );
 agent.destroy();
-console.log(JSON.stringify({ counts, items: Number(requests) * 500 }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ counts, items: Number(requests) * 500, attackerCpuSeconds: (cpu.user + cpu.system) / 1e6 }));

@@ -1,6 +1,6 @@
 // A flooding SDK client in its own process (so that its work never lands on the measuring
 // process's event loop): `node flood.mjs BASE KEY SECONDS CONCURRENCY [BODY]`; prints its status
-// counts.
+// counts and the CPU it used.
 import { Agent } from 'node:http';
 import { ofrepPost } from './ofrep-post.mjs';
 
@@ -17,4 +17,5 @@ await Promise.all(
   }),
 );
 agent.destroy();
-console.log(JSON.stringify(counts));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ counts, attackerCpuSeconds: (cpu.user + cpu.system) / 1e6 }));

@@ -1,12 +1,12 @@
 // A quiet neighbour beside an attack: its OFREP latencies with and without the attacker, in
 // alternating windows (so that drift on a shared machine hits both alike), and the attacker's own
-// outcome from lib/attack.mjs in a process of its own.
+// outcome from a load generator in a process of its own, placed as lib/placement.mjs says.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Admin, percentile } from './api.mjs';
+import { place, placement, spawnAttacker } from './placement.mjs';
 
 /** A tenant with 20 flags; its client key. */
 export async function tenant(base) {
@@ -19,49 +19,30 @@ export async function tenant(base) {
   return admin.key(project, env);
 }
 
-/** One OFREP bulk evaluation with extra headers: {status, ms}. */
-function post(base, key, agent, headers) {
-  const url = new URL(`${base}/ofrep/v1/evaluate/flags`);
-  const t0 = performance.now();
-  return new Promise((ok) => {
-    const r = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent,
-      headers: { 'Content-Type': 'application/json', 'X-API-Key': key, ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => ok({ status: res.statusCode, ms: performance.now() - t0 }));
-    });
-    r.on('error', () => ok({ status: 0, ms: performance.now() - t0 }));
-    r.end('{"context":{"targetingKey":"u"}}');
-  });
-}
-
-/** The neighbour: a steady 50 requests a second, one at a time; its latencies (all 200). */
-export async function quiet(base, key, seconds, headers = {}) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const out = [];
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    const next = performance.now() + 20;
-    const r = await post(base, key, agent, headers);
-    assert.equal(r.status, 200, 'the neighbour is always served');
-    out.push(r.ms);
-    const wait = next - performance.now();
-    if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
-  }
-  agent.destroy();
-  return out;
-}
-
-/** Starts `node attack.mjs MODE JSON`; resolves with its printed outcome when it exits. */
-export function attack(mode, args) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'attack.mjs'), mode, JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** The neighbour: a steady 50 requests a second, one at a time, from lib/neighbour.py (see there
+ * why not Node); its latencies (ms), all answered 200. */
+export function quiet(base, key, seconds, headers = {}) {
+  const args = JSON.stringify({ port: Number(new URL(base).port), key, seconds, headers });
+  const child = spawn('python3', [join(import.meta.dirname, 'neighbour.py'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((ok, fail) =>
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`attack ${mode} exited ${code}`)))),
+    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`the neighbour's client exited ${code}`)))),
   );
 }
+
+/** Starts `node lib/SCRIPT ...ARGS`; resolves with the JSON it prints when it exits. */
+export function generator(script, args) {
+  const child = spawnAttacker([join(import.meta.dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  return new Promise((ok, fail) =>
+    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`${script} ${args[0]} exited ${code}`)))),
+  );
+}
+
+/** Starts `node attack.mjs MODE JSON`; resolves with its printed outcome when it exits. */
+export const attack = (mode, args) => generator('attack.mjs', [mode, JSON.stringify(args)]);
 
 /** Resident memory of a process (MiB), from /proc; NaN where there is none. */
 export function rssMb(pid) {
@@ -85,9 +66,19 @@ export function cpuSeconds(pid) {
 
 /**
  * `pairs` quiet windows and attacked windows of `seconds`, alternating; `start(w)` starts the
- * attack of window `w` (a promise of its outcome), given `lead` ms to get going before measuring.
+ * attack of window `w` (a promise of its outcome), given `lead` ms to get going before measuring;
+ * `after(w)` runs after each attacked window. The server `pid` (and any `alsoPlaced`) runs placed.
  */
-export async function interleave({ base, key, headers, pairs, seconds, lead = 500, start, pid }) {
+export async function interleave({ base, key, headers, pairs, seconds, lead = 500, start, after, pid, alsoPlaced = [] }) {
+  const unplace = place(pid, ...alsoPlaced);
+  try {
+    return await windows({ base, key, headers, pairs, seconds, lead, start, after, pid });
+  } finally {
+    unplace();
+  }
+}
+
+async function windows({ base, key, headers, pairs, seconds, lead, start, after, pid }) {
   await quiet(base, key, 1, headers); // warm up
   const baseline = [];
   const during = [];
@@ -104,12 +95,15 @@ export async function interleave({ base, key, headers, pairs, seconds, lead = 50
     outcomes.push(await done);
     serverCpu += cpuSeconds(pid) - cpu0;
     attackedMs += performance.now() - t0;
+    if (after) await after(w);
   }
   const p = (xs, q) => +percentile(xs, q).toFixed(2);
   const p99 = [p(baseline, 99), p(during, 99)];
   const attackerCpu = outcomes.reduce((n, o) => n + (o.attackerCpuSeconds || 0), 0);
   return {
     outcomes,
+    attackedSeconds: +(attackedMs / 1000).toFixed(1),
+    placement,
     // Cores used while attacked: the server (the neighbour's requests included) and the attacker.
     serverCores: +(serverCpu / (attackedMs / 1000)).toFixed(2),
     attackerCores: +(attackerCpu / (attackedMs / 1000)).toFixed(2),

@@ -46,7 +46,7 @@ export async function run({ full, log }) {
       attack('streams', { base, key, sockets, seconds: (lead + 200) / 1000 + seconds, contextBytes: 6000, retryMs: 1000, ...extra });
     const rssBefore = rssMb(server.child.pid);
     let rssPeak = rssBefore;
-    const window = { base: server.base, key: calm, pid: server.child.pid, headers: { 'X-Forwarded-For': '198.51.100.1' }, pairs, seconds, lead };
+    const window = { base: server.base, key: calm, pid: server.child.pid, alsoPlaced: [other.child.pid], headers: { 'X-Forwarded-For': '198.51.100.1' }, pairs, seconds, lead };
     const r = await interleave({
       ...window,
       start: () => {

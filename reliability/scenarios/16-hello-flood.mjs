@@ -39,7 +39,7 @@ export async function run({ full, log }) {
       serverCores: r.serverCores, attackerCores: r.attackerCores,
       neighbourP50Ms: r.neighbourP50Ms, neighbourP99Ms: r.neighbourP99Ms, p99Ratio: r.p99Ratio,
     };
-    log(`hello flood: ${figures.attackerSentPerSecond} asks/s → ${figures.attackerSnapshotsPerSecond} snapshots/s (key rate ${rate}/s); neighbour p99 ${r.neighbourP99Ms[0]} → ${r.neighbourP99Ms[1]} ms`);
+    log(`hello flood: ${figures.attackerSentPerSecond} asks/s written (the server reads each socket at its pace) → ${figures.attackerSnapshotsPerSecond} snapshots/s (key rate ${rate}/s); neighbour p99 ${r.neighbourP99Ms[0]} → ${r.neighbourP99Ms[1]} ms`);
     holdBar(full, figures);
     return figures;
   } finally {

@@ -14,7 +14,7 @@ pub struct LimitArgs {
     #[arg(long, env = "SWITCHYARD_RATE_LIMIT", default_value_t = 2000)]
     pub rate_limit: u32,
     /// Environments whose worst case for evaluating every flag once reaches this many steps are
-    /// evaluated on blocking threads, a few at a time, with a deadline.
+    /// evaluated on threads of the lowest priority, a few at a time, with a deadline.
     #[arg(
         long,
         env = "SWITCHYARD_HEAVY_EVALUATION_STEPS",

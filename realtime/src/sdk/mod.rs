@@ -19,9 +19,11 @@ pub mod events;
 pub mod failed_auth;
 mod files;
 pub mod limit_args;
+mod low_priority;
 pub mod memory;
 pub mod offload;
 mod ofrep;
+mod pace;
 pub mod protocol;
 pub mod secure;
 mod session;
@@ -53,7 +55,8 @@ pub struct Limits {
     pub requests_per_second: u32,
     /// The largest request body or WebSocket message (bytes).
     pub max_message: usize,
-    /// Messages a WebSocket client may send per minute.
+    /// Messages a WebSocket is read at per minute, after bursts of a thirtieth of that (see
+    /// [`pace`]).
     pub messages_per_minute: u32,
     /// Heartbeat: ping after this much silence.
     pub ping_every: Duration,
@@ -62,7 +65,7 @@ pub struct Limits {
     /// How often an open stream re-checks its key (a revoked key ends the stream).
     pub key_check_every: Duration,
     /// Environments whose worst case for evaluating every flag once reaches this many steps
-    /// are heavy: evaluated on blocking threads (see [`offload`]).
+    /// are heavy: evaluated on threads of the lowest priority (see [`offload`]).
     pub heavy_cost: u64,
     /// Heavy evaluations running at once, per server.
     pub heavy_concurrency: usize,

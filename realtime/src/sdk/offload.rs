@@ -1,9 +1,10 @@
 //! Where evaluations run. Light environments (the usual case) are evaluated inline on the async
 //! workers, as before. Heavy ones, whose worst case for evaluating every flag once
-//! ([`Compiled::cost`]) reaches `Limits::heavy_cost`, are evaluated on blocking threads, at most
+//! ([`Compiled::cost`]) reaches `Limits::heavy_cost`, are evaluated on threads of their own, at most
 //! `Limits::heavy_concurrency` at a time, within `Limits::evaluation_deadline` (waiting for a
-//! turn included): one tenant's expensive rules then queue behind each other instead of taking
-//! the workers every other tenant's requests and streams need.
+//! turn included), on threads of the lowest priority ([`LowPriority`]): one tenant's expensive
+//! rules then queue behind each other instead of taking the workers, or the cores, every other
+//! tenant's requests and streams need.
 
 use serde_json::Value;
 use std::sync::Arc;
@@ -12,11 +13,12 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::Limits;
+use super::low_priority::LowPriority;
 use super::view::ClientView;
 use crate::envs::Compiled;
 use crate::metrics::Metrics;
 
-/// When work on a blocking thread should give up (never, inline).
+/// When work on a heavy-evaluation thread should give up (never, inline).
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline(Option<std::time::Instant>);
 
@@ -34,6 +36,7 @@ pub struct DeadlineMissed;
 #[derive(Debug)]
 pub struct Offload {
     permits: Arc<Semaphore>,
+    threads: LowPriority,
     heavy_cost: u64,
     deadline: Duration,
     metrics: Arc<Metrics>,
@@ -43,6 +46,7 @@ impl Offload {
     pub fn new(limits: &Limits, metrics: Arc<Metrics>) -> Offload {
         Offload {
             permits: Arc::new(Semaphore::new(limits.heavy_concurrency.max(1))),
+            threads: LowPriority::new(limits.heavy_concurrency),
             heavy_cost: limits.heavy_cost,
             deadline: limits.evaluation_deadline,
             metrics,
@@ -69,15 +73,15 @@ impl Offload {
         let outcome = tokio::time::timeout_at(until, async {
             let permit = self.permits.clone().acquire_owned().await.ok()?;
             let deadline = Deadline(Some(until.into_std()));
-            // The permit is held by the blocking thread for as long as it works, so that no
+            // The permit is held by the pool's thread for as long as it works, so that no
             // more than `heavy_concurrency` heavy evaluations run, whoever stopped waiting.
-            tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                work(&env, deadline)
-            })
-            .await
-            .ok()
-            .flatten()
+            self.threads
+                .run(move || {
+                    let _permit = permit;
+                    work(&env, deadline)
+                })
+                .await
+                .flatten()
         })
         .await;
         match outcome {

@@ -123,7 +123,7 @@ fn shown(caller: &Caller, key: &str) -> bool {
     caller.info.kind == KeyKind::Server || !caller.env.hidden.contains(key)
 }
 
-/// A JSON body serialised where it was evaluated (perhaps on a blocking thread).
+/// A JSON body serialised where it was evaluated (perhaps on a heavy-evaluation thread).
 fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     let json = [(header::CONTENT_TYPE, "application/json")];
     (status, json, body).into_response()

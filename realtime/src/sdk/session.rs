@@ -1,5 +1,6 @@
 //! One stream session, whatever carries it: the client's view, the environment's watch, pings,
-//! the hello deadline, the idle and message limits, key re-checks and shutdown. Every `hello`,
+//! the hello deadline, the idle limit, the pace its messages are read at ([`Pace`]), key
+//! re-checks and shutdown. Every `hello`,
 //! `identify` and `resync` is charged to the key's rate, like a request; the snapshots they ask
 //! for go out at most one per `Limits::snapshot_interval` (a flood of asks coalesces into one), and
 //! one asked for only by refused messages waits for the key's next token. A [`Transport`] (WebSocket, SSE, and
@@ -16,6 +17,7 @@ use switchyard_core::domain::KeyKind;
 
 use super::SdkState;
 use super::context_size;
+use super::pace::Pace;
 use super::protocol::{ClientMessage, Close, ErrorCode, Malformed, ServerMessage};
 use super::secure;
 use super::streams::StreamSlot;
@@ -117,7 +119,7 @@ impl Session {
         let mut key_check = tokio::time::interval(limits.key_check_every);
         key_check.reset();
         let mut last_heard = Instant::now();
-        let mut window = (Instant::now(), 0u32);
+        let mut pace = Pace::new(limits.messages_per_minute, Instant::now());
         let hello_by = Instant::now() + limits.hello_timeout;
         // A context from the request (SSE): its snapshot answers the request, already charged.
         if self.context.is_some() {
@@ -129,6 +131,7 @@ impl Session {
         // Never reached: a branch's deadline when it has none.
         let far = Instant::now() + Duration::from_secs(86400 * 365);
         loop {
+            let held = T::TWO_WAY && pace.ready_at() > Instant::now();
             let step = tokio::select! {
                 _ = shutdown.changed() => Err(Close::Restart),
                 _ = tokio::time::sleep_until(hello_by), if T::TWO_WAY && self.context.is_none() => {
@@ -151,16 +154,14 @@ impl Session {
                     Err(_) => Err(Close::EnvironmentClosed),
                 },
                 _ = self.ping.tick() => self.send(t, &ServerMessage::Ping).await,
-                incoming = t.recv() => {
+                _ = tokio::time::sleep_until(pace.ready_at()), if held => Ok(()),
+                incoming = t.recv(), if !held => {
                     last_heard = Instant::now();
-                    if window.0.elapsed() > Duration::from_secs(60) {
-                        window = (Instant::now(), 0);
-                    }
-                    window.1 += 1;
+                    let flooding = pace.read(last_heard);
                     match incoming {
                         Incoming::Closed => Err(Close::Gone),
                         Incoming::TooBig => Err(Close::TooBig),
-                        _ if window.1 > limits.messages_per_minute => Err(Close::TooManyMessages),
+                        _ if flooding => Err(Close::TooManyMessages),
                         Incoming::Heartbeat => Ok(()),
                         Incoming::Message(m) => self.on_message(t, m).await,
                     }
