@@ -2,11 +2,10 @@
 // alternating windows (so that drift on a shared machine hits both alike), and the attacker's own
 // outcome from a load generator in a process of its own, placed as lib/placement.mjs says.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin, percentile } from './api.mjs';
-import { place, placement, spawnAttacker } from './placement.mjs';
+import { place, placement, spawnAttacker, spawnNeighbour } from './placement.mjs';
 
 /** A tenant with 20 flags; its client key. */
 export async function tenant(base) {
@@ -19,11 +18,11 @@ export async function tenant(base) {
   return admin.key(project, env);
 }
 
-/** The neighbour: a steady 50 requests a second, one at a time, from lib/neighbour.py (see there
+/** The neighbour: a steady 100 requests a second, one at a time, from lib/neighbour.py (see there
  * why not Node); its latencies (ms), all answered 200. */
 export function quiet(base, key, seconds, headers = {}) {
   const args = JSON.stringify({ port: Number(new URL(base).port), key, seconds, headers });
-  const child = spawn('python3', [join(import.meta.dirname, 'neighbour.py'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnNeighbour('python3', [join(import.meta.dirname, 'neighbour.py'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((ok, fail) =>

@@ -1,10 +1,13 @@
 // Where an isolation scenario's processes run. On a machine of two cores or more the server under
-// attack has CPU 0 to itself; the attacker's load generator runs on CPU 1 at idle priority
-// (SCHED_IDLE), beside the neighbour's client (this process) at normal priority. The attacker then
-// has what the neighbour's client leaves of a core, as a client on a machine of its own would, and
-// the neighbour's figures measure what the server does under the attack rather than the
-// attacker's generator taking the neighbour's client's core. With one core, or without taskset and
-// chrt (util-linux), nothing is placed and the figures say so.
+// attack and the neighbour's client share CPU 0; the attacker's load generator runs on the other
+// cores at idle priority (SCHED_IDLE), beside this process (which only waits for its children).
+// The attacker then works as a client on a machine of its own would: what it costs the server,
+// the server pays on CPU 0, where the neighbour feels it, while its own work (building requests,
+// and the kernel's loopback work on what it sends, which runs on the sender's core) stays off the
+// neighbour's core. With the neighbour's client on the attacker's core instead, that kernel work
+// moved the neighbour's p99 more than the server did (scenario 15's control: the same attack
+// aimed at another server, 3.28x). With one core, or without taskset and chrt (util-linux),
+// nothing is placed and the figures say so.
 //
 // While placed, the CPUs are also kept from sleeping when idle (a latency request of 0 µs held
 // open on /dev/cpu_dma_latency, where this process may write it): a CPU woken from a halt answers
@@ -61,6 +64,12 @@ export function place(...serverPids) {
   };
 }
 
+/** `spawn` for the neighbour's client: beside the server when placed. */
+export function spawnNeighbour(cmd, args, options) {
+  if (!placed) return spawn(cmd, args, options);
+  return spawn('taskset', ['-c', SERVER, cmd, ...args], options);
+}
+
 /** `spawn` for an attacker's load generator: on the clients' cores at idle priority when placed. */
 export function spawnAttacker(args, options) {
   if (!placed) return spawn(process.execPath, args, options);
@@ -69,5 +78,5 @@ export function spawnAttacker(args, options) {
 
 /** What the figures record of the placement. */
 export const placement = placed
-  ? { server: `CPU ${SERVER}`, attacker: `CPU ${CLIENTS}, SCHED_IDLE`, neighbourClient: `CPU ${CLIENTS}` }
+  ? { server: `CPU ${SERVER}`, neighbourClient: `CPU ${SERVER}`, attacker: `CPU ${CLIENTS}, SCHED_IDLE` }
   : { server: 'unplaced', attacker: 'unplaced', neighbourClient: 'unplaced' };

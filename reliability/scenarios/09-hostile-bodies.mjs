@@ -44,12 +44,17 @@ export async function run({ log }) {
     let sent = 0;
     // The server answers an oversized body from its Content-Length (413) and closes the
     // connection without reading it; a client still writing may see the close first (EPIPE).
-    const send = async (method, url, creds, name, raw) => {
+    // Any other request may go out on a kept-alive connection the server was closing just then
+    // (after refusing the previous body unread): it is sent again once, on a new connection, as
+    // HTTP clients do for a stale connection.
+    const send = async (method, url, creds, name, raw, again = true) => {
       try {
         return await request(server.base, method, url, { ...creds, raw });
       } catch (e) {
         const code = e.cause?.code;
-        if (name === 'oversized' && ['EPIPE', 'ECONNRESET'].includes(code)) return { status: 413, body: { error: { code: 'closed' } }, text: '' };
+        const closed = ['EPIPE', 'ECONNRESET'].includes(code);
+        if (closed && name === 'oversized') return { status: 413, body: { error: { code: 'closed' } }, text: '' };
+        if (closed && again) return send(method, url, creds, name, raw, false);
         throw new Error(`${method} ${url} with a ${name} body: ${code || e}`);
       }
     };

@@ -11,7 +11,7 @@ export const fullLimit = 240000;
 export async function run({ full, log }) {
   const pairs = full ? 10 : 3;
   const seconds = pairs * 2;
-  const server = await switchyard('serve', ['--rate-limit', '50']);
+  const server = await switchyard('serve', ['--rate-limit', '150']);
   try {
     const calm = await tenant(server.base);
     const loud = await tenant(server.base);

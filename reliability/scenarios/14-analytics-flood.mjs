@@ -33,7 +33,7 @@ async function dropped(base) {
 }
 
 export async function run({ full, log }) {
-  const pairs = full ? 6 : 2;
+  const pairs = full ? 10 : 2;
   const perWindow = full ? 400 : 220;
   const server = await switchyard('serve', ['--analytics-flush-secs', '1']);
   try {

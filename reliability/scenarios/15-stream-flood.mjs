@@ -30,7 +30,7 @@ function neighbourStream(base, key) {
 export async function run({ full, log }) {
   const cap = full ? 1000 : 300;
   const sockets = full ? 2000 : 800;
-  const pairs = full ? 5 : 2;
+  const pairs = full ? 10 : 2;
   const seconds = 2;
   const lead = 2000;
   const flags = ['--trusted-proxy-hops', '1', '--max-streams-per-key', String(cap)];

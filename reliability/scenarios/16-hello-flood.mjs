@@ -13,7 +13,7 @@ export const fullLimit = 300000;
 export async function run({ full, log }) {
   const rate = 100;
   const sockets = full ? 50 : 20;
-  const pairs = full ? 5 : 2;
+  const pairs = full ? 10 : 2;
   const seconds = 2;
   const lead = 500;
   const server = await switchyard('serve', ['--rate-limit', String(rate)]);

@@ -11,7 +11,7 @@ export const shortLimit = 120000;
 export const fullLimit = 300000;
 
 export async function run({ full, log }) {
-  const pairs = full ? 5 : 2;
+  const pairs = full ? 10 : 2;
   const seconds = 2;
   const lead = 300;
   const from = '203.0.113.66';

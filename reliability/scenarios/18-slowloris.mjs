@@ -13,7 +13,7 @@ export async function run({ full, log }) {
   const headerTimeout = 2;
   const requestTimeout = 3;
   const sockets = full ? 2000 : 500;
-  const pairs = full ? 4 : 2;
+  const pairs = full ? 6 : 2;
   const seconds = 4;
   const lead = 500;
   const server = await switchyard('serve', ['--header-read-timeout-secs', String(headerTimeout), '--request-timeout-secs', String(requestTimeout)]);
