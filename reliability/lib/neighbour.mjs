@@ -18,26 +18,27 @@ export async function tenant(base) {
   return admin.key(project, env);
 }
 
+/** What a child process prints as JSON, once it has exited 0. */
+function printed(child, what) {
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  return new Promise((ok, fail) =>
+    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`${what} exited ${code}`)))),
+  );
+}
+
 /** The neighbour: a steady 100 requests a second, one at a time, from lib/neighbour.py (see there
  * why not Node); its latencies (ms), all answered 200. */
 export function quiet(base, key, seconds, headers = {}) {
   const args = JSON.stringify({ port: Number(new URL(base).port), key, seconds, headers });
   const child = spawnNeighbour('python3', [join(import.meta.dirname, 'neighbour.py'), args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  return new Promise((ok, fail) =>
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`the neighbour's client exited ${code}`)))),
-  );
+  return printed(child, "the neighbour's client");
 }
 
 /** Starts `node lib/SCRIPT ...ARGS`; resolves with the JSON it prints when it exits. */
 export function generator(script, args) {
   const child = spawnAttacker([join(import.meta.dirname, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  return new Promise((ok, fail) =>
-    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out)) : fail(new Error(`${script} ${args[0]} exited ${code}`)))),
-  );
+  return printed(child, `${script} ${args[0]}`);
 }
 
 /** Starts `node attack.mjs MODE JSON`; resolves with its printed outcome when it exits. */

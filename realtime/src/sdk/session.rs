@@ -1,10 +1,10 @@
 //! One stream session, whatever carries it: the client's view, the environment's watch, pings,
 //! the hello deadline, the idle limit, the pace its messages are read at ([`Pace`]), key
-//! re-checks and shutdown. Every `hello`,
-//! `identify` and `resync` is charged to the key's rate, like a request; the snapshots they ask
-//! for go out at most one per `Limits::snapshot_interval` (a flood of asks coalesces into one), and
-//! one asked for only by refused messages waits for the key's next token. A [`Transport`] (WebSocket, SSE, and
-//! one day a gRPC stream) only moves typed messages.
+//! re-checks and shutdown. Every `hello`, `identify` and `resync` is charged to the key's rate,
+//! like a request; the snapshots they ask for go out at most one per `Limits::snapshot_interval`
+//! (a flood of asks coalesces into one), and one asked for only by refused messages waits for the
+//! key's next token. A [`Transport`] (WebSocket, SSE, and one day a gRPC stream) only moves typed
+//! messages.
 
 use serde_json::Value;
 use std::future::Future;
