@@ -1,10 +1,10 @@
 //! Where evaluations run. Light environments (the usual case) are evaluated inline on the async
 //! workers, as before. Heavy ones, whose worst case for evaluating every flag once
-//! ([`Compiled::cost`]) reaches `Limits::heavy_cost`, are evaluated on threads of their own, at most
-//! `Limits::heavy_concurrency` at a time, within `Limits::evaluation_deadline` (waiting for a
-//! turn included), on threads of the lowest priority ([`LowPriority`]): one tenant's expensive
-//! rules then queue behind each other instead of taking the workers, or the cores, every other
-//! tenant's requests and streams need.
+//! ([`Compiled::cost`]) reaches `Limits::heavy_cost`, are evaluated on threads of the lowest
+//! priority ([`LowPriority`]), at most `Limits::heavy_concurrency` at a time, within
+//! `Limits::evaluation_deadline` (waiting for a turn included): one tenant's expensive rules then
+//! queue behind each other instead of taking the workers, or the cores, every other tenant's
+//! requests and streams need.
 
 use serde_json::Value;
 use std::sync::Arc;
