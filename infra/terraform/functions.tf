@@ -112,10 +112,12 @@ module "api_function" {
   memory_mb            = var.lambda_memory_mb
   timeout_seconds      = var.lambda_timeout_seconds
   reserved_concurrency = var.lambda_reserved_concurrency
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_ids   = [aws_security_group.functions.id]
-  kms_key_arn          = module.kms.key_arn
-  log_retention_days   = var.log_retention_days
+  vpc = {
+    subnet_ids         = module.network.private_subnet_ids
+    security_group_ids = [aws_security_group.functions.id]
+  }
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
 }
 
 # The change publisher: reads the stream, publishes revisions on Redis, parks failures in SQS.
@@ -158,10 +160,12 @@ module "publisher_function" {
   memory_mb            = 256
   timeout_seconds      = 60
   reserved_concurrency = 10
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_ids   = [aws_security_group.functions.id]
-  kms_key_arn          = module.kms.key_arn
-  log_retention_days   = var.log_retention_days
+  vpc = {
+    subnet_ids         = module.network.private_subnet_ids
+    security_group_ids = [aws_security_group.functions.id]
+  }
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
 }
 
 module "stream_publisher" {
