@@ -433,6 +433,14 @@ variable "jwt_key_version" {
   }
 }
 
+# ---- Webhooks ----
+
+variable "webhook_key_out_of_band" {
+  description = "Leave the webhook encryption key's value (32 bytes as 64 hex digits) to the operator instead of generating it: e.g. to bring the key of a deployment whose table this one restores."
+  type        = bool
+  default     = false
+}
+
 # ---- Logs, static sites, lifecycle ----
 
 variable "log_retention_days" {
