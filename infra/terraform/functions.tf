@@ -49,6 +49,30 @@ locals {
     },
   ]
 
+  # What one group needs beyond the others. The orgs group manages webhooks (docs/webhooks.md) and
+  # encrypts their secrets on create and rotate with the webhook key: only it gets the key.
+  group_environment = {
+    auth     = {}
+    orgs     = { SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn }
+    projects = {}
+    flags    = {}
+    segments = {}
+    audit    = {}
+  }
+  group_statements = {
+    auth = []
+    orgs = [{
+      sid        = "WebhookKey"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [module.webhook_key.arn]
+      conditions = []
+    }]
+    projects = []
+    flags    = []
+    segments = []
+    audit    = []
+  }
+
   # The quotas (functions/src/config.rs, QuotaArgs): SWITCHYARD_QUOTA_<NAME>, only those set.
   quota_environment = { for name, limit in var.quotas : "SWITCHYARD_QUOTA_${upper(name)}" => tostring(limit) }
 
@@ -95,8 +119,8 @@ module "api_function" {
   name_prefix = var.name
   binary      = each.key
   zip_dir     = local.lambda_zip_dir
-  environment = merge(local.quota_environment, local.function_environment)
-  statements = concat(local.api_read_statements, [
+  environment = merge(local.quota_environment, local.function_environment, local.group_environment[each.key])
+  statements = concat(local.api_read_statements, local.group_statements[each.key], [
     for writes in [local.table_writes[each.key]] : {
       sid       = "TransactionalWrites"
       actions   = writes

@@ -85,9 +85,10 @@ def test_every_function_states_where_it_runs():
 
 
 def test_no_secret_value_in_any_function_environment():
-    """Functions get the ARNs of the signing key and Redis URL secrets, never their values."""
+    """Functions get the ARNs of the signing key, Redis URL and webhook key secrets, never their
+    values."""
     root = tf.load()
-    environments = [root.locals["function_environment"]]
+    environments = [root.locals["function_environment"], *root.locals["group_environment"].values()]
     environments += [
         b.body["environment"] for b in root.modules()
         if b.body["source"] == LAMBDA_MODULE and isinstance(b.body["environment"], dict)
