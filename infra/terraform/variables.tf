@@ -233,7 +233,7 @@ variable "publisher_max_record_age_seconds" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when the publisher gives up on records."
+  description = "ARNs (e.g. SNS topics) notified when the change publisher or the webhook dispatcher gives up on work (messages in their failure queues)."
   type        = list(string)
   default     = []
 }

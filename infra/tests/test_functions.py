@@ -57,8 +57,8 @@ def test_function_module_holds_one_function_per_instance_running_its_binary():
 
 
 def test_function_module_runs_the_function_in_the_vpc_it_is_given_and_only_then():
-    """vpc_config and the VPC access policy come from var.vpc; null runs the function outside
-    any VPC."""
+    """vpc_config and the VPC access policy come from var.vpc; null (the webhooks dispatcher,
+    test_webhooks.py) runs the function outside any VPC."""
     root = tf.load()
     module = root.child(next(b for b in root.modules() if b.body["source"] == LAMBDA_MODULE))
     (fn,) = module.resources("aws_lambda_function")
