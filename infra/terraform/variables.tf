@@ -233,7 +233,7 @@ variable "publisher_max_record_age_seconds" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when the publisher gives up on records."
+  description = "ARNs (e.g. SNS topics) notified when the change publisher or the webhook dispatcher gives up on work (messages in their failure queues)."
   type        = list(string)
   default     = []
 }
@@ -431,6 +431,14 @@ variable "jwt_key_version" {
     condition     = var.jwt_key_version >= 1 && floor(var.jwt_key_version) == var.jwt_key_version
     error_message = "jwt_key_version must be a positive whole number."
   }
+}
+
+# ---- Webhooks ----
+
+variable "webhook_key_out_of_band" {
+  description = "Leave the webhook encryption key's value (32 bytes as 64 hex digits) to the operator instead of generating it: e.g. to bring the key of a deployment whose table this one restores."
+  type        = bool
+  default     = false
 }
 
 # ---- Logs, static sites, lifecycle ----
