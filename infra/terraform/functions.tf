@@ -51,10 +51,14 @@ locals {
   ]
 
   # What one group needs beyond the others. The orgs group manages webhooks (docs/webhooks.md) and
-  # encrypts their secrets on create and rotate with the webhook key: only it gets the key.
+  # encrypts their secrets on create and rotate with the webhook key: only it gets the key (and
+  # the dashboard's address, which test events link to).
   group_environment = {
-    auth     = {}
-    orgs     = { SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn }
+    auth = {}
+    orgs = {
+      SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn
+      SWITCHYARD_DASHBOARD_URL          = local.dashboard_origin
+    }
     projects = {}
     flags    = {}
     segments = {}

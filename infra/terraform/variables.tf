@@ -367,9 +367,9 @@ variable "quotas" {
     condition = alltrue([for k, v in var.quotas : contains([
       "projects_per_organization", "environments_per_project", "flags_per_project",
       "segments_per_project", "members_per_organization", "sdk_keys_per_environment",
-      "api_tokens_per_organization", "environment_bytes",
+      "api_tokens_per_organization", "environment_bytes", "webhooks_per_organization",
     ], k) && v >= 0 && floor(v) == v])
-    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization and environment_bytes, each a whole number."
+    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization, environment_bytes and webhooks_per_organization, each a whole number."
   }
 }
 

@@ -251,7 +251,10 @@ def test_only_the_orgs_and_webhooks_functions_can_read_the_webhook_key(root, fun
     (grant,) = root.locals["group_statements"]["orgs"]
     assert grant["actions"] == ["secretsmanager:GetSecretValue"]
     assert grant["resources"] == ["${" + KEY_REFERENCE + "}"]
-    assert root.locals["group_environment"]["orgs"] == {"SWITCHYARD_WEBHOOK_KEY_SECRET_ARN": "${" + KEY_REFERENCE + "}"}
+    assert root.locals["group_environment"]["orgs"] == {
+        "SWITCHYARD_WEBHOOK_KEY_SECRET_ARN": "${" + KEY_REFERENCE + "}",
+        "SWITCHYARD_DASHBOARD_URL": "${local.dashboard_origin}",
+    }
     assert statements_by_sid(function.body["statements"])["WebhookKey"]["resources"] == ["${" + KEY_REFERENCE + "}"]
 
 
