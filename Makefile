@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda lambda
+.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda bench-webhooks lambda
 
 help:
 	@echo "make run    build and run the whole product on http://127.0.0.1:8080"
@@ -90,7 +90,7 @@ reliability: build test-deps
 	scripts/fuzz.sh 120
 	scripts/schemathesis.sh 100
 
-bench: bench-engine bench-store bench-realtime bench-lambda
+bench: bench-engine bench-store bench-realtime bench-lambda bench-webhooks
 
 bench-engine:
 	$(CARGO) bench -p switchyard-core --bench engine
@@ -101,6 +101,11 @@ bench-store:
 # WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, each beside a bare baseline.
 bench-realtime: build
 	./target/release/switchyard-load 1000 10000
+
+# Webhook deliveries at 100 endpoints (latency from a change to each receiver, deliveries per
+# second) beside a bare HTTP client sending the same, interleaved.
+bench-webhooks:
+	$(CARGO) bench -p switchyard-functions --bench webhooks
 
 # Each function's zipped size, and its cold start (process start to first response) on this host.
 bench-lambda: lambda

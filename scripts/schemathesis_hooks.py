@@ -29,6 +29,10 @@ VERSIONED = {
     ("DELETE", P + "/segments/{segment}"): (P + "/segments/{segment}", "query.version"),
     ("PUT", STATE): (STATE, "body.version"),
     ("POST", STATE + "/restore"): (STATE, "body.version"),
+    ("PATCH", "/api/v1/orgs/{org}/webhooks/{webhook}"): (
+        "/api/v1/orgs/{org}/webhooks/{webhook}",
+        "body.version",
+    ),
 }
 
 statuses: dict[str, set[int]] = defaultdict(set)

@@ -85,6 +85,11 @@ SEMANTIC = [
     "GET /api/v1/projects/{project}/flags",
     "POST /api/v1/orgs/{org}/projects",
     "POST /api/v1/orgs/{org}/tokens",
+    # A webhook's URL must be a URL (https, on a public address) and its event filter name known
+    # event types; a delivery log's cursor must be one the API issued.
+    "POST /api/v1/orgs/{org}/webhooks",
+    "PATCH /api/v1/orgs/{org}/webhooks/{webhook}",
+    "GET /api/v1/orgs/{org}/webhooks/{webhook}/deliveries",
 ]
 
 
@@ -124,6 +129,17 @@ def main():
         )["token"]["id"]
         for name in ("seeded", "doomed")
     }
+    hooks = {
+        name: me.call(
+            "POST",
+            f"/api/v1/orgs/{org}/webhooks",
+            {"kind": "standard", "url": f"https://hooks.example.com/{name}"},
+        )["webhook"]["id"]
+        for name in ("seeded", "doomed")
+    }
+    delivery = me.call(
+        "POST", f"/api/v1/orgs/{org}/webhooks/{hooks['seeded']}/test", expect=(202,)
+    )["id"]
     member = join(me, org, base, "member@example.com", "viewer")
     leaver = join(me, org, base, "leaver@example.com", "viewer")
     other, s2 = signup(base, "other@example.com", "Other")
@@ -143,6 +159,8 @@ def main():
         "path.token": tokens["seeded"],
         "path.user": member,
         "path.entry": audit,
+        "path.webhook": hooks["seeded"],
+        "path.delivery": delivery,
     }
     per_operation = {
         "DELETE /api/v1/projects/{project}/flags/{flag}": {"path.flag": "doomed"},
@@ -155,6 +173,7 @@ def main():
         },
         "DELETE /api/v1/orgs/{org}/tokens/{token}": {"path.token": tokens["doomed"]},
         "DELETE /api/v1/orgs/{org}/members/{user}": {"path.user": leaver},
+        "DELETE /api/v1/orgs/{org}/webhooks/{webhook}": {"path.webhook": hooks["doomed"]},
         "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy": {
             "body.toEnvironment": prod
         },

@@ -76,13 +76,14 @@ impl QuotaArgs {
 pub struct WebhookArgs {
     /// Let webhook endpoints use plain http (never in production: signatures do not hide the
     /// body).
-    #[arg(long = "webhook-allow-http", env = "SWITCHYARD_WEBHOOK_ALLOW_HTTP")]
+    #[arg(long = "webhook-allow-http", env = "SWITCHYARD_WEBHOOK_ALLOW_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
     pub allow_http: bool,
     /// Let webhook endpoints reach private, loopback and link-local addresses (a receiver on this
     /// machine or network; never where those hold anything to protect).
     #[arg(
         long = "webhook-allow-private-networks",
-        env = "SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+        env = "SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS",
+        value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub allow_private: bool,
     /// The dashboard's public address, for the links in webhook messages.

@@ -462,7 +462,7 @@ async fn a_rotated_secret_keeps_signing_for_its_overlap(api: Api) {
         .call(
             "POST",
             &format!("{}/{id}/rotate", hooks_url(&p)),
-            Some(json!({"overlapSecs": 3600})),
+            Some(json!({"overlapSeconds": 3600})),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -480,7 +480,7 @@ async fn a_rotated_secret_keeps_signing_for_its_overlap(api: Api) {
         .call(
             "POST",
             &format!("{}/{id}/rotate", hooks_url(&p)),
-            Some(json!({"overlapSecs": 0})),
+            Some(json!({"overlapSeconds": 0})),
         )
         .await;
     let newest = r.body["secret"].as_str().unwrap().to_owned();

@@ -269,7 +269,7 @@ pub struct WebhookPatch {
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/webhooks/{webhook}", tag = "webhooks", request_body = WebhookPatch,
     security(("bearer" = [])), params(("org" = String, Path), ("webhook" = String, Path)),
-    responses((status = 200, body = WebhookView)))]
+    responses((status = 200, body = WebhookView), (status = 409, description = "stale version; details.currentVersion"), (status = 422)))]
 async fn update_webhook(
     State(st): State<AppState>,
     caller: Caller,
@@ -331,27 +331,27 @@ async fn delete_webhook(
 /// How long the secret being replaced keeps signing.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RotateBody {
+pub struct WebhookRotation {
     /// Seconds (default 86400, at most 604800; 0 ends the old secret now).
     #[schema(maximum = 604800)]
-    overlap_secs: Option<u64>,
+    overlap_seconds: Option<u64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/orgs/{org}/webhooks/{webhook}/rotate", tag = "webhooks", request_body = RotateBody,
+#[utoipa::path(post, path = "/api/v1/orgs/{org}/webhooks/{webhook}/rotate", tag = "webhooks", request_body = WebhookRotation,
     security(("bearer" = [])), params(("org" = String, Path), ("webhook" = String, Path)),
     responses((status = 200, body = WebhookCreated)))]
 async fn rotate_secret(
     State(st): State<AppState>,
     caller: Caller,
     Path((org, id)): Path<(String, String)>,
-    Json(b): Json<RotateBody>,
+    Json(b): Json<WebhookRotation>,
 ) -> Result<axum::Json<WebhookCreated>, ApiError> {
     access::check(&st, &caller, &org, Need::ManageProjects).await?;
     let setup = setup(&st)?;
-    let overlap = b.overlap_secs.unwrap_or(86_400);
+    let overlap = b.overlap_seconds.unwrap_or(86_400);
     if overlap > MAX_OVERLAP_SECS {
         return Err(field_error(
-            "overlapSecs",
+            "overlapSeconds",
             &format!("may be at most {MAX_OVERLAP_SECS}"),
         ));
     }

@@ -1189,13 +1189,14 @@ export interface components {
         RoleBody: {
             role: components["schemas"]["Role"];
         };
-        /** @description How long the secret being replaced keeps signing. */
+        /** @description How a rotation goes; the body is optional. */
         RotateBody: {
             /**
-             * Format: int64
-             * @description Seconds (default 86400, at most 604800; 0 ends the old secret now).
+             * Format: int32
+             * @description Seconds the old key keeps working beside the new one (0: revoked at once; default 86400,
+             *     at most 604800).
              */
-            overlapSecs?: number | null;
+            overlapSeconds?: number | null;
         };
         RuleTrace: {
             index: number;
@@ -1349,6 +1350,14 @@ export interface components {
             url?: string | null;
             /** Format: int64 */
             version: number;
+        };
+        /** @description How long the secret being replaced keeps signing. */
+        WebhookRotation: {
+            /**
+             * Format: int64
+             * @description Seconds (default 86400, at most 604800; 0 ends the old secret now).
+             */
+            overlapSeconds?: number | null;
         };
         /** @description An endpoint as the API shows it. */
         WebhookView: {
@@ -2958,6 +2967,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description stale version; details.currentVersion */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description the body is larger than the limit */
             413: {
                 headers: {
@@ -2967,7 +2985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the request breaks a rule; details name each field */
+            /** @description see the error's message */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3112,7 +3130,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RotateBody"];
+                "application/json": components["schemas"]["WebhookRotation"];
             };
         };
         responses: {
