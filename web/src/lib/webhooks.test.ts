@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateTime } from './format';
-import { endpointName, filterSummary, prettyBody, urlProblem, webhookStatus } from './webhooks';
+import { endpointName, filterSummary, prettyBody, shortChangeId, urlProblem, webhookStatus } from './webhooks';
 
 describe('webhooks display', () => {
   it('status_is_enabled_failing_since_or_disabled', () => {
@@ -35,5 +35,8 @@ describe('webhooks display', () => {
     expect(endpointName({ description: 'deploy bot', url: 'https://x.test/h' })).toBe('deploy bot');
     expect(prettyBody('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(prettyBody('not json')).toBe('not json');
+    expect(shortChangeId('00000000000000000042')).toBe('42');
+    expect(shortChangeId('0000')).toBe('0');
+    expect(shortChangeId('chg_01HX')).toBe('chg_01HX');
   });
 });

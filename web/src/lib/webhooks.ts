@@ -2,6 +2,9 @@
 import type { Delivery, Webhook, WebhookFilter, WebhookKind } from '../api/webhooks';
 import { dateTime } from './format';
 
+/** Badges in these tables keep their words whole and as written (no ellipsis, no capitals). */
+export const BADGE = { textTransform: 'none', minWidth: 'max-content' } as const;
+
 export const KIND_LABELS: Record<WebhookKind, string> = {
   standard: 'Standard',
   slack: 'Slack',
@@ -84,3 +87,6 @@ export function prettyBody(body: string): string {
 }
 
 export const lastAttempt = (d: Delivery) => d.attempts.at(-1);
+
+/** Change ids are zero-padded sequence numbers (`00000000000000000042`): shown without the padding. */
+export const shortChangeId = (id: string) => (/^\d+$/.test(id) ? id.replace(/^0+(?=\d)/, '') : id);

@@ -8,16 +8,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
 import { type Delivery, type DeliveryAttempt, redeliver, useDeliveries, webhookKeys } from '../../api/webhooks';
 import { dateTime } from '../../lib/format';
-import { lastAttempt, prettyBody } from '../../lib/webhooks';
+import { BADGE, lastAttempt, prettyBody, shortChangeId } from '../../lib/webhooks';
 import { ErrorAlert } from '../ErrorAlert';
 
 const COLUMNS = 9;
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 function StatusCode({ a }: { a: DeliveryAttempt | undefined }) {
   if (!a) return <Text size="sm" c="dimmed">—</Text>;
-  if (a.status === null) return <Badge color="red" variant="light" style={{ textTransform: 'none' }}>no answer</Badge>;
+  if (a.status === null) return <Badge color="red" variant="light" style={BADGE}>no answer</Badge>;
   return (
-    <Badge color={a.status >= 200 && a.status < 300 ? 'green' : 'red'} variant="light">
+    <Badge color={a.status >= 200 && a.status < 300 ? 'green' : 'red'} variant="light" style={BADGE}>
       {a.status}
     </Badge>
   );
@@ -25,11 +26,11 @@ function StatusCode({ a }: { a: DeliveryAttempt | undefined }) {
 
 function StateBadge({ d }: { d: Delivery }) {
   return d.state === 'delivered' ? (
-    <Badge color="green" variant="light" style={{ textTransform: 'none' }}>
+    <Badge color="green" variant="light" style={BADGE}>
       delivered
     </Badge>
   ) : (
-    <Badge color="yellow" variant="light" style={{ textTransform: 'none' }} title={d.nextAttemptAt ? `next attempt at ${dateTime(d.nextAttemptAt)}` : undefined}>
+    <Badge color="yellow" variant="light" style={BADGE} title={d.nextAttemptAt ? `next attempt at ${dateTime(d.nextAttemptAt)}` : undefined}>
       pending
     </Badge>
   );
@@ -39,7 +40,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
   return (
     <Stack gap="sm" py="xs" data-testid="delivery-details">
       <Text size="xs" c="dimmed">
-        Message <code>{d.id}</code>, created {dateTime(d.createdAt)}
+        Message <code>{d.id}</code>{d.changeId ? <>, change <code>{d.changeId}</code></> : null}, created {dateTime(d.createdAt)}
         {d.deliveredAt ? `, delivered ${dateTime(d.deliveredAt)}` : ''}
         {d.state === 'pending' && d.nextAttemptAt ? `, next attempt at ${dateTime(d.nextAttemptAt)}` : ''}
       </Text>
@@ -65,7 +66,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
             {d.attempts.map((a, i) => (
               <Table.Tr key={i} data-testid="delivery-attempt">
                 <Table.Td>{dateTime(a.at)}</Table.Td>
-                <Table.Td>
+                <Table.Td style={NOWRAP}>
                   <StatusCode a={a} />
                 </Table.Td>
                 <Table.Td>{a.durationMs} ms</Table.Td>
@@ -154,16 +155,16 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
                         <Table.Td>
                           <code>{d.event}</code>
                         </Table.Td>
-                        <Table.Td>{d.changeId ? <code>{d.changeId}</code> : <Text size="sm" c="dimmed">—</Text>}</Table.Td>
-                        <Table.Td>
+                        <Table.Td>{d.changeId ? <code title={`change ${d.changeId}`}>{shortChangeId(d.changeId)}</code> : <Text size="sm" c="dimmed">—</Text>}</Table.Td>
+                        <Table.Td style={NOWRAP}>
                           <StateBadge d={d} />
                         </Table.Td>
                         <Table.Td>{d.attempts.length}</Table.Td>
-                        <Table.Td>
+                        <Table.Td style={NOWRAP}>
                           <StatusCode a={last} />
                         </Table.Td>
-                        <Table.Td>{last ? `${last.durationMs} ms` : '—'}</Table.Td>
-                        <Table.Td>
+                        <Table.Td style={NOWRAP}>{last ? `${last.durationMs} ms` : '—'}</Table.Td>
+                        <Table.Td style={NOWRAP}>
                           <Text size="sm">{dateTime(d.deliveredAt ?? last?.at ?? d.createdAt)}</Text>
                         </Table.Td>
                         <Table.Td>

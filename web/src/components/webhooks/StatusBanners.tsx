@@ -3,13 +3,13 @@ import { Alert, Badge, Button, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { updateWebhook, type Webhook, webhookKeys } from '../../api/webhooks';
 import { dateTime } from '../../lib/format';
-import { endpointName, webhookStatus } from '../../lib/webhooks';
+import { BADGE, endpointName, webhookStatus } from '../../lib/webhooks';
 import { ErrorAlert } from '../ErrorAlert';
 
 export function StatusBadge({ webhook }: { webhook: Webhook }) {
   const s = webhookStatus(webhook);
   return (
-    <Badge color={s.color} variant="light" data-testid="webhook-status" style={{ textTransform: 'none' }}>
+    <Badge color={s.color} variant="light" data-testid="webhook-status" style={BADGE}>
       {s.label}
     </Badge>
   );
@@ -56,8 +56,8 @@ export function FailingNotice({ webhook }: { webhook: Webhook }) {
   if (!webhook.enabled || !webhook.failingSince) return null;
   return (
     <Alert color="orange" variant="light" title={`Failing since ${dateTime(webhook.failingSince)}`} data-testid="failing-notice">
-      Deliveries to this endpoint fail. Switchyard keeps retrying; after a day of failures it disables the endpoint. The delivery log below
-      shows each attempt's answer.
+      Deliveries to this endpoint fail. Switchyard keeps retrying; after a day of failures it disables the endpoint. The delivery log shows
+      each attempt's answer.
     </Alert>
   );
 }

@@ -45,6 +45,7 @@ const renderPage = () =>
 
 const writes = (api: ReturnType<typeof fakeFetch>) => api.calls.filter((c) => c.method !== 'GET');
 const rows = () => screen.getAllByTestId('delivery-row');
+const openTab = async (user: ReturnType<typeof userEvent.setup>, name: string) => user.click(await screen.findByRole('tab', { name }));
 
 describe('Webhook endpoint page', () => {
   it('edit_patches_with_the_version', async () => {
@@ -57,6 +58,7 @@ describe('Webhook endpoint page', () => {
       },
     });
     renderPage();
+    await openTab(user, 'Settings');
     const description = await screen.findByRole('textbox', { name: 'Description' });
     await user.clear(description);
     await user.type(description, 'release bot');
@@ -82,6 +84,7 @@ describe('Webhook endpoint page', () => {
       [`PATCH ${ONE}`]: [409, { error: { code: 'conflict', message: 'the webhook was changed by someone else; reload and try again', details: { currentVersion: 4 } } }],
     });
     renderPage();
+    await openTab(user, 'Settings');
     const description = await screen.findByRole('textbox', { name: 'Description' });
     await user.clear(description);
     await user.type(description, 'mine');
@@ -103,11 +106,12 @@ describe('Webhook endpoint page', () => {
     const w = hook({ kind: 'slack', url: 'https://hooks.slack.com/services/T0…', secrets: [] });
     const { api } = serve(() => w, log([]), { [`PATCH ${ONE}`]: (b) => [200, { ...w, version: (b as { version: number }).version + 1 }] });
     renderPage();
+    await openTab(user, 'Settings');
     const url = await screen.findByRole('textbox', { name: 'URL' });
     expect(url).toHaveValue('');
     expect(url).toHaveAttribute('placeholder', 'https://hooks.slack.com/services/T0…');
     // Slack and Teams endpoints have no signing secret.
-    expect(screen.queryByRole('button', { name: 'Rotate secret' })).toBeNull();
+    expect(screen.queryByRole('tab', { name: 'Signing secrets' })).toBeNull();
     await user.type(screen.getByRole('textbox', { name: 'Description' }), ' 2');
     await user.click(screen.getByRole('button', { name: 'Save endpoint' }));
     await waitFor(() => expect(writes(api)).toHaveLength(1));
@@ -170,6 +174,7 @@ describe('Webhook endpoint page', () => {
       },
     });
     renderPage();
+    await openTab(user, 'Signing secrets');
     await user.click(await screen.findByRole('button', { name: 'Rotate secret' }));
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Rotate now' }));
@@ -192,8 +197,8 @@ describe('Webhook endpoint page', () => {
     renderPage();
     await waitFor(() => expect(rows()).toHaveLength(2));
     const cells = (r: HTMLElement) => [...r.querySelectorAll('td')].map((c) => c.textContent);
-    expect(cells(rows()[0]).slice(1, 8)).toEqual(['state.changed', '00000000000000000042', 'pending', '2', 'no answer', '10000 ms', dateTime(T0 + 5000)]);
-    expect(cells(rows()[1]).slice(1, 8)).toEqual(['flag.changed', '00000000000000000041', 'delivered', '1', '200', '12 ms', dateTime(T0 + 1000)]);
+    expect(cells(rows()[0]).slice(1, 8)).toEqual(['state.changed', '42', 'pending', '2', 'no answer', '10000 ms', dateTime(T0 + 5000)]);
+    expect(cells(rows()[1]).slice(1, 8)).toEqual(['flag.changed', '41', 'delivered', '1', '200', '12 ms', dateTime(T0 + 1000)]);
   });
 
   it('expanding_a_delivery_shows_each_attempt_and_the_body_sent', async () => {

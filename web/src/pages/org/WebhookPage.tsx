@@ -1,8 +1,8 @@
 /** One webhook endpoint: its state, settings, signing secrets, a test event, and the delivery log. */
-import { Anchor, Badge, Breadcrumbs, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useMembers } from '../../api/orgs';
 import { useOrgEnvironments } from '../../api/orgEnvironments';
 import { deleteWebhook, testWebhook, useWebhook, webhookKeys } from '../../api/webhooks';
@@ -15,7 +15,7 @@ import { Secrets } from '../../components/webhooks/Secrets';
 import { DisabledBanner, FailingNotice, StatusBadge } from '../../components/webhooks/StatusBanners';
 import { actorName, dateTime } from '../../lib/format';
 import { canManageProjects } from '../../lib/roles';
-import { endpointName, KIND_LABELS } from '../../lib/webhooks';
+import { BADGE, endpointName, KIND_LABELS } from '../../lib/webhooks';
 import { orgPath, useRole } from '../../scope';
 
 export default function WebhookPage() {
@@ -28,6 +28,8 @@ export default function WebhookPage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const listPath = `${orgPath(org)}/webhooks`;
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'deliveries';
 
   const test = useMutation({
     mutationFn: () => testWebhook(org, id),
@@ -88,7 +90,7 @@ export default function WebhookPage() {
             <Title order={2} style={{ wordBreak: 'break-all' }}>
               {name}
             </Title>
-            <Badge variant="outline" style={{ textTransform: 'none' }}>
+            <Badge variant="outline" style={BADGE}>
               {KIND_LABELS[w.kind] ?? w.kind}
             </Badge>
             <StatusBadge webhook={w} />
@@ -119,9 +121,25 @@ export default function WebhookPage() {
       <ErrorAlert error={test.error ?? remove.error} />
       <DisabledBanner org={org} webhook={w} canManage={manage} />
       <FailingNotice webhook={w} />
-      <EditWebhook key={w.id} org={org} webhook={w} projects={scope.projects} environments={scope.environments} canEdit={manage} />
-      {w.kind === 'standard' && <Secrets org={org} webhook={w} canManage={manage} />}
-      <DeliveryLog org={org} webhook={w.id} canManage={manage} />
+      {/* Panels stay mounted: a draft in Settings, or a secret just shown, survives a look at the log. */}
+      <Tabs value={tab} onChange={(t) => setParams(t && t !== 'deliveries' ? { tab: t } : {}, { replace: true })}>
+        <Tabs.List>
+          <Tabs.Tab value="deliveries">Delivery log</Tabs.Tab>
+          <Tabs.Tab value="settings">Settings</Tabs.Tab>
+          {w.kind === 'standard' && <Tabs.Tab value="secrets">Signing secrets</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="deliveries" pt="md">
+          <DeliveryLog org={org} webhook={w.id} canManage={manage} />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings" pt="md">
+          <EditWebhook key={w.id} org={org} webhook={w} projects={scope.projects} environments={scope.environments} canEdit={manage} />
+        </Tabs.Panel>
+        {w.kind === 'standard' && (
+          <Tabs.Panel value="secrets" pt="md">
+            <Secrets org={org} webhook={w} canManage={manage} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
     </Stack>
   );
 }

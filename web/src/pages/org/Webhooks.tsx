@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { NewWebhookModal } from '../../components/webhooks/NewWebhookModal';
 import { DisabledBanner, StatusBadge } from '../../components/webhooks/StatusBanners';
 import { canManageProjects } from '../../lib/roles';
-import { filterSummary, KIND_LABELS } from '../../lib/webhooks';
+import { BADGE, filterSummary, KIND_LABELS } from '../../lib/webhooks';
 import { orgPath, useRole } from '../../scope';
 
 export default function Webhooks() {
@@ -68,12 +68,12 @@ export default function Webhooks() {
           <Table.Tbody>
             {items.map((w) => (
               <Table.Tr key={w.id} data-testid={`webhook-row-${w.id}`}>
-                <Table.Td>
-                  <Badge variant="outline" style={{ textTransform: 'none' }}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge variant="outline" style={BADGE}>
                     {KIND_LABELS[w.kind] ?? w.kind}
                   </Badge>
                 </Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>
+                <Table.Td style={{ overflowWrap: 'anywhere' }}>
                   <Anchor component={Link} to={`${orgPath(org)}/webhooks/${encodeURIComponent(w.id)}`} size="sm">
                     <code>{w.url}</code>
                   </Anchor>
@@ -82,7 +82,7 @@ export default function Webhooks() {
                 <Table.Td>
                   <Text size="sm">{filterSummary(w.filter, names)}</Text>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <StatusBadge webhook={w} />
                 </Table.Td>
               </Table.Tr>
