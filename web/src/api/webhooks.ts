@@ -74,19 +74,24 @@ export interface DeliveryAttempt {
 export type DeliveryState = 'pending' | 'delivered';
 
 export interface Delivery {
-  /** The message id (`msg_…`), the same on a redelivery. */
+  /** The delivery (what "redeliver" names). */
   id: string;
+  /** The `webhook-id` receivers dedupe on (`msg_…`), the same on a redelivery. */
+  messageId?: string;
   webhookId: string;
   event: string;
-  changeId: string;
+  /** The change it carries (none for a test event). */
+  changeId: string | null;
   state: DeliveryState;
   /** The last ten, oldest first. */
   attempts: DeliveryAttempt[];
+  /** How many attempts were made in all (`attempts` keeps the latest). */
+  attemptCount?: number;
   nextAttemptAt: number | null;
   createdAt: number;
   deliveredAt: number | null;
-  /** The body sent, as sent (JSON text). */
-  body: string;
+  /** The body sent, as sent (JSON text); none before it is first sent. */
+  body: string | null;
 }
 
 /** Pending first (oldest first), then sent (newest first); `next` is the following page's cursor. */
@@ -131,6 +136,7 @@ export const WEBHOOK_EVENTS: { value: string; help: string }[] = [
   { value: 'schedule.applied', help: 'a scheduled change applied' },
   { value: 'schedule.failed', help: 'a scheduled change failed' },
   { value: 'webhook.test', help: 'the "Send test event" button' },
+  { value: 'change.other', help: 'any other change' },
 ];
 
 // ---- Requests -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ describe('webhooks display', () => {
     // Disabled wins over failing; disabled by Switchyard is red, by an admin grey.
     expect(webhookStatus({ enabled: false, failingSince: 5, disabledReason: 'HTTP 500' })).toMatchObject({ label: 'Disabled', color: 'red' });
     expect(webhookStatus({ enabled: false, failingSince: null, disabledReason: null })).toMatchObject({ label: 'Disabled', color: 'gray' });
+    expect(webhookStatus({ enabled: false, failingSince: null, disabledReason: 'disabled by user:u1' })).toMatchObject({ label: 'Disabled', color: 'gray' });
   });
 
   it('filter_summary_names_each_part_and_says_every_change_when_empty', () => {

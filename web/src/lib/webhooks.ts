@@ -30,7 +30,7 @@ export const endpointName = (w: Pick<Webhook, 'description' | 'url'>) => w.descr
 export type WebhookStatus = { label: string; color: string; kind: 'enabled' | 'disabled' | 'failing' };
 
 export function webhookStatus(w: Pick<Webhook, 'enabled' | 'failingSince' | 'disabledReason'>): WebhookStatus {
-  if (!w.enabled) return { label: 'Disabled', color: w.disabledReason ? 'red' : 'gray', kind: 'disabled' };
+  if (!w.enabled) return { label: 'Disabled', color: w.disabledReason && !disabledByPerson(w) ? 'red' : 'gray', kind: 'disabled' };
   if (w.failingSince) return { label: `Failing since ${dateTime(w.failingSince)}`, color: 'orange', kind: 'failing' };
   return { label: 'Enabled', color: 'green', kind: 'enabled' };
 }
@@ -78,7 +78,8 @@ export function filterSummary(f: WebhookFilter | null | undefined, names: Filter
 }
 
 /** The body as sent, indented when it is JSON. */
-export function prettyBody(body: string): string {
+export function prettyBody(body: string | null | undefined): string {
+  if (body === null || body === undefined) return '';
   try {
     return JSON.stringify(JSON.parse(body), null, 2);
   } catch {
@@ -87,6 +88,12 @@ export function prettyBody(body: string): string {
 }
 
 export const lastAttempt = (d: Delivery) => d.attempts.at(-1);
+
+/** Every attempt made (the log keeps the last ten). */
+export const attemptCount = (d: Delivery) => Math.max(d.attemptCount ?? 0, d.attempts.length);
+
+/** Switchyard disables an endpoint after a day of failures; an admin may too ("disabled by user:…"). */
+export const disabledByPerson = (w: Pick<Webhook, 'disabledReason'>) => /^disabled by /.test(w.disabledReason ?? '');
 
 /** Change ids are zero-padded sequence numbers (`00000000000000000042`): shown without the padding. */
 export const shortChangeId = (id: string) => (/^\d+$/.test(id) ? id.replace(/^0+(?=\d)/, '') : id);

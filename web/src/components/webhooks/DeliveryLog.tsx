@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
 import { type Delivery, type DeliveryAttempt, redeliver, useDeliveries, webhookKeys } from '../../api/webhooks';
 import { dateTime } from '../../lib/format';
-import { BADGE, lastAttempt, prettyBody, shortChangeId } from '../../lib/webhooks';
+import { attemptCount, BADGE, lastAttempt, prettyBody, shortChangeId } from '../../lib/webhooks';
 import { ErrorAlert } from '../ErrorAlert';
 
 const COLUMNS = 9;
@@ -40,12 +40,23 @@ function Details({ d }: { d: Delivery }): ReactNode {
   return (
     <Stack gap="sm" py="xs" data-testid="delivery-details">
       <Text size="xs" c="dimmed">
-        Message <code>{d.id}</code>{d.changeId ? <>, change <code>{d.changeId}</code></> : null}, created {dateTime(d.createdAt)}
+        Delivery <code>{d.id}</code>
+        {d.messageId ? (
+          <>
+            , message (<code>webhook-id</code>) <code>{d.messageId}</code>
+          </>
+        ) : null}
+        {d.changeId ? (
+          <>
+            , change <code>{d.changeId}</code>
+          </>
+        ) : null}
+        , created {dateTime(d.createdAt)}
         {d.deliveredAt ? `, delivered ${dateTime(d.deliveredAt)}` : ''}
         {d.state === 'pending' && d.nextAttemptAt ? `, next attempt at ${dateTime(d.nextAttemptAt)}` : ''}
       </Text>
       <Title order={4} size="h6">
-        Attempts{d.attempts.length >= 10 ? ' (the last ten)' : ''}
+        Attempts{attemptCount(d) > d.attempts.length ? ` (the last ${d.attempts.length} of ${attemptCount(d)})` : ''}
       </Title>
       {d.attempts.length === 0 ? (
         <Text size="sm" c="dimmed">
@@ -86,9 +97,15 @@ function Details({ d }: { d: Delivery }): ReactNode {
       <Title order={4} size="h6">
         Body sent
       </Title>
-      <Code block data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
-        {prettyBody(d.body)}
-      </Code>
+      {d.body ? (
+        <Code block data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
+          {prettyBody(d.body)}
+        </Code>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Made when it is first sent.
+        </Text>
+      )}
     </Stack>
   );
 }
@@ -159,7 +176,7 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
                         <Table.Td style={NOWRAP}>
                           <StateBadge d={d} />
                         </Table.Td>
-                        <Table.Td>{d.attempts.length}</Table.Td>
+                        <Table.Td>{attemptCount(d)}</Table.Td>
                         <Table.Td style={NOWRAP}>
                           <StatusCode a={last} />
                         </Table.Td>

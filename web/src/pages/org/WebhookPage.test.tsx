@@ -139,7 +139,7 @@ describe('Webhook endpoint page', () => {
 
   it('send_test_event_posts_and_refreshes_the_delivery_log', async () => {
     const user = userEvent.setup();
-    const test = delivery({ id: 'msg_test', event: 'webhook.test', changeId: '', state: 'pending', attempts: [], deliveredAt: null, nextAttemptAt: T0 });
+    const test = delivery({ id: 'msg_test', event: 'webhook.test', changeId: null, state: 'pending', attempts: [], deliveredAt: null, nextAttemptAt: T0 });
     let items: Delivery[] = [];
     const { api } = serve(() => hook(), () => ({ '': { items, next: null } }), {
       [`POST ${ONE}/test`]: () => {
@@ -190,14 +190,15 @@ describe('Webhook endpoint page', () => {
     serve(
       () => hook(),
       log([
-        delivery({ id: 'msg_p', state: 'pending', deliveredAt: null, nextAttemptAt: T0 + 60_000, attempts: [{ at: T0, status: 503, durationMs: 40, error: null, response: 'busy' }, { at: T0 + 5000, status: null, durationMs: 10_000, error: 'timed out', response: null }] }),
+        // The log keeps the last attempts; the count is of them all.
+        delivery({ id: 'msg_p', state: 'pending', deliveredAt: null, nextAttemptAt: T0 + 60_000, attemptCount: 12, attempts: [{ at: T0, status: 503, durationMs: 40, error: null, response: 'busy' }, { at: T0 + 5000, status: null, durationMs: 10_000, error: 'timed out', response: null }] }),
         delivery({ id: 'msg_d', event: 'flag.changed', changeId: '00000000000000000041' }),
       ]),
     );
     renderPage();
     await waitFor(() => expect(rows()).toHaveLength(2));
     const cells = (r: HTMLElement) => [...r.querySelectorAll('td')].map((c) => c.textContent);
-    expect(cells(rows()[0]).slice(1, 8)).toEqual(['state.changed', '42', 'pending', '2', 'no answer', '10000 ms', dateTime(T0 + 5000)]);
+    expect(cells(rows()[0]).slice(1, 8)).toEqual(['state.changed', '42', 'pending', '12', 'no answer', '10000 ms', dateTime(T0 + 5000)]);
     expect(cells(rows()[1]).slice(1, 8)).toEqual(['flag.changed', '41', 'delivered', '1', '200', '12 ms', dateTime(T0 + 1000)]);
   });
 
@@ -226,6 +227,20 @@ describe('Webhook endpoint page', () => {
     );
     await user.click(within(row).getByRole('button', { name: 'Details of state.changed msg_1' }));
     await waitFor(() => expect(screen.queryByTestId('delivery-details')).toBeNull());
+  });
+
+  it('a_delivery_not_sent_yet_has_no_body_to_show', async () => {
+    const user = userEvent.setup();
+    serve(() => hook(), log([delivery({ id: 'q1', messageId: 'msg_q1', state: 'pending', attempts: [], body: null, deliveredAt: null, nextAttemptAt: T0 })]));
+    renderPage();
+    const row = (await screen.findAllByTestId('delivery-row'))[0];
+    expect(row).toHaveTextContent('pending');
+    await user.click(within(row).getByRole('button', { name: 'Details of state.changed q1' }));
+    const details = await screen.findByTestId('delivery-details');
+    expect(details).toHaveTextContent('Not tried yet.');
+    expect(details).toHaveTextContent('Made when it is first sent.');
+    expect(details).toHaveTextContent('msg_q1');
+    expect(screen.queryByTestId('delivery-body')).toBeNull();
   });
 
   it('redeliver_posts_to_the_delivery', async () => {

@@ -75,19 +75,28 @@ describe('Webhooks page', () => {
   });
 
   it('disabled_endpoint_shows_the_owner_warning', async () => {
-    serve([hook({ enabled: false, disabledAt: T0, disabledReason: 'HTTP 500 from the endpoint since 2026-12-02', failingSince: T0 - 86_400_000 })]);
+    serve([hook({ enabled: false, disabledAt: T0, disabledReason: 'disabled after failing for 24 hours: the last attempt answered 500', failingSince: T0 - 86_400_000 })]);
     renderList();
     const banner = await screen.findByTestId('disabled-banner');
     expect(banner).toHaveTextContent('Webhook disabled: deploy bot');
     expect(banner).toHaveTextContent(`disabled this endpoint on ${dateTime(T0)} after its deliveries had failed for a day`);
-    expect(banner).toHaveTextContent('Reason: HTTP 500 from the endpoint since 2026-12-02');
+    expect(banner).toHaveTextContent('Reason: disabled after failing for 24 hours: the last attempt answered 500');
     expect(within(banner).getByRole('button', { name: 'Enable' })).toBeInTheDocument();
     expect(within(screen.getByTestId('webhook-row-w1')).getByTestId('webhook-status')).toHaveTextContent('Disabled');
   });
 
+  it('an_endpoint_disabled_by_an_admin_gets_a_plain_notice_not_the_warning', async () => {
+    serve([hook({ enabled: false, disabledAt: T0, disabledReason: 'disabled by user:u1' })]);
+    renderList();
+    const notice = await screen.findByTestId('disabled-notice');
+    await waitFor(() => expect(notice).toHaveTextContent(`deploy bot was disabled by Ada on ${dateTime(T0)}`));
+    expect(within(notice).getByRole('button', { name: 'Enable' })).toBeInTheDocument();
+    expect(screen.queryByTestId('disabled-banner')).toBeNull();
+  });
+
   it('enable_patches_enabled_true_with_the_version', async () => {
     const user = userEvent.setup();
-    const off = hook({ enabled: false, disabledAt: T0, disabledReason: 'timeout', version: 7 });
+    const off = hook({ enabled: false, disabledAt: T0, disabledReason: 'disabled after failing for 24 hours: the last attempt timed out', version: 7 });
     const api = serve([off], { [`PATCH ${HOOKS}/w1`]: [200, { ...off, enabled: true, disabledAt: null, disabledReason: null, version: 8 }] });
     renderList();
     await user.click(within(await screen.findByTestId('disabled-banner')).getByRole('button', { name: 'Enable' }));
