@@ -33,6 +33,12 @@ if [ ! -x .venv/bin/moto_server ]; then
   .venv/bin/pip install --quiet 'moto[server]>=5,<6'
 fi
 
+# The official Standard Webhooks verifier, which judges every webhook signature in the tests.
+if ! .venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
+  echo "installing standardwebhooks into .venv"
+  .venv/bin/pip install --quiet 'standardwebhooks>=1,<2'
+fi
+
 # The official OpenFeature OFREP clients, for the realtime server's compatibility test.
 if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
   echo "installing the OpenFeature clients (npm)"

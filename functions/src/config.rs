@@ -9,6 +9,10 @@
 //!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
 //!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
 //! - `SWITCHYARD_QUOTA_*`: the quotas ([`QuotaArgs`]; `switchyard serve` takes the same as flags)
+//! - webhooks ([`WebhookArgs`]): `SWITCHYARD_WEBHOOK_KEY_SECRET_ARN` names the secret holding the
+//!   32-byte key (hex) that seals webhook secrets (outside AWS, `SWITCHYARD_WEBHOOK_KEY_FILE`
+//!   names a file holding it); `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
+//!   `SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS`. Functions without a key do not manage webhooks.
 
 use clap::{Args, Parser};
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
@@ -45,6 +49,9 @@ pub struct QuotaArgs {
     /// Bytes of flagd JSON one environment may hold (default 2 MiB).
     #[arg(long = "quota-environment-bytes", env = "SWITCHYARD_QUOTA_ENVIRONMENT_BYTES", default_value_t = Quotas::default().environment_bytes)]
     pub environment_bytes: u64,
+    /// Webhook, Slack and Teams endpoints per organization.
+    #[arg(long = "quota-webhooks-per-organization", env = "SWITCHYARD_QUOTA_WEBHOOKS_PER_ORGANIZATION", default_value_t = Quotas::default().webhooks_per_organization)]
+    pub webhooks_per_organization: u64,
 }
 
 impl QuotaArgs {
@@ -58,7 +65,48 @@ impl QuotaArgs {
             sdk_keys_per_environment: self.sdk_keys_per_environment,
             api_tokens_per_organization: self.api_tokens_per_organization,
             environment_bytes: self.environment_bytes,
+            webhooks_per_organization: self.webhooks_per_organization,
         }
+    }
+}
+
+/// Where webhooks may go and what their messages link to (`switchyard serve` flags, or the
+/// environment of the Lambda functions).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookArgs {
+    /// Let webhook endpoints use plain http (never in production: signatures do not hide the
+    /// body).
+    #[arg(long = "webhook-allow-http", env = "SWITCHYARD_WEBHOOK_ALLOW_HTTP")]
+    pub allow_http: bool,
+    /// Let webhook endpoints reach private, loopback and link-local addresses (a receiver on this
+    /// machine or network; never where those hold anything to protect).
+    #[arg(
+        long = "webhook-allow-private-networks",
+        env = "SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+    )]
+    pub allow_private: bool,
+    /// The dashboard's public address, for the links in webhook messages.
+    #[arg(long = "dashboard-url", env = "SWITCHYARD_DASHBOARD_URL")]
+    pub dashboard_url: Option<String>,
+}
+
+impl WebhookArgs {
+    pub fn setup(
+        &self,
+        key: &[u8],
+        default_dashboard: &str,
+    ) -> Result<crate::webhooks::Setup, String> {
+        Ok(crate::webhooks::Setup {
+            sealer: crate::webhooks::Sealer::new(key)?,
+            egress: crate::webhooks::Egress {
+                allow_http: self.allow_http,
+                allow_private: self.allow_private,
+            },
+            dashboard: self
+                .dashboard_url
+                .clone()
+                .unwrap_or_else(|| default_dashboard.to_owned()),
+        })
     }
 }
 
@@ -68,6 +116,25 @@ impl QuotaArgs {
 struct LambdaConfig {
     #[command(flatten)]
     quotas: QuotaArgs,
+    #[command(flatten)]
+    webhooks: WebhookArgs,
+}
+
+/// The webhook setup from the environment, if this function has a webhook key.
+pub async fn webhooks_from_env() -> Result<Option<crate::webhooks::Setup>, String> {
+    let key = if let Ok(path) = std::env::var("SWITCHYARD_WEBHOOK_KEY_FILE") {
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?
+    } else if let Ok(arn) = std::env::var("SWITCHYARD_WEBHOOK_KEY_SECRET_ARN") {
+        String::from_utf8(secret("the webhook key", &arn).await?)
+            .map_err(|_| "the webhook key secret is not text".to_owned())?
+    } else {
+        return Ok(None);
+    };
+    let key = hex::decode(key.trim()).map_err(|_| "the webhook key must be hex".to_owned())?;
+    let args = LambdaConfig::try_parse_from(["switchyard-lambda"])
+        .map_err(|e| format!("bad webhook setting: {e}"))?
+        .webhooks;
+    args.setup(&key, "").map(Some)
 }
 
 /// The quotas from the `SWITCHYARD_QUOTA_*` environment variables (defaults where unset).
@@ -96,13 +163,17 @@ pub async fn state_from_env() -> Result<AppState, String> {
     let backends = Backends::open(store, bus).await?;
     let secret = signing_key().await?;
     let jwt = JwtKeys::from_secret(&secret)?;
-    Ok(AppState::with_options(
+    let state = AppState::with_options(
         backends.store,
         backends.bus,
         jwt,
         crate::auth::rate_limit::LoginLimiter::default(),
         quotas,
-    ))
+    );
+    Ok(match webhooks_from_env().await? {
+        Some(setup) => state.with_webhooks(setup),
+        None => state,
+    })
 }
 
 /// The Redis URL: `SWITCHYARD_REDIS_URL`, or the secret `SWITCHYARD_REDIS_URL_SECRET_ARN` names.
@@ -133,7 +204,7 @@ async fn signing_key() -> Result<Vec<u8>, String> {
 }
 
 /// A Secrets Manager secret's value (string or binary).
-async fn secret(what: &str, arn: &str) -> Result<Vec<u8>, String> {
+pub async fn secret(what: &str, arn: &str) -> Result<Vec<u8>, String> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let client = aws_sdk_secretsmanager::Client::new(&config);
     let out = client

@@ -13,6 +13,8 @@
 //! - [`state`] — what handlers share
 //! - [`diff`] — the before → after diff of a change record
 //! - [`publisher`] — the DynamoDB stream publisher (the safety net behind direct publishes)
+//! - [`webhooks`] — the webhook dispatcher (signed JSON, Slack, Teams), run by `serve` and by the
+//!   `webhooks` Lambda
 //! - [`openapi`] — the OpenAPI 3.1 document, built from the same route definitions
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -28,6 +30,7 @@ pub mod publisher;
 pub mod routes;
 pub mod state;
 pub mod validate;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,7 +77,7 @@ impl Group {
     fn routes(self) -> OpenApiRouter<AppState> {
         match self {
             Group::Auth => routes::auth::routes(),
-            Group::Orgs => routes::orgs::routes(),
+            Group::Orgs => routes::orgs::routes().merge(routes::webhooks::routes()),
             Group::Projects => routes::projects::routes(),
             Group::Flags => routes::flags::routes()
                 .merge(routes::states::routes())

@@ -19,6 +19,12 @@ pub struct Inner {
     pub changes: Changes,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
+    /// Webhooks: the sealing key, where endpoints may point, the dashboard's address (none:
+    /// this function does not manage webhooks).
+    pub webhooks: Option<crate::webhooks::Setup>,
+    /// Wakes this process's webhook dispatcher (`serve`) after a test event or a redelivery is
+    /// queued.
+    pub webhook_nudge: Arc<tokio::sync::Notify>,
 }
 
 impl std::ops::Deref for AppState {
@@ -55,6 +61,26 @@ impl AppState {
             store,
             jwt,
             login_limiter,
+            webhooks: None,
+            webhook_nudge: Arc::new(tokio::sync::Notify::new()),
         }))
+    }
+
+    /// The same state, managing webhooks with `setup`, and its change layer waking `nudge`'s
+    /// waiter after every commit. Call it right after construction (while the state is not
+    /// shared yet); a shared state is returned unchanged.
+    pub fn with_webhooks(mut self, setup: crate::webhooks::Setup) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            let nudge = inner.webhook_nudge.clone();
+            inner.changes =
+                inner
+                    .changes
+                    .clone()
+                    .with_commit_hook(switchyard_core::changes::CommitHook(Arc::new(move || {
+                        nudge.notify_one()
+                    })));
+            inner.webhooks = Some(setup);
+        }
+        self
     }
 }

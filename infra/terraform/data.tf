@@ -1,4 +1,5 @@
-# State: the table (source of truth), the token signing key, and Redis (change hints).
+# State: the table (source of truth), the token signing key, the webhook secrets' encryption key,
+# and Redis (change hints).
 
 module "table" {
   source = "./modules/table"
@@ -9,12 +10,32 @@ module "table" {
 }
 
 module "jwt_secret" {
-  source = "./modules/jwt_secret"
+  source = "./modules/secret_key"
 
   name        = var.name
+  purpose     = "jwt-signing-key"
+  description = "Switchyard session token signing key (HS256)"
+  format      = "alphanumeric"
   kms_key_arn = module.kms.key_arn
   out_of_band = var.jwt_key_out_of_band
   key_version = var.jwt_key_version
+}
+
+# Encrypts what webhooks keep secret in the table (signing secrets, Slack and Teams URLs):
+# SWITCHYARD_WEBHOOK_KEY_SECRET_ARN of the orgs function (encrypts on create and rotate) and the
+# webhooks dispatcher (decrypts to sign and send). 32 bytes, hex.
+module "webhook_key" {
+  source = "./modules/secret_key"
+
+  name        = var.name
+  purpose     = "webhook-encryption-key"
+  description = "Switchyard webhook secrets encryption key (32 bytes, hex)"
+  format      = "hex32"
+  kms_key_arn = module.kms.key_arn
+  out_of_band = var.webhook_key_out_of_band
+  # Never raise it: a new key leaves every stored webhook secret and URL unreadable (the code
+  # does not re-encrypt). To move a deployment, put the old key with webhook_key_out_of_band.
+  key_version = 1
 }
 
 module "redis" {

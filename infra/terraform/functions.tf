@@ -1,6 +1,7 @@
 # The Lambda functions: one per binary in functions/src/bin/ (infra/tests/test_functions.py proves
 # it). The six route groups of functions/src/lib.rs (enum Group) serve the dashboard API; the
-# publisher reads the table's stream. Each has its own role with only what its code does.
+# publisher reads the table's stream; the webhooks dispatcher is in webhooks.tf. Each has its own
+# role with only what its code does.
 
 locals {
   lambda_zip_dir = coalesce(var.lambda_zip_dir, "${path.root}/../../target/lambda-zips")
@@ -49,6 +50,34 @@ locals {
     },
   ]
 
+  # What one group needs beyond the others. The orgs group manages webhooks (docs/webhooks.md) and
+  # encrypts their secrets on create and rotate with the webhook key: only it gets the key (and
+  # the dashboard's address, which test events link to).
+  group_environment = {
+    auth = {}
+    orgs = {
+      SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn
+      SWITCHYARD_DASHBOARD_URL          = local.dashboard_origin
+    }
+    projects = {}
+    flags    = {}
+    segments = {}
+    audit    = {}
+  }
+  group_statements = {
+    auth = []
+    orgs = [{
+      sid        = "WebhookKey"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [module.webhook_key.arn]
+      conditions = []
+    }]
+    projects = []
+    flags    = []
+    segments = []
+    audit    = []
+  }
+
   # The quotas (functions/src/config.rs, QuotaArgs): SWITCHYARD_QUOTA_<NAME>, only those set.
   quota_environment = { for name, limit in var.quotas : "SWITCHYARD_QUOTA_${upper(name)}" => tostring(limit) }
 
@@ -95,8 +124,8 @@ module "api_function" {
   name_prefix = var.name
   binary      = each.key
   zip_dir     = local.lambda_zip_dir
-  environment = merge(local.quota_environment, local.function_environment)
-  statements = concat(local.api_read_statements, [
+  environment = merge(local.quota_environment, local.function_environment, local.group_environment[each.key])
+  statements = concat(local.api_read_statements, local.group_statements[each.key], [
     for writes in [local.table_writes[each.key]] : {
       sid       = "TransactionalWrites"
       actions   = writes
@@ -112,10 +141,12 @@ module "api_function" {
   memory_mb            = var.lambda_memory_mb
   timeout_seconds      = var.lambda_timeout_seconds
   reserved_concurrency = var.lambda_reserved_concurrency
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_ids   = [aws_security_group.functions.id]
-  kms_key_arn          = module.kms.key_arn
-  log_retention_days   = var.log_retention_days
+  vpc = {
+    subnet_ids         = module.network.private_subnet_ids
+    security_group_ids = [aws_security_group.functions.id]
+  }
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
 }
 
 # The change publisher: reads the stream, publishes revisions on Redis, parks failures in SQS.
@@ -158,10 +189,12 @@ module "publisher_function" {
   memory_mb            = 256
   timeout_seconds      = 60
   reserved_concurrency = 10
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_ids   = [aws_security_group.functions.id]
-  kms_key_arn          = module.kms.key_arn
-  log_retention_days   = var.log_retention_days
+  vpc = {
+    subnet_ids         = module.network.private_subnet_ids
+    security_group_ids = [aws_security_group.functions.id]
+  }
+  kms_key_arn        = module.kms.key_arn
+  log_retention_days = var.log_retention_days
 }
 
 module "stream_publisher" {

@@ -23,6 +23,16 @@ locals {
     "GET /api/v1/orgs/{org}/tokens"            = "orgs"
     "POST /api/v1/orgs/{org}/tokens"           = "orgs"
     "DELETE /api/v1/orgs/{org}/tokens/{token}" = "orgs"
+    # webhooks (docs/webhooks.md), in the orgs group
+    "GET /api/v1/orgs/{org}/webhooks"                                            = "orgs"
+    "POST /api/v1/orgs/{org}/webhooks"                                           = "orgs"
+    "GET /api/v1/orgs/{org}/webhooks/{webhook}"                                  = "orgs"
+    "PATCH /api/v1/orgs/{org}/webhooks/{webhook}"                                = "orgs"
+    "DELETE /api/v1/orgs/{org}/webhooks/{webhook}"                               = "orgs"
+    "POST /api/v1/orgs/{org}/webhooks/{webhook}/rotate"                          = "orgs"
+    "POST /api/v1/orgs/{org}/webhooks/{webhook}/test"                            = "orgs"
+    "GET /api/v1/orgs/{org}/webhooks/{webhook}/deliveries"                       = "orgs"
+    "POST /api/v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver" = "orgs"
     # functions/src/routes/projects.rs
     "GET /api/v1/orgs/{org}/projects"                                              = "projects"
     "POST /api/v1/orgs/{org}/projects"                                             = "projects"

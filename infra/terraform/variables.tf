@@ -233,7 +233,7 @@ variable "publisher_max_record_age_seconds" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (e.g. SNS topics) notified when the publisher gives up on records."
+  description = "ARNs (e.g. SNS topics) notified when the change publisher or the webhook dispatcher gives up on work (messages in their failure queues)."
   type        = list(string)
   default     = []
 }
@@ -367,9 +367,9 @@ variable "quotas" {
     condition = alltrue([for k, v in var.quotas : contains([
       "projects_per_organization", "environments_per_project", "flags_per_project",
       "segments_per_project", "members_per_organization", "sdk_keys_per_environment",
-      "api_tokens_per_organization", "environment_bytes",
+      "api_tokens_per_organization", "environment_bytes", "webhooks_per_organization",
     ], k) && v >= 0 && floor(v) == v])
-    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization and environment_bytes, each a whole number."
+    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization, environment_bytes and webhooks_per_organization, each a whole number."
   }
 }
 
@@ -431,6 +431,14 @@ variable "jwt_key_version" {
     condition     = var.jwt_key_version >= 1 && floor(var.jwt_key_version) == var.jwt_key_version
     error_message = "jwt_key_version must be a positive whole number."
   }
+}
+
+# ---- Webhooks ----
+
+variable "webhook_key_out_of_band" {
+  description = "Leave the webhook encryption key's value (32 bytes as 64 hex digits) to the operator instead of generating it: e.g. to bring the key of a deployment whose table this one restores."
+  type        = bool
+  default     = false
 }
 
 # ---- Logs, static sites, lifecycle ----

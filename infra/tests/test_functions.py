@@ -56,10 +56,39 @@ def test_function_module_holds_one_function_per_instance_running_its_binary():
     assert "retention_in_days" in logs.body
 
 
-def test_no_secret_value_in_any_function_environment():
-    """Functions get the ARNs of the signing key and Redis URL secrets, never their values."""
+def test_function_module_runs_the_function_in_the_vpc_it_is_given_and_only_then():
+    """vpc_config and the VPC access policy come from var.vpc; null (the webhooks dispatcher,
+    test_webhooks.py) runs the function outside any VPC."""
     root = tf.load()
-    environments = [root.locals["function_environment"]]
+    module = root.child(next(b for b in root.modules() if b.body["source"] == LAMBDA_MODULE))
+    (fn,) = module.resources("aws_lambda_function")
+    assert "vpc_config" not in fn.body
+    (vpc_config,) = [d["vpc_config"] for d in tf.as_list(fn.body.get("dynamic")) if "vpc_config" in d]
+    assert vpc_config["for_each"] == "${var.vpc == null ? [] : [var.vpc]}"
+    (content,) = tf.as_list(vpc_config["content"])
+    assert content == {
+        "subnet_ids": "${vpc_config.value.subnet_ids}",
+        "security_group_ids": "${vpc_config.value.security_group_ids}",
+    }
+    attachments = {b.name: b.body for b in module.resources("aws_iam_role_policy_attachment")}
+    assert attachments["vpc"]["policy_arn"].endswith(":policy/service-role/AWSLambdaVPCAccessExecutionRole")
+    assert attachments["vpc"]["count"] == "${var.vpc == null ? 0 : 1}"
+
+
+def test_every_function_states_where_it_runs():
+    """`vpc` has no default: each function module block says VPC (an object) or not (null)."""
+    root = tf.load()
+    for block in root.modules():
+        if block.body["source"] == LAMBDA_MODULE:
+            assert "vpc" in block.body, f"module.{block.name} must set vpc"
+            assert "subnet_ids" not in block.body and "security_group_ids" not in block.body, block.name
+
+
+def test_no_secret_value_in_any_function_environment():
+    """Functions get the ARNs of the signing key, Redis URL and webhook key secrets, never their
+    values."""
+    root = tf.load()
+    environments = [root.locals["function_environment"], *root.locals["group_environment"].values()]
     environments += [
         b.body["environment"] for b in root.modules()
         if b.body["source"] == LAMBDA_MODULE and isinstance(b.body["environment"], dict)

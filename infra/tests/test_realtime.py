@@ -140,7 +140,7 @@ def test_terraform_accepts_exactly_the_quotas_the_code_reads():
     condition = tf.as_list(quotas["validation"])[0]["condition"]
     accepted = set(re.findall(r'"([a-z_]+)"', condition))
     names = rust_quota_names()
-    assert len(names) == 8
+    assert len(names) == 9
     assert accepted == names
 
 
@@ -149,4 +149,8 @@ def test_quotas_reach_every_api_function(root):
         '${{for name, limit in var.quotas : "SWITCHYARD_QUOTA_${upper(name)}" => tostring(limit)}}'
     )
     (api,) = [b for b in root.modules() if b.name == "api_function"]
-    assert api.body["environment"] == "${merge(local.quota_environment, local.function_environment)}"
+    assert api.body["environment"] == (
+        "${merge(local.quota_environment, local.function_environment, local.group_environment[each.key])}"
+    )
+    # The per-group additions never carry quotas of their own (nor override the shared ones).
+    assert not any("SWITCHYARD_QUOTA_" in str(env) for env in root.locals["group_environment"].values())

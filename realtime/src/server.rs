@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
 use switchyard_functions::auth::jwt::JwtKeys;
+use switchyard_functions::webhooks::{Dispatcher, RetryPolicy};
 use switchyard_functions::{AppState, Group};
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
@@ -75,6 +76,9 @@ pub struct ServeArgs {
     /// The quotas the dashboard API enforces (the `realtime` role writes nothing but counters).
     #[command(flatten)]
     pub quotas: switchyard_functions::config::QuotaArgs,
+    /// Webhooks: where endpoints may point, the dashboard's address in messages.
+    #[command(flatten)]
+    pub webhooks: switchyard_functions::config::WebhookArgs,
 }
 
 /// How the SDK endpoints run: flags both roles share.
@@ -147,9 +151,10 @@ pub fn run_blocking(role: Role) -> ExitCode {
     }
 }
 
-/// The token signing key of a local install: generated once, kept in the data directory.
-fn local_signing_key(dir: &Path) -> Result<Vec<u8>, String> {
-    let path = dir.join("jwt.key");
+/// A key of a local install (`jwt.key` signs session tokens, `webhook.key` seals webhook
+/// secrets): generated once, kept in the data directory.
+fn local_key(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let path = dir.join(name);
     if let Ok(hex_key) = std::fs::read_to_string(&path) {
         return hex::decode(hex_key.trim())
             .map_err(|_| format!("{} is not a hex key", path.display()));
@@ -255,14 +260,23 @@ async fn run(role: Role) -> Result<(), String> {
         shutdown: shutdown_rx.clone(),
     }));
     if let Role::Serve(a) = &role {
-        let jwt = JwtKeys::from_secret(&local_signing_key(&a.data_dir)?)?;
+        let jwt = JwtKeys::from_secret(&local_key(&a.data_dir, "jwt.key")?)?;
+        let webhooks = a.webhooks.setup(
+            &local_key(&a.data_dir, "webhook.key")?,
+            &format!("http://{}", a.addr),
+        )?;
         let state = AppState::with_options(
             store.clone(),
             bus.clone(),
             jwt,
             Default::default(),
             a.quotas.quotas(),
-        );
+        )
+        .with_webhooks(webhooks.clone());
+        tokio::spawn(webhook_worker(
+            Dispatcher::new(state.changes.clone(), webhooks, RetryPolicy::default())?,
+            state.webhook_nudge.clone(),
+        ));
         let api = switchyard_functions::router(state, &Group::ALL);
         app = app.merge(api).fallback_service(dashboard(&a.web_dir));
     }
@@ -297,6 +311,20 @@ async fn run(role: Role) -> Result<(), String> {
         tracing::warn!(error = %e, "final analytics flush failed");
     }
     Ok(())
+}
+
+/// `serve`'s webhook dispatcher: a run after every change (the change layer wakes it) and every
+/// second (retries that came due). Sending tasks go on between runs.
+async fn webhook_worker(dispatcher: Arc<Dispatcher>, nudge: Arc<tokio::sync::Notify>) {
+    loop {
+        if let Err(e) = dispatcher.run(None, false).await {
+            tracing::warn!(error = %e, "webhook run failed");
+        }
+        tokio::select! {
+            () = nudge.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
 }
 
 async fn wait_for_signal() {

@@ -16,6 +16,7 @@ mod quotas;
 pub mod rules;
 mod segments;
 mod states;
+mod webhooks;
 
 pub use error::{ChangeError, Result};
 pub use flags::{FlagPatch, NewFlag};
@@ -28,6 +29,7 @@ pub use projects::{
 pub use quotas::{Quota, QuotaExceeded, Quotas, document_bytes};
 pub use segments::{NewSegment, SegmentPatch};
 pub use states::StateInput;
+pub use webhooks::{MAX_FILTER_ENTRIES, MAX_WEBHOOK_DESCRIPTION, MAX_WEBHOOK_URL, check_webhook};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -45,6 +47,17 @@ pub struct Changes {
     bus: Arc<dyn Bus>,
     clock: Arc<dyn Clock>,
     quotas: Quotas,
+    committed: Option<CommitHook>,
+}
+
+/// Called after every commit (`serve` wakes its change-log consumers with it).
+#[derive(Clone)]
+pub struct CommitHook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for CommitHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CommitHook")
+    }
 }
 
 /// Where a change happens: an organization, maybe a project, maybe one environment.
@@ -87,7 +100,14 @@ impl Changes {
             bus,
             clock,
             quotas: Quotas::default(),
+            committed: None,
         }
+    }
+
+    /// The same use-cases, calling `hook` after each commit.
+    pub fn with_commit_hook(mut self, hook: CommitHook) -> Changes {
+        self.committed = Some(hook);
+        self
     }
 
     /// The same use-cases under other quotas than the defaults.
@@ -139,6 +159,9 @@ impl Changes {
     /// Commits a batch with its record, then publishes the revisions it made.
     async fn commit(&self, batch: Batch, record: ChangeRecord) -> Result<ChangeRecord> {
         let committed = self.store.commit(batch, record).await?;
+        if let Some(hook) = &self.committed {
+            (hook.0)();
+        }
         self.publish(&committed.events).await;
         Ok(committed.record)
     }

@@ -44,6 +44,8 @@ pub struct Quotas {
     /// The environment's flagd document (what every realtime node compiles and holds, and what
     /// server SDKs download), in bytes of JSON.
     pub environment_bytes: u64,
+    /// Webhook, Slack and Teams endpoints (each is sent every matching change).
+    pub webhooks_per_organization: u64,
 }
 
 impl Default for Quotas {
@@ -57,6 +59,7 @@ impl Default for Quotas {
             sdk_keys_per_environment: 20,
             api_tokens_per_organization: 100,
             environment_bytes: 2 * 1024 * 1024,
+            webhooks_per_organization: 20,
         }
     }
 }
@@ -73,6 +76,7 @@ pub enum Quota {
     SdkKeysPerEnvironment,
     ApiTokensPerOrganization,
     EnvironmentBytes,
+    WebhooksPerOrganization,
 }
 
 impl Quota {
@@ -87,6 +91,7 @@ impl Quota {
             Quota::SdkKeysPerEnvironment => "sdk_keys_per_environment",
             Quota::ApiTokensPerOrganization => "api_tokens_per_organization",
             Quota::EnvironmentBytes => "environment_bytes",
+            Quota::WebhooksPerOrganization => "webhooks_per_organization",
         }
     }
 
@@ -101,6 +106,7 @@ impl Quota {
             Quota::SdkKeysPerEnvironment => "active SDK keys in an environment",
             Quota::ApiTokensPerOrganization => "active API tokens in an organization",
             Quota::EnvironmentBytes => "bytes of flagd JSON in one environment",
+            Quota::WebhooksPerOrganization => "webhook endpoints in an organization",
         }
     }
 }
@@ -118,6 +124,7 @@ impl Quotas {
             Quota::SdkKeysPerEnvironment => self.sdk_keys_per_environment,
             Quota::ApiTokensPerOrganization => self.api_tokens_per_organization,
             Quota::EnvironmentBytes => self.environment_bytes,
+            Quota::WebhooksPerOrganization => self.webhooks_per_organization,
         }
     }
 }

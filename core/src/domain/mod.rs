@@ -8,6 +8,7 @@ mod audit;
 mod change;
 mod flag;
 mod project;
+mod webhook;
 
 pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, new_secret};
 pub use account::{Invitation, Membership, Organization, Role, User};
@@ -15,6 +16,10 @@ pub use audit::{CounterRow, CounterTotal, EVENT_PREFIX, EVENT_VARIANT, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Segment, Variant};
 pub use project::{Environment, Project, SecureModeSecret};
+pub use webhook::{
+    Attempt, Delivery, DeliveryState, EVENT_TYPES, KEPT_ATTEMPTS, Webhook, WebhookFilter,
+    WebhookKind, WebhookSecret, event_type,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -17,6 +17,9 @@
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
+//! | webhook endpoint (`v` = version) | `ORG#{org}` | `WEBHOOK#{id}` | `WEBHOOKS` / `{org}#{id}` |
+//! | queued webhook delivery | `WHQ#{org}#{webhook}` | `{delivery id}` | |
+//! | sent webhook delivery (the delivery log) | `WHLOG#{org}#{webhook}` | `{delivery id}` | |
 //! | counter (`v` = one node's count, `ttl`) | `STATS#{env}` | `{hour:012}#{flag}#{variant}#{node}` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
@@ -86,6 +89,22 @@ pub fn changes(org: &str) -> String {
 }
 pub fn consumer(name: &str) -> String {
     format!("CONSUMER#{name}")
+}
+pub fn webhook(id: &str) -> String {
+    format!("WEBHOOK#{id}")
+}
+/// The index partition that lists every webhook endpoint (the dispatcher's sweep).
+pub const WEBHOOKS: &str = "WEBHOOKS";
+pub fn webhook_index(org: &str, id: &str) -> String {
+    format!("{org}#{id}")
+}
+/// A webhook endpoint's queue of deliveries not yet sent, in the order they go.
+pub fn webhook_queue(org: &str, webhook: &str) -> String {
+    format!("WHQ#{org}#{webhook}")
+}
+/// A webhook endpoint's sent deliveries.
+pub fn webhook_log(org: &str, webhook: &str) -> String {
+    format!("WHLOG#{org}#{webhook}")
 }
 /// The sort key of an organization's change counter (in its `ORG#` partition).
 pub const CHANGE_SEQ: &str = "CHANGESEQ";

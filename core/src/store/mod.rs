@@ -27,6 +27,7 @@ pub mod intercept;
 mod kv;
 pub mod layout;
 mod projects;
+mod webhooks;
 
 pub use batch::{Batch, Committed, MAX_ATTEMPTS};
 pub use counters::{DEFAULT_RETENTION_DAYS, counter_ttl};

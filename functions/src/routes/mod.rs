@@ -9,3 +9,4 @@ pub mod orgs;
 pub mod projects;
 pub mod segments;
 pub mod states;
+pub mod webhooks;

@@ -16,6 +16,7 @@ use switchyard_core::bus::{Bus, InProcessBus, Subscription};
 use switchyard_core::store::Store;
 use switchyard_functions::auth::jwt::JwtKeys;
 use switchyard_functions::auth::rate_limit::LoginLimiter;
+use switchyard_functions::webhooks::{Egress, Sealer, Setup};
 use switchyard_functions::{AppState, Group, router};
 use tower::ServiceExt;
 
@@ -23,11 +24,29 @@ use tower::ServiceExt;
 pub mod support;
 
 pub mod fixtures;
+pub mod receiver;
 
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 
+/// What tests allow webhooks to reach: plain http on this machine.
+pub const LOOPBACK: Egress = Egress {
+    allow_http: true,
+    allow_private: true,
+};
+
+/// The webhook setup of the test API: a fixed sealing key.
+pub fn webhook_setup(egress: Egress) -> Setup {
+    Setup {
+        sealer: Sealer::new(&[42; 32]).unwrap(),
+        egress,
+        dashboard: "https://switchyard.test".into(),
+    }
+}
+
 pub struct Api {
     pub router: Router,
+    /// What the routers share (its change layer, its webhook setup).
+    pub state: AppState,
     pub bus: Arc<InProcessBus>,
     pub store: Store,
     _guard: Box<dyn std::any::Any + Send>,
@@ -47,9 +66,11 @@ impl Api {
             bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
             LoginLimiter::new(5, 1000),
-        );
+        )
+        .with_webhooks(webhook_setup(LOOPBACK));
         Api {
-            router: router(state, &Group::ALL),
+            router: router(state.clone(), &Group::ALL),
+            state,
             bus,
             store,
             _guard: guard,
@@ -64,9 +85,27 @@ impl Api {
             JwtKeys::from_secret(SECRET).unwrap(),
             LoginLimiter::new(5, 1000),
             quotas,
-        );
+        )
+        .with_webhooks(webhook_setup(LOOPBACK));
         Api {
-            router: router(state, &Group::ALL),
+            router: router(state.clone(), &Group::ALL),
+            state,
+            ..self
+        }
+    }
+
+    /// The same store and bus behind routers whose webhooks may go only where `egress` allows.
+    pub fn with_egress(self, egress: Egress) -> Api {
+        let state = AppState::with_limiter(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            LoginLimiter::new(5, 1000),
+        )
+        .with_webhooks(webhook_setup(egress));
+        Api {
+            router: router(state.clone(), &Group::ALL),
+            state,
             ..self
         }
     }

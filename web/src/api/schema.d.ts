@@ -276,6 +276,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_webhooks"];
+        put?: never;
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{webhook}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_webhook"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{webhook}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{webhook}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{webhook}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["send_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}": {
         parameters: {
             query?: never;
@@ -571,6 +667,22 @@ export interface components {
         AcceptBody: {
             token: string;
         };
+        /** @description One try at sending a delivery. */
+        Attempt: {
+            /** Format: int64 */
+            at: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** @description Why it failed without an answer (refused address, timeout, redirect not followed…). */
+            error?: string | null;
+            /** @description The start of the answer's body. */
+            response?: string | null;
+            /**
+             * Format: int32
+             * @description The answer's status, if one came.
+             */
+            status?: number | null;
+        };
         AuditPage: {
             items: components["schemas"]["EntryWithDiff"][];
             /** @description The cursor of the following page (older, newest first), or null at the end. */
@@ -634,6 +746,53 @@ export interface components {
             /** @description The environment to copy to (its id). */
             toEnvironment: string;
         };
+        /** @description One message to one endpoint. */
+        Delivery: {
+            /**
+             * Format: int32
+             * @description How many attempts were made in all (`attempts` keeps the latest).
+             */
+            attemptCount?: number;
+            attempts: components["schemas"]["Attempt"][];
+            /** @description The body sent (a test event's, or once sent, what was sent; capped). */
+            body?: string | null;
+            /** @description The change record it carries (none for a test event). */
+            changeId?: string | null;
+            /** Format: int64 */
+            createdAt: number;
+            /** Format: int64 */
+            deliveredAt?: number | null;
+            event: string;
+            /**
+             * Format: int64
+             * @description When the first attempt was made.
+             */
+            firstAttemptAt?: number | null;
+            /**
+             * @description Its place in the endpoint's queue: the change record's id, or for a test event or a
+             *     redelivery the place it was queued at with a suffix (`….t{ms}`, `….r{ms}`).
+             */
+            id: string;
+            /** @description The `webhook-id` receivers dedupe on (a redelivery keeps it). */
+            messageId: string;
+            /** Format: int64 */
+            nextAttemptAt?: number | null;
+            state: components["schemas"]["DeliveryState"];
+            webhookId: string;
+        };
+        /**
+         * @description Deliveries: the queued ones (on the first page, oldest first), then the sent ones, newest
+         *     first.
+         */
+        DeliveryPage: {
+            items: components["schemas"]["Delivery"][];
+            next?: string | null;
+        };
+        /**
+         * @description Where a delivery is.
+         * @enum {string}
+         */
+        DeliveryState: "pending" | "delivered";
         /** @description A description: at most 2000 characters. */
         Description: string;
         /** @description An email address (see [`super::email`]): a local part, `@`, a dotted domain, no spaces. */
@@ -915,6 +1074,14 @@ export interface components {
             name: components["schemas"]["Name"];
             scopes: components["schemas"]["Scope"][];
         };
+        /** @description A new endpoint. */
+        NewWebhook: {
+            description?: string;
+            filter?: components["schemas"]["WebhookFilter"];
+            kind: components["schemas"]["WebhookKind"];
+            /** @description https (plain http and private addresses only where the operator allows them). */
+            url: string;
+        };
         /** @description An organization with the caller's role in it. */
         OrgWithRole: {
             organization: components["schemas"]["Organization"];
@@ -1022,14 +1189,13 @@ export interface components {
         RoleBody: {
             role: components["schemas"]["Role"];
         };
-        /** @description How a rotation goes; the body is optional. */
+        /** @description How long the secret being replaced keeps signing. */
         RotateBody: {
             /**
-             * Format: int32
-             * @description Seconds the old key keeps working beside the new one (0: revoked at once; default 86400,
-             *     at most 604800).
+             * Format: int64
+             * @description Seconds (default 86400, at most 604800; 0 ends the old secret now).
              */
-            overlapSeconds?: number | null;
+            overlapSecs?: number | null;
         };
         RuleTrace: {
             index: number;
@@ -1042,6 +1208,18 @@ export interface components {
          * @enum {string}
          */
         Scope: "read" | "write-flags" | "write-projects";
+        /** @description A signing secret as shown: never the secret itself. */
+        SecretView: {
+            /** Format: int64 */
+            createdAt: number;
+            /**
+             * Format: int64
+             * @description A rotated-out secret still signs until then.
+             */
+            expiresAt?: number | null;
+            /** @description The first characters, to tell secrets apart. */
+            prefix: string;
+        };
         /** @description Secure mode as admins see it: on or off, and the secret the customer's server signs with. */
         SecureModeView: {
             enabled: boolean;
@@ -1133,6 +1311,72 @@ export interface components {
         Variant: {
             name: components["schemas"]["Key"];
             value: unknown;
+        };
+        /** @description An endpoint and its signing secret (standard endpoints), shown this once. */
+        WebhookCreated: {
+            /** @description `whsec_…`: verify signatures with it. Shown once. */
+            secret?: string | null;
+            webhook: components["schemas"]["WebhookView"];
+        };
+        /** @description Which changes an endpoint receives; an empty list means every one. */
+        WebhookFilter: {
+            /**
+             * @description Environment ids (a change to a flag's definition reaches every environment of its
+             *     project, and matches any of them).
+             */
+            environments?: string[];
+            /** @description Event types ([`EVENT_TYPES`]). */
+            events?: string[];
+            /** @description Project ids. */
+            projects?: string[];
+            /** @description Flag tags: changes that touched a flag with one of them. */
+            tags?: string[];
+        };
+        /**
+         * @description What an endpoint receives.
+         * @enum {string}
+         */
+        WebhookKind: "standard" | "slack" | "teams";
+        WebhookList: {
+            items: components["schemas"]["WebhookView"][];
+        };
+        /** @description What to change; `version` is the one the change was made on. */
+        WebhookPatch: {
+            description?: string | null;
+            /** @description `true` enables a disabled endpoint again (its queue is sent, in order). */
+            enabled?: boolean | null;
+            filter?: components["schemas"]["WebhookFilter"] | null;
+            url?: string | null;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description An endpoint as the API shows it. */
+        WebhookView: {
+            /** Format: int64 */
+            createdAt: number;
+            createdBy: string;
+            description: string;
+            /** Format: int64 */
+            disabledAt?: number | null;
+            /** @description Why the endpoint was disabled (after a day of failures). */
+            disabledReason?: string | null;
+            enabled: boolean;
+            /**
+             * Format: int64
+             * @description When its oldest queued delivery first failed, while it keeps failing.
+             */
+            failingSince?: number | null;
+            filter: components["schemas"]["WebhookFilter"];
+            id: string;
+            kind: components["schemas"]["WebhookKind"];
+            orgId: string;
+            secrets: components["schemas"]["SecretView"][];
+            /** Format: int64 */
+            updatedAt: number;
+            /** @description The URL; a Slack or Teams URL (a credential) redacted. */
+            url: string;
+            /** Format: int64 */
+            version: number;
         };
     };
     responses: never;
@@ -2421,6 +2665,560 @@ export interface operations {
                 };
             };
             /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookView"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                /** @description The `next` cursor of the previous page. */
+                cursor?: string | null;
+                /** @description At most this many sent deliveries (1–500, default 50). */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+                delivery: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    send_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                webhook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 # One Lambda function for one binary of switchyard-functions (functions/src/bin/<binary>.rs), built
 # by `make lambda` into target/lambda-zips/<binary>.zip: its own role with only the statements it
-# is given, its log group, X-Ray tracing, and a `live` alias that callers invoke.
+# is given, its log group, X-Ray tracing, and a `live` alias that callers invoke. It runs in the
+# VPC's private subnets unless the caller passes `vpc = null` (and says why).
 
 locals {
   function_name = "${var.name_prefix}-${var.binary}"
@@ -55,10 +56,18 @@ resource "aws_iam_role_policy" "this" {
   policy = data.aws_iam_policy_document.this.json
 }
 
-# Network interfaces in the VPC, and trace segments: AWS's managed policies for exactly these.
+# Network interfaces in the VPC (for functions in it), and trace segments: AWS's managed policies
+# for exactly these.
 resource "aws_iam_role_policy_attachment" "vpc" {
+  count      = var.vpc == null ? 0 : 1
   role       = aws_iam_role.this.name
   policy_arn = "arn:${data.aws_partition.this.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+# It had no count before functions could run outside the VPC.
+moved {
+  from = aws_iam_role_policy_attachment.vpc
+  to   = aws_iam_role_policy_attachment.vpc[0]
 }
 
 resource "aws_iam_role_policy_attachment" "xray" {
@@ -73,7 +82,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:Invoked synchronously (API Gateway) or by a stream mapping, which has its own on-failure destination; a function DLQ only serves asynchronous invocations.
+  #checkov:skip=CKV_AWS_116:Invoked synchronously (API Gateway) or by a stream mapping, which has its own on-failure destination; a function DLQ only serves asynchronous invocations, and the one function invoked asynchronously (webhooks, by its schedule) sends failures to its queue through an aws_lambda_function_event_invoke_config on-failure destination (modules/webhook_dispatcher).
   #checkov:skip=CKV_AWS_272:The zips are built by make lambda in the deploy pipeline from the tagged commit and uploaded by Terraform directly; there is no AWS Signer profile in this deployment.
   function_name = local.function_name
   description   = "Switchyard ${var.binary} (functions/src/bin/${var.binary}.rs)"
@@ -98,9 +107,12 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
-  vpc_config {
-    subnet_ids         = var.subnet_ids
-    security_group_ids = var.security_group_ids
+  dynamic "vpc_config" {
+    for_each = var.vpc == null ? [] : [var.vpc]
+    content {
+      subnet_ids         = vpc_config.value.subnet_ids
+      security_group_ids = vpc_config.value.security_group_ids
+    }
   }
 
   logging_config {

@@ -51,14 +51,16 @@ variable "reserved_concurrency" {
   type        = number
 }
 
-variable "subnet_ids" {
-  description = "Private subnets the function runs in."
-  type        = list(string)
-}
-
-variable "security_group_ids" {
-  description = "Security groups of the function's network interfaces."
-  type        = list(string)
+variable "vpc" {
+  description = "Private subnets the function runs in and the security groups of its network interfaces; null runs it outside any VPC (only for a function that must reach the internet and nothing inside: say why where you pass null)."
+  type = object({
+    subnet_ids         = list(string)
+    security_group_ids = list(string)
+  })
+  validation {
+    condition     = var.vpc == null || (length(try(var.vpc.subnet_ids, [])) > 0 && length(try(var.vpc.security_group_ids, [])) > 0)
+    error_message = "vpc needs at least one subnet and one security group (or is null)."
+  }
 }
 
 variable "kms_key_arn" {

@@ -1,0 +1,29 @@
+//! Webhooks: every change of an organization sent to the endpoints its admins set up, signed
+//! (Standard Webhooks) or as a Slack or Teams message with the diff, at least once and in order.
+//!
+//! - [`guard`] — where webhooks may go (https, public addresses; checked at every connection)
+//! - [`seal`] — secrets and chat URLs encrypted at rest
+//! - [`sign`] — the Standard Webhooks signature
+//! - [`message`] — the bodies: JSON for standard endpoints, Block Kit and Adaptive Cards for chat
+//! - [`queue`] — what goes in an endpoint's queue (changes, test events, redeliveries)
+//! - [`dispatch`] — the dispatcher that follows the change log and sends each queue
+
+pub mod dispatch;
+pub mod guard;
+pub mod message;
+pub mod queue;
+pub mod seal;
+pub mod sign;
+
+pub use dispatch::{Dispatcher, RetryPolicy};
+pub use guard::Egress;
+pub use seal::Sealer;
+
+/// What the API and the dispatcher need to know about webhooks here.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub sealer: Sealer,
+    pub egress: Egress,
+    /// The dashboard's address, for links in messages.
+    pub dashboard: String,
+}

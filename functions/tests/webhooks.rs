@@ -1,0 +1,718 @@
+//! Webhooks end to end: the real routers, a real store (embedded and DynamoDB via moto), the
+//! dispatcher, and receivers on 127.0.0.1. Signatures are judged by the official Standard
+//! Webhooks library (PyPI `standardwebhooks`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::fixtures::Project;
+use common::receiver::Receiver;
+use common::{Api, assert_error};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+use switchyard_core::clock::{Clock, SystemClock};
+use switchyard_functions::webhooks::{Dispatcher, Egress, RetryPolicy};
+
+/// The system clock moved on by a settable offset (retries come due, a day passes).
+#[derive(Debug, Default)]
+struct Later(AtomicI64);
+
+impl Later {
+    fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for Later {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.0.load(Ordering::SeqCst)
+    }
+}
+
+const QUICK: RetryPolicy = RetryPolicy {
+    first: Duration::from_millis(1),
+    max: Duration::from_millis(2),
+    give_up_after: Duration::from_secs(24 * 3600),
+    timeout: Duration::from_secs(5),
+    connect_timeout: Duration::from_secs(2),
+    concurrency: 8,
+};
+
+fn dispatcher(p: &Project, clock: Arc<Later>) -> Arc<Dispatcher> {
+    dispatcher_with(p, clock, common::LOOPBACK)
+}
+
+fn dispatcher_with(p: &Project, clock: Arc<Later>, egress: Egress) -> Arc<Dispatcher> {
+    Dispatcher::with_clock(
+        p.api.state.changes.clone(),
+        common::webhook_setup(egress),
+        QUICK,
+        clock,
+    )
+    .unwrap()
+}
+
+/// Runs the dispatcher until nothing more is due (moving its clock past each retry's wait).
+async fn settle(d: &Arc<Dispatcher>, clock: &Later) {
+    for _ in 0..20 {
+        d.run(None, true).await.unwrap();
+        clock.advance(10);
+    }
+}
+
+fn hooks_url(p: &Project) -> String {
+    format!("/api/v1/orgs/{}/webhooks", p.org)
+}
+
+/// An endpoint at `url`: (its id, the reply that created it).
+async fn endpoint(p: &Project, body: Value) -> (String, common::Reply) {
+    let r = p.call("POST", &hooks_url(p), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    (r.body["webhook"]["id"].as_str().unwrap().to_owned(), r)
+}
+
+async fn standard(p: &Project, rx: &Receiver) -> (String, String) {
+    let (id, r) = endpoint(p, json!({"kind": "standard", "url": rx.url})).await;
+    (id, r.body["secret"].as_str().unwrap().to_owned())
+}
+
+/// Sets [`FLAG`] on or off in production (creating the flag first when `version` is 0).
+async fn flip(p: &Project, enabled: bool, version: u64) {
+    if version == 0 {
+        p.flag().await;
+    }
+    p.set_state(
+        &p.prod,
+        json!({"enabled": enabled, "defaultVariant": "on", "version": version}),
+    )
+    .await;
+}
+
+fn types(got: &[common::receiver::Received]) -> Vec<String> {
+    got.iter()
+        .map(|r| r.json()["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The Python of the project's virtualenv (next to its moto server), which has
+/// `standardwebhooks`.
+fn python() -> std::path::PathBuf {
+    let moto = std::env::var("SWITCHYARD_MOTO_SERVER").expect(
+        "SWITCHYARD_MOTO_SERVER names the project's .venv/bin/moto_server (make test-rust)",
+    );
+    std::path::Path::new(&moto).with_file_name("python")
+}
+
+/// What `standardwebhooks.Webhook(secret).verify` says of each request: "ok" or the error.
+fn verify_officially(secret: &str, requests: &[(String, Value)]) -> Vec<String> {
+    let script = r#"
+import json, sys
+from standardwebhooks.webhooks import Webhook
+job = json.load(sys.stdin)
+wh = Webhook(job["secret"])
+out = []
+for body, headers in job["requests"]:
+    try:
+        wh.verify(body, headers)
+        out.append("ok")
+    except Exception as e:
+        out.append(type(e).__name__)
+print(json.dumps(out))
+"#;
+    let mut child = std::process::Command::new(python())
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let job = json!({"secret": secret, "requests": requests});
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), job.to_string().as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn signed(r: &common::receiver::Received) -> (String, Value) {
+    (
+        r.body.clone(),
+        json!({
+            "webhook-id": r.header("webhook-id"),
+            "webhook-timestamp": r.header("webhook-timestamp"),
+            "webhook-signature": r.header("webhook-signature"),
+        }),
+    )
+}
+
+async fn a_change_reaches_a_standard_endpoint_with_its_diff(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    standard(&p, &rx).await;
+    flip(&p, true, 0).await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let got = rx.received();
+    assert_eq!(types(&got), ["flag.changed", "state.changed"]);
+    let state = got[1].json();
+    assert_eq!(state["data"]["change"]["action"], "flag_state.update");
+    assert_eq!(
+        state["data"]["summary"],
+        "Ada turned on `new-checkout` in production (Web)"
+    );
+    assert!(
+        state["data"]["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["path"] == "/enabled")
+    );
+    assert!(got[1].header("webhook-id").starts_with("msg_"));
+}
+
+async fn every_signature_verifies_with_the_official_library_and_fails_after_tampering(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (_, secret) = standard(&p, &rx).await;
+    flip(&p, true, 0).await;
+    flip(&p, false, 1).await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let requests: Vec<(String, Value)> = rx.received().iter().map(signed).collect();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(verify_officially(&secret, &requests), ["ok", "ok", "ok"]);
+    let tampered: Vec<(String, Value)> = requests
+        .iter()
+        .map(|(body, headers)| (body.replace("true", "false "), headers.clone()))
+        .collect();
+    assert!(
+        verify_officially(&secret, &tampered)
+            .iter()
+            .all(|r| r == "WebhookVerificationError"),
+    );
+}
+
+async fn a_receiver_that_was_down_gets_every_event_in_order_once_back(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    standard(&p, &rx).await;
+    rx.behaviour.down.store(true, Ordering::SeqCst);
+    flip(&p, true, 0).await;
+    flip(&p, false, 1).await;
+    flip(&p, true, 2).await;
+    let clock = Arc::new(Later::default());
+    let d = dispatcher(&p, clock.clone());
+    settle(&d, &clock).await;
+    assert!(rx.received().is_empty());
+    assert!(rx.arrived.load(Ordering::SeqCst) > 1, "it was retried");
+    rx.behaviour.down.store(false, Ordering::SeqCst);
+    settle(&d, &clock).await;
+    let seqs: Vec<u64> = rx
+        .received()
+        .iter()
+        .map(|r| r.json()["data"]["change"]["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 4);
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+}
+
+async fn a_restarted_dispatcher_loses_nothing_mid_retry(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    standard(&p, &rx).await;
+    rx.behaviour.fail_first.store(2, Ordering::SeqCst);
+    flip(&p, true, 0).await;
+    let clock = Arc::new(Later::default());
+    let first = dispatcher(&p, clock.clone());
+    first.run(None, true).await.unwrap();
+    assert!(rx.received().is_empty());
+    drop(first);
+    flip(&p, false, 1).await;
+    let second = dispatcher(&p, clock.clone());
+    settle(&second, &clock).await;
+    let got = rx.received();
+    let ids: Vec<&str> = got.iter().map(|r| r.header("webhook-id")).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "nothing twice: {ids:?}");
+}
+
+async fn a_slow_receiver_does_not_hold_up_another(api: Api) {
+    let p = Project::new(api).await;
+    let (slow, fast) = (Receiver::start().await, Receiver::start().await);
+    standard(&p, &slow).await;
+    standard(&p, &fast).await;
+    slow.behaviour.hold.store(true, Ordering::SeqCst);
+    flip(&p, true, 0).await;
+    let d = dispatcher(&p, Arc::new(Later::default()));
+    d.run(None, false).await.unwrap();
+    // The fast endpoint gets both changes while the slow one still holds its first request.
+    fast.wait_for(2).await;
+    assert_eq!(slow.arrived.load(Ordering::SeqCst), 1);
+    assert!(slow.received().is_empty());
+    slow.behaviour.hold.store(false, Ordering::SeqCst);
+    slow.behaviour.released.notify_waiters();
+}
+
+async fn a_huge_answer_is_read_only_up_to_a_limit(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    rx.behaviour.huge.store(64 << 20, Ordering::SeqCst);
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let log = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await;
+    let d = &log.body["items"][0];
+    assert_eq!(d["state"], "delivered", "{}", log.body);
+    assert_eq!(d["attempts"][0]["status"], 200);
+    assert_eq!(d["attempts"][0]["response"].as_str().unwrap().len(), 1024);
+}
+
+async fn a_redirect_is_not_followed(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    *rx.behaviour.redirect_to.lock().unwrap() = Some("http://169.254.169.254/latest".into());
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let clock = Arc::new(Later::default());
+    dispatcher(&p, clock.clone()).run(None, true).await.unwrap();
+    let log = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await;
+    let d = &log.body["items"][0];
+    assert_eq!(d["state"], "pending");
+    let error = d["attempts"][0]["error"].as_str().unwrap();
+    assert!(error.contains("redirects are not followed"), "{error}");
+    assert_eq!(rx.arrived.load(Ordering::SeqCst), 1);
+}
+
+async fn private_addresses_are_refused_when_not_allowed(api: Api) {
+    let p = Project::new(api.with_egress(Egress::default())).await;
+    for url in [
+        "https://127.0.0.1/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://localhost/hook",
+        "https://[::1]/",
+        "http://example.com/",
+    ] {
+        let r = p
+            .call(
+                "POST",
+                &hooks_url(&p),
+                Some(json!({"kind": "standard", "url": url})),
+            )
+            .await;
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    let list = p.call("GET", &hooks_url(&p), None).await;
+    assert_eq!(list.body["items"], json!([]));
+}
+
+async fn a_name_that_resolves_to_loopback_is_refused_at_send_time(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    // Saved while loopback was allowed, sent by a dispatcher that allows nothing private.
+    let local = rx.url.replace("127.0.0.1", "localhost");
+    let (id, _) = endpoint(&p, json!({"kind": "standard", "url": local})).await;
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let strict = Egress {
+        allow_http: true,
+        allow_private: false,
+    };
+    dispatcher_with(&p, Arc::new(Later::default()), strict)
+        .run(None, true)
+        .await
+        .unwrap();
+    assert_eq!(rx.arrived.load(Ordering::SeqCst), 0);
+    let log = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await;
+    let error = log.body["items"][0]["attempts"][0]["error"]
+        .as_str()
+        .unwrap();
+    assert!(error.contains("resolves to"), "{error}");
+}
+
+async fn a_day_of_failures_disables_the_endpoint_and_keeps_its_queue(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    rx.behaviour.down.store(true, Ordering::SeqCst);
+    flip(&p, true, 0).await;
+    let clock = Arc::new(Later::default());
+    let d = dispatcher(&p, clock.clone());
+    d.run(None, true).await.unwrap();
+    clock.advance(25 * 3_600_000);
+    d.run(None, true).await.unwrap();
+    let hook = p
+        .call("GET", &format!("{}/{id}", hooks_url(&p)), None)
+        .await;
+    assert_eq!(hook.body["enabled"], false);
+    assert!(
+        hook.body["disabledReason"]
+            .as_str()
+            .unwrap()
+            .contains("answered 500")
+    );
+    let audit = p
+        .call("GET", &p.audit_url(&format!("target=webhook:{id}")), None)
+        .await;
+    assert_eq!(audit.body["items"][0]["action"], "webhook.disable");
+    assert_eq!(audit.body["items"][0]["actor"], "system:webhooks");
+    // Enabled again (and the receiver back), the kept queue goes out in order.
+    rx.behaviour.down.store(false, Ordering::SeqCst);
+    let version = hook.body["version"].as_u64().unwrap();
+    let r = p
+        .call(
+            "PATCH",
+            &format!("{}/{id}", hooks_url(&p)),
+            Some(json!({"version": version, "enabled": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    settle(&d, &clock).await;
+    assert_eq!(types(&rx.received()), ["flag.changed", "state.changed"]);
+}
+
+async fn two_dispatchers_never_send_one_delivery_at_once(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    rx.behaviour.hold.store(true, Ordering::SeqCst);
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let clock = Arc::new(Later::default());
+    let (a, b) = (dispatcher(&p, clock.clone()), dispatcher(&p, clock.clone()));
+    a.run(None, false).await.unwrap();
+    while rx.arrived.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    b.run(None, true).await.unwrap();
+    assert_eq!(rx.arrived.load(Ordering::SeqCst), 1);
+    rx.behaviour.hold.store(false, Ordering::SeqCst);
+    rx.behaviour.released.notify_waiters();
+    rx.wait_for(1).await;
+}
+
+async fn a_test_event_and_its_redelivery_carry_one_message_id(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    let sent = p
+        .call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
+    let clock = Arc::new(Later::default());
+    let d = dispatcher(&p, clock.clone());
+    settle(&d, &clock).await;
+    let delivery = sent.body["id"].as_str().unwrap();
+    let again = p
+        .call(
+            "POST",
+            &format!("{}/{id}/deliveries/{delivery}/redeliver", hooks_url(&p)),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.body);
+    settle(&d, &clock).await;
+    let got = rx.received();
+    assert_eq!(types(&got), ["webhook.test", "webhook.test"]);
+    assert_eq!(got[0].header("webhook-id"), got[1].header("webhook-id"));
+}
+
+async fn the_secret_is_shown_once_and_never_stored_in_the_clear(api: Api) {
+    let p = Project::new(api).await;
+    let (id, created) = endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/h"}),
+    )
+    .await;
+    let secret = created.body["secret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_"));
+    let shown = p
+        .call("GET", &format!("{}/{id}", hooks_url(&p)), None)
+        .await;
+    assert!(!shown.body.to_string().contains(&secret[6..]));
+    let stored = p.api.store.get_webhook(&p.org, &id).await.unwrap().unwrap();
+    assert!(
+        !serde_json::to_string(&stored)
+            .unwrap()
+            .contains(&secret[6..])
+    );
+    let audit = p
+        .call("GET", &p.audit_url(&format!("target=webhook:{id}")), None)
+        .await;
+    assert!(!audit.body.to_string().contains("sealed"));
+}
+
+async fn a_rotated_secret_keeps_signing_for_its_overlap(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, old) = standard(&p, &rx).await;
+    let r = p
+        .call(
+            "POST",
+            &format!("{}/{id}/rotate", hooks_url(&p)),
+            Some(json!({"overlapSecs": 3600})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let new = r.body["secret"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["webhook"]["secrets"].as_array().unwrap().len(), 2);
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let requests: Vec<(String, Value)> = rx.received().iter().map(signed).collect();
+    assert_eq!(verify_officially(&old, &requests), ["ok"]);
+    assert_eq!(verify_officially(&new, &requests), ["ok"]);
+    // Rotated again with no overlap, only the newest signs.
+    let r = p
+        .call(
+            "POST",
+            &format!("{}/{id}/rotate", hooks_url(&p)),
+            Some(json!({"overlapSecs": 0})),
+        )
+        .await;
+    let newest = r.body["secret"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["webhook"]["secrets"].as_array().unwrap().len(), 1);
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let late = signed(&rx.received()[1]);
+    assert_eq!(
+        verify_officially(&new, std::slice::from_ref(&late)),
+        ["WebhookVerificationError"]
+    );
+    assert_eq!(verify_officially(&newest, &[late]), ["ok"]);
+}
+
+async fn a_slack_endpoint_gets_a_readable_message_and_its_url_stays_sealed(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, created) = endpoint(&p, json!({"kind": "slack", "url": rx.url})).await;
+    assert!(created.body["secret"].is_null());
+    assert!(
+        created.body["webhook"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with('…')
+    );
+    let stored = p.api.store.get_webhook(&p.org, &id).await.unwrap().unwrap();
+    assert!(!serde_json::to_string(&stored).unwrap().contains(&rx.url));
+    flip(&p, true, 0).await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let got = rx.received();
+    let message = got[1].json();
+    assert_eq!(
+        message["text"],
+        "Ada turned on `new-checkout` in production (Web)"
+    );
+    assert!(
+        message["blocks"][1]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("/enabled: false → true")
+    );
+    assert_eq!(got[1].header("webhook-signature"), "");
+}
+
+async fn filters_choose_what_an_endpoint_receives(api: Api) {
+    let p = Project::new(api).await;
+    let (by_env, by_event, by_tag, other_tag) = (
+        Receiver::start().await,
+        Receiver::start().await,
+        Receiver::start().await,
+        Receiver::start().await,
+    );
+    for (rx, filter) in [
+        (&by_env, json!({"environments": [p.dev]})),
+        (&by_event, json!({"events": ["state.changed"]})),
+        (&by_tag, json!({"tags": ["checkout"]})),
+        (&other_tag, json!({"tags": ["billing"]})),
+    ] {
+        endpoint(
+            &p,
+            json!({"kind": "standard", "url": rx.url, "filter": filter}),
+        )
+        .await;
+    }
+    flip(&p, true, 0).await; // a flag created (every environment), then production's state
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    assert_eq!(types(&by_env.received()), ["flag.changed"]);
+    assert_eq!(types(&by_event.received()), ["state.changed"]);
+    assert_eq!(types(&by_tag.received()), ["flag.changed", "state.changed"]);
+    assert!(other_tag.received().is_empty());
+}
+
+async fn changes_before_an_endpoint_existed_are_not_sent(api: Api) {
+    let p = Project::new(api).await;
+    flip(&p, true, 0).await;
+    let rx = Receiver::start().await;
+    standard(&p, &rx).await;
+    flip(&p, false, 1).await;
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    let got = rx.received();
+    assert_eq!(types(&got), ["state.changed"]);
+    assert_eq!(got[0].json()["data"]["change"]["after"]["enabled"], false);
+}
+
+async fn bad_endpoints_are_refused_and_change_nothing(api: Api) {
+    let p = Project::new(api).await;
+    for body in [
+        json!({"kind": "standard", "url": "not a url"}),
+        json!({"kind": "standard", "url": "ftp://example.com/"}),
+        json!({"kind": "pager", "url": "https://example.com/"}),
+        json!({"kind": "standard", "url": "https://example.com/", "filter": {"events": ["flag.exploded"]}}),
+        json!({"kind": "standard", "url": format!("https://example.com/{}", "a".repeat(2100))}),
+        json!({"kind": "standard", "url": "https://example.com/", "secret": "mine"}),
+    ] {
+        let r = p.call("POST", &hooks_url(&p), Some(body.clone())).await;
+        assert!(
+            r.status == StatusCode::UNPROCESSABLE_ENTITY || r.status == StatusCode::BAD_REQUEST,
+            "{body}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let list = p.call("GET", &hooks_url(&p), None).await;
+    assert_eq!(list.body["items"], json!([]));
+}
+
+async fn a_stale_edit_is_a_conflict(api: Api) {
+    let p = Project::new(api).await;
+    let (id, _) = endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/h"}),
+    )
+    .await;
+    let url = format!("{}/{id}", hooks_url(&p));
+    let first = p
+        .call(
+            "PATCH",
+            &url,
+            Some(json!({"version": 1, "description": "a"})),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let stale = p
+        .call(
+            "PATCH",
+            &url,
+            Some(json!({"version": 1, "description": "b"})),
+        )
+        .await;
+    assert_error(&stale, StatusCode::CONFLICT, "conflict");
+}
+
+async fn deleting_an_endpoint_drops_its_queue(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    flip(&p, true, 0).await;
+    let d = dispatcher(&p, Arc::new(Later::default()));
+    rx.behaviour.down.store(true, Ordering::SeqCst);
+    d.run(None, true).await.unwrap();
+    assert!(
+        !p.api
+            .store
+            .queued_deliveries(&p.org, &id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let r = p
+        .call("DELETE", &format!("{}/{id}", hooks_url(&p)), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(
+        p.api
+            .store
+            .queued_deliveries(&p.org, &id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let gone = p
+        .call("GET", &format!("{}/{id}", hooks_url(&p)), None)
+        .await;
+    assert_error(&gone, StatusCode::NOT_FOUND, "not_found");
+}
+
+async fn another_organization_cannot_see_or_touch_an_endpoint(api: Api) {
+    let p = Project::new(api).await;
+    let (id, _) = endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/h"}),
+    )
+    .await;
+    let (other, other_org, _) = p.api.signup("eve@example.com").await;
+    let theirs = format!("/api/v1/orgs/{other_org}/webhooks/{id}");
+    let r = p.api.call("GET", &theirs, Some(&other), None).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+    let ours = format!("{}/{id}", hooks_url(&p));
+    let r = p.api.call("DELETE", &ours, Some(&other), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_webhook_quota_holds(api: Api) {
+    let p = Project::new(api.with_quotas(switchyard_core::changes::Quotas {
+        webhooks_per_organization: 1,
+        ..Default::default()
+    }))
+    .await;
+    endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/1"}),
+    )
+    .await;
+    let r = p
+        .call(
+            "POST",
+            &hooks_url(&p),
+            Some(json!({"kind": "standard", "url": "https://example.com/2"})),
+        )
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "quota_exceeded");
+    assert_eq!(
+        r.body["error"]["details"]["quota"],
+        "webhooks_per_organization"
+    );
+}
+
+both_stores!(
+    a_change_reaches_a_standard_endpoint_with_its_diff,
+    every_signature_verifies_with_the_official_library_and_fails_after_tampering,
+    a_receiver_that_was_down_gets_every_event_in_order_once_back,
+    a_restarted_dispatcher_loses_nothing_mid_retry,
+    a_slow_receiver_does_not_hold_up_another,
+    a_huge_answer_is_read_only_up_to_a_limit,
+    a_redirect_is_not_followed,
+    private_addresses_are_refused_when_not_allowed,
+    a_name_that_resolves_to_loopback_is_refused_at_send_time,
+    a_day_of_failures_disables_the_endpoint_and_keeps_its_queue,
+    two_dispatchers_never_send_one_delivery_at_once,
+    a_test_event_and_its_redelivery_carry_one_message_id,
+    the_secret_is_shown_once_and_never_stored_in_the_clear,
+    a_rotated_secret_keeps_signing_for_its_overlap,
+    a_slack_endpoint_gets_a_readable_message_and_its_url_stays_sealed,
+    filters_choose_what_an_endpoint_receives,
+    changes_before_an_endpoint_existed_are_not_sent,
+    bad_endpoints_are_refused_and_change_nothing,
+    a_stale_edit_is_a_conflict,
+    deleting_an_endpoint_drops_its_queue,
+    another_organization_cannot_see_or_touch_an_endpoint,
+    the_webhook_quota_holds,
+);
