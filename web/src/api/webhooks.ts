@@ -1,119 +1,12 @@
 /**
  * Webhooks, Slack and Microsoft Teams endpoints of an organization, and their deliveries
- * (`/api/v1/orgs/{org}/webhooks`, docs/webhooks.md). Admins only.
+ * (`/api/v1/orgs/{org}/webhooks`, docs/webhooks.md). Admins only. The shapes are in types.ts.
  */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-
-// ---- Shapes (by hand, as docs/webhooks.md describes them, until the OpenAPI document has them) --
-
-/** `standard`: signed JSON (Standard Webhooks); `slack` / `teams`: an incoming-webhook URL. */
-export type WebhookKind = 'standard' | 'slack' | 'teams';
-export const WEBHOOK_KINDS: WebhookKind[] = ['standard', 'slack', 'teams'];
-
-/** What an endpoint receives; an empty list means "all". */
-export interface WebhookFilter {
-  /** Project ids. */
-  projects: string[];
-  /** Environment ids. */
-  environments: string[];
-  /** Flag tags. */
-  tags: string[];
-  /** Event types (`flag.changed`, ...). */
-  events: string[];
-}
-
-/** A signing secret of a standard endpoint; only its prefix is ever shown again. */
-export interface WebhookSecret {
-  prefix: string;
-  createdAt: number;
-  /** When a rotated-out secret stops being valid; null for the current one. */
-  expiresAt: number | null;
-}
-
-export interface Webhook {
-  id: string;
-  orgId: string;
-  kind: WebhookKind;
-  /** As the API shows it: Slack and Teams URLs are redacted. */
-  url: string;
-  description: string;
-  filter: WebhookFilter;
-  enabled: boolean;
-  /** Set when Switchyard disabled the endpoint itself (after a day of failed deliveries). */
-  disabledAt: number | null;
-  disabledReason: string | null;
-  /** The first failed delivery of the current run of failures. */
-  failingSince: number | null;
-  /** Standard endpoints only; Slack and Teams URLs carry their own credential. */
-  secrets: WebhookSecret[];
-  createdAt: number;
-  createdBy: string;
-  updatedAt: number;
-  version: number;
-}
-
-/** The answer to a create or a rotation: the secret appears here, once (standard endpoints). */
-export interface WebhookWithSecret {
-  webhook: Webhook;
-  secret?: string | null;
-}
-
-export interface DeliveryAttempt {
-  at: number;
-  /** The HTTP status, or null when no answer came (see `error`). */
-  status: number | null;
-  durationMs: number;
-  error: string | null;
-  /** The first 1 KiB of the answer. */
-  response: string | null;
-}
-
-export type DeliveryState = 'pending' | 'delivered';
-
-export interface Delivery {
-  /** The delivery (what "redeliver" names). */
-  id: string;
-  /** The `webhook-id` receivers dedupe on (`msg_…`), the same on a redelivery. */
-  messageId?: string;
-  webhookId: string;
-  event: string;
-  /** The change it carries (none for a test event). */
-  changeId: string | null;
-  state: DeliveryState;
-  /** The last ten, oldest first. */
-  attempts: DeliveryAttempt[];
-  /** How many attempts were made in all (`attempts` keeps the latest). */
-  attemptCount?: number;
-  nextAttemptAt: number | null;
-  createdAt: number;
-  deliveredAt: number | null;
-  /** The body sent, as sent (JSON text); none before it is first sent. */
-  body: string | null;
-}
-
-/** Pending first (oldest first), then sent (newest first); `next` is the following page's cursor. */
-export interface DeliveryPage {
-  items: Delivery[];
-  next: string | null;
-}
-
-export interface NewWebhook {
-  kind: WebhookKind;
-  url: string;
-  description?: string;
-  filter?: WebhookFilter;
-}
-
-export interface WebhookPatch {
-  version: number;
-  url?: string;
-  description?: string;
-  filter?: WebhookFilter;
-  enabled?: boolean;
-}
+import type { Delivery, DeliveryPage, NewWebhook, Webhook, WebhookPatch, WebhookWithSecret } from './types';
 
 // ---- Event types ----------------------------------------------------------------------------
 

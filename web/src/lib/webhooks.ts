@@ -1,5 +1,5 @@
 /** Webhook endpoints and deliveries, for display. */
-import type { Delivery, Webhook, WebhookFilter, WebhookKind } from '../api/webhooks';
+import type { Delivery, Webhook, WebhookFilter, WebhookKind } from '../api/types';
 import { dateTime } from './format';
 
 /** Badges in these tables keep their words whole and as written (no ellipsis, no capitals). */
@@ -49,10 +49,13 @@ export function urlProblem(url: string): string | undefined {
   return undefined;
 }
 
-export const EMPTY_FILTER: WebhookFilter = { projects: [], environments: [], tags: [], events: [] };
+/** A filter with every list present (the API may leave an empty one out). */
+export type FullFilter = Required<WebhookFilter>;
+
+export const EMPTY_FILTER: FullFilter = { projects: [], environments: [], tags: [], events: [] };
 
 /** The filter with every list present (an absent list means "all", as an empty one does). */
-export const normalFilter = (f: Partial<WebhookFilter> | null | undefined): WebhookFilter => ({
+export const normalFilter = (f: WebhookFilter | null | undefined): FullFilter => ({
   projects: f?.projects ?? [],
   environments: f?.environments ?? [],
   tags: f?.tags ?? [],

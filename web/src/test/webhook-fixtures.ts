@@ -1,6 +1,6 @@
 /** Webhook endpoints and deliveries as the API sends them (docs/webhooks.md), and the org around them, for the tests. */
 import type { Role } from '../api/types';
-import type { Delivery, Webhook } from '../api/webhooks';
+import type { Delivery, Webhook } from '../api/types';
 
 export const ORG = 'o1';
 export const HOOKS = `/api/v1/orgs/${ORG}/webhooks`;
@@ -30,6 +30,7 @@ export function hook(over: Partial<Webhook> = {}): Webhook {
 export function delivery(over: Partial<Delivery> = {}): Delivery {
   return {
     id: 'msg_1',
+    messageId: 'msg_1',
     webhookId: 'w1',
     event: 'state.changed',
     changeId: '00000000000000000042',

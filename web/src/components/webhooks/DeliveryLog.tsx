@@ -6,7 +6,8 @@ import { ActionIcon, Badge, Button, Code, Group, Paper, Stack, Table, Text, Titl
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
-import { type Delivery, type DeliveryAttempt, redeliver, useDeliveries, webhookKeys } from '../../api/webhooks';
+import { redeliver, useDeliveries, webhookKeys } from '../../api/webhooks';
+import type { Delivery, DeliveryAttempt } from '../../api/types';
 import { dateTime } from '../../lib/format';
 import { attemptCount, BADGE, lastAttempt, prettyBody, shortChangeId } from '../../lib/webhooks';
 import { ErrorAlert } from '../ErrorAlert';
@@ -16,7 +17,7 @@ const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
 function StatusCode({ a }: { a: DeliveryAttempt | undefined }) {
   if (!a) return <Text size="sm" c="dimmed">—</Text>;
-  if (a.status === null) return <Badge color="red" variant="light" style={BADGE}>no answer</Badge>;
+  if (a.status == null) return <Badge color="red" variant="light" style={BADGE}>no answer</Badge>;
   return (
     <Badge color={a.status >= 200 && a.status < 300 ? 'green' : 'red'} variant="light" style={BADGE}>
       {a.status}

@@ -9,10 +9,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { Project } from '../../api/types';
-import { getWebhook, updateWebhook, type Webhook, type WebhookFilter, webhookKeys, type WebhookPatch } from '../../api/webhooks';
+import { getWebhook, updateWebhook, webhookKeys } from '../../api/webhooks';
+import type { Webhook, WebhookPatch } from '../../api/types';
 import { fieldError } from '../../lib/errors';
 import { deepEqual } from '../../lib/json';
-import { normalFilter, URL_HINTS, urlProblem } from '../../lib/webhooks';
+import { type FullFilter, normalFilter, URL_HINTS, urlProblem } from '../../lib/webhooks';
 import { ErrorAlert } from '../ErrorAlert';
 import { FilterFields, type OrgEnvironment } from './FilterFields';
 
@@ -20,7 +21,7 @@ interface Draft {
   /** Slack and Teams URLs come back redacted: empty means "keep the current one". */
   url: string;
   description: string;
-  filter: WebhookFilter;
+  filter: FullFilter;
   enabled: boolean;
 }
 

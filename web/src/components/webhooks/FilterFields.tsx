@@ -1,14 +1,15 @@
 /** What an endpoint receives: projects, environments, flag tags and event types (empty: all). */
 import { Checkbox, MultiSelect, SimpleGrid, Stack, TagsInput, Text } from '@mantine/core';
 import type { Environment, Project } from '../../api/types';
-import { WEBHOOK_EVENTS, type WebhookFilter } from '../../api/webhooks';
+import { WEBHOOK_EVENTS } from '../../api/webhooks';
 import { fieldError } from '../../lib/errors';
+import type { FullFilter } from '../../lib/webhooks';
 
 export type OrgEnvironment = Environment & { projectName: string };
 
 interface Props {
-  value: WebhookFilter;
-  onChange: (f: WebhookFilter) => void;
+  value: FullFilter;
+  onChange: (f: FullFilter) => void;
   projects: Project[];
   environments: OrgEnvironment[];
   disabled?: boolean;

@@ -6,7 +6,8 @@
 import { Button, Group, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { rotateWebhookSecret, type Webhook, type WebhookWithSecret, webhookKeys } from '../../api/webhooks';
+import { rotateWebhookSecret, webhookKeys } from '../../api/webhooks';
+import type { Webhook, WebhookWithSecret } from '../../api/types';
 import { dateTime } from '../../lib/format';
 import { ErrorAlert } from '../ErrorAlert';
 import { DEFAULT_OVERLAP, OVERLAPS, stopsAt } from '../keys/RotateKey';
@@ -14,7 +15,7 @@ import { SecretOnce } from '../SecretOnce';
 
 /** The latest time a rotated-out secret stays valid, if any still is. */
 const oldValidUntil = (w: Webhook): number | null =>
-  w.secrets.reduce<number | null>((m, s) => (s.expiresAt !== null && (m === null || s.expiresAt > m) ? s.expiresAt : m), null);
+  w.secrets.reduce<number | null>((m, s) => (s.expiresAt != null && (m === null || s.expiresAt > m) ? s.expiresAt : m), null);
 
 function RotateDialog({ onRotate, loading, now = Date.now }: { onRotate: (overlapSecs: number) => void; loading?: boolean; now?: () => number }) {
   const [open, setOpen] = useState(false);
@@ -106,7 +107,7 @@ export function Secrets({ org, webhook, canManage }: { org: string; webhook: Web
                   <code>{s.prefix}…</code>
                 </Table.Td>
                 <Table.Td>{dateTime(s.createdAt)}</Table.Td>
-                <Table.Td>{s.expiresAt === null ? 'current' : `until ${dateTime(s.expiresAt)}`}</Table.Td>
+                <Table.Td>{s.expiresAt == null ? 'current' : `until ${dateTime(s.expiresAt)}`}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -1,7 +1,8 @@
 /** An endpoint's state in words: disabled by Switchyard (with "Enable"), or failing for a while. */
 import { Alert, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { updateWebhook, type Webhook, webhookKeys } from '../../api/webhooks';
+import { updateWebhook, webhookKeys } from '../../api/webhooks';
+import type { Webhook } from '../../api/types';
 import { useMembers } from '../../api/orgs';
 import { actorName, dateTime } from '../../lib/format';
 import { BADGE, disabledByPerson, endpointName, webhookStatus } from '../../lib/webhooks';

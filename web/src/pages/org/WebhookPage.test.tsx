@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Delivery, DeliveryPage, Webhook } from '../../api/webhooks';
+import type { Delivery, DeliveryPage, Webhook } from '../../api/types';
 import { dateTime } from '../../lib/format';
 import { fakeFetch, renderUi } from '../../test/render';
 import { delivery, hook, HOOKS, orgRoutes, T0 } from '../../test/webhook-fixtures';

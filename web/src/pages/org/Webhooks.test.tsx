@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../api/types';
-import type { Webhook } from '../../api/webhooks';
+import type { Webhook } from '../../api/types';
 import { dateTime } from '../../lib/format';
 import { fakeFetch, renderUi } from '../../test/render';
 import { hook, HOOKS, orgRoutes, T0 } from '../../test/webhook-fixtures';
