@@ -70,7 +70,7 @@ let code = 1;
 try {
   const log = createWriteStream(path.join(tmp, 'switchyard.log'));
   // Webhooks go to a receiver on this machine over plain HTTP: both are refused unless allowed.
-  const webhookEnv = { SWITCHYARD_WEBHOOK_ALLOW_HTTP: '1', SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1' };
+  const webhookEnv = { SWITCHYARD_WEBHOOK_ALLOW_HTTP: 'true', SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
   const server = await startSwitchyard({ bin, dataDir: path.join(tmp, 'data'), webDir: path.join(webDir, 'dist'), sdkBundle, logFile: log, env: webhookEnv });
   cleanups.push(server.stop);
   console.log(`switchyard serve at ${server.url}`);
