@@ -3,9 +3,9 @@
 //
 // Starts the server (SWITCHYARD_BIN, default ../target/release/switchyard) on a free 127.0.0.1
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
-// drives Debian's Chromium through playwright-core, saves screenshots in e2e/screenshots/, and
-// stops everything at the end. It builds only what is missing (web/dist, the SDK bundle, the
-// server binary).
+// receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
+// screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
+// missing (web/dist, the SDK bundle, the server binary).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
-import { startStatic, startSwitchyard } from './lib/servers.mjs';
+import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { scenario } from './scenario.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,9 +69,13 @@ const t = harness({ screenshotsDir });
 let code = 1;
 try {
   const log = createWriteStream(path.join(tmp, 'switchyard.log'));
-  const server = await startSwitchyard({ bin, dataDir: path.join(tmp, 'data'), webDir: path.join(webDir, 'dist'), sdkBundle, logFile: log });
+  // Webhooks go to a receiver on this machine over plain HTTP: both are refused unless allowed.
+  const webhookEnv = { SWITCHYARD_WEBHOOK_ALLOW_HTTP: 'true', SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
+  const server = await startSwitchyard({ bin, dataDir: path.join(tmp, 'data'), webDir: path.join(webDir, 'dist'), sdkBundle, logFile: log, env: webhookEnv });
   cleanups.push(server.stop);
   console.log(`switchyard serve at ${server.url}`);
+  const receiver = await startReceiver();
+  cleanups.push(receiver.stop);
   const demo = existsSync(examplesDir) ? await startStatic(examplesDir) : null;
   if (demo) cleanups.push(demo.stop);
   const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
@@ -82,7 +86,7 @@ try {
   });
   cleanups.push(() => context.close());
   context.setDefaultTimeout(15_000);
-  await scenario({ t, context, server, demo, examplesDir, sdkBundle, screenshotsDir });
+  await scenario({ t, context, server, demo, receiver, examplesDir, sdkBundle, screenshotsDir });
   const s = t.summary();
   console.log(`\nscreenshots: ${screenshotsDir}`);
   console.log(s.line);

@@ -1,5 +1,7 @@
 // The end-to-end story: an owner sets up a project and a flag with a rule and a split, turns it on
-// and sees it arrive on the SDK demo page; concurrent edits are refused; a viewer cannot edit.
+// and sees it arrive on the SDK demo page; concurrent edits are refused; a viewer cannot edit; a
+// webhook endpoint receives each change, signed with the secret shown once.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { apiAs, choose, expectEqual, shot, waitCount } from './lib/ui.mjs';
@@ -16,7 +18,42 @@ async function signUp(page, base, { name, email, org }) {
   await page.getByRole('button', { name: 'Create account' }).click();
 }
 
-export async function scenario({ t, context, server, demo, examplesDir, sdkBundle, screenshotsDir: dir }) {
+/**
+ * Standard Webhooks: `webhook-signature` holds `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`
+ * per valid secret, space-separated; the key is the base64 after `whsec_`.
+ */
+function verifySignature(secret, { headers, body }) {
+  const [id, ts, sig] = [headers['webhook-id'], headers['webhook-timestamp'], headers['webhook-signature']];
+  if (!id || !ts || !sig) throw new Error(`missing Standard Webhooks headers: ${JSON.stringify({ id, ts, sig })}`);
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const want = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest();
+  const ok = sig.split(' ').some((s) => {
+    const [v, b64] = s.split(',');
+    const got = Buffer.from(b64 ?? '', 'base64');
+    return v === 'v1' && got.length === want.length && timingSafeEqual(got, want);
+  });
+  if (!ok) throw new Error(`webhook-signature ${sig} is not the HMAC of the body with the secret shown at creation`);
+  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) throw new Error(`webhook-timestamp ${ts} is not now`);
+}
+
+/** The first request the receiver got, from index `from` on, whose JSON body has this `type`. */
+async function received(receiver, type, from = 0, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const hit = receiver.requests.slice(from).find((r) => {
+      try {
+        return JSON.parse(r.body).type === type;
+      } catch {
+        return false;
+      }
+    });
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no ${type} webhook arrived in ${timeoutMs / 1000} s (got ${receiver.requests.map((r) => r.body.slice(0, 60)).join(' | ') || 'nothing'})`);
+}
+
+export async function scenario({ t, context, server, demo, receiver, examplesDir, sdkBundle, screenshotsDir: dir }) {
   const base = server.url;
   const page = context.pages()[0] ?? (await context.newPage());
   t.setPage(page);
@@ -28,6 +65,8 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
   let orgId = '';
   let clientKey = '';
   let invitation = '';
+  let webhookSecret = '';
+  let webhookUrl = '';
 
   await t.step('sign-up form checks its fields before sending', async () => {
     await page.goto(`${base}/signup`);
@@ -270,6 +309,67 @@ export async function scenario({ t, context, server, demo, examplesDir, sdkBundl
     await page.getByTestId('flag-row-checkout-config').waitFor();
     await waitCount(page.locator('[data-testid^="flag-row-"]'), 1, 'rows tagged payments');
     if (!new URL(page.url()).searchParams.getAll('tag').includes('payments')) throw new Error('the filters should live in the URL');
+  });
+
+  await t.step('an admin adds a standard webhook; its signing secret is shown once', async () => {
+    await page.goto(flagsUrl);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.waitForURL(/\/orgs\/[^/]+\/webhooks$/);
+    await page.getByTestId('no-webhooks').waitFor();
+    await page.getByRole('button', { name: 'New endpoint' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^URL/).fill(`${receiver.url}/hooks/switchyard`);
+    await dialog.getByLabel('Description').fill('e2e receiver');
+    await dialog.getByRole('button', { name: 'Create endpoint' }).click();
+    webhookSecret = (await dialog.getByTestId('secret').innerText()).trim();
+    if (!/^whsec_[A-Za-z0-9+/=]{20,}$/.test(webhookSecret)) throw new Error(`unexpected secret ${webhookSecret}`);
+    await dialog.getByTestId('secret-note').getByText('You will not see it again', { exact: false }).waitFor();
+    await shot(page, dir, 'webhook-secret');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // Once closed, the secret is nowhere: not on the page, not from the API.
+    if (await page.getByText(webhookSecret).count()) throw new Error('the secret is still on the page');
+    const row = page.locator('[data-testid^="webhook-row-"]');
+    await waitCount(row, 1, 'webhook rows');
+    await row.getByText('Enabled').waitFor();
+    await row.getByText('Every change').waitFor();
+    const listed = (await apiAs(page, 'GET', `/api/v1/orgs/${orgId}/webhooks`)).body.items;
+    if (JSON.stringify(listed).includes(webhookSecret.slice(6))) throw new Error('the API lists the secret');
+    webhookUrl = `${base}/orgs/${orgId}/webhooks/${listed[0].id}`;
+    await shot(page, dir, 'webhooks');
+  });
+
+  await t.step('a flag change is delivered, signed, and shows in the delivery log as delivered', async () => {
+    const before = receiver.requests.length;
+    await page.goto(flagsUrl);
+    const sw = page.getByRole('switch', { name: 'banner-text in development' });
+    if (await sw.isChecked()) throw new Error('banner-text should start off');
+    await sw.click();
+    await page.waitForFunction((name) => document.querySelector(`[aria-label="${name}"]`)?.checked === true, 'banner-text in development');
+    const hit = await received(receiver, 'state.changed', before);
+    expectEqual([hit.method, hit.path, hit.headers['content-type']?.split(';')[0]], ['POST', '/hooks/switchyard', 'application/json'], 'the webhook request');
+    verifySignature(webhookSecret, hit);
+    const event = JSON.parse(hit.body);
+    if (!event.data?.change?.keys?.includes('banner-text')) throw new Error(`the event is not about banner-text: ${hit.body.slice(0, 300)}`);
+    await page.goto(webhookUrl);
+    const row = page.getByTestId('delivery-row').filter({ hasText: 'state.changed' }).first();
+    await row.getByText('delivered', { exact: true }).waitFor({ timeout: 20_000 });
+    await row.getByText('200', { exact: true }).waitFor();
+    await row.getByRole('button', { name: /^Details of state\.changed/ }).click();
+    await page.getByTestId('delivery-body').getByText('"banner-text"', { exact: false }).first().waitFor();
+    await shot(page, dir, 'webhook-deliveries');
+  });
+
+  await t.step('"Send test event" shows a second delivery', async () => {
+    const rows = page.getByTestId('delivery-row');
+    const n = await rows.count();
+    const before = receiver.requests.length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await waitCount(rows, n + 1, 'deliveries after the test event', 15_000);
+    const test = rows.filter({ hasText: 'webhook.test' }).first();
+    await test.getByText('delivered', { exact: true }).waitFor({ timeout: 20_000 });
+    verifySignature(webhookSecret, await received(receiver, 'webhook.test', before));
+    await shot(page, dir, 'webhook-test-event');
   });
 
   await t.step('main pages at laptop and tablet widths', async () => {

@@ -13,6 +13,8 @@ const Projects = lazy(() => import('./pages/org/Projects'));
 const Members = lazy(() => import('./pages/org/Members'));
 const Tokens = lazy(() => import('./pages/org/Tokens'));
 const AuditLog = lazy(() => import('./pages/org/AuditLog'));
+const Webhooks = lazy(() => import('./pages/org/Webhooks'));
+const WebhookPage = lazy(() => import('./pages/org/WebhookPage'));
 const Flags = lazy(() => import('./pages/flags/FlagsList'));
 const FlagPage = lazy(() => import('./pages/flags/FlagPage'));
 const Segments = lazy(() => import('./pages/project/Segments'));
@@ -51,6 +53,8 @@ export function AppRoutes() {
           <Route path="orgs/:org/projects" element={<Projects />} />
           <Route path="orgs/:org/members" element={<Members />} />
           <Route path="orgs/:org/tokens" element={<Tokens />} />
+          <Route path="orgs/:org/webhooks" element={<Webhooks />} />
+          <Route path="orgs/:org/webhooks/:webhook" element={<WebhookPage />} />
           <Route path="orgs/:org/audit" element={<AuditLog />} />
           <Route path="orgs/:org/projects/:project" element={<ProjectHome />} />
           <Route path="orgs/:org/projects/:project/envs/:env" element={<Navigate to="flags" replace />} />

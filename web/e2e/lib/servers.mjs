@@ -33,14 +33,14 @@ export async function waitFor(what, fn, timeoutMs = 30_000, everyMs = 200) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** Starts `switchyard serve`; resolves once /healthz answers. */
-export async function startSwitchyard({ bin, dataDir, webDir, sdkBundle, logFile }) {
+/** Starts `switchyard serve`; resolves once /healthz answers. `env` adds to the environment. */
+export async function startSwitchyard({ bin, dataDir, webDir, sdkBundle, logFile, env = {} }) {
   const port = await freePort();
   const addr = `127.0.0.1:${port}`;
   const child = spawn(
     bin,
     ['serve', '--addr', addr, '--data-dir', dataDir, '--web-dir', webDir, '--sdk-bundle', sdkBundle, '--revision-check-secs', '2'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env } },
   );
   const out = [];
   const keep = (d) => {
@@ -94,4 +94,31 @@ export async function startStatic(root) {
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * A webhook receiver on 127.0.0.1: answers every POST with 200 and keeps what came (method, path,
+ * headers, body as text), so a test can check what Switchyard sent and how it was signed.
+ */
+export async function startReceiver() {
+  const port = await freePort();
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('received');
+    });
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stop: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
+  };
 }

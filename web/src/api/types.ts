@@ -52,6 +52,25 @@ export type Explanation = Schemas['Explanation'];
 export type EvaluationRow = Schemas['EvaluationRow'];
 export type Evaluations = Schemas['Evaluations'];
 
+/** `standard`: signed JSON (Standard Webhooks); `slack` / `teams`: an incoming-webhook URL. */
+export type WebhookKind = Schemas['WebhookKind'];
+export const WEBHOOK_KINDS: WebhookKind[] = ['standard', 'slack', 'teams'];
+/** What an endpoint receives; an empty (or absent) list means "all". */
+export type WebhookFilter = Schemas['WebhookFilter'];
+/** A signing secret as shown: its prefix, never the secret. */
+export type WebhookSecret = Schemas['SecretView'];
+/** An endpoint as the API shows it (Slack and Teams URLs redacted). */
+export type Webhook = Schemas['WebhookView'];
+/** A create's or a rotation's answer: the secret appears here, once (standard endpoints). */
+export type WebhookWithSecret = Schemas['WebhookCreated'];
+export type NewWebhook = Schemas['NewWebhook'];
+export type WebhookPatch = Schemas['WebhookPatch'];
+export type Delivery = Schemas['Delivery'];
+export type DeliveryAttempt = Schemas['Attempt'];
+export type DeliveryState = Schemas['DeliveryState'];
+/** Queued deliveries first (first page only, oldest first), then sent ones, newest first. */
+export type DeliveryPage = Schemas['DeliveryPage'];
+
 // ---- Not in the OpenAPI document -------------------------------------------------------------
 
 /** Any JSON value (the document types free-form JSON as `unknown`). */

@@ -15,7 +15,7 @@ export function Layout() {
   useEffect(() => {
     if (scope.org && scope.project && scope.envKey) rememberPlace(scope.org, scope.project, scope.envKey);
   }, [scope.org, scope.project, scope.envKey]);
-  // Outside a project (members, tokens, audit), the project last opened stays one click away.
+  // Outside a project (members, tokens, webhooks, audit), the project last opened stays one click away.
   const place = scope.project && scope.envKey ? { project: scope.project, envKey: scope.envKey } : org ? lastPlace(org) : null;
   const projectLinks = place
     ? [
@@ -30,6 +30,7 @@ export function Layout() {
         { to: `${orgPath(org)}/projects`, label: 'Projects', exact: true },
         { to: `${orgPath(org)}/members`, label: 'Members' },
         { to: `${orgPath(org)}/tokens`, label: 'API tokens' },
+        { to: `${orgPath(org)}/webhooks`, label: 'Webhooks' },
         { to: `${orgPath(org)}/audit`, label: 'Audit log' },
       ]
     : [];
