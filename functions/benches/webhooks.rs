@@ -36,7 +36,10 @@ async fn receive(State(got): State<Arrivals>, Path(n): Path<usize>, body: Bytes)
         .as_u64()
         .or_else(|| v["seq"].as_u64())
         .unwrap_or(0);
-    got.lock().unwrap().entry((n, seq)).or_insert_with(Instant::now);
+    got.lock()
+        .unwrap()
+        .entry((n, seq))
+        .or_insert_with(Instant::now);
     "ok"
 }
 
@@ -60,7 +63,9 @@ async fn call(app: &axum::Router, method: &str, path: &str, token: &str, body: V
         .body(Body::from(body.to_string()))
         .unwrap();
     let resp = app.clone().oneshot(req).await.unwrap();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
     serde_json::from_slice(&bytes).unwrap_or_default()
 }
 
@@ -108,22 +113,35 @@ async fn product(url: &str) -> Product {
         },
         dashboard: "http://127.0.0.1".into(),
     };
-    let state = AppState::new(
+    let state = AppState::with_options(
         store,
         Arc::new(InProcessBus::default()),
         JwtKeys::from_secret(b"bench-signing-key-bench-signing-key").unwrap(),
+        Default::default(),
+        switchyard_core::changes::Quotas {
+            webhooks_per_organization: ENDPOINTS as u64,
+            ..Default::default()
+        },
     )
     .with_webhooks(setup.clone());
     let app = router(state.clone(), &Group::ALL);
     let signup = call(&app, "POST", "/api/v1/auth/signup", "", json!({"email": "b@example.com", "password": "correct horse battery", "name": "Bench", "organization": "Bench"})).await;
     let token = signup["token"].as_str().unwrap().to_owned();
     let org = signup["organization"]["id"].as_str().unwrap().to_owned();
-    let created = call(&app, "POST", &format!("/api/v1/orgs/{org}/projects"), &token, json!({"name": "P"})).await;
+    let created = call(
+        &app,
+        "POST",
+        &format!("/api/v1/orgs/{org}/projects"),
+        &token,
+        json!({"name": "P"}),
+    )
+    .await;
     let project = created["project"]["id"].as_str().unwrap().to_owned();
-    let env = created["environments"][1]["id"].as_str().unwrap().to_owned();
+    let env = created["environments"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     call(&app, "POST", &format!("/api/v1/projects/{project}/flags"), &token, json!({"key": "f", "type": "boolean", "variants": [{"name": "on", "value": true}, {"name": "off", "value": false}]})).await;
-    let mut quotas = switchyard_core::changes::Quotas::default();
-    quotas.webhooks_per_organization = ENDPOINTS as u64;
     for n in 0..ENDPOINTS {
         let r = call(&app, "POST", &format!("/api/v1/orgs/{org}/webhooks"), &token, json!({"kind": "standard", "url": format!("{url}/{n}"), "filter": {"events": ["state.changed"]}})).await;
         assert!(r["webhook"]["id"].is_string(), "{r}");
@@ -160,11 +178,28 @@ async fn product(url: &str) -> Product {
 impl Product {
     /// One change; its change-log number.
     async fn flip(&mut self) -> u64 {
-        let path = format!("/api/v1/projects/{}/environments/{}/flags/f", self.project, self.env);
-        let enabled = self.version % 2 == 0;
-        let r = call(&self.app, "PUT", &path, &self.token, json!({"enabled": enabled, "defaultVariant": "on", "version": self.version})).await;
+        let path = format!(
+            "/api/v1/projects/{}/environments/{}/flags/f",
+            self.project, self.env
+        );
+        let enabled = self.version.is_multiple_of(2);
+        let r = call(
+            &self.app,
+            "PUT",
+            &path,
+            &self.token,
+            json!({"enabled": enabled, "defaultVariant": "on", "version": self.version}),
+        )
+        .await;
         self.version = r["version"].as_u64().expect("the change was made");
-        let audit = call(&self.app, "GET", &format!("{path}/history?limit=1"), &self.token, json!(null)).await;
+        let audit = call(
+            &self.app,
+            "GET",
+            &format!("{path}/history?limit=1"),
+            &self.token,
+            json!(null),
+        )
+        .await;
         audit["items"][0]["seq"].as_u64().unwrap_or(0)
     }
 }
@@ -192,7 +227,12 @@ async fn switchyard(p: &mut Product, got: &Arrivals) -> (Vec<f64>, f64) {
 }
 
 /// The baseline: signed bodies straight to the same receiver, 100 at once per change.
-async fn baseline(client: &reqwest::Client, url: &str, got: &Arrivals, next: &mut u64) -> (Vec<f64>, f64) {
+async fn baseline(
+    client: &reqwest::Client,
+    url: &str,
+    got: &Arrivals,
+    next: &mut u64,
+) -> (Vec<f64>, f64) {
     let secret = sign::new_secret();
     let send = |seq: u64| {
         let body = json!({"seq": seq, "pad": "x".repeat(900)}).to_string();
@@ -222,7 +262,10 @@ async fn baseline(client: &reqwest::Client, url: &str, got: &Arrivals, next: &mu
         send(*next).await;
     }
     latencies(got, &seqs, &starts).await;
-    (lat, (CHANGES * ENDPOINTS) as f64 / t.elapsed().as_secs_f64())
+    (
+        lat,
+        (CHANGES * ENDPOINTS) as f64 / t.elapsed().as_secs_f64(),
+    )
 }
 
 fn pct(v: &mut [f64], p: f64) -> f64 {
@@ -262,7 +305,16 @@ async fn main() {
     println!("webhooks at {ENDPOINTS} endpoints, median of {ROUNDS} interleaved rounds:");
     println!("| | Switchyard | bare baseline | ratio |");
     println!("|---|---|---|---|");
-    println!("| latency p50 (ms) | {s50:.2} | {b50:.2} | {:.1}x |", s50 / b50);
-    println!("| latency p99 (ms) | {s99:.2} | {b99:.2} | {:.1}x |", s99 / b99);
-    println!("| deliveries per second | {srate:.0} | {brate:.0} | {:.2}x |", srate / brate);
+    println!(
+        "| latency p50 (ms) | {s50:.2} | {b50:.2} | {:.1}x |",
+        s50 / b50
+    );
+    println!(
+        "| latency p99 (ms) | {s99:.2} | {b99:.2} | {:.1}x |",
+        s99 / b99
+    );
+    println!(
+        "| deliveries per second | {srate:.0} | {brate:.0} | {:.2}x |",
+        srate / brate
+    );
 }

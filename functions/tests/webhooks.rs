@@ -275,6 +275,76 @@ async fn a_huge_answer_is_read_only_up_to_a_limit(api: Api) {
     assert_eq!(d["attempts"][0]["response"].as_str().unwrap().len(), 1024);
 }
 
+async fn an_endpoint_that_never_answers_times_out(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    rx.behaviour.hold.store(true, Ordering::SeqCst);
+    p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+        .await;
+    let impatient = RetryPolicy {
+        timeout: Duration::from_millis(300),
+        ..QUICK
+    };
+    Dispatcher::with_clock(
+        p.api.state.changes.clone(),
+        common::webhook_setup(common::LOOPBACK),
+        impatient,
+        Arc::new(Later::default()),
+    )
+    .unwrap()
+    .run(None, true)
+    .await
+    .unwrap();
+    let log = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await;
+    let d = &log.body["items"][0];
+    assert_eq!(d["state"], "pending");
+    let error = d["attempts"][0]["error"].as_str().unwrap();
+    assert!(error.starts_with("timed out"), "{error}");
+    rx.behaviour.hold.store(false, Ordering::SeqCst);
+    rx.behaviour.released.notify_waiters();
+}
+
+async fn the_delivery_log_keeps_only_the_newest(api: Api) {
+    let p = Project::new(api).await;
+    let rx = Receiver::start().await;
+    let (id, _) = standard(&p, &rx).await;
+    for _ in 0..4 {
+        p.call("POST", &format!("{}/{id}/test", hooks_url(&p)), None)
+            .await;
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let clock = Arc::new(Later::default());
+    settle(&dispatcher(&p, clock.clone()), &clock).await;
+    assert_eq!(rx.received().len(), 4);
+    let newest: Vec<Value> = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].clone())
+        .take(2)
+        .collect();
+    assert_eq!(
+        p.api.store.trim_delivery_log(&p.org, &id, 2).await.unwrap(),
+        2
+    );
+    let kept: Vec<Value> = p
+        .call("GET", &format!("{}/{id}/deliveries", hooks_url(&p)), None)
+        .await
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].clone())
+        .collect();
+    assert_eq!(kept, newest);
+}
+
 async fn a_redirect_is_not_followed(api: Api) {
     let p = Project::new(api).await;
     let rx = Receiver::start().await;
@@ -578,6 +648,8 @@ async fn bad_endpoints_are_refused_and_change_nothing(api: Api) {
         json!({"kind": "standard", "url": "https://example.com/", "filter": {"events": ["flag.exploded"]}}),
         json!({"kind": "standard", "url": format!("https://example.com/{}", "a".repeat(2100))}),
         json!({"kind": "standard", "url": "https://example.com/", "secret": "mine"}),
+        json!({"kind": "standard", "url": "https://example.com/", "description": "d".repeat(501)}),
+        json!({"kind": "standard", "url": "https://example.com/", "filter": {"tags": vec!["t"; 101]}}),
     ] {
         let r = p.call("POST", &hooks_url(&p), Some(body.clone())).await;
         assert!(
@@ -692,6 +764,42 @@ async fn the_webhook_quota_holds(api: Api) {
     );
 }
 
+/// A stream batch (the `aws_lambda_events` DynamoDB fixture) whose records have these keys.
+fn stream_batch(pks: &[&str]) -> Value {
+    let mut event = common::fixture("example-dynamodb-event.json");
+    let template = event["Records"][0].clone();
+    event["Records"] = pks
+        .iter()
+        .map(|pk| {
+            let mut r = template.clone();
+            r["dynamodb"]["Keys"] = json!({"pk": {"S": pk}, "sk": {"S": "x"}});
+            r
+        })
+        .collect();
+    event
+}
+
+#[test]
+fn the_lambda_runs_the_organizations_a_stream_batch_names() {
+    let orgs = switchyard_functions::webhooks::stream_orgs(&stream_batch(&[
+        "CHANGE#o1",
+        "WHQ#o2#w1",
+        "CHANGE#o1",
+        "ENV#e1",
+    ]))
+    .unwrap();
+    assert_eq!(orgs.into_iter().collect::<Vec<_>>(), ["o1", "o2"]);
+}
+
+#[test]
+fn a_scheduled_event_runs_every_organization() {
+    let scheduled = json!({"version": "0", "source": "aws.scheduler", "detail-type": "Scheduled Event", "detail": {}});
+    assert_eq!(
+        switchyard_functions::webhooks::stream_orgs(&scheduled),
+        None
+    );
+}
+
 both_stores!(
     a_change_reaches_a_standard_endpoint_with_its_diff,
     every_signature_verifies_with_the_official_library_and_fails_after_tampering,
@@ -700,6 +808,8 @@ both_stores!(
     a_slow_receiver_does_not_hold_up_another,
     a_huge_answer_is_read_only_up_to_a_limit,
     a_redirect_is_not_followed,
+    an_endpoint_that_never_answers_times_out,
+    the_delivery_log_keeps_only_the_newest,
     private_addresses_are_refused_when_not_allowed,
     a_name_that_resolves_to_loopback_is_refused_at_send_time,
     a_day_of_failures_disables_the_endpoint_and_keeps_its_queue,

@@ -6,30 +6,11 @@
 
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use serde_json::Value;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
 use switchyard_core::changes::Changes;
 use switchyard_core::clock::SystemClock;
 use switchyard_functions::webhooks::{Dispatcher, RetryPolicy};
-
-/// The organizations a stream batch names (`CHANGE#{org}`, `WHQ#{org}#{webhook}`); none for a
-/// scheduled run.
-fn orgs_of(event: &Value) -> Option<BTreeSet<String>> {
-    let records = event.get("Records")?.as_array()?;
-    Some(
-        records
-            .iter()
-            .filter_map(|r| r.pointer("/dynamodb/Keys/pk/S")?.as_str())
-            .filter_map(|pk| {
-                let rest = pk
-                    .strip_prefix("CHANGE#")
-                    .or_else(|| pk.strip_prefix("WHQ#"))?;
-                Some(rest.split('#').next()?.to_owned())
-            })
-            .collect(),
-    )
-}
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
@@ -51,7 +32,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         let dispatcher = dispatcher.clone();
         async move {
-            match orgs_of(&event.payload) {
+            match switchyard_functions::webhooks::stream_orgs(&event.payload) {
                 Some(orgs) => {
                     for org in orgs {
                         dispatcher.run(Some(&org), true).await?;

@@ -15,7 +15,7 @@
 //!   answer, so a slow or huge receiver holds up only itself.
 
 use futures_util::StreamExt;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchyard_core::changes::Changes;
@@ -162,17 +162,26 @@ impl Dispatcher {
     /// this process is sending to. `wait`: returns once those tasks are done (a Lambda, tests);
     /// otherwise they go on after it returns (`serve`).
     pub async fn run(self: &Arc<Self>, org: Option<&str>, wait: bool) -> Result<()> {
-        let hooks = match org {
-            Some(org) => self.store().list_webhooks(org).await,
-            None => self.store().all_webhooks().await,
-        }
-        .map_err(store_error)?;
-        let mut by_org: HashMap<&str, Vec<&Webhook>> = HashMap::new();
-        for h in &hooks {
-            by_org.entry(&h.org_id).or_default().push(h);
-        }
-        for (org, hooks) in &by_org {
-            self.queue_changes(org, hooks).await?;
+        let orgs: BTreeSet<String> = match org {
+            Some(org) => BTreeSet::from([org.to_owned()]),
+            None => self
+                .store()
+                .all_webhooks()
+                .await
+                .map_err(store_error)?
+                .into_iter()
+                .map(|h| h.org_id)
+                .collect(),
+        };
+        let mut hooks = Vec::new();
+        for org in &orgs {
+            // The organization's own partition, read consistently: the index that listed it may
+            // not show an endpoint created a moment ago, and the changes queued now are not
+            // queued again for it.
+            let found = self.store().list_webhooks(org).await.map_err(store_error)?;
+            let refs: Vec<&Webhook> = found.iter().collect();
+            self.queue_changes(org, &refs).await?;
+            hooks.extend(found);
         }
         let mut tasks = Vec::new();
         for hook in hooks.into_iter().filter(|h| h.enabled) {

@@ -27,3 +27,21 @@ pub struct Setup {
     /// The dashboard's address, for links in messages.
     pub dashboard: String,
 }
+
+/// The organizations a DynamoDB stream batch names (`CHANGE#{org}`, `WHQ#{org}#{webhook}` keys),
+/// for the `webhooks` Lambda; `None` for an event that is not a stream batch (the schedule's).
+pub fn stream_orgs(event: &serde_json::Value) -> Option<std::collections::BTreeSet<String>> {
+    let records = event.get("Records")?.as_array()?;
+    Some(
+        records
+            .iter()
+            .filter_map(|r| r.pointer("/dynamodb/Keys/pk/S")?.as_str())
+            .filter_map(|pk| {
+                let rest = pk
+                    .strip_prefix("CHANGE#")
+                    .or_else(|| pk.strip_prefix("WHQ#"))?;
+                Some(rest.split('#').next()?.to_owned())
+            })
+            .collect(),
+    )
+}

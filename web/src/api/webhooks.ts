@@ -70,9 +70,9 @@ export const updateWebhook = (org: string, id: string, b: WebhookPatch) => api.p
 /** Deletes the endpoint; its pending deliveries are dropped. */
 export const deleteWebhook = (org: string, id: string) => api.del(one(org, id));
 
-/** A new secret now; the old one stays valid for `overlapSecs` (default 86400, at most 604800). */
+/** A new secret now; the old one stays valid for `overlapSeconds` (default 86400, at most 604800). */
 export const rotateWebhookSecret = (org: string, id: string, overlapSecs?: number) =>
-  api.post<WebhookWithSecret>(`${one(org, id)}/rotate`, overlapSecs === undefined ? {} : { overlapSecs });
+  api.post<WebhookWithSecret>(`${one(org, id)}/rotate`, overlapSecs === undefined ? {} : { overlapSeconds: overlapSecs });
 
 /** Queues a `webhook.test` event for the endpoint. */
 export const testWebhook = (org: string, id: string) => api.post<Delivery>(`${one(org, id)}/test`);

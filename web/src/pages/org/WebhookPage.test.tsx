@@ -181,7 +181,7 @@ describe('Webhook endpoint page', () => {
     expect(await screen.findByTestId('secret')).toHaveTextContent('whsec_TheNewSecret');
     expect(screen.getByRole('button', { name: 'Copy' })).toBeInTheDocument();
     expect(screen.getByTestId('old-secret-valid')).toHaveTextContent(`The previous secret stays valid until ${dateTime(until)}`);
-    expect(writes(api)).toEqual([{ method: 'POST', path: `${ONE}/rotate`, body: { overlapSecs: 86400 } }]);
+    expect(writes(api)).toEqual([{ method: 'POST', path: `${ONE}/rotate`, body: { overlapSeconds: 86400 } }]);
     const secrets = screen.getAllByTestId('webhook-secret');
     expect(secrets.map((s) => s.textContent)).toEqual([expect.stringContaining('current'), expect.stringContaining(`until ${dateTime(until)}`)]);
   });
