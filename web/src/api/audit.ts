@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
 import type { AuditEntry, AuditPage } from './types';
@@ -92,4 +92,22 @@ export function useAudit(org: string, f: AuditFilter, { enabled = true, interval
       if (q.hasNextPage && !q.isFetchingNextPage) void q.fetchNextPage();
     },
   };
+}
+
+/**
+ * One entry of the organization's log by its id, the change record's id (webhook, Slack and Teams
+ * messages link to `/orgs/{org}/audit?change={id}`). A 404 when the organization has no such entry.
+ */
+export const auditEntry = (org: string, id: string, signal?: AbortSignal) =>
+  api.get<AuditEntry>(`/api/v1/orgs/${seg(org)}/audit/${seg(id)}`, { signal });
+
+/** The entry `id` of the organization's log (none asked for while `id` is empty). */
+export function useAuditEntry(org: string, id: string | null | undefined) {
+  return useQuery({
+    queryKey: ['orgs', org, 'audit', 'entry', id ?? ''],
+    queryFn: ({ signal }) => auditEntry(org, id!, signal),
+    enabled: !!org && !!id,
+    // A change record is never rewritten: read once.
+    staleTime: Infinity,
+  });
 }

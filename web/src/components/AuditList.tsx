@@ -47,15 +47,18 @@ export function AuditList({
   members,
   envName,
   action,
+  expanded,
 }: {
   entries: AuditEntry[];
   members: Member[] | undefined;
   envName?: (id: string) => string | undefined;
   action?: (e: AuditEntry) => ReactNode;
+  /** The ids of the entries shown open at first (each can still be closed). */
+  expanded?: string[];
 }) {
   if (entries.length === 0) return <Text c="dimmed">Nothing recorded yet.</Text>;
   return (
-    <Accordion variant="separated" multiple>
+    <Accordion variant="separated" multiple defaultValue={expanded}>
       {entries.map((e) => {
         const imported = e.action === IMPORT_ACTION;
         return (

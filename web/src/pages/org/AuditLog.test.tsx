@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Route, Routes } from 'react-router';
+import { Route, Routes, useLocation } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEntry } from '../../api/types';
 import { entry, importEntry } from '../../test/audit-fixtures';
@@ -12,9 +12,13 @@ afterEach(() => vi.unstubAllGlobals());
 const AUDIT = '/api/v1/orgs/o1/audit';
 
 /** The org's log, newest first, as the API pages it: `next` is the cursor of the older page. */
-function pagedLog(pages: Record<string, { items: AuditEntry[]; next: string | null }>) {
+function pagedLog(
+  pages: Record<string, { items: AuditEntry[]; next: string | null }>,
+  single: Record<string, [number, unknown]> = {},
+) {
   const asked: URLSearchParams[] = [];
   const api = fakeFetch({
+    ...Object.fromEntries(Object.entries(single).map(([id, answer]) => [`GET ${AUDIT}/${id}`, answer])),
     'GET /api/v1/orgs/o1/members': [200, [{ userId: 'u1', email: 'ada@example.com', name: 'Ada', role: 'owner' }]],
     'GET /api/v1/orgs/o1/projects': [200, { items: [{ id: 'p1', orgId: 'o1', name: 'Storefront', createdAt: 0 }], next: null }],
     'GET /api/v1/projects/p1/environments': [200, []],
@@ -24,15 +28,28 @@ function pagedLog(pages: Record<string, { items: AuditEntry[]; next: string | nu
     },
   });
   vi.stubGlobal('fetch', api.fn);
-  return asked;
+  return Object.assign(asked, { calls: api.calls });
 }
 
-const renderLog = () =>
+/** The query string the page is at now. */
+function Search() {
+  return <output data-testid="search">{useLocation().search}</output>;
+}
+
+const renderLog = (route = '/orgs/o1/audit') =>
   renderUi(
     <Routes>
-      <Route path="/orgs/:org/audit" element={<AuditLog />} />
+      <Route
+        path="/orgs/:org/audit"
+        element={
+          <>
+            <AuditLog />
+            <Search />
+          </>
+        }
+      />
     </Routes>,
-    { route: '/orgs/o1/audit' },
+    { route },
   );
 
 const targets = () => screen.getAllByTestId('audit-entry').map((e) => within(e).getAllByText(/^flag:/)[0].textContent);
@@ -96,5 +113,93 @@ describe('AuditLog', () => {
     // Inside an item, paths are the item's own; bookkeeping (version) is left out.
     const paths = [...parts[1].querySelectorAll('tbody code')].map((c) => c.textContent);
     expect(paths).toEqual(['/defaultVariant', '/enabled']);
+  });
+
+  describe('a link to one change (?change=ID, as webhook, Slack and Teams messages link)', () => {
+    const ID = '00000000000000000042';
+    const linkedTo = `/orgs/o1/audit?change=${ID}`;
+    const linked = () =>
+      entry({ id: ID, action: 'flag.state.update', target: 'flag:linked', changes: [{ path: '/enabled', before: false, after: true }] });
+    const log = { '': { items: [entry({ action: 'flag.update', target: 'flag:newest' }), entry({ action: 'flag.create', target: 'flag:older' })], next: null } };
+    const NOT_FOUND = [404, { error: { code: 'not_found', message: 'audit entry not found', details: null } }] as [number, unknown];
+
+    it('a_linked_change_is_shown_expanded_at_the_top', async () => {
+      const api = pagedLog(log, { [ID]: [200, linked()] });
+      renderLog(linkedTo);
+
+      const box = await screen.findByRole('region', { name: 'The change you followed a link to' });
+      const item = await within(box).findByTestId('audit-entry');
+      expect(within(item).getByText('flag:linked')).toBeInTheDocument();
+      // Open on its diff without a click.
+      expect(within(item).getAllByRole('button')[0]).toHaveAttribute('aria-expanded', 'true');
+      const diff = within(item).getByTestId('diff');
+      expect(diff).toBeVisible();
+      expect([...diff.querySelectorAll('tbody code')].map((c) => c.textContent)).toEqual(['/enabled']);
+      // Asked for by its id, once.
+      expect(api.calls.filter((c) => c.path === `${AUDIT}/${ID}`)).toHaveLength(1);
+
+      // The log follows below it, as without the link.
+      await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(3));
+      const [first, ...rest] = screen.getAllByTestId('audit-entry');
+      expect(first).toBe(item);
+      expect(rest.map((e) => within(e).getByText(/^flag:/).textContent)).toEqual(['flag:newest', 'flag:older']);
+      expect(within(rest[0]).getAllByRole('button')[0]).toHaveAttribute('aria-expanded', 'false');
+    });
+
+    it('an_unknown_linked_change_says_so', async () => {
+      pagedLog(log, { [ID]: NOT_FOUND });
+      renderLog(linkedTo);
+
+      const notice = await screen.findByTestId('linked-change-missing');
+      expect(notice).toHaveTextContent('This change was not found (or is not in this organization)');
+      expect(notice).toHaveTextContent(ID);
+      // A notice, not an error, and the log is still there.
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('region', { name: 'The change you followed a link to' })).toBeNull();
+      await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
+    });
+
+    it('clearing_the_link_shows_the_plain_log', async () => {
+      const user = userEvent.setup();
+      pagedLog(log, { [ID]: [200, linked()] });
+      renderLog(linkedTo);
+      const box = await screen.findByRole('region', { name: 'The change you followed a link to' });
+      await within(box).findByTestId('audit-entry');
+
+      await user.click(within(box).getByRole('button', { name: 'Show the whole log' }));
+      expect(screen.queryByRole('region', { name: 'The change you followed a link to' })).toBeNull();
+      expect(screen.getByTestId('search')).toHaveTextContent(/^$/);
+      await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
+      expect(targets()).toEqual(['flag:newest', 'flag:older']);
+    });
+
+    it('clearing_an_unknown_link_removes_the_notice', async () => {
+      const user = userEvent.setup();
+      pagedLog(log, { [ID]: NOT_FOUND });
+      renderLog(`${linkedTo}&other=kept`);
+      const notice = await screen.findByTestId('linked-change-missing');
+
+      await user.click(within(notice).getByRole('button', { name: 'Show the whole log' }));
+      expect(screen.queryByTestId('linked-change-missing')).toBeNull();
+      expect(screen.getByTestId('search')).toHaveTextContent(/^\?other=kept$/);
+    });
+
+    it('a_failing_linked_change_shows_the_error_above_the_log', async () => {
+      pagedLog(log, { [ID]: [500, { error: { code: 'internal', message: 'the store is unavailable', details: null } }] });
+      renderLog(linkedTo);
+
+      const box = await screen.findByRole('region', { name: 'The change you followed a link to' });
+      expect(await within(box).findByRole('alert')).toBeInTheDocument();
+      expect(screen.queryByTestId('linked-change-missing')).toBeNull();
+      await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
+    });
+
+    it('the_plain_log_asks_for_no_single_change', async () => {
+      const api = pagedLog(log, { [ID]: [200, linked()] });
+      renderLog();
+      await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
+      expect(screen.queryByRole('region', { name: 'The change you followed a link to' })).toBeNull();
+      expect(api.calls.some((c) => c.path.startsWith(`${AUDIT}/`))).toBe(false);
+    });
   });
 });

@@ -1,16 +1,86 @@
-import { Button, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Card, Center, Group, Loader, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
-import { useParams } from 'react-router';
-import { useAudit } from '../../api/audit';
+import { useParams, useSearchParams } from 'react-router';
+import { useAudit, useAuditEntry } from '../../api/audit';
+import { ApiError } from '../../api/client';
 import { useMembers } from '../../api/orgs';
 import { useEnvironments, useProjects } from '../../api/projects';
+import type { Member } from '../../api/types';
 import { AuditList } from '../../components/AuditList';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 
+const LINKED_TITLE = 'The change you followed a link to';
+
+/**
+ * The one change a link named (`?change={id}`, as webhook, Slack and Teams messages link to it),
+ * open on its diff, above the log; or a notice when this organization has no such change.
+ */
+function LinkedChange({ org, id, members, onClear }: { org: string; id: string; members: Member[] | undefined; onClear: () => void }) {
+  const linked = useAuditEntry(org, id);
+  const environments = useEnvironments(linked.data?.projectId ?? undefined);
+  const envName = (e: string) => environments.data?.find((x) => x.id === e)?.name;
+  const clear = (
+    <Button variant="default" size="xs" onClick={onClear}>
+      Show the whole log
+    </Button>
+  );
+  if (linked.error instanceof ApiError && linked.error.status === 404) {
+    return (
+      <Alert color="yellow" variant="light" title="Change not found" role="status" data-testid="linked-change-missing">
+        <Stack gap="xs" align="flex-start">
+          <Text size="sm">
+            This change was not found (or is not in this organization): <code>{id}</code>. The log below is the whole
+            organization's.
+          </Text>
+          {clear}
+        </Stack>
+      </Alert>
+    );
+  }
+  return (
+    <Card
+      component="section"
+      aria-label={LINKED_TITLE}
+      data-testid="linked-change"
+      withBorder
+      radius="md"
+      padding="md"
+      bd="2px solid var(--mantine-color-blue-filled)"
+    >
+      <Group justify="space-between" mb="sm" wrap="wrap">
+        <Stack gap={0}>
+          <Title order={5}>{LINKED_TITLE}</Title>
+          <Text size="xs" c="dimmed">
+            Change <code>{id}</code>; the whole log follows below.
+          </Text>
+        </Stack>
+        {clear}
+      </Group>
+      {linked.error ? (
+        <ErrorAlert error={linked.error} />
+      ) : linked.data ? (
+        <AuditList key={linked.data.id} entries={[linked.data]} members={members} envName={envName} expanded={[linked.data.id]} />
+      ) : (
+        <Center h={60}>
+          <Loader size="sm" aria-label="Loading the change" />
+        </Center>
+      )}
+    </Card>
+  );
+}
+
 export default function AuditLog() {
   const { org = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const change = params.get('change')?.trim() || null;
+  const clearChange = () =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      next.delete('change');
+      return next;
+    });
   const [project, setProject] = useState<string | null>(null);
   const [environment, setEnvironment] = useState<string | null>(null);
   const [actor, setActor] = useState<string | null>(null);
@@ -30,6 +100,7 @@ export default function AuditLog() {
   return (
     <Stack>
       <PageHeader title="Audit log" description="Every change in this organization, newest first: who, when, and what changed." />
+      {change && <LinkedChange org={org} id={change} members={members.data} onClear={clearChange} />}
       <Group wrap="wrap">
         <Select
           label="Project"
