@@ -95,6 +95,7 @@ async fn latencies(got: &Arrivals, seqs: &[u64], start: &HashMap<u64, Instant>) 
 struct Product {
     app: axum::Router,
     token: String,
+    org: String,
     project: String,
     env: String,
     version: u64,
@@ -168,6 +169,7 @@ async fn product(url: &str) -> Product {
     Product {
         app,
         token,
+        org,
         project,
         env,
         version: 0,
@@ -195,12 +197,14 @@ impl Product {
         let audit = call(
             &self.app,
             "GET",
-            &format!("{path}/history?limit=1"),
+            &format!("/api/v1/orgs/{}/audit?limit=1", self.org),
             &self.token,
             json!(null),
         )
         .await;
-        audit["items"][0]["seq"].as_u64().unwrap_or(0)
+        audit["items"][0]["seq"]
+            .as_u64()
+            .expect("the change is in the log")
     }
 }
 

@@ -663,6 +663,61 @@ async fn bad_endpoints_are_refused_and_change_nothing(api: Api) {
     assert_eq!(list.body["items"], json!([]));
 }
 
+async fn a_change_handed_over_again_is_not_queued_twice(api: Api) {
+    let p = Project::new(api).await;
+    let (a, _) = endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/a"}),
+    )
+    .await;
+    let (b, _) = endpoint(
+        &p,
+        json!({"kind": "standard", "url": "https://example.com/b"}),
+    )
+    .await;
+    flip(&p, true, 0).await;
+    let record = p
+        .api
+        .store
+        .changes_after(&p.org, None, 100)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    let hook = |id: &str| {
+        let store = p.api.store.clone();
+        let (org, id) = (p.org.clone(), id.to_owned());
+        async move { store.get_webhook(&org, &id).await.unwrap().unwrap() }
+    };
+    let (ha, hb) = (hook(&a).await, hook(&b).await);
+    let now = 0;
+    let first = switchyard_functions::webhooks::queue::for_change(&ha, &record, now);
+    assert_eq!(
+        p.api
+            .store
+            .queue_deliveries(std::slice::from_ref(&first))
+            .await
+            .unwrap(),
+        1
+    );
+    let both = [
+        first,
+        switchyard_functions::webhooks::queue::for_change(&hb, &record, now),
+    ];
+    assert_eq!(p.api.store.queue_deliveries(&both).await.unwrap(), 1);
+    for id in [&a, &b] {
+        assert_eq!(
+            p.api
+                .store
+                .queued_deliveries(&p.org, id, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
+
 async fn a_stale_edit_is_a_conflict(api: Api) {
     let p = Project::new(api).await;
     let (id, _) = endpoint(
@@ -822,6 +877,7 @@ both_stores!(
     changes_before_an_endpoint_existed_are_not_sent,
     bad_endpoints_are_refused_and_change_nothing,
     a_stale_edit_is_a_conflict,
+    a_change_handed_over_again_is_not_queued_twice,
     deleting_an_endpoint_drops_its_queue,
     another_organization_cannot_see_or_touch_an_endpoint,
     the_webhook_quota_holds,

@@ -86,6 +86,38 @@ impl Store {
         }
     }
 
+    /// Queues deliveries (each at version 1) in as few transactions as fit; how many were new.
+    /// A delivery queued already (a change handed over again after a crash) is skipped.
+    pub async fn queue_deliveries(&self, deliveries: &[Delivery]) -> Result<usize> {
+        let mut queued = 0;
+        for chunk in deliveries.chunks(MAX_TRANSACTION_OPS) {
+            let mut ops = Vec::with_capacity(chunk.len());
+            for d in chunk {
+                let d = Delivery {
+                    version: 1,
+                    ..d.clone()
+                };
+                ops.push(Op::Put {
+                    item: delivery_item(layout::webhook_queue(&d.org_id, &d.webhook_id), &d)?,
+                    cond: Cond::Absent,
+                });
+            }
+            match self.kv.transact(ops).await {
+                Ok(()) => queued += chunk.len(),
+                // Some were queued before: queue the rest one by one.
+                Err(KvError::Condition { .. }) => {
+                    for d in chunk {
+                        if self.queue_delivery(d).await? {
+                            queued += 1;
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(queued)
+    }
+
     /// The first `limit` deliveries of an endpoint's queue, in the order they go.
     pub async fn queued_deliveries(
         &self,

@@ -226,14 +226,18 @@ impl Dispatcher {
         let outcome = feed::drain(self.store(), org, CONSUMER, |record| {
             let tags = &tags;
             async move {
+                let mut batch = Vec::new();
                 for hook in hooks.iter().filter(|h| h.enabled) {
                     if self.wants(hook, &record, &mut *tags.lock().await).await? {
-                        let d = queue::for_change(hook, &record, self.now());
-                        if self.store().queue_delivery(&d).await.map_err(store_error)? {
-                            self.count(|r| r.queued += 1);
-                        }
+                        batch.push(queue::for_change(hook, &record, self.now()));
                     }
                 }
+                let queued = self
+                    .store()
+                    .queue_deliveries(&batch)
+                    .await
+                    .map_err(store_error)?;
+                self.count(|r| r.queued += queued);
                 Ok(())
             }
         })
