@@ -111,6 +111,18 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/projects/{project}/segments/{segment}"),
     ("get", "/api/v1/orgs/{org}/audit"),
     ("get", "/api/v1/orgs/{org}/audit/{entry}"),
+    ("get", "/api/v1/orgs/{org}/webhooks"),
+    ("post", "/api/v1/orgs/{org}/webhooks"),
+    ("get", "/api/v1/orgs/{org}/webhooks/{webhook}"),
+    ("patch", "/api/v1/orgs/{org}/webhooks/{webhook}"),
+    ("delete", "/api/v1/orgs/{org}/webhooks/{webhook}"),
+    ("post", "/api/v1/orgs/{org}/webhooks/{webhook}/rotate"),
+    ("post", "/api/v1/orgs/{org}/webhooks/{webhook}/test"),
+    ("get", "/api/v1/orgs/{org}/webhooks/{webhook}/deliveries"),
+    (
+        "post",
+        "/api/v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+    ),
     ("get", "/api/v1/orgs/{org}/changes"),
 ];
 
@@ -143,6 +155,9 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("put", "flagd") => json!({"flags": {}}),
         ("post", "segments") => json!({"key": "s2", "rule": true}),
         ("put", "{segment}") => json!({"name": "X", "version": 1}),
+        ("post", "webhooks") => json!({"kind": "standard", "url": "https://example.com/x"}),
+        ("patch", "{webhook}") => json!({"version": 1, "description": "x"}),
+        ("post", "rotate") if path.contains("/webhooks/") => json!({}),
         _ => return None,
     };
     Some(b)
@@ -159,6 +174,8 @@ struct Ids {
     flag: String,
     segment: String,
     entry: String,
+    webhook: String,
+    delivery: String,
 }
 
 impl Ids {
@@ -172,6 +189,8 @@ impl Ids {
             .replace("{flag}", &self.flag)
             .replace("{segment}", &self.segment)
             .replace("{entry}", &self.entry)
+            .replace("{webhook}", &self.webhook)
+            .replace("{delivery}", &self.delivery)
     }
 }
 
@@ -228,6 +247,30 @@ async fn populated(api: &Api, email: &str) -> (String, Ids) {
         .as_str()
         .unwrap()
         .to_owned();
+    let webhook = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/webhooks"),
+            tk,
+            Some(json!({"kind": "standard", "url": "https://example.com/h"})),
+        )
+        .await
+        .body["webhook"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let delivery = api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/webhooks/{webhook}/test"),
+            tk,
+            None,
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let entry = api
         .call("GET", &format!("/api/v1/orgs/{org}/audit"), tk, None)
         .await
@@ -247,6 +290,8 @@ async fn populated(api: &Api, email: &str) -> (String, Ids) {
             flag: "f".into(),
             segment: "s".into(),
             entry,
+            webhook,
+            delivery,
         },
     )
 }
@@ -337,6 +382,8 @@ async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
         flag: "nope".into(),
         segment: "nope".into(),
         entry: "6".repeat(32),
+        webhook: "7".repeat(32),
+        delivery: "8".repeat(20),
     };
     let (mut checked, mut failures) = (0, Vec::new());
     for (method, template) in ROUTES {
