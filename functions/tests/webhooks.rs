@@ -819,6 +819,73 @@ async fn the_webhook_quota_holds(api: Api) {
     );
 }
 
+/// Fails every read of one organization's change log while set.
+#[derive(Debug, Default)]
+struct BrokenLog(std::sync::Mutex<Option<String>>);
+
+#[async_trait::async_trait]
+impl switchyard_core::store::intercept::Hook for BrokenLog {
+    async fn before(
+        &self,
+        call: &switchyard_core::store::intercept::Call<'_>,
+    ) -> Result<(), switchyard_core::store::KvError> {
+        if let switchyard_core::store::intercept::Call::Query { pk, .. } = call {
+            if self.0.lock().unwrap().as_deref() == Some(*pk) {
+                return Err(switchyard_core::store::KvError::Backend(
+                    "unreachable".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_organizations_broken_log_does_not_stop_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
+    let kv = Arc::new(switchyard_core::store::intercept::Intercepted::new(
+        Arc::new(embedded),
+        BrokenLog::default(),
+    ));
+    let store = switchyard_core::store::Store::new(kv.clone());
+    let p = Project::new(Api::build(store, Box::new(dir))).await;
+    let (ours, theirs) = (Receiver::start().await, Receiver::start().await);
+    standard(&p, &ours).await;
+    let (token, org, _) = p.api.signup("bob@example.com").await;
+    let r = p
+        .api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/webhooks"),
+            Some(&token),
+            Some(json!({"kind": "standard", "url": theirs.url})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    flip(&p, true, 0).await;
+    p.api
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/tokens"),
+            Some(&token),
+            Some(json!({"name": "ci", "scopes": ["read"]})),
+        )
+        .await;
+    *kv.hook().0.lock().unwrap() = Some(format!("CHANGE#{}", p.org));
+    let clock = Arc::new(Later::default());
+    let d = dispatcher(&p, clock.clone());
+    assert!(
+        d.run(None, true).await.is_err(),
+        "the broken log is reported"
+    );
+    assert_eq!(types(&theirs.received()), ["key.created"]);
+    assert!(ours.received().is_empty());
+    *kv.hook().0.lock().unwrap() = None;
+    settle(&d, &clock).await;
+    assert_eq!(types(&ours.received()), ["flag.changed", "state.changed"]);
+}
+
 /// A stream batch (the `aws_lambda_events` DynamoDB fixture) whose records have these keys.
 fn stream_batch(pks: &[&str]) -> Value {
     let mut event = common::fixture("example-dynamodb-event.json");

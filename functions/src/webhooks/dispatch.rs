@@ -174,13 +174,25 @@ impl Dispatcher {
                 .collect(),
         };
         let mut hooks = Vec::new();
+        // One organization's trouble stops only its own queueing; the first error is returned
+        // after every organization had its turn.
+        let mut first_error = None;
         for org in &orgs {
             // The organization's own partition, read consistently: the index that listed it may
             // not show an endpoint created a moment ago, and the changes queued now are not
             // queued again for it.
-            let found = self.store().list_webhooks(org).await.map_err(store_error)?;
+            let found = match self.store().list_webhooks(org).await {
+                Ok(found) => found,
+                Err(e) => {
+                    first_error.get_or_insert(store_error(e));
+                    continue;
+                }
+            };
             let refs: Vec<&Webhook> = found.iter().collect();
-            self.queue_changes(org, &refs).await?;
+            if let Err(e) = self.queue_changes(org, &refs).await {
+                tracing::warn!(org = %org, error = %e, "queueing webhook deliveries failed");
+                first_error.get_or_insert(e);
+            }
             hooks.extend(found);
         }
         let mut tasks = Vec::new();
@@ -205,7 +217,7 @@ impl Dispatcher {
         futures_util::stream::iter(tasks)
             .for_each_concurrent(self.policy.concurrency, |t| t)
             .await;
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
     fn claim(&self, id: &str) -> bool {

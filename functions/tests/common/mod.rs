@@ -59,7 +59,7 @@ pub struct Reply {
 }
 
 impl Api {
-    fn build(store: Store, guard: Box<dyn std::any::Any + Send>) -> Api {
+    pub fn build(store: Store, guard: Box<dyn std::any::Any + Send>) -> Api {
         let bus = Arc::new(InProcessBus::default());
         let state = AppState::with_limiter(
             store.clone(),
