@@ -829,12 +829,12 @@ impl switchyard_core::store::intercept::Hook for BrokenLog {
         &self,
         call: &switchyard_core::store::intercept::Call<'_>,
     ) -> Result<(), switchyard_core::store::KvError> {
-        if let switchyard_core::store::intercept::Call::Query { pk, .. } = call {
-            if self.0.lock().unwrap().as_deref() == Some(*pk) {
-                return Err(switchyard_core::store::KvError::Backend(
-                    "unreachable".into(),
-                ));
-            }
+        if let switchyard_core::store::intercept::Call::Query { pk, .. } = call
+            && self.0.lock().unwrap().as_deref() == Some(*pk)
+        {
+            return Err(switchyard_core::store::KvError::Backend(
+                "unreachable".into(),
+            ));
         }
         Ok(())
     }
