@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::extract::{Caller, Json, Query};
 use crate::state::AppState;
 use crate::validate::field_error;
-use crate::webhooks::{Setup, dispatch, queue, sign};
+use crate::webhooks::{Setup, guard, queue, sign};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -129,7 +129,7 @@ async fn place_url(
     kind: WebhookKind,
     raw: &str,
 ) -> Result<(String, Option<String>), ApiError> {
-    let url = dispatch::check_reachable(&setup.egress, raw)
+    let url = guard::check_reachable(&setup.egress, raw)
         .await
         .map_err(|e| field_error("url", &e))?;
     Ok(match kind {

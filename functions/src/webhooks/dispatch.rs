@@ -15,7 +15,7 @@
 //!   answer, so a slow or huge receiver holds up only itself.
 
 use futures_util::StreamExt;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use switchyard_core::changes::Changes;
@@ -26,8 +26,9 @@ use switchyard_core::domain::{
 };
 use switchyard_core::store::{Store, StoreError};
 
-use super::guard::{Egress, GuardedResolver};
-use super::message::{self, Names};
+use super::guard::GuardedResolver;
+use super::lookups::{NameCache, TagCache};
+use super::message;
 use super::sign;
 use super::{Setup, queue};
 
@@ -508,122 +509,7 @@ pub(super) fn clip(text: &str, max: usize) -> String {
     text[..end].to_owned()
 }
 
-/// Flag tags looked up during one run.
-#[derive(Default)]
-struct TagCache(HashMap<(String, String), Vec<String>>);
-
-impl TagCache {
-    /// The tags of the flags a change touched (as they were before and after, and as stored).
-    async fn of(&mut self, store: &Store, record: &ChangeRecord) -> Result<HashSet<String>> {
-        let mut out = HashSet::new();
-        for doc in [&record.before, &record.after].into_iter().flatten() {
-            if let Some(tags) = doc["tags"].as_array() {
-                out.extend(tags.iter().filter_map(|t| t.as_str().map(str::to_owned)));
-            }
-        }
-        let Some(project) = &record.project_id else {
-            return Ok(out);
-        };
-        for key in record.keys.iter().take(100) {
-            let k = (project.clone(), key.clone());
-            if !self.0.contains_key(&k) {
-                let tags = store
-                    .get_flag(project, key)
-                    .await
-                    .map_err(store_error)?
-                    .map(|f| f.tags)
-                    .unwrap_or_default();
-                self.0.insert(k.clone(), tags);
-            }
-            out.extend(self.0[&k].iter().cloned());
-        }
-        Ok(out)
-    }
-}
-
-/// Names of actors, projects and environments looked up during one run.
-#[derive(Default)]
-struct NameCache(HashMap<String, Option<String>>);
-
-impl NameCache {
-    async fn of(&mut self, store: &Store, record: &ChangeRecord) -> Result<Names> {
-        let actor = match &record.actor {
-            switchyard_core::domain::Actor::User(id) => self
-                .name(format!("user:{id}"), async {
-                    Ok(store.get_user(id).await?.map(|u| u.name))
-                })
-                .await?
-                .unwrap_or_else(|| "Someone".to_owned()),
-            switchyard_core::domain::Actor::Token(id) => {
-                let org = record.org_id.clone();
-                self.name(format!("token:{id}"), async move {
-                    Ok(store
-                        .get_api_token(&org, id)
-                        .await?
-                        .map(|t| format!("API token {}", t.name)))
-                })
-                .await?
-                .unwrap_or_else(|| "An API token".to_owned())
-            }
-            switchyard_core::domain::Actor::System(name) => format!("Switchyard ({name})"),
-        };
-        let project = match &record.project_id {
-            Some(p) => {
-                self.name(format!("project:{p}"), async {
-                    Ok(store.get_project(p).await?.map(|p| p.name))
-                })
-                .await?
-            }
-            None => None,
-        };
-        let environment = match &record.environment_id {
-            Some(e) => {
-                self.name(format!("env:{e}"), async {
-                    Ok(store.get_environment(e).await?.map(|e| e.name))
-                })
-                .await?
-            }
-            None => None,
-        };
-        Ok(Names {
-            actor,
-            project,
-            environment,
-        })
-    }
-
-    async fn name(
-        &mut self,
-        key: String,
-        find: impl Future<Output = std::result::Result<Option<String>, StoreError>>,
-    ) -> Result<Option<String>> {
-        if let Some(found) = self.0.get(&key) {
-            return Ok(found.clone());
-        }
-        let found = find.await.map_err(store_error)?;
-        self.0.insert(key, found.clone());
-        Ok(found)
-    }
-}
-
 /// The event type of a change, for a delivery.
 pub(super) fn event_of(record: &ChangeRecord) -> String {
     event_type(&record.action).to_owned()
-}
-
-/// Checks whether an endpoint may be saved with `url`: the policy, and where the name resolves
-/// now if it resolves here (every connection is checked again).
-pub async fn check_reachable(egress: &Egress, raw: &str) -> Result<url::Url> {
-    let url = egress.check_url(raw)?;
-    if let Some(url::Host::Domain(host)) = url.host() {
-        let port = url.port_or_known_default().unwrap_or(443);
-        if let Ok(found) = tokio::net::lookup_host((host, port)).await {
-            for a in found {
-                egress
-                    .check_ip(a.ip())
-                    .map_err(|e| format!("resolves to {}: {e}", a.ip()))?;
-            }
-        }
-    }
-    Ok(url)
 }

@@ -124,6 +124,23 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// Checks whether an endpoint may be saved with `url`: the policy, and where the name resolves
+/// now if it resolves here (every connection is checked again).
+pub async fn check_reachable(egress: &Egress, raw: &str) -> Result<Url, String> {
+    let url = egress.check_url(raw)?;
+    if let Some(url::Host::Domain(host)) = url.host() {
+        let port = url.port_or_known_default().unwrap_or(443);
+        if let Ok(found) = tokio::net::lookup_host((host, port)).await {
+            for a in found {
+                egress
+                    .check_ip(a.ip())
+                    .map_err(|e| format!("resolves to {}: {e}", a.ip()))?;
+            }
+        }
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,13 @@
 //! - [`seal`] — secrets and chat URLs encrypted at rest
 //! - [`sign`] — the Standard Webhooks signature
 //! - [`message`] — the bodies: JSON for standard endpoints, Block Kit and Adaptive Cards for chat
+//! - `lookups` — flag tags and names, looked up once per run
 //! - [`queue`] — what goes in an endpoint's queue (changes, test events, redeliveries)
 //! - [`dispatch`] — the dispatcher that follows the change log and sends each queue
 
 pub mod dispatch;
 pub mod guard;
+mod lookups;
 pub mod message;
 pub mod queue;
 pub mod seal;

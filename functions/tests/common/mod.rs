@@ -24,6 +24,7 @@ use tower::ServiceExt;
 pub mod support;
 
 pub mod fixtures;
+pub mod hooks;
 pub mod receiver;
 
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
