@@ -97,6 +97,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         created_at: 0,
         secure_mode: false,
         secure_mode_secret: None,
+        approval: None,
     };
     store.create_environment(&env).await.unwrap();
     let f = Fixture {

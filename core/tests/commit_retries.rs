@@ -60,6 +60,7 @@ async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_o
         before: None,
         after: Some(json!({})),
         at: 0,
+        request: None,
     };
     let result = store.commit(batch, record).await;
     assert!(

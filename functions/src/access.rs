@@ -43,6 +43,8 @@ pub enum Need {
     Read,
     /// Change flags, states and segments (editor; tokens with `write-flags`).
     EditFlags,
+    /// Open and edit change requests (editor; tokens with `write-flags` or `propose`).
+    Propose,
     /// Manage projects, environments and SDK keys (admin; tokens with `write-projects`).
     ManageProjects,
     /// Manage members, invitations and API tokens (admin; users only).
@@ -53,17 +55,24 @@ impl Need {
     fn role(self) -> Role {
         match self {
             Need::Read => Role::Viewer,
-            Need::EditFlags => Role::Editor,
+            Need::EditFlags | Need::Propose => Role::Editor,
             Need::ManageProjects | Need::ManageMembers => Role::Admin,
         }
     }
 
-    fn scope(self) -> Option<Scope> {
+    /// The token scopes that allow it (any scope allows reading).
+    fn scopes(self) -> &'static [Scope] {
         match self {
-            Need::Read => Some(Scope::Read),
-            Need::EditFlags => Some(Scope::WriteFlags),
-            Need::ManageProjects => Some(Scope::WriteProjects),
-            Need::ManageMembers => None,
+            Need::Read => &[
+                Scope::Read,
+                Scope::WriteFlags,
+                Scope::WriteProjects,
+                Scope::Propose,
+            ],
+            Need::EditFlags => &[Scope::WriteFlags],
+            Need::Propose => &[Scope::WriteFlags, Scope::Propose],
+            Need::ManageProjects => &[Scope::WriteProjects],
+            Need::ManageMembers => &[],
         }
     }
 }
@@ -90,9 +99,7 @@ pub async fn check(
     let role = role_in(st, caller, org).await?;
     let allowed = match caller {
         Caller::User(_) => role >= need.role(),
-        Caller::Token(t) => need
-            .scope()
-            .is_some_and(|s| t.scopes.contains(&s) || (s == Scope::Read && !t.scopes.is_empty())),
+        Caller::Token(t) => need.scopes().iter().any(|s| t.scopes.contains(s)),
     };
     if allowed {
         Ok(role)

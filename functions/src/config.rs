@@ -52,6 +52,8 @@ pub struct QuotaArgs {
     /// Webhook, Slack and Teams endpoints per organization.
     #[arg(long = "quota-webhooks-per-organization", env = "SWITCHYARD_QUOTA_WEBHOOKS_PER_ORGANIZATION", default_value_t = Quotas::default().webhooks_per_organization)]
     pub webhooks_per_organization: u64,
+    #[arg(long = "quota-active-requests-per-project", env = "SWITCHYARD_QUOTA_ACTIVE_REQUESTS_PER_PROJECT", default_value_t = Quotas::default().active_requests_per_project)]
+    pub active_requests_per_project: u64,
 }
 
 impl QuotaArgs {
@@ -66,6 +68,7 @@ impl QuotaArgs {
             api_tokens_per_organization: self.api_tokens_per_organization,
             environment_bytes: self.environment_bytes,
             webhooks_per_organization: self.webhooks_per_organization,
+            active_requests_per_project: self.active_requests_per_project,
         }
     }
 }

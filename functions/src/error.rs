@@ -25,6 +25,10 @@ pub enum ApiError {
     /// Authenticated but not allowed (403).
     #[error("{0}")]
     Forbidden(String),
+    /// The change reaches environments that require approval: propose it as a change request
+    /// (403, code `approval_required`, `details.environments` their keys).
+    #[error("{message}")]
+    ApprovalRequired { message: String, details: Value },
     /// Missing, or belonging to another tenant: the same answer either way (404).
     #[error("{0} not found")]
     NotFound(String),
@@ -63,6 +67,9 @@ impl ApiError {
             ),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", Value::Null),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", Value::Null),
+            ApiError::ApprovalRequired { details, .. } => {
+                (StatusCode::FORBIDDEN, "approval_required", details.clone())
+            }
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", Value::Null),
             ApiError::Conflict { details, .. } => {
                 (StatusCode::CONFLICT, "conflict", details.clone())
@@ -106,6 +113,13 @@ impl From<ChangeError> for ApiError {
             ChangeError::NotFound(what) => ApiError::NotFound(what),
             ChangeError::Conflict { message, details } => ApiError::Conflict { message, details },
             ChangeError::Forbidden(message) => ApiError::Forbidden(message),
+            ChangeError::ApprovalRequired {
+                message,
+                environments,
+            } => ApiError::ApprovalRequired {
+                message,
+                details: json!({ "environments": environments }),
+            },
             ChangeError::Quota(q) => ApiError::QuotaExceeded {
                 message: q.to_string(),
                 details: serde_json::to_value(&q).unwrap_or(Value::Null),

@@ -28,6 +28,7 @@ pub mod extract;
 pub mod openapi;
 pub mod publisher;
 pub mod routes;
+pub mod scheduler;
 pub mod state;
 pub mod validate;
 pub mod webhooks;
@@ -82,7 +83,8 @@ impl Group {
             Group::Flags => routes::flags::routes()
                 .merge(routes::states::routes())
                 .merge(routes::flagd::routes())
-                .merge(routes::analytics::routes()),
+                .merge(routes::analytics::routes())
+                .merge(routes::requests::routes()),
             Group::Segments => routes::segments::routes(),
             Group::Audit => routes::audit::routes(),
         }

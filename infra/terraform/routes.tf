@@ -1,6 +1,6 @@
 # Every method and path of the dashboard API, to the route group (function) that serves it: the
 # #[utoipa::path(...)] attributes of functions/src/routes/*.rs, grouped as functions/src/lib.rs
-# groups the route files (states.rs, flagd.rs and analytics.rs are part of the flags group).
+# groups the route files (states.rs, flagd.rs, analytics.rs and requests.rs are part of the flags group).
 # infra/tests/test_routes.py proves this map and the Rust code agree, both ways.
 
 locals {
@@ -65,6 +65,17 @@ locals {
     # functions/src/routes/analytics.rs
     "GET /api/v1/projects/{project}/environments/{environment}/evaluations"              = "flags"
     "GET /api/v1/projects/{project}/environments/{environment}/flags/{flag}/evaluations" = "flags"
+    # functions/src/routes/requests.rs (change requests, docs/governance.md), in the flags group
+    "GET /api/v1/projects/{project}/change-requests"                     = "flags"
+    "POST /api/v1/projects/{project}/change-requests"                    = "flags"
+    "GET /api/v1/projects/{project}/change-requests/{request}"           = "flags"
+    "PATCH /api/v1/projects/{project}/change-requests/{request}"         = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/approve"  = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/reject"   = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/apply"    = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/withdraw" = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/refresh"  = "flags"
+    "POST /api/v1/projects/{project}/change-requests/{request}/comments" = "flags"
     # functions/src/routes/segments.rs
     "GET /api/v1/projects/{project}/segments"              = "segments"
     "POST /api/v1/projects/{project}/segments"             = "segments"

@@ -368,8 +368,9 @@ variable "quotas" {
       "projects_per_organization", "environments_per_project", "flags_per_project",
       "segments_per_project", "members_per_organization", "sdk_keys_per_environment",
       "api_tokens_per_organization", "environment_bytes", "webhooks_per_organization",
+      "active_requests_per_project",
     ], k) && v >= 0 && floor(v) == v])
-    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization, environment_bytes and webhooks_per_organization, each a whole number."
+    error_message = "quotas takes projects_per_organization, environments_per_project, flags_per_project, segments_per_project, members_per_organization, sdk_keys_per_environment, api_tokens_per_organization, environment_bytes, webhooks_per_organization and active_requests_per_project, each a whole number."
   }
 }
 

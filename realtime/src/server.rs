@@ -277,6 +277,11 @@ async fn run(role: Role) -> Result<(), String> {
             Dispatcher::new(state.changes.clone(), webhooks, RetryPolicy::default())?,
             state.webhook_nudge.clone(),
         ));
+        // Scheduled change requests: at once (what came due while it was down), then every second.
+        tokio::spawn(switchyard_functions::scheduler::run_forever(
+            state.changes.clone(),
+            Duration::from_secs(1),
+        ));
         let api = switchyard_functions::router(state, &Group::ALL);
         app = app.merge(api).fallback_service(dashboard(&a.web_dir));
     }

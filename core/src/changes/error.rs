@@ -21,6 +21,13 @@ pub enum ChangeError {
     /// The actor may not make this change (roles that only owners may grant, ...).
     #[error("{0}")]
     Forbidden(String),
+    /// The change reaches environments that require approval: propose it as a change request
+    /// (`environments`: their keys).
+    #[error("{message}")]
+    ApprovalRequired {
+        message: String,
+        environments: Vec<String>,
+    },
     /// The change would take a tenant over a quota (which, its limit, how far).
     #[error(transparent)]
     Quota(super::quotas::QuotaExceeded),

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::error::{ChangeError, Result};
 use super::quotas::{Growth, Quota};
+use super::requests::Staged;
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Flag, Project, Variant};
 use crate::engine::FlagType;
@@ -119,6 +120,46 @@ impl Changes {
         expected: u64,
         patch: FlagPatch,
     ) -> Result<Flag> {
+        self.guard_project(p).await?;
+        let (current, next) = self
+            .stage_flag(&Staged::default(), actor, p, key, expected, patch)
+            .await?;
+        if next.variants != current.variants || (current.archived && !next.archived) {
+            self.check_environment_bytes(
+                p,
+                &Growth {
+                    flags: vec![next.clone()],
+                    ..Growth::default()
+                },
+            )
+            .await?;
+        }
+        let mut batch = Batch::new();
+        batch.put_flag(&next)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            flag_action(&current, &next),
+            format!("flag:{key}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    /// Checks a patch against the domain's rules (and what a change request staged before it),
+    /// returning the stored flag and the next one; writes nothing. The default variants of the
+    /// environments `staged` sets a state in are checked with that state instead.
+    pub(super) async fn stage_flag(
+        &self,
+        staged: &Staged,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+        patch: FlagPatch,
+    ) -> Result<(Flag, Flag)> {
         let current = self.flag(p, key).await?;
         if expected != current.version {
             return Err(ChangeError::stale(&format!("flag {key}"), current.version));
@@ -137,7 +178,9 @@ impl Changes {
         if let Some(v) = patch.variants {
             rules::variants(next.kind, &v)?;
             next.variants = v;
-            self.check_defaults_kept(p, &current, &next, None).await?;
+            let except = staged.state_environments(key);
+            self.check_defaults_kept(p, &current, &next, &except)
+                .await?;
         }
         if let Some(a) = patch.archived {
             next.archived = a;
@@ -146,39 +189,14 @@ impl Changes {
             next.client_visible = v;
         }
         rules::flag(&next)?;
-        if next.variants != current.variants || (current.archived && !next.archived) {
-            self.check_environment_bytes(
-                p,
-                &Growth {
-                    flags: vec![next.clone()],
-                    ..Growth::default()
-                },
-            )
-            .await?;
-        }
         next.version = current.version + 1;
         next.updated_by = actor.to_string();
         next.updated_at = self.now();
-        let action = match (current.archived, next.archived) {
-            (false, true) => "flag.archive",
-            (true, false) => "flag.unarchive",
-            _ => "flag.update",
-        };
-        let mut batch = Batch::new();
-        batch.put_flag(&next)?;
-        let record = self.record(
-            actor,
-            Scope::project(p),
-            action,
-            format!("flag:{key}"),
-            Some(&current),
-            Some(&next),
-        );
-        self.commit(batch, record).await?;
-        Ok(next)
+        Ok((current, next))
     }
 
-    /// Deletes a flag stored at `expected`, with its state in every environment.
+    /// Deletes a flag stored at `expected`, with its state in every environment. Where an
+    /// environment requires approval, only an archived flag (archiving was approved) can go.
     pub async fn delete_flag(
         &self,
         actor: &Actor,
@@ -187,6 +205,9 @@ impl Changes {
         expected: u64,
     ) -> Result<()> {
         let current = self.flag(p, key).await?;
+        if !current.archived {
+            self.guard_project(p).await?;
+        }
         let mut batch = Batch::new();
         batch.delete_flag(&p.id, key, expected);
         let record = self.record(
@@ -215,10 +236,10 @@ impl Changes {
         p: &Project,
         current: &Flag,
         next: &Flag,
-        except: Option<&str>,
+        except: &[&str],
     ) -> Result<()> {
         for env in self.store.list_environments(&p.id).await? {
-            if except == Some(env.id.as_str()) {
+            if except.contains(&env.id.as_str()) {
                 continue;
             }
             let state = self.store.get_flag_state(&env.id, current).await?;
@@ -236,5 +257,14 @@ impl Changes {
             }
         }
         Ok(())
+    }
+}
+
+/// The action a flag's change record names.
+pub(super) fn flag_action(current: &Flag, next: &Flag) -> &'static str {
+    match (current.archived, next.archived) {
+        (false, true) => "flag.archive",
+        (true, false) => "flag.unarchive",
+        _ => "flag.update",
     }
 }

@@ -45,6 +45,7 @@ impl Changes {
         env: &Environment,
         doc: &Value,
     ) -> Result<ImportSummary> {
+        self.guard_environment(env)?;
         let doc = Document::parse(doc)
             .map_err(|e| ChangeError::problems("the flagd document is not valid", e.problems))?;
         let now = self.now();
@@ -135,6 +136,10 @@ impl Changes {
         }
         if batch.is_empty() {
             return Ok(summary);
+        }
+        // Changed definitions and segments reach every environment, protected ones too.
+        if !before.flags.is_empty() || !before.segments.is_empty() {
+            self.guard_project(p).await?;
         }
         self.check_import_quotas(p, &before, &after, &summary)
             .await?;
@@ -258,7 +263,7 @@ impl Changes {
         };
         rules::flag(&flag)?;
         if changed && let Some(old) = &existing {
-            self.check_defaults_kept(p, old, &flag, Some(&env.id))
+            self.check_defaults_kept(p, old, &flag, &[env.id.as_str()])
                 .await?;
         }
         let current = self.store.get_flag_state(&env.id, &flag).await?;

@@ -6,18 +6,22 @@
 //! transaction, and publishes the new revisions on the bus. Callers authorize first: a method
 //! trusts that its actor may act on the objects it is handed.
 
+mod apply;
 mod error;
 pub mod feed;
 mod flags;
 mod import;
 mod members;
 mod projects;
+mod protection;
 mod quotas;
+mod requests;
 pub mod rules;
 mod segments;
 mod states;
 mod webhooks;
 
+pub use apply::{DueOutcome, MAX_BYPASS_REASON, SCHEDULER};
 pub use error::{ChangeError, Result};
 pub use flags::{FlagPatch, NewFlag};
 pub use import::ImportSummary;
@@ -26,7 +30,12 @@ pub use projects::{
     DEFAULT_ROTATION_OVERLAP_SECS, EnvironmentPatch, KeyIssued, MAX_ROTATION_OVERLAP_SECS,
     NewEnvironment, NewProject, ProjectCreated, ProjectPatch,
 };
+pub use protection::MAX_APPROVALS;
 pub use quotas::{Quota, QuotaExceeded, Quotas, document_bytes};
+pub use requests::{
+    MAX_CHANGES_PER_REQUEST, MAX_COMMENT_CHARS, MAX_COMMENTS, MAX_REQUEST_BYTES,
+    MAX_SCHEDULE_AHEAD_MS, NewRequest, RequestPatch,
+};
 pub use segments::{NewSegment, SegmentPatch};
 pub use states::StateInput;
 pub use webhooks::{MAX_FILTER_ENTRIES, MAX_WEBHOOK_DESCRIPTION, MAX_WEBHOOK_URL, check_webhook};
@@ -153,6 +162,7 @@ impl Changes {
             before: before.map(redacted),
             after: after.map(redacted),
             at: self.now(),
+            request: None,
         }
     }
 
@@ -164,6 +174,20 @@ impl Changes {
         }
         self.publish(&committed.events).await;
         Ok(committed.record)
+    }
+
+    /// Commits a batch that several records describe, then publishes the revisions it made.
+    async fn commit_all(
+        &self,
+        batch: Batch,
+        records: Vec<ChangeRecord>,
+    ) -> Result<Vec<ChangeRecord>> {
+        let committed = self.store.commit_records(batch, records).await?;
+        if let Some(hook) = &self.committed {
+            (hook.0)();
+        }
+        self.publish(&committed.events).await;
+        Ok(committed.records)
     }
 
     /// Publishes committed changes. A failure is logged, not returned: the change is stored, and

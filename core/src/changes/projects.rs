@@ -6,7 +6,8 @@ use super::error::{ChangeError, Result};
 use super::quotas::Quota;
 use super::{Changes, Scope, rules};
 use crate::domain::{
-    Actor, Environment, KeyKind, Project, SdkKey, SecureModeSecret, hash_secret, new_id, new_secret,
+    Actor, ApprovalPolicy, Environment, KeyKind, Project, SdkKey, SecureModeSecret, hash_secret,
+    new_id, new_secret,
 };
 use crate::store::{Batch, MAX_ENVIRONMENTS};
 
@@ -67,6 +68,19 @@ pub struct EnvironmentPatch {
     pub secure_mode: Option<bool>,
     /// Count SDKs' custom (`track`) events in this environment.
     pub custom_events: Option<bool>,
+    /// Require approval for changes here (`null`: no longer). Members only, not API tokens.
+    #[serde(default, deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::domain::ApprovalPolicy>, nullable))]
+    pub approval: Option<Option<ApprovalPolicy>>,
+}
+
+/// A field that may be set to `null`: absent is `None`, `null` is `Some(None)`.
+pub(super) fn present<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// How long a rotated key keeps working beside its successor, by default (24 h).
@@ -138,6 +152,7 @@ impl Changes {
                 created_at: now,
                 secure_mode: false,
                 secure_mode_secret: None,
+                approval: None,
             };
             batch.create_environment(&env)?;
             environments.push(env);
@@ -223,6 +238,7 @@ impl Changes {
             created_at: self.now(),
             secure_mode: false,
             secure_mode_secret: None,
+            approval: None,
         };
         let mut batch = Batch::new();
         batch.create_environment(&env)?;
@@ -264,6 +280,16 @@ impl Changes {
         }
         if let Some(c) = patch.custom_events {
             next.custom_events = c;
+        }
+        if let Some(policy) = patch.approval {
+            if let Some(policy) = &policy {
+                self.check_policy(actor, &p.org_id, policy).await?;
+            } else if current.approval.is_some() && !matches!(actor, Actor::User(_)) {
+                return Err(ChangeError::Forbidden(
+                    "an approval policy is removed by a member, not by an API token".into(),
+                ));
+            }
+            next.approval = policy;
         }
         let mut batch = Batch::new();
         batch.update_environment(&next)?;

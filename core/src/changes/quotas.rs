@@ -46,6 +46,8 @@ pub struct Quotas {
     pub environment_bytes: u64,
     /// Webhook, Slack and Teams endpoints (each is sent every matching change).
     pub webhooks_per_organization: u64,
+    /// Change requests open, approved or conflicted (applied and closed ones do not count).
+    pub active_requests_per_project: u64,
 }
 
 impl Default for Quotas {
@@ -60,6 +62,7 @@ impl Default for Quotas {
             api_tokens_per_organization: 100,
             environment_bytes: 2 * 1024 * 1024,
             webhooks_per_organization: 20,
+            active_requests_per_project: 100,
         }
     }
 }
@@ -77,6 +80,7 @@ pub enum Quota {
     ApiTokensPerOrganization,
     EnvironmentBytes,
     WebhooksPerOrganization,
+    ActiveRequestsPerProject,
 }
 
 impl Quota {
@@ -92,6 +96,7 @@ impl Quota {
             Quota::ApiTokensPerOrganization => "api_tokens_per_organization",
             Quota::EnvironmentBytes => "environment_bytes",
             Quota::WebhooksPerOrganization => "webhooks_per_organization",
+            Quota::ActiveRequestsPerProject => "active_requests_per_project",
         }
     }
 
@@ -107,6 +112,9 @@ impl Quota {
             Quota::ApiTokensPerOrganization => "active API tokens in an organization",
             Quota::EnvironmentBytes => "bytes of flagd JSON in one environment",
             Quota::WebhooksPerOrganization => "webhook endpoints in an organization",
+            Quota::ActiveRequestsPerProject => {
+                "open, approved or conflicted change requests in a project"
+            }
         }
     }
 }
@@ -125,6 +133,7 @@ impl Quotas {
             Quota::ApiTokensPerOrganization => self.api_tokens_per_organization,
             Quota::EnvironmentBytes => self.environment_bytes,
             Quota::WebhooksPerOrganization => self.webhooks_per_organization,
+            Quota::ActiveRequestsPerProject => self.active_requests_per_project,
         }
     }
 }

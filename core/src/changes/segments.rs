@@ -98,6 +98,42 @@ impl Changes {
         expected: u64,
         patch: SegmentPatch,
     ) -> Result<Segment> {
+        self.guard_segment(p, key).await?;
+        let (current, next) = self.stage_segment(actor, p, key, expected, patch).await?;
+        if next.rule != current.rule {
+            self.check_environment_bytes(
+                p,
+                &Growth {
+                    segments: vec![next.clone()],
+                    ..Growth::default()
+                },
+            )
+            .await?;
+        }
+        let mut batch = Batch::new();
+        batch.put_segment(&next)?;
+        let record = self.record(
+            actor,
+            Scope::project(p),
+            "segment.update",
+            format!("segment:{key}"),
+            Some(&current),
+            Some(&next),
+        );
+        self.commit(batch, record).await?;
+        Ok(next)
+    }
+
+    /// Checks a patch against the domain's rules, returning the stored segment and the next
+    /// one; writes nothing.
+    pub(super) async fn stage_segment(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        key: &str,
+        expected: u64,
+        patch: SegmentPatch,
+    ) -> Result<(Segment, Segment)> {
         let current = self.segment(p, key).await?;
         if expected != current.version {
             return Err(ChangeError::stale(
@@ -117,31 +153,10 @@ impl Changes {
             next.rule = r;
         }
         rules::segment(&next)?;
-        if next.rule != current.rule {
-            self.check_environment_bytes(
-                p,
-                &Growth {
-                    segments: vec![next.clone()],
-                    ..Growth::default()
-                },
-            )
-            .await?;
-        }
         next.version += 1;
         next.updated_by = actor.to_string();
         next.updated_at = self.now();
-        let mut batch = Batch::new();
-        batch.put_segment(&next)?;
-        let record = self.record(
-            actor,
-            Scope::project(p),
-            "segment.update",
-            format!("segment:{key}"),
-            Some(&current),
-            Some(&next),
-        );
-        self.commit(batch, record).await?;
-        Ok(next)
+        Ok((current, next))
     }
 
     /// Deletes a segment stored at `expected` that no flag's targeting uses.
@@ -192,7 +207,7 @@ impl Changes {
 }
 
 /// Whether a rule references a segment anywhere.
-fn references(rule: &Value, key: &str) -> bool {
+pub(super) fn references(rule: &Value, key: &str) -> bool {
     match rule {
         Value::Object(m) => m
             .iter()

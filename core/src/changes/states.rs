@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::error::{ChangeError, Result};
 use super::quotas::Growth;
+use super::requests::Staged;
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Environment, FlagState, Project};
 use crate::store::Batch;
@@ -123,26 +124,10 @@ impl Changes {
         input: StateInput,
         action: &str,
     ) -> Result<FlagState> {
-        let flag = self.flag(p, key).await?;
-        let next = FlagState {
-            environment_id: env.id.clone(),
-            flag_key: key.to_owned(),
-            enabled: input.enabled,
-            default_variant: input.default_variant,
-            targeting: rules::targeting(input.targeting),
-            version: expected + 1,
-            updated_by: actor.to_string(),
-            updated_at: self.now(),
-        };
-        let segments = self.store.list_segments(&p.id).await?;
-        rules::state(&flag, &segments, &next)?;
-        let current = self.store.get_flag_state(&env.id, &flag).await?;
-        if expected != current.version {
-            return Err(ChangeError::stale(
-                &format!("the state of flag {key}"),
-                current.version,
-            ));
-        }
+        self.guard_environment(env)?;
+        let (current, next) = self
+            .stage_state(&Staged::default(), actor, p, env, key, expected, input)
+            .await?;
         self.check_environment_bytes(
             p,
             &Growth {
@@ -163,5 +148,49 @@ impl Changes {
         );
         self.commit(batch, record).await?;
         Ok(next)
+    }
+
+    /// Checks a state change against the domain's rules (and what a change request staged
+    /// before it), returning the stored state and the next one; writes nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn stage_state(
+        &self,
+        staged: &Staged,
+        actor: &Actor,
+        p: &Project,
+        env: &Environment,
+        key: &str,
+        expected: u64,
+        input: StateInput,
+    ) -> Result<(FlagState, FlagState)> {
+        let flag = match staged.flags.get(key) {
+            Some(f) => f.clone(),
+            None => self.flag(p, key).await?,
+        };
+        let next = FlagState {
+            environment_id: env.id.clone(),
+            flag_key: key.to_owned(),
+            enabled: input.enabled,
+            default_variant: input.default_variant,
+            targeting: rules::targeting(input.targeting),
+            version: expected + 1,
+            updated_by: actor.to_string(),
+            updated_at: self.now(),
+        };
+        let mut segments = self.store.list_segments(&p.id).await?;
+        for s in &mut segments {
+            if let Some(g) = staged.segments.get(&s.key) {
+                *s = g.clone();
+            }
+        }
+        rules::state(&flag, &segments, &next)?;
+        let current = self.store.get_flag_state(&env.id, &flag).await?;
+        if expected != current.version {
+            return Err(ChangeError::stale(
+                &format!("the state of flag {key}"),
+                current.version,
+            ));
+        }
+        Ok((current, next))
     }
 }

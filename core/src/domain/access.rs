@@ -76,6 +76,9 @@ pub enum Scope {
     WriteFlags,
     /// Manage projects, environments and keys.
     WriteProjects,
+    /// Open and edit change requests, never apply them (for agents and automation that a
+    /// human reviews).
+    Propose,
 }
 
 /// A token for automation, acting in one organization with the given scopes.

@@ -76,6 +76,9 @@ pub struct ChangeRecord {
     pub after: Option<Value>,
     /// Unix milliseconds.
     pub at: i64,
+    /// The change request this change applied, with its approvers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<super::RequestRef>,
 }
 
 impl ChangeRecord {

@@ -7,6 +7,7 @@ mod account;
 mod audit;
 mod change;
 mod flag;
+mod governance;
 mod project;
 mod webhook;
 
@@ -15,6 +16,10 @@ pub use account::{Invitation, Membership, Organization, Role, User};
 pub use audit::{CounterRow, CounterTotal, EVENT_PREFIX, EVENT_VARIANT, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Segment, Variant};
+pub use governance::{
+    ApprovalPolicy, Bypass, ChangeRequest, ProposedChange, RequestComment, RequestRef,
+    RequestStatus, Review,
+};
 pub use project::{Environment, Project, SecureModeSecret};
 pub use webhook::{
     Attempt, Delivery, DeliveryState, EVENT_TYPES, KEPT_ATTEMPTS, Webhook, WebhookFilter,

@@ -43,6 +43,9 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub secure_mode_secret: Option<SecureModeSecret>,
+    /// Changes here need approval through a change request (`None`: they apply directly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<super::ApprovalPolicy>,
 }
 
 /// A secure-mode secret: its `Debug` hides it, so logging an environment never shows it.

@@ -276,6 +276,7 @@ mod tests {
             before: None,
             after: None,
             at: 0,
+            request: None,
         }
     }
 

@@ -44,6 +44,13 @@ pub struct Committed {
     pub events: Vec<ChangeEvent>,
 }
 
+/// A committed change of several records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommittedAll {
+    pub records: Vec<ChangeRecord>,
+    pub events: Vec<ChangeEvent>,
+}
+
 impl Batch {
     pub fn new() -> Batch {
         Batch::default()
@@ -73,13 +80,20 @@ impl Batch {
         self.touch_key(key);
     }
 
-    /// The change touches flag `key` in one environment.
+    /// The change touches flag `key` in one environment (in a second one: every environment of
+    /// the project moves on).
     pub(crate) fn touch_environment(&mut self, project: &str, env: &str, key: &str) {
-        if self.bump == Bump::None {
-            self.bump = Bump::Environment {
-                project: project.to_owned(),
-                env: env.to_owned(),
-            };
+        match &self.bump {
+            Bump::None => {
+                self.bump = Bump::Environment {
+                    project: project.to_owned(),
+                    env: env.to_owned(),
+                }
+            }
+            Bump::Environment { env: first, .. } if first != env => {
+                self.bump = Bump::Project(project.to_owned());
+            }
+            _ => {}
         }
         self.touch_key(key);
     }
@@ -120,19 +134,33 @@ impl Store {
         if record.keys.is_empty() {
             record.keys.clone_from(&batch.keys);
         }
+        let mut all = self.commit_records(batch, vec![record]).await?;
+        Ok(Committed {
+            record: all.records.remove(0),
+            events: all.events,
+        })
+    }
+
+    /// Commits a change that several records describe (an applied change request: one record
+    /// per change it held), numbered in order, all in the batch's one transaction.
+    pub async fn commit_records(
+        &self,
+        batch: Batch,
+        mut records: Vec<ChangeRecord>,
+    ) -> Result<CommittedAll> {
+        let Some(org) = records.first().map(|r| r.org_id.clone()) else {
+            return Err(StoreError::Invalid("a change needs a record".into()));
+        };
         for _attempt in 0..MAX_ATTEMPTS {
             let envs = self.bumped_environments(&batch.bump).await?;
             let dropped = batch.dropped_states.len() * envs.len();
-            let total = batch.ops.len() + dropped + envs.len() + 2;
+            let total = batch.ops.len() + dropped + envs.len() + 1 + records.len();
             if total > MAX_TRANSACTION_OPS {
                 return Err(StoreError::Invalid(format!(
                     "this change writes {total} items; at most {MAX_TRANSACTION_OPS} fit in one change"
                 )));
             }
-            let seq_item = self
-                .kv
-                .get(&layout::org(&record.org_id), layout::CHANGE_SEQ)
-                .await?;
+            let seq_item = self.kv.get(&layout::org(&org), layout::CHANGE_SEQ).await?;
             let last = seq_item.as_ref().map_or(0, |i| i.v);
             let mut ops = batch.ops.clone();
             for key in &batch.dropped_states {
@@ -145,13 +173,13 @@ impl Store {
                 }
             }
             let mut events = Vec::with_capacity(envs.len());
-            record.revisions = BTreeMap::new();
+            let mut revisions = BTreeMap::new();
             for (env, revision) in &batch.moved {
                 events.push(ChangeEvent {
                     environment: env.clone(),
                     revision: *revision,
                 });
-                record.revisions.insert(env.clone(), *revision);
+                revisions.insert(env.clone(), *revision);
             }
             for env in &envs {
                 let mut e: Environment = decode(env)?;
@@ -160,20 +188,25 @@ impl Store {
                     environment: e.id.clone(),
                     revision: e.revision,
                 });
-                record.revisions.insert(e.id.clone(), e.revision);
+                revisions.insert(e.id.clone(), e.revision);
                 ops.push(Op::Put {
                     item: env_item(&e, e.revision)?,
                     cond: Cond::Version(env.v),
                 });
             }
-            record.seq = last + 1;
-            record.id = ChangeRecord::id_of(record.seq);
+            let mut seq = last;
+            for record in &mut records {
+                seq += 1;
+                record.seq = seq;
+                record.id = ChangeRecord::id_of(seq);
+                record.revisions.clone_from(&revisions);
+            }
             ops.push(Op::Put {
                 item: item(
-                    layout::org(&record.org_id),
+                    layout::org(&org),
                     layout::CHANGE_SEQ.to_owned(),
                     None,
-                    record.seq,
+                    seq,
                     &serde_json::json!({}),
                 )?,
                 cond: if seq_item.is_some() {
@@ -182,12 +215,14 @@ impl Store {
                     Cond::Absent
                 },
             });
-            ops.push(Op::Put {
-                item: record_item(&record)?,
-                cond: Cond::Absent,
-            });
+            for record in &records {
+                ops.push(Op::Put {
+                    item: record_item(record)?,
+                    cond: Cond::Absent,
+                });
+            }
             match self.kv.transact(ops).await {
-                Ok(()) => return Ok(Committed { record, events }),
+                Ok(()) => return Ok(CommittedAll { records, events }),
                 Err(KvError::Condition { index }) if index < batch.ops.len() => {
                     return Err(self.condition_failed(&batch.ops[index]).await);
                 }

@@ -20,6 +20,9 @@
 //! | webhook endpoint (`v` = version) | `ORG#{org}` | `WEBHOOK#{id}` | `WEBHOOKS` / `{org}#{id}` |
 //! | queued webhook delivery | `WHQ#{org}#{webhook}` | `{delivery id}` | |
 //! | sent webhook delivery (the delivery log) | `WHLOG#{org}#{webhook}` | `{delivery id}` | |
+//! | change request (`v` = version) | `REQUESTS#{project}` | `{id}` | `REQSTATE#{project}#{status}` / `{id}` |
+//! | a change request's comment | `REQCOMMENTS#{request}` | `{id}` | |
+//! | a scheduled request, due at `at` (the scheduler's index) | `DUE` | `{at:013}#{project}#{id}` | |
 //! | counter (`v` = one node's count, `ttl`) | `STATS#{env}` | `{hour:012}#{flag}#{variant}#{node}` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
@@ -105,6 +108,23 @@ pub fn webhook_queue(org: &str, webhook: &str) -> String {
 /// A webhook endpoint's sent deliveries.
 pub fn webhook_log(org: &str, webhook: &str) -> String {
     format!("WHLOG#{org}#{webhook}")
+}
+/// A project's change requests.
+pub fn requests(project: &str) -> String {
+    format!("REQUESTS#{project}")
+}
+/// The index partition of a project's requests in one status.
+pub fn requests_in(project: &str, status: &str) -> String {
+    format!("REQSTATE#{project}#{status}")
+}
+pub fn request_comments(request: &str) -> String {
+    format!("REQCOMMENTS#{request}")
+}
+/// The partition of scheduled requests, by time: the scheduler reads it from the start.
+pub const DUE: &str = "DUE";
+/// A scheduled request's place in [`DUE`]: its time first, zero-padded, so order is time order.
+pub fn due(at: i64, project: &str, request: &str) -> String {
+    format!("{:013}#{project}#{request}", at.max(0))
 }
 /// The sort key of an organization's change counter (in its `ORG#` partition).
 pub const CHANGE_SEQ: &str = "CHANGESEQ";

@@ -27,15 +27,17 @@ pub mod intercept;
 mod kv;
 pub mod layout;
 mod projects;
+mod requests;
 mod webhooks;
 
-pub use batch::{Batch, Committed, MAX_ATTEMPTS};
+pub use batch::{Batch, Committed, CommittedAll, MAX_ATTEMPTS};
 pub use counters::{DEFAULT_RETENTION_DAYS, counter_ttl};
 pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};
 pub use kv::{
     After, Cond, Counter, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key,
     check_transaction,
 };
+pub use requests::DueRequest;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -72,6 +72,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
             created_at: now_ms(),
             secure_mode: false,
             secure_mode_secret: None,
+            approval: None,
         };
         store.create_environment(&env).await.unwrap();
         out.push(env);

@@ -24,6 +24,7 @@ pub fn record(org: &str, project: Option<&str>, target: &str, action: &str) -> C
         before: None,
         after: Some(json!({"x": 1})),
         at: now_ms(),
+        request: None,
     }
 }
 

@@ -269,6 +269,7 @@ mod tests {
             before: Some(before),
             after: Some(after),
             at: 1_764_756_000_000,
+            request: None,
         }
     }
 

@@ -82,6 +82,7 @@ mod tests {
             created_at: 0,
             secure_mode: on,
             secure_mode_secret: Some(SecureModeSecret("s3cret".into())),
+            approval: None,
             custom_events: false,
         }
     }

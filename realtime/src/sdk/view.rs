@@ -199,6 +199,7 @@ mod tests {
                 created_at: 0,
                 secure_mode: false,
                 secure_mode_secret: None,
+                approval: None,
             },
             FlagSet::parse(&document).unwrap(),
             &serde_json::from_value(document).unwrap(),

@@ -388,6 +388,134 @@ export interface paths {
         patch: operations["update_project"];
         trace?: never;
     };
+    "/api/v1/projects/{project}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_requests"];
+        put?: never;
+        post: operations["open_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["edit_request"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/change-requests/{request}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/environments": {
         parameters: {
             query?: never;
@@ -667,6 +795,30 @@ export interface components {
         AcceptBody: {
             token: string;
         };
+        ApplyBody: {
+            /** @description An owner applying without the approvals, where the policy allows it (recorded). */
+            bypassReason?: string | null;
+            /**
+             * Format: int64
+             * @description The request's revision the caller read.
+             */
+            revision?: number | null;
+        };
+        /**
+         * @description What an environment requires before a change to it applies: `approvals` approvals from
+         *     members with at least `min_role`, never the author.
+         */
+        ApprovalPolicy: {
+            /**
+             * Format: int32
+             * @description 1 to 10.
+             */
+            approvals: number;
+            /** @description The weakest role whose approval counts: editor, admin or owner. */
+            minRole: components["schemas"]["Role"];
+            /** @description Whether an owner may apply a request without its approvals, giving a reason (recorded). */
+            ownerBypass?: boolean;
+        };
         /** @description One try at sending a delivery. */
         Attempt: {
             /** Format: int64 */
@@ -687,6 +839,11 @@ export interface components {
             items: components["schemas"]["EntryWithDiff"][];
             /** @description The cursor of the following page (older, newest first), or null at the end. */
             next?: string | null;
+        };
+        /** @description An owner's application without the approvals, and why. */
+        Bypass: {
+            by: string;
+            reason: string;
         };
         /** @description One difference between two JSON documents. */
         Change: {
@@ -719,6 +876,7 @@ export interface components {
             keys?: string[];
             orgId: string;
             projectId?: string | null;
+            request?: components["schemas"]["RequestRef"] | null;
             /** @description The environments whose revision the change moved, with their new revision. */
             revisions?: {
                 [key: string]: number;
@@ -728,6 +886,53 @@ export interface components {
             /** @description What was changed, such as `flag:new-checkout`. */
             target: string;
         };
+        /** @description A proposal of one or more changes to one project, reviewed and applied together. */
+        ChangeRequest: {
+            /** Format: int64 */
+            appliedAt?: number | null;
+            appliedBy?: string | null;
+            /** @description Approvals of the current content (an edit withdraws them all). */
+            approvals?: components["schemas"]["Review"][];
+            /** @description `user:ID` or `token:ID`. */
+            author: string;
+            /** @description For a token's request, the member who made the token: they may not approve it either. */
+            authorOwner?: string | null;
+            bypass?: components["schemas"]["Bypass"] | null;
+            /** @description In the order they apply. */
+            changes: components["schemas"]["ProposedChange"][];
+            /** Format: int64 */
+            createdAt: number;
+            description?: string;
+            id: string;
+            orgId: string;
+            policy?: components["schemas"]["ApprovalPolicy"] | null;
+            /** @description Why it could not apply (a conflict, or not approved by its time). */
+            problem?: string | null;
+            projectId: string;
+            /** @description The environments the changes reach that require approval (ids). */
+            protectedEnvironments?: string[];
+            rejection?: components["schemas"]["Review"] | null;
+            /**
+             * Format: int64
+             * @description +1 on every change to what it proposes (an edit, a refresh): approvals, rejections and
+             *     applications name the revision they were given for.
+             */
+            revision: number;
+            /**
+             * Format: int64
+             * @description When it applies by itself (Unix ms), if scheduled.
+             */
+            scheduledAt?: number | null;
+            status: components["schemas"]["RequestStatus"];
+            title: string;
+            /** Format: int64 */
+            updatedAt: number;
+            /**
+             * Format: int64
+             * @description +1 on every write (reviews too), for optimistic concurrency.
+             */
+            version: number;
+        };
         ChangesPage: {
             /** @description Oldest first. */
             items: components["schemas"]["ChangeRecord"][];
@@ -736,6 +941,10 @@ export interface components {
              *     new). Pass it as `after` next time.
              */
             next?: string | null;
+        };
+        CommentBody: {
+            /** @description 1 to 2000 characters. */
+            text: string;
         };
         CopyBody: {
             /**
@@ -803,6 +1012,7 @@ export interface components {
         Environment: {
             /** @description Browser origins allowed to use this environment's client keys; empty: any origin. */
             allowedOrigins?: string[];
+            approval?: components["schemas"]["ApprovalPolicy"] | null;
             /** Format: int64 */
             createdAt: number;
             /** @description Whether SDKs' custom (`track`) events are counted here; off unless turned on. */
@@ -827,6 +1037,7 @@ export interface components {
         };
         EnvironmentPatch: {
             allowedOrigins?: components["schemas"]["Origin"][] | null;
+            approval?: components["schemas"]["ApprovalPolicy"] | null;
             /** @description Count SDKs' custom (`track`) events in this environment. */
             customEvents?: boolean | null;
             name?: components["schemas"]["Name"] | null;
@@ -1058,6 +1269,18 @@ export interface components {
             environments?: components["schemas"]["Key"][] | null;
             name: components["schemas"]["Name"];
         };
+        /** @description A new change request. */
+        NewRequest: {
+            /** @description 1 to 20 changes, each against the version it was made on. */
+            changes: components["schemas"]["ProposedChange"][];
+            description?: components["schemas"]["Description"];
+            /**
+             * Format: int64
+             * @description Apply by itself at this time (Unix ms, in the future), once approved.
+             */
+            scheduledAt?: number | null;
+            title: components["schemas"]["Name"];
+        };
         NewSegment: {
             description?: components["schemas"]["Description"];
             key: components["schemas"]["Key"];
@@ -1095,6 +1318,56 @@ export interface components {
         };
         /** @description A browser origin (see [`super::origins`]): `http(s)://host[:port]`. */
         Origin: string;
+        /** @description One page of a list and the cursor of the next (`None` at the end). */
+        Page_ChangeRequest: {
+            items: {
+                /** Format: int64 */
+                appliedAt?: number | null;
+                appliedBy?: string | null;
+                /** @description Approvals of the current content (an edit withdraws them all). */
+                approvals?: components["schemas"]["Review"][];
+                /** @description `user:ID` or `token:ID`. */
+                author: string;
+                /** @description For a token's request, the member who made the token: they may not approve it either. */
+                authorOwner?: string | null;
+                bypass?: components["schemas"]["Bypass"] | null;
+                /** @description In the order they apply. */
+                changes: components["schemas"]["ProposedChange"][];
+                /** Format: int64 */
+                createdAt: number;
+                description?: string;
+                id: string;
+                orgId: string;
+                policy?: components["schemas"]["ApprovalPolicy"] | null;
+                /** @description Why it could not apply (a conflict, or not approved by its time). */
+                problem?: string | null;
+                projectId: string;
+                /** @description The environments the changes reach that require approval (ids). */
+                protectedEnvironments?: string[];
+                rejection?: components["schemas"]["Review"] | null;
+                /**
+                 * Format: int64
+                 * @description +1 on every change to what it proposes (an edit, a refresh): approvals, rejections and
+                 *     applications name the revision they were given for.
+                 */
+                revision: number;
+                /**
+                 * Format: int64
+                 * @description When it applies by itself (Unix ms), if scheduled.
+                 */
+                scheduledAt?: number | null;
+                status: components["schemas"]["RequestStatus"];
+                title: string;
+                /** Format: int64 */
+                updatedAt: number;
+                /**
+                 * Format: int64
+                 * @description +1 on every write (reviews too), for optimistic concurrency.
+                 */
+                version: number;
+            }[];
+            next?: string | null;
+        };
         /** @description One page of a list and the cursor of the next (`None` at the end). */
         Page_Flag: {
             items: {
@@ -1159,6 +1432,43 @@ export interface components {
             clientVisibleByDefault?: boolean | null;
             name?: components["schemas"]["Name"] | null;
         };
+        /** @description One change a request proposes, against the version it was made on. */
+        ProposedChange: {
+            /**
+             * Format: int64
+             * @description The state's version this change was made on (0: never set).
+             */
+            baseVersion: number;
+            defaultVariant?: string | null;
+            enabled: boolean;
+            environmentId: string;
+            flag: string;
+            /** @enum {string} */
+            kind: "state";
+            /** @description JsonLogic with flagd's operators, as in `PUT .../flags/{flag}`. */
+            targeting?: unknown;
+        } | {
+            archived?: boolean | null;
+            /** Format: int64 */
+            baseVersion: number;
+            clientVisible?: boolean | null;
+            description?: string | null;
+            flag: string;
+            /** @enum {string} */
+            kind: "flag";
+            name?: string | null;
+            tags?: string[] | null;
+            variants?: components["schemas"]["Variant"][] | null;
+        } | {
+            /** Format: int64 */
+            baseVersion: number;
+            description?: string | null;
+            /** @enum {string} */
+            kind: "segment";
+            name?: string | null;
+            rule?: unknown;
+            segment: string;
+        };
         /** @description A user as the API shows one: never the password hash. */
         PublicUser: {
             /** Format: int64 */
@@ -1172,6 +1482,60 @@ export interface components {
          * @enum {string}
          */
         Reason: "STATIC" | "DEFAULT" | "TARGETING_MATCH" | "SPLIT" | "DISABLED" | "ERROR";
+        /** @description A comment on a change request. */
+        RequestComment: {
+            /** Format: int64 */
+            at: number;
+            by: string;
+            id: string;
+            requestId: string;
+            text: string;
+        };
+        /** @description Changes to a request; what is absent stays. Any of them withdraws every approval. */
+        RequestPatch: {
+            changes?: components["schemas"]["ProposedChange"][] | null;
+            description?: components["schemas"]["Description"] | null;
+            /**
+             * Format: int64
+             * @description A new time (Unix ms, in the future), or `null` to apply it by hand.
+             */
+            scheduledAt?: number | null;
+            title?: components["schemas"]["Name"] | null;
+            /**
+             * Format: int64
+             * @description The request's version last seen.
+             */
+            version: number;
+        };
+        /** @description What a change record says of the request it came from. */
+        RequestRef: {
+            /** @description Who approved it (`user:ID`). */
+            approvers: string[];
+            /** @description Who proposed it (`user:ID` or `token:ID`). */
+            author: string;
+            bypass?: components["schemas"]["Bypass"] | null;
+            id: string;
+            /**
+             * Format: int64
+             * @description How late it applied (ms), when its runner was down at the time.
+             */
+            lateByMs?: number | null;
+            /**
+             * Format: int64
+             * @description When it was scheduled to apply, if it was.
+             */
+            scheduledAt?: number | null;
+            title: string;
+        };
+        /**
+         * @description Where a change request stands.
+         * @enum {string}
+         */
+        RequestStatus: "open" | "approved" | "applied" | "rejected" | "conflicted" | "failed" | "withdrawn";
+        /** @description A change request with its comments. */
+        RequestView: components["schemas"]["ChangeRequest"] & {
+            comments: components["schemas"]["RequestComment"][];
+        };
         RestoreBody: {
             /** @description The audit entry whose resulting state to restore. */
             auditId: string;
@@ -1180,6 +1544,24 @@ export interface components {
              * @description The current state's version last seen.
              */
             version: number;
+        };
+        /** @description An approval or a rejection. */
+        Review: {
+            /** Format: int64 */
+            at: number;
+            /** @description `user:ID`. */
+            by: string;
+            comment?: string | null;
+            role: components["schemas"]["Role"];
+        };
+        ReviewBody: {
+            /** @description At most 2000 characters. */
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description The request's revision the reviewer read; an edit since then refuses the review (409).
+             */
+            revision?: number | null;
         };
         /**
          * @description Roles, weakest first: viewer < editor < admin < owner.
@@ -1208,7 +1590,7 @@ export interface components {
          * @description What an API token may do.
          * @enum {string}
          */
-        Scope: "read" | "write-flags" | "write-projects";
+        Scope: "read" | "write-flags" | "write-projects" | "propose";
         /** @description A signing secret as shown: never the secret itself. */
         SecretView: {
             /** Format: int64 */
@@ -1312,6 +1694,13 @@ export interface components {
         Variant: {
             name: components["schemas"]["Key"];
             value: unknown;
+        };
+        VersionBody: {
+            /**
+             * Format: int64
+             * @description The request's version last seen.
+             */
+            version: number;
         };
         /** @description An endpoint and its signing secret (standard endpoints), shown this once. */
         WebhookCreated: {
@@ -3347,6 +3736,842 @@ export interface operations {
             };
             /** @description see the error's message */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_requests: {
+        parameters: {
+            query?: {
+                /** @description Only requests in this status. */
+                status?: components["schemas"]["RequestStatus"] | null;
+                /** @description The `next` cursor of the previous page. */
+                cursor?: string | null;
+                /** @description At most this many (1–500, default 100). */
+                limit?: number | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    open_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a change's base version is stale */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a change breaks a rule (its path under /changes/N), an unknown version, a past schedule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestView"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    edit_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestPatch"];
+            };
+        };
+        responses: {
+            /** @description edited; every approval is withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyBody"];
+            };
+        };
+        responses: {
+            /** @description applied, in one transaction */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not approved, edited since, or a change went stale (the request is then conflicted) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the author, a token, or a role below the policy's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestComment"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request holds the most comments it can */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionBody"];
+            };
+        };
+        responses: {
+            /** @description moved onto the stored versions; every approval is withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                request: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description neither its author nor an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

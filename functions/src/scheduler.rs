@@ -1,0 +1,31 @@
+//! The clock that applies scheduled change requests: a task in `switchyard serve` (every
+//! second, and at once on start, so what came due while it was down applies then), and the
+//! `scheduler` Lambda that EventBridge invokes every minute in AWS. Each due request is applied
+//! at most once, whichever runner gets there: the change layer's write of the request is
+//! conditional on the version it read.
+
+use std::time::Duration;
+use switchyard_core::changes::{ChangeError, Changes, DueOutcome};
+
+/// How many due requests one run takes on (the rest wait for the next run).
+pub const RUN_LIMIT: usize = 500;
+
+/// One run: applies what is due, and logs what became of it.
+pub async fn run(changes: &Changes, late_after: Duration) -> Result<Vec<DueOutcome>, ChangeError> {
+    let late_ms = i64::try_from(late_after.as_millis()).unwrap_or(i64::MAX);
+    let done = changes.run_due(RUN_LIMIT, late_ms).await?;
+    for o in &done {
+        tracing::info!(request = %o.request, status = o.status.as_str(), "scheduled change request ran");
+    }
+    Ok(done)
+}
+
+/// `serve`'s scheduler: a run now, then one every `tick`, until the process ends.
+pub async fn run_forever(changes: Changes, tick: Duration) {
+    loop {
+        if let Err(e) = run(&changes, tick * 5).await {
+            tracing::warn!(error = %e, "scheduler run failed");
+        }
+        tokio::time::sleep(tick).await;
+    }
+}
