@@ -124,6 +124,40 @@ const ROUTES: &[(&str, &str)] = &[
         "/api/v1/orgs/{org}/webhooks/{webhook}/deliveries/{delivery}/redeliver",
     ),
     ("get", "/api/v1/orgs/{org}/changes"),
+    ("get", "/api/v1/projects/{project}/change-requests"),
+    ("post", "/api/v1/projects/{project}/change-requests"),
+    (
+        "get",
+        "/api/v1/projects/{project}/change-requests/{request}",
+    ),
+    (
+        "patch",
+        "/api/v1/projects/{project}/change-requests/{request}",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/approve",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/reject",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/apply",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/withdraw",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/refresh",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/change-requests/{request}/comments",
+    ),
 ];
 
 /// A valid body for each route that takes one, so that the answer is about the ids.
@@ -158,6 +192,12 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("post", "webhooks") => json!({"kind": "standard", "url": "https://example.com/x"}),
         ("patch", "{webhook}") => json!({"version": 1, "description": "x"}),
         ("post", "rotate") if path.contains("/webhooks/") => json!({}),
+        ("post", "change-requests") => json!({"title": "x", "changes": [
+            {"kind": "state", "environmentId": ids.environment, "flag": "f", "baseVersion": 0, "enabled": true}
+        ]}),
+        ("patch", "{request}") | ("post", "withdraw" | "refresh") => json!({"version": 1}),
+        ("post", "approve" | "reject" | "apply") => json!({}),
+        ("post", "comments") => json!({"text": "x"}),
         _ => return None,
     };
     Some(b)
@@ -176,6 +216,7 @@ struct Ids {
     entry: String,
     webhook: String,
     delivery: String,
+    request: String,
 }
 
 impl Ids {
@@ -191,6 +232,7 @@ impl Ids {
             .replace("{entry}", &self.entry)
             .replace("{webhook}", &self.webhook)
             .replace("{delivery}", &self.delivery)
+            .replace("{request}", &self.request)
     }
 }
 
@@ -271,6 +313,20 @@ async fn populated(api: &Api, email: &str) -> (String, Ids) {
         .as_str()
         .unwrap()
         .to_owned();
+    let request = api
+        .call(
+            "POST",
+            &format!("/api/v1/projects/{project}/change-requests"),
+            tk,
+            Some(json!({"title": "r", "changes": [
+                {"kind": "state", "environmentId": environment, "flag": "f", "baseVersion": 0, "enabled": true}
+            ]})),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let entry = api
         .call("GET", &format!("/api/v1/orgs/{org}/audit"), tk, None)
         .await
@@ -292,6 +348,7 @@ async fn populated(api: &Api, email: &str) -> (String, Ids) {
             entry,
             webhook,
             delivery,
+            request,
         },
     )
 }
@@ -384,6 +441,7 @@ async fn foreign_ids_answer_exactly_like_missing_ones(api: Api) {
         entry: "6".repeat(32),
         webhook: "7".repeat(32),
         delivery: "8".repeat(20),
+        request: "9".repeat(32),
     };
     let (mut checked, mut failures) = (0, Vec::new());
     for (method, template) in ROUTES {

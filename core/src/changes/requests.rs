@@ -519,7 +519,7 @@ impl Changes {
         Ok(())
     }
 
-    /// For a token, the member who made it.
+    /// For a token, the member who made it (as an actor: `user:ID`).
     async fn token_owner(&self, actor: &Actor, org: &str) -> Result<Option<String>> {
         let Actor::Token(id) = actor else {
             return Ok(None);
@@ -528,7 +528,7 @@ impl Changes {
             .store
             .get_api_token(org, id)
             .await?
-            .map(|t| t.created_by))
+            .map(|t| Actor::User(t.created_by).to_string()))
     }
 
     /// A member's role in the project's organization (tokens and strangers: viewer).

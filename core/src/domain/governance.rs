@@ -90,7 +90,7 @@ impl RequestStatus {
 /// One change a request proposes, against the version it was made on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum ProposedChange {
     /// Set a flag's state in one environment.
     #[serde(rename_all = "camelCase")]

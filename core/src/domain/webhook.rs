@@ -20,7 +20,7 @@ pub enum WebhookKind {
 }
 
 /// The event types an endpoint can choose, in the order the dashboard lists them.
-pub const EVENT_TYPES: [&str; 18] = [
+pub const EVENT_TYPES: [&str; 21] = [
     "flag.changed",
     "segment.changed",
     "state.changed",
@@ -35,6 +35,9 @@ pub const EVENT_TYPES: [&str; 18] = [
     "change_request.opened",
     "change_request.approved",
     "change_request.applied",
+    "change_request.rejected",
+    "change_request.conflicted",
+    "change_request.updated",
     "schedule.applied",
     "schedule.failed",
     "webhook.test",
@@ -59,6 +62,9 @@ pub fn event_type(action: &str) -> &'static str {
         ("change_request", "open") => "change_request.opened",
         ("change_request", "approve") => "change_request.approved",
         ("change_request", "apply") => "change_request.applied",
+        ("change_request", "reject") => "change_request.rejected",
+        ("change_request", "conflict") => "change_request.conflicted",
+        ("change_request", _) => "change_request.updated",
         ("schedule", "apply") => "schedule.applied",
         ("schedule", "fail") => "schedule.failed",
         _ => "change.other",

@@ -44,6 +44,15 @@ pub fn summary(record: &ChangeRecord, names: &Names) -> String {
             names.environment.as_deref().unwrap_or(key)
         ),
         "project" => format!("project {}", names.project.as_deref().unwrap_or(key)),
+        "change_request" | "schedule" => {
+            let title = record.after.as_ref().and_then(|a| a["title"].as_str());
+            let scheduled = if entity == "schedule" {
+                "scheduled "
+            } else {
+                ""
+            };
+            format!("{scheduled}change request “{}”", title.unwrap_or(key))
+        }
         _ => format!("`{}`", record.target),
     };
     let toggled = entity == "flag_state" && verb == "update" && {
@@ -64,7 +73,13 @@ pub fn summary(record: &ChangeRecord, names: &Names) -> String {
         (None, Some(project), _) => format!(" in {project}"),
         _ => String::new(),
     };
-    format!("{} {did} {what}{place}", names.actor)
+    let via = record
+        .request
+        .as_ref()
+        .filter(|_| !matches!(entity, "change_request" | "schedule"))
+        .map(|r| format!(", through change request “{}”", r.title))
+        .unwrap_or_default();
+    format!("{} {did} {what}{place}{via}", names.actor)
 }
 
 fn past(verb: &str, new_flag: bool) -> String {
@@ -82,6 +97,15 @@ fn past(verb: &str, new_flag: bool) -> String {
         "remove" => "removed",
         "disable" => "disabled",
         "accept" => "accepted",
+        "open" => "opened",
+        "edit" => "edited",
+        "approve" => "approved",
+        "reject" => "rejected",
+        "apply" => "applied",
+        "withdraw" => "withdrew",
+        "comment" => "commented on",
+        "refresh" => "refreshed",
+        "conflict" | "fail" => "could not apply",
         other => return format!("did {other} on"),
     }
     .to_owned()
@@ -287,6 +311,35 @@ mod tests {
         assert_eq!(
             summary(&r, &names()),
             "Ada turned on `checkout` in Production (Web shop)"
+        );
+    }
+
+    #[test]
+    fn an_approval_names_the_request_by_its_title() {
+        let mut r = state_change(json!({}), json!({"title": "Launch checkout"}));
+        r.action = "change_request.approve".into();
+        r.target = "change_request:r1".into();
+        assert_eq!(
+            summary(&r, &names()),
+            "Ada approved change request “Launch checkout” in Production (Web shop)"
+        );
+    }
+
+    #[test]
+    fn a_change_a_request_applied_says_which_request() {
+        let mut r = state_change(json!({"enabled": false}), json!({"enabled": true}));
+        r.request = Some(switchyard_core::domain::RequestRef {
+            id: "r1".into(),
+            title: "Launch checkout".into(),
+            author: "user:u2".into(),
+            approvers: vec!["user:u3".into()],
+            bypass: None,
+            scheduled_at: None,
+            late_by_ms: None,
+        });
+        assert_eq!(
+            summary(&r, &names()),
+            "Ada turned on `checkout` in Production (Web shop), through change request “Launch checkout”"
         );
     }
 
