@@ -11,8 +11,9 @@ import terraform_source as tf
 LAMBDA_MODULE = "./modules/lambda_function"
 DISPATCHER_MODULE = "./modules/webhook_dispatcher"
 SCHEDULE_MODULE = "../minute_schedule"
-# The functions that run outside the VPC.
-OUTSIDE_VPC = {"webhooks"}
+# The functions that run outside the VPC: this one, and the change-request scheduler
+# (test_scheduler.py).
+OUTSIDE_VPC = {"webhooks", "scheduler"}
 KEY_REFERENCE = "module.webhook_key.arn"
 FOURTEEN_DAYS = 14 * 24 * 3600
 
