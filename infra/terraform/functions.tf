@@ -1,7 +1,7 @@
 # The Lambda functions: one per binary in functions/src/bin/ (infra/tests/test_functions.py proves
 # it). The six route groups of functions/src/lib.rs (enum Group) serve the dashboard API; the
-# publisher reads the table's stream; the webhooks dispatcher is in webhooks.tf. Each has its own
-# role with only what its code does.
+# publisher reads the table's stream; the webhooks dispatcher is in webhooks.tf, the change-request
+# scheduler in scheduler.tf. Each has its own role with only what its code does.
 
 locals {
   lambda_zip_dir = coalesce(var.lambda_zip_dir, "${path.root}/../../target/lambda-zips")

@@ -59,12 +59,18 @@ output "function_names" {
     { for group, fn in module.api_function : group => fn.function_name },
     { publisher = module.publisher_function.function_name },
     { webhooks = module.webhooks_function.function_name },
+    { scheduler = module.scheduler_function.function_name },
   )
 }
 
 output "webhook_failure_queue_url" {
   description = "Queue of webhook work the dispatcher gave up on (README.md, Webhooks)."
   value       = module.webhook_dispatcher.failure_queue_url
+}
+
+output "scheduler_failure_queue_url" {
+  description = "Queue of scheduler runs that were not delivered or failed (README.md, Scheduled change requests)."
+  value       = module.scheduler_schedule.failure_queue_url
 }
 
 output "realtime_service" {

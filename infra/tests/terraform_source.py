@@ -4,7 +4,7 @@ string quotes stripped, and small helpers to resolve the literal values the test
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import hcl2
@@ -33,6 +33,8 @@ class Module:
     path: Path
     locals: dict
     blocks: list[Block]
+    # `moved` blocks: {"from": "${address}", "to": "${address}"}
+    moved: list[dict] = field(default_factory=list)
 
     def resources(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.kind == "resource" and b.type == type_]
@@ -48,6 +50,7 @@ def load(path: Path = ROOT) -> Module:
     path = path.resolve()
     locals_: dict = {}
     blocks: list[Block] = []
+    moved: list[dict] = []
     for f in sorted(path.glob("*.tf")):
         doc = hcl2.load(f.open(), serialization_options=_OPTIONS)
         for entry in doc.get("locals", []):
@@ -62,7 +65,17 @@ def load(path: Path = ROOT) -> Module:
         for entry in doc.get("module", []):
             for name, body in entry.items():
                 blocks.append(Block("module", "", name, body, f))
-    return Module(path, locals_, blocks)
+        moved += doc.get("moved", [])
+    return Module(path, locals_, blocks, moved)
+
+
+def outputs(path: Path = ROOT) -> dict[str, dict]:
+    """A module directory's `output` blocks, by name."""
+    out: dict[str, dict] = {}
+    for f in sorted(path.resolve().glob("*.tf")):
+        for entry in hcl2.load(f.open(), serialization_options=_OPTIONS).get("output", []):
+            out.update(entry)
+    return out
 
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.S)

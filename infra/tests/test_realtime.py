@@ -140,7 +140,7 @@ def test_terraform_accepts_exactly_the_quotas_the_code_reads():
     condition = tf.as_list(quotas["validation"])[0]["condition"]
     accepted = set(re.findall(r'"([a-z_]+)"', condition))
     names = rust_quota_names()
-    assert len(names) == 9
+    assert len(names) == 10
     assert accepted == names
 
 

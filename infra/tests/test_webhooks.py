@@ -1,7 +1,7 @@
 """Webhooks in Terraform (docs/webhooks.md): the dispatcher runs outside the VPC, wakes on the
-stream's new change records and queued deliveries and on a schedule every minute, and parks what
-fails in an encrypted queue; only the functions that encrypt or decrypt webhook secrets can read
-the key that does it."""
+stream's new change records and queued deliveries and on a schedule every minute (the dispatcher's
+modules/minute_schedule), and parks what fails in an encrypted queue; only the functions that
+encrypt or decrypt webhook secrets can read the key that does it."""
 
 import pytest
 
@@ -10,6 +10,10 @@ import terraform_source as tf
 
 LAMBDA_MODULE = "./modules/lambda_function"
 DISPATCHER_MODULE = "./modules/webhook_dispatcher"
+SCHEDULE_MODULE = "../minute_schedule"
+# The functions that run outside the VPC: this one, and the change-request scheduler
+# (test_scheduler.py).
+OUTSIDE_VPC = {"webhooks", "scheduler"}
 KEY_REFERENCE = "module.webhook_key.arn"
 FOURTEEN_DAYS = 14 * 24 * 3600
 
@@ -41,6 +45,18 @@ def dispatcher_block(root) -> tf.Block:
 @pytest.fixture(scope="module")
 def dispatcher(root, dispatcher_block) -> tf.Module:
     return root.child(dispatcher_block)
+
+
+@pytest.fixture(scope="module")
+def schedule_block(dispatcher) -> tf.Block:
+    """The dispatcher's every-minute schedule, with the failure queue its stream shares."""
+    (block,) = [b for b in dispatcher.modules() if b.body["source"] == SCHEDULE_MODULE]
+    return block
+
+
+@pytest.fixture(scope="module")
+def schedule(dispatcher, schedule_block) -> tf.Module:
+    return dispatcher.child(schedule_block)
 
 
 def one(module: tf.Module, type_: str) -> dict:
@@ -75,7 +91,7 @@ def test_the_dispatcher_runs_outside_the_vpc(root, function):
 
 
 def test_every_other_function_runs_in_the_private_subnets(root):
-    others = [b for b in root.modules() if b.body["source"] == LAMBDA_MODULE and b.body["binary"] != "webhooks"]
+    others = [b for b in root.modules() if b.body["source"] == LAMBDA_MODULE and b.body["binary"] not in OUTSIDE_VPC]
     assert others
     for block in others:
         vpc = block.body["vpc"]
@@ -136,7 +152,9 @@ def test_the_stream_mapping_reads_the_tables_stream_into_the_live_alias(root, di
 def test_failed_stream_batches_go_to_the_failure_queue(dispatcher):
     mapping = one(dispatcher, "aws_lambda_event_source_mapping")
     on_failure = single(single(mapping["destination_config"])["on_failure"])
-    assert on_failure["destination_arn"] == "${aws_sqs_queue.failures.arn}"
+    # The schedule's queue: one queue for all the dispatcher's failures.
+    assert on_failure["destination_arn"] == "${module.schedule.failure_queue_arn}"
+    assert not dispatcher.resources("aws_sqs_queue")
     # Bounded retries, so a poisoned record reaches the queue instead of blocking its shard.
     assert 0 <= mapping["maximum_retry_attempts"] <= 100
     assert 60 <= mapping["maximum_record_age_in_seconds"] <= 86400
@@ -146,18 +164,39 @@ def test_failed_stream_batches_go_to_the_failure_queue(dispatcher):
 # ---- The schedule ----
 
 
-def test_the_schedule_invokes_the_dispatcher_every_minute(dispatcher):
-    schedule = one(dispatcher, "aws_scheduler_schedule")
-    assert schedule["schedule_expression"] == "rate(1 minute)"
-    assert schedule["state"] == "ENABLED"
-    assert single(schedule["flexible_time_window"])["mode"] == "OFF"
-    target = single(schedule["target"])
+def test_the_schedule_invokes_the_dispatcher_every_minute(schedule_block, schedule):
+    assert schedule_block.body["function_alias_arn"] == "${var.function_alias_arn}"
+    every_minute = one(schedule, "aws_scheduler_schedule")
+    assert every_minute["schedule_expression"] == "rate(1 minute)"
+    assert every_minute["state"] == "ENABLED"
+    assert single(every_minute["flexible_time_window"])["mode"] == "OFF"
+    target = single(every_minute["target"])
     assert target["arn"] == "${var.function_alias_arn}"
     assert target["role_arn"] == "${aws_iam_role.scheduler.arn}"
 
 
-def test_ticks_the_scheduler_cannot_deliver_go_to_the_failure_queue(dispatcher):
-    target = single(one(dispatcher, "aws_scheduler_schedule")["target"])
+def test_the_webhook_resources_keep_their_names_and_addresses(dispatcher, schedule_block):
+    """Moving the schedule into modules/minute_schedule replaced nothing: same names, and a
+    `moved` block for each resource that changed address."""
+    body = schedule_block.body
+    assert (body["name"], body["schedule_name"], body["policy_name"]) == (
+        "${var.name}-webhook", "${var.name}-webhook-sweep", "invoke-webhooks"
+    )
+    moves = {m["from"]: m["to"] for m in dispatcher.moved}
+    assert moves == {
+        "${aws_sqs_queue.failures}": "${module.schedule.aws_sqs_queue.failures}",
+        "${aws_iam_role.scheduler}": "${module.schedule.aws_iam_role.scheduler}",
+        "${aws_iam_role_policy.scheduler}": "${module.schedule.aws_iam_role_policy.scheduler}",
+        "${aws_scheduler_schedule.sweep}": "${module.schedule.aws_scheduler_schedule.every_minute}",
+        "${aws_lambda_function_event_invoke_config.schedule}": (
+            "${module.schedule.aws_lambda_function_event_invoke_config.schedule}"
+        ),
+        "${aws_cloudwatch_metric_alarm.failures}": "${module.schedule.aws_cloudwatch_metric_alarm.failures}",
+    }
+
+
+def test_ticks_the_scheduler_cannot_deliver_go_to_the_failure_queue(schedule):
+    target = single(one(schedule, "aws_scheduler_schedule")["target"])
     assert single(target["dead_letter_config"])["arn"] == "${aws_sqs_queue.failures.arn}"
     retry = single(target["retry_policy"])
     # A tick is worth a minute: the next one supersedes it.
@@ -165,33 +204,36 @@ def test_ticks_the_scheduler_cannot_deliver_go_to_the_failure_queue(dispatcher):
     assert 0 <= retry["maximum_retry_attempts"] <= 5
 
 
-def test_failed_scheduled_runs_go_to_the_failure_queue(dispatcher_block, dispatcher):
-    config = one(dispatcher, "aws_lambda_function_event_invoke_config")
+def test_failed_scheduled_runs_go_to_the_failure_queue(dispatcher_block, schedule_block, schedule):
+    config = one(schedule, "aws_lambda_function_event_invoke_config")
     assert config["function_name"] == "${var.function_name}"
     assert config["qualifier"] == "${var.function_alias_name}"
+    assert schedule_block.body["function_name"] == "${var.function_name}"
+    assert schedule_block.body["function_alias_name"] == "${var.function_alias_name}"
+    assert dispatcher_block.body["function_name"] == "${module.webhooks_function.function_name}"
     assert dispatcher_block.body["function_alias_name"] == "${module.webhooks_function.alias_name}"
     assert config["maximum_retry_attempts"] == 0
     on_failure = single(single(config["destination_config"])["on_failure"])
     assert on_failure["destination"] == "${aws_sqs_queue.failures.arn}"
 
 
-def test_the_schedules_role_may_invoke_only_the_dispatcher(dispatcher):
-    role = one(dispatcher, "aws_iam_role")
+def test_the_schedules_role_may_invoke_only_the_dispatcher(schedule):
+    role = one(schedule, "aws_iam_role")
     assert role["assume_role_policy"] == "${data.aws_iam_policy_document.scheduler_assume.json}"
-    docs = {b.name: b.body for b in dispatcher.blocks if b.kind == "data" and b.type == "aws_iam_policy_document"}
+    docs = {b.name: b.body for b in schedule.blocks if b.kind == "data" and b.type == "aws_iam_policy_document"}
     trust = single(docs["scheduler_assume"]["statement"])
     assert single(trust["principals"])["identifiers"] == ["scheduler.amazonaws.com"]
     conditions = {c["variable"]: c["values"] for c in tf.as_list(trust["condition"])}
     assert conditions["aws:SourceAccount"] == ["${local.account}"]
     assert conditions["aws:SourceArn"] == ["${local.schedule_group_arn}"]
 
-    policy = one(dispatcher, "aws_iam_role_policy")
+    policy = one(schedule, "aws_iam_role_policy")
     assert policy["role"] == "${aws_iam_role.scheduler.id}"
     assert policy["policy"] == "${data.aws_iam_policy_document.scheduler.json}"
     statements = tf.as_list(docs["scheduler"]["statement"])
     invoking = [s for s in statements if any(a.startswith("lambda:") for a in s["actions"])]
     assert invoking == [
-        {"sid": "InvokeTheDispatcherOnly", "actions": ["lambda:InvokeFunction"], "resources": ["${var.function_alias_arn}"]}
+        {"sid": "InvokeTheFunctionOnly", "actions": ["lambda:InvokeFunction"], "resources": ["${var.function_alias_arn}"]}
     ]
     for s in statements:
         assert "*" not in s["resources"], s["sid"]
@@ -201,27 +243,31 @@ def test_the_schedules_role_may_invoke_only_the_dispatcher(dispatcher):
 # ---- The failure queue ----
 
 
-def test_the_failure_queue_is_encrypted_and_keeps_messages_14_days(dispatcher_block, dispatcher):
-    queue = one(dispatcher, "aws_sqs_queue")
+def test_the_failure_queue_is_encrypted_and_keeps_messages_14_days(dispatcher_block, schedule_block, schedule):
+    queue = one(schedule, "aws_sqs_queue")
     assert queue["kms_master_key_id"] == "${var.kms_key_arn}"
+    assert schedule_block.body["kms_key_arn"] == "${var.kms_key_arn}"
     assert dispatcher_block.body["kms_key_arn"] == "${module.kms.key_arn}"
     assert queue["message_retention_seconds"] == FOURTEEN_DAYS
 
 
-def test_the_dispatcher_may_send_to_its_failure_queue(function):
+def test_the_dispatcher_may_send_to_its_failure_queue(function, dispatcher):
     statements = statements_by_sid(function.body["statements"])
     assert statements["FailureQueue"]["actions"] == ["sqs:SendMessage"]
     assert statements["FailureQueue"]["resources"] == ["${module.webhook_dispatcher.failure_queue_arn}"]
+    outputs = tf.outputs(dispatcher.path)
+    assert outputs["failure_queue_arn"]["value"] == "${module.schedule.failure_queue_arn}"
     key = statements["KeyForSecretQueueAndEnvironment"]
     assert {"kms:Decrypt", "kms:GenerateDataKey"} <= set(key["actions"])
 
 
-def test_work_in_the_failure_queue_raises_the_alarm(dispatcher_block, dispatcher):
-    alarm = one(dispatcher, "aws_cloudwatch_metric_alarm")
+def test_work_in_the_failure_queue_raises_the_alarm(dispatcher_block, schedule_block, schedule):
+    alarm = one(schedule, "aws_cloudwatch_metric_alarm")
     assert alarm["dimensions"] == {"QueueName": "${aws_sqs_queue.failures.name}"}
     assert alarm["metric_name"] == "ApproximateNumberOfMessagesVisible"
     assert (alarm["comparison_operator"], alarm["threshold"]) == ("GreaterThanThreshold", 0)
     assert alarm["alarm_actions"] == "${var.alarm_actions}"
+    assert schedule_block.body["alarm_actions"] == "${var.alarm_actions}"
     assert dispatcher_block.body["alarm_actions"] == "${var.alarm_actions}"
 
 

@@ -82,7 +82,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:Invoked synchronously (API Gateway) or by a stream mapping, which has its own on-failure destination; a function DLQ only serves asynchronous invocations, and the one function invoked asynchronously (webhooks, by its schedule) sends failures to its queue through an aws_lambda_function_event_invoke_config on-failure destination (modules/webhook_dispatcher).
+  #checkov:skip=CKV_AWS_116:Invoked synchronously (API Gateway) or by a stream mapping, which has its own on-failure destination; a function DLQ only serves asynchronous invocations, and the functions invoked asynchronously (webhooks and scheduler, by their schedules) send failures to their queues through an aws_lambda_function_event_invoke_config on-failure destination (modules/minute_schedule).
   #checkov:skip=CKV_AWS_272:The zips are built by make lambda in the deploy pipeline from the tagged commit and uploaded by Terraform directly; there is no AWS Signer profile in this deployment.
   function_name = local.function_name
   description   = "Switchyard ${var.binary} (functions/src/bin/${var.binary}.rs)"

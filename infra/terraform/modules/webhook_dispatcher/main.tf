@@ -1,24 +1,12 @@
 # What invokes the webhooks dispatcher (docs/webhooks.md), and where its failures go:
 # - the table's stream (a second consumer beside the publisher): new change records (CHANGE#...)
 #   to fan out and new queued deliveries (WHQ#...) to send at once, INSERTs only;
-# - EventBridge Scheduler every minute: retries with backoff, sweeping every endpoint;
-# - one SQS queue (KMS, 14 days) for both: stream batches given up on, schedule ticks the
+# - EventBridge Scheduler every minute: retries with backoff, sweeping every endpoint
+#   (modules/minute_schedule: the schedule, its role, the failure queue and its alarm);
+# - that one SQS queue (KMS, 14 days) for both: stream batches given up on, schedule ticks the
 #   scheduler could not deliver, and ticks whose run failed. An alarm fires on any message.
-#
-# Scheduler rather than an EventBridge rule: a schedule invokes through a role of its own that may
-# invoke this one alias (no resource policy on the function for events.amazonaws.com), and
-# its dead-letter queue is written with that role too, so the shared KMS key's policy needs no
-# statement for EventBridge. There is no rule elsewhere in this configuration to stay alike with.
-
-data "aws_caller_identity" "this" {}
-data "aws_region" "this" {}
-data "aws_partition" "this" {}
 
 locals {
-  account   = data.aws_caller_identity.this.account_id
-  region    = data.aws_region.this.region
-  partition = data.aws_partition.this.partition
-
   # INSERTs of items whose partition key starts with a prefix the dispatcher handles (layout.rs:
   # change records, queued deliveries); updates and deletes of them (a delivery's attempts, its
   # removal once sent) would only wake the function for nothing.
@@ -32,14 +20,6 @@ locals {
       }
     }
   }
-
-  schedule_group_arn = "arn:${local.partition}:scheduler:${local.region}:${local.account}:schedule-group/default"
-}
-
-resource "aws_sqs_queue" "failures" {
-  name                      = "${var.name}-webhook-failures"
-  message_retention_seconds = 1209600
-  kms_master_key_id         = var.kms_key_arn
 }
 
 # ---- The stream ----
@@ -68,132 +48,57 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
   destination_config {
     on_failure {
-      destination_arn = aws_sqs_queue.failures.arn
+      destination_arn = module.schedule.failure_queue_arn
     }
   }
 }
 
-# ---- The schedule ----
+# ---- The schedule, and the failure queue the stream shares ----
 
-data "aws_iam_policy_document" "scheduler_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["scheduler.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [local.schedule_group_arn]
-    }
-  }
-}
+module "schedule" {
+  source = "../minute_schedule"
 
-resource "aws_iam_role" "scheduler" {
-  name               = "${var.name}-webhook-schedule"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
-}
-
-data "aws_iam_policy_document" "scheduler" {
-  statement {
-    sid       = "InvokeTheDispatcherOnly"
-    actions   = ["lambda:InvokeFunction"]
-    resources = [var.function_alias_arn]
-  }
-  statement {
-    sid       = "DeadLetterQueue"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.failures.arn]
-  }
-  # The schedule's input and the queue are encrypted with the key.
-  statement {
-    sid       = "KeyForScheduleAndQueue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [var.kms_key_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "scheduler" {
-  name   = "invoke-webhooks"
-  role   = aws_iam_role.scheduler.id
-  policy = data.aws_iam_policy_document.scheduler.json
-}
-
-resource "aws_scheduler_schedule" "sweep" {
-  name                = "${var.name}-webhook-sweep"
+  # Names as they were before the schedule had a module of its own (the resources moved below).
+  name                = "${var.name}-webhook"
+  schedule_name       = "${var.name}-webhook-sweep"
   description         = "Switchyard webhooks: retry due deliveries, sweeping every endpoint"
-  schedule_expression = "rate(1 minute)"
-  state               = "ENABLED"
+  policy_name         = "invoke-webhooks"
+  alarm_description   = "Webhook work the dispatcher gave up on (see the %s queue and infra/terraform/README.md, Webhooks): stream batches, or schedule ticks that were not delivered or failed."
+  function_name       = var.function_name
+  function_alias_name = var.function_alias_name
+  function_alias_arn  = var.function_alias_arn
   kms_key_arn         = var.kms_key_arn
-
-  flexible_time_window {
-    mode = "OFF"
-  }
-
-  target {
-    arn      = var.function_alias_arn
-    role_arn = aws_iam_role.scheduler.arn
-    # Shaped like EventBridge's "Scheduled Event", so the code can read it as one; the stream's
-    # events carry Records instead.
-    input = jsonencode({
-      version       = "0"
-      id            = "<aws.scheduler.execution-id>"
-      "detail-type" = "Scheduled Event"
-      source        = "aws.scheduler"
-      account       = local.account
-      time          = "<aws.scheduler.scheduled-time>"
-      region        = local.region
-      resources     = ["<aws.scheduler.schedule-arn>"]
-      detail        = {}
-    })
-
-    # A tick is worth a minute: the next one supersedes it, so retries stop within the minute.
-    retry_policy {
-      maximum_event_age_in_seconds = 60
-      maximum_retry_attempts       = 2
-    }
-
-    dead_letter_config {
-      arn = aws_sqs_queue.failures.arn
-    }
-  }
-
-  depends_on = [aws_iam_role_policy.scheduler]
-}
-
-# The schedule invokes asynchronously: a run that fails is not retried (the next tick is a minute
-# away), a tick queued for more than two minutes behind throttling is dropped, and both are recorded
-# in the queue (the function's role sends them).
-resource "aws_lambda_function_event_invoke_config" "schedule" {
-  function_name                = var.function_name
-  qualifier                    = var.function_alias_name
-  maximum_retry_attempts       = 0
-  maximum_event_age_in_seconds = 120
-
-  destination_config {
-    on_failure {
-      destination = aws_sqs_queue.failures.arn
-    }
-  }
-}
-
-resource "aws_cloudwatch_metric_alarm" "failures" {
-  alarm_name          = "${var.name}-webhook-failures"
-  alarm_description   = "Webhook work the dispatcher gave up on (see the ${aws_sqs_queue.failures.name} queue and infra/terraform/README.md, Webhooks): stream batches, or schedule ticks that were not delivered or failed."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.failures.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
+}
+
+# Where these were before modules/minute_schedule: moved, not replaced (the queue keeps its
+# messages, the schedule and its role their names).
+moved {
+  from = aws_sqs_queue.failures
+  to   = module.schedule.aws_sqs_queue.failures
+}
+
+moved {
+  from = aws_iam_role.scheduler
+  to   = module.schedule.aws_iam_role.scheduler
+}
+
+moved {
+  from = aws_iam_role_policy.scheduler
+  to   = module.schedule.aws_iam_role_policy.scheduler
+}
+
+moved {
+  from = aws_scheduler_schedule.sweep
+  to   = module.schedule.aws_scheduler_schedule.every_minute
+}
+
+moved {
+  from = aws_lambda_function_event_invoke_config.schedule
+  to   = module.schedule.aws_lambda_function_event_invoke_config.schedule
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.failures
+  to   = module.schedule.aws_cloudwatch_metric_alarm.failures
 }

@@ -1,14 +1,14 @@
 output "failure_queue_arn" {
   description = "ARN of the queue of webhook work the dispatcher gave up on."
-  value       = aws_sqs_queue.failures.arn
+  value       = module.schedule.failure_queue_arn
 }
 
 output "failure_queue_url" {
   description = "URL of that queue (aws sqs receive-message --queue-url ...)."
-  value       = aws_sqs_queue.failures.url
+  value       = module.schedule.failure_queue_url
 }
 
 output "schedule_name" {
   description = "The every-minute schedule."
-  value       = aws_scheduler_schedule.sweep.name
+  value       = module.schedule.schedule_name
 }

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Prefix of the queue, schedule, role and alarm names."
+  description = "Prefix of the queue, schedule, role and alarm names (<name>-webhook-...)."
   type        = string
 }
 
