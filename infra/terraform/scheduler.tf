@@ -10,11 +10,12 @@ module "scheduler_function" {
   name_prefix = var.name
   binary      = "scheduler"
   zip_dir     = local.lambda_zip_dir
-  # No Redis URL and no secret: it needs neither (functions/src/bin/scheduler.rs).
-  environment = {
+  # No Redis URL and no secret: it needs neither (functions/src/bin/scheduler.rs). The quotas,
+  # as the API functions get them: a scheduled change obeys the same ones.
+  environment = merge(local.quota_environment, {
     SWITCHYARD_TABLE = module.table.name
     RUST_LOG         = var.log_level
-  }
+  })
   statements = [
     # Due requests, their projects, environments, flags, segments and policies.
     {

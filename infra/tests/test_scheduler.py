@@ -73,17 +73,20 @@ def test_the_scheduler_runs_outside_the_vpc(root, function):
     assert dynamic["for_each"] == "${var.vpc == null ? [] : [var.vpc]}"
 
 
-def test_the_scheduler_gets_the_table_and_the_log_level_and_nothing_else(function):
-    env = function.body["environment"]
-    assert env == {"SWITCHYARD_TABLE": "${module.table.name}", "RUST_LOG": "${var.log_level}"}
+def test_the_scheduler_gets_the_table_the_quotas_and_the_log_level(function):
+    env = str(function.body["environment"])
+    for part in ("local.quota_environment", "SWITCHYARD_TABLE", "module.table.name", "RUST_LOG", "var.log_level"):
+        assert part in env, env
     main = (rust_source.FUNCTIONS / "bin" / f"{BINARY}.rs").read_text()
     assert '"SWITCHYARD_TABLE"' in main, "functions/src/bin/scheduler.rs no longer reads SWITCHYARD_TABLE"
+    assert "quotas_from_env" in main, "functions/src/bin/scheduler.rs no longer reads the quotas"
 
 
 def test_the_scheduler_can_read_no_secret_and_uses_no_redis(function):
     for s in function.body["statements"]:
         assert not any(a.startswith(("secretsmanager:", "elasticache:")) for a in s["actions"]), s["sid"]
-    assert not any("redis" in str(v).lower() or "secret" in str(v).lower() for v in function.body["environment"].values())
+    env = str(function.body["environment"]).lower()
+    assert "redis" not in env and "secret" not in env, env
 
 
 def test_the_scheduler_reads_items_and_queries_the_table_and_its_index(function):

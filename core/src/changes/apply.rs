@@ -225,7 +225,14 @@ impl Changes {
         let late = (now - due.at > late_after_ms).then_some(now - due.at);
         let r = self.with_current_policy(&p, r).await?;
         let done = if r.is_approved() {
-            self.apply(&actor, &p, r, late).await
+            match self.apply(&actor, &p, r.clone(), late).await {
+                // Over a quota at its time: it fails visibly rather than trying every minute.
+                Err(ChangeError::Quota(q)) => {
+                    self.fail(&actor, &p, &r, RequestStatus::Failed, q.to_string())
+                        .await
+                }
+                other => other,
+            }
         } else {
             let problem = format!(
                 "it had {} of the {} approvals it needs at its scheduled time",

@@ -1,7 +1,8 @@
 //! The scheduler Lambda: EventBridge Scheduler invokes it every minute; it applies the change
 //! requests that came due (docs/governance.md), each exactly once. Runs outside the VPC like the
 //! webhooks function: it needs only the table, and realtime nodes hear of what it applies from
-//! the stream publisher. Reads `SWITCHYARD_TABLE`.
+//! the stream publisher. Reads `SWITCHYARD_TABLE` and the quotas (`SWITCHYARD_QUOTA_*`): a
+//! scheduled change obeys the same ones as the API.
 
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 use serde_json::{Value, json};
@@ -17,6 +18,7 @@ const LATE_AFTER: Duration = Duration::from_secs(120);
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     tracing_subscriber::fmt().json().without_time().init();
+    let quotas = switchyard_functions::config::quotas_from_env()?;
     let table = std::env::var("SWITCHYARD_TABLE").map_err(|_| "set SWITCHYARD_TABLE")?;
     let Backends { store, bus } = Backends::open(
         StoreConfig::DynamoDb {
@@ -26,7 +28,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         BusConfig::InProcess,
     )
     .await?;
-    let changes = Changes::new(store, bus, Arc::new(SystemClock));
+    let changes = Changes::new(store, bus, Arc::new(SystemClock)).with_quotas(quotas);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| {
         let changes = changes.clone();
         async move {
