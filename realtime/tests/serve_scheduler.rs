@@ -55,7 +55,7 @@ async fn until_ran(admin: &Client, t: &Tenant, id: &str) -> Value {
 }
 
 /// The records of the change the request applied to `beta`.
-async fn applied_records(admin: &Client, t: &Tenant, id: &str) -> Vec<Value> {
+async fn applied_records(admin: &Client, id: &str) -> Vec<Value> {
     let (_, me) = admin.call(Method::GET, "/api/v1/auth/me", None).await;
     let org = me["memberships"][0]["organization"]["id"].as_str().unwrap();
     let (_, log) = admin
@@ -84,7 +84,7 @@ async fn serve_applies_a_scheduled_request_at_its_time() {
     let r = until_ran(&admin, &t, &id).await;
     assert_eq!(r["status"], "applied", "{r}");
     assert_eq!(r["appliedBy"], "system:scheduler");
-    let records = applied_records(&admin, &t, &id).await;
+    let records = applied_records(&admin, &id).await;
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["actor"], "system:scheduler");
 }
@@ -107,7 +107,7 @@ async fn a_request_due_while_serve_was_down_applies_once_on_start_and_says_how_l
     };
     let r = until_ran(&admin, &t, &id).await;
     assert_eq!(r["status"], "applied", "{r}");
-    let records = applied_records(&admin, &t, &id).await;
+    let records = applied_records(&admin, &id).await;
     assert_eq!(records.len(), 1, "{records:?}");
     let late = records[0]["request"]["lateByMs"].as_i64().unwrap();
     assert!(late >= 5_000, "late by {late} ms");
