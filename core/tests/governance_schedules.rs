@@ -90,7 +90,7 @@ mod cases {
         assert_eq!(t.request(&r.id).await.status, RequestStatus::Approved);
         t.clock.advance(1);
         let done = t.changes.run_due(10, LATE).await.unwrap();
-        assert_eq!(done[0].status, RequestStatus::Applied);
+        assert_eq!(done[0].status, "applied");
         assert!(t.state(&t.staging).await.enabled);
     }
 
@@ -140,7 +140,7 @@ mod cases {
             .unwrap();
         t.clock.advance(HOUR);
         let done = t.changes.run_due(10, LATE).await.unwrap();
-        assert_eq!(done[0].status, RequestStatus::Conflicted);
+        assert_eq!(done[0].status, "conflicted");
         let state = t.state(&t.staging).await;
         assert_eq!((state.version, state.enabled), (1, false));
         assert!(t.request(&r.id).await.problem.is_some());
@@ -155,7 +155,7 @@ mod cases {
         assert_eq!(r.status, RequestStatus::Open);
         t.clock.advance(HOUR);
         let done = t.changes.run_due(10, LATE).await.unwrap();
-        assert_eq!(done[0].status, RequestStatus::Failed);
+        assert_eq!(done[0].status, "failed");
         assert_eq!(t.state(&t.production).await.version, 0);
         assert_eq!(t.log().await.last().unwrap().action, "schedule.fail");
     }
@@ -165,7 +165,7 @@ mod cases {
         t.approve(&t.editor2, &r).await;
         t.clock.advance(HOUR);
         let done = t.changes.run_due(10, LATE).await.unwrap();
-        assert_eq!(done[0].status, RequestStatus::Applied);
+        assert_eq!(done[0].status, "applied");
         assert!(t.state(&t.production).await.enabled);
     }
 
@@ -191,7 +191,7 @@ mod cases {
         assert!(
             t.changes
                 .store()
-                .due_requests(i64::MAX, 10)
+                .due_items(i64::MAX, 10)
                 .await
                 .unwrap()
                 .is_empty()
@@ -232,7 +232,7 @@ mod cases {
         assert!(
             t.changes
                 .store()
-                .due_requests(i64::MAX, 10)
+                .due_items(i64::MAX, 10)
                 .await
                 .unwrap()
                 .is_empty()

@@ -15,7 +15,7 @@ pub async fn run(changes: &Changes, late_after: Duration) -> Result<Vec<DueOutco
     let late_ms = i64::try_from(late_after.as_millis()).unwrap_or(i64::MAX);
     let done = changes.run_due(RUN_LIMIT, late_ms).await?;
     for o in &done {
-        tracing::info!(request = %o.request, status = o.status.as_str(), "scheduled change request ran");
+        tracing::info!(id = %o.id, kind = ?o.kind, status = %o.status, "due request or ramp step ran");
     }
     Ok(done)
 }

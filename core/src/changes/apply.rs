@@ -6,13 +6,14 @@
 use super::error::{ChangeError, Result};
 use super::flags::flag_action;
 use super::quotas::Growth;
+use super::ramps::PlannedRamp;
 use super::requests::Staged;
-use super::{Changes, FlagPatch, Scope, SegmentPatch, StateInput};
+use super::{Changes, FlagPatch, NewRamp, Scope, SegmentPatch, StateInput};
 use crate::domain::{
     Actor, Bypass, ChangeRecord, ChangeRequest, Environment, Flag, FlagState, Project,
     ProposedChange, RequestRef, RequestStatus, Role, Segment,
 };
-use crate::store::{Batch, DueRequest};
+use crate::store::{Batch, DueItem, DueKind};
 
 /// The scheduler's actor (`system:scheduler`).
 pub const SCHEDULER: &str = "scheduler";
@@ -24,13 +25,18 @@ pub(super) struct StagedWrites {
     segments: Vec<(Segment, Segment)>,
     flags: Vec<(Flag, Flag)>,
     states: Vec<(Environment, FlagState, FlagState)>,
+    ramps: Vec<PlannedRamp>,
 }
 
-/// What became of a request that was due.
+/// What became of a request or a ramp that was due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueOutcome {
-    pub request: String,
-    pub status: RequestStatus,
+    pub kind: DueKind,
+    /// The request's id, or the ramp's `{environment}#{flag}`.
+    pub id: String,
+    /// Its status now: a request's (`applied`, `conflicted`, `failed`) or a ramp's (`active`,
+    /// `paused`, `completed`).
+    pub status: String,
 }
 
 impl Changes {
@@ -41,6 +47,7 @@ impl Changes {
         actor: &Actor,
         p: &Project,
         changes: &[ProposedChange],
+        request: Option<String>,
     ) -> Result<StagedWrites> {
         let mut staged = Staged::default();
         for c in changes {
@@ -137,6 +144,33 @@ impl Changes {
                 out.states.push((env, cur, next));
             }
         }
+        for (i, c) in changes.iter().enumerate() {
+            if let ProposedChange::Ramp {
+                environment_id,
+                flag,
+                base_version,
+                variant,
+                baseline,
+                steps,
+            } = c
+            {
+                let env = self
+                    .environment_of(p, environment_id)
+                    .await
+                    .map_err(|e| e.under(&at(i)))?;
+                let new = NewRamp {
+                    variant: variant.clone(),
+                    baseline: baseline.clone(),
+                    steps: steps.clone(),
+                    version: *base_version,
+                };
+                let planned = self
+                    .plan_ramp(&staged, actor, p, &env, flag, new, request.clone())
+                    .await
+                    .map_err(|e| e.under(&at(i)))?;
+                out.ramps.push(planned);
+            }
+        }
         Ok(out)
     }
 
@@ -188,12 +222,16 @@ impl Changes {
     pub async fn run_due(&self, limit: usize, late_after_ms: i64) -> Result<Vec<DueOutcome>> {
         let now = self.now();
         let mut out = Vec::new();
-        for due in self.store.due_requests(now, limit).await? {
-            match self.run_one(&due, now, late_after_ms).await {
+        for due in self.store.due_items(now, limit).await? {
+            let ran = match due.kind {
+                DueKind::Request => self.run_one(&due, now, late_after_ms).await,
+                DueKind::Ramp => self.advance_ramp(&due).await,
+            };
+            match ran {
                 Ok(Some(o)) => out.push(o),
                 Ok(None) => {}
                 Err(e) => {
-                    tracing::warn!(request = %due.request_id, error = %e, "a due change request did not run");
+                    tracing::warn!(id = %due.id, kind = ?due.kind, error = %e, "a due request or ramp step did not run");
                 }
             }
         }
@@ -202,14 +240,14 @@ impl Changes {
 
     async fn run_one(
         &self,
-        due: &DueRequest,
+        due: &DueItem,
         now: i64,
         late_after_ms: i64,
     ) -> Result<Option<DueOutcome>> {
         let actor = Actor::System(SCHEDULER.into());
         let p = self.store.get_project(&due.project_id).await?;
         let r = match &p {
-            Some(p) => self.store.get_request(&p.id, &due.request_id).await?,
+            Some(p) => self.store.get_request(&p.id, &due.id).await?,
             None => None,
         };
         let (Some(p), Some(r)) = (p, r) else {
@@ -244,8 +282,9 @@ impl Changes {
         };
         match done {
             Ok(r) => Ok(Some(DueOutcome {
-                request: r.id,
-                status: r.status,
+                kind: DueKind::Request,
+                id: r.id,
+                status: r.status.as_str().to_owned(),
             })),
             // Another runner got there first: nothing to do.
             Err(ChangeError::Conflict { .. }) => Ok(None),
@@ -313,7 +352,10 @@ impl Changes {
         r: ChangeRequest,
         late_by_ms: Option<i64>,
     ) -> Result<ChangeRequest> {
-        let writes = match self.stage_request(actor, p, &r.changes).await {
+        let writes = match self
+            .stage_request(actor, p, &r.changes, Some(r.id.clone()))
+            .await
+        {
             Ok(w) => w,
             Err(
                 e @ (ChangeError::Conflict { .. }
@@ -330,7 +372,9 @@ impl Changes {
             &Growth {
                 flags: writes.flags.iter().map(|(_, n)| n.clone()).collect(),
                 segments: writes.segments.iter().map(|(_, n)| n.clone()).collect(),
-                states: writes.states.iter().map(|(_, _, n)| n.clone()).collect(),
+                states: (writes.states.iter().map(|(_, _, n)| n.clone()))
+                    .chain(writes.ramps.iter().map(|r| r.next.clone()))
+                    .collect(),
             },
         )
         .await?;
@@ -404,6 +448,12 @@ impl Changes {
                 ),
                 &next.flag_key,
             );
+        }
+        for planned in &writes.ramps {
+            for mut rec in self.write_ramp_start(actor, p, planned, &mut batch)? {
+                rec.request = Some(via.clone());
+                records.push(rec);
+            }
         }
         batch.put_request(&done)?;
         self.move_due(&mut batch, &r, &done)?;

@@ -15,6 +15,7 @@ mod members;
 mod projects;
 mod protection;
 mod quotas;
+mod ramps;
 mod requests;
 pub mod rules;
 mod segments;
@@ -32,6 +33,7 @@ pub use projects::{
 };
 pub use protection::MAX_APPROVALS;
 pub use quotas::{Quota, QuotaExceeded, Quotas, document_bytes};
+pub use ramps::{MAX_HOLD_MS, MAX_RAMP_STEPS, MIN_HOLD_MS, NewRamp, RAMP_ACTOR};
 pub use requests::{
     MAX_CHANGES_PER_REQUEST, MAX_COMMENT_CHARS, MAX_COMMENTS, MAX_REQUEST_BYTES,
     MAX_SCHEDULE_AHEAD_MS, NewRequest, RequestPatch,

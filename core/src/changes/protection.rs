@@ -89,7 +89,8 @@ impl Changes {
             let mut hit = false;
             for c in changes {
                 hit = match c {
-                    ProposedChange::State { environment_id, .. } => environment_id == &env.id,
+                    ProposedChange::State { environment_id, .. }
+                    | ProposedChange::Ramp { environment_id, .. } => environment_id == &env.id,
                     ProposedChange::Flag { .. } => true,
                     ProposedChange::Segment { segment, .. } => {
                         self.uses_segment(env, segment).await?

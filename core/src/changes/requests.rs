@@ -435,7 +435,7 @@ impl Changes {
                 ));
             }
         }
-        self.stage_request(actor, p, &r.changes).await?;
+        self.stage_request(actor, p, &r.changes, None).await?;
         let (envs, policy) = self.reach(p, &r.changes).await?;
         r.protected_environments = envs.into_iter().map(|e| e.id).collect();
         r.policy = policy;
@@ -449,6 +449,11 @@ impl Changes {
     async fn stored_version(&self, p: &Project, c: &ProposedChange) -> Result<u64> {
         match c {
             ProposedChange::State {
+                environment_id,
+                flag,
+                ..
+            }
+            | ProposedChange::Ramp {
                 environment_id,
                 flag,
                 ..
@@ -596,10 +601,7 @@ impl Changes {
 
 /// The one environment a request's changes are all in, if they are (for records and filters).
 fn single_environment(r: &ChangeRequest) -> Option<&str> {
-    let mut envs = r.changes.iter().map(|c| match c {
-        ProposedChange::State { environment_id, .. } => Some(environment_id.as_str()),
-        _ => None,
-    });
+    let mut envs = r.changes.iter().map(ProposedChange::environment);
     let first = envs.next()??;
     envs.all(|e| e == Some(first)).then_some(first)
 }

@@ -124,6 +124,18 @@ pub enum ProposedChange {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_visible: Option<bool>,
     },
+    /// Start a timed ramp of a flag in one environment (its first step applies with the
+    /// request; the rest advance on their own: the plan is what is approved).
+    #[serde(rename_all = "camelCase")]
+    Ramp {
+        environment_id: String,
+        flag: String,
+        /// The state's version this change was made on (0: never set).
+        base_version: u64,
+        variant: String,
+        baseline: String,
+        steps: Vec<super::RampStep>,
+    },
     /// Change a segment (name, description, rule); what is absent stays.
     #[serde(rename_all = "camelCase")]
     Segment {
@@ -139,11 +151,25 @@ pub enum ProposedChange {
 }
 
 impl ProposedChange {
+    /// The environment a state change or a ramp is in.
+    pub fn environment(&self) -> Option<&str> {
+        match self {
+            ProposedChange::State { environment_id, .. }
+            | ProposedChange::Ramp { environment_id, .. } => Some(environment_id),
+            _ => None,
+        }
+    }
+
     /// What the change is to, such as `flag:checkout` (as change records name it), with the
-    /// environment for a state.
+    /// environment for a state or a ramp.
     pub fn target(&self) -> (String, Option<&str>) {
         match self {
             ProposedChange::State {
+                flag,
+                environment_id,
+                ..
+            }
+            | ProposedChange::Ramp {
                 flag,
                 environment_id,
                 ..
@@ -156,6 +182,7 @@ impl ProposedChange {
     pub fn base_version(&self) -> u64 {
         match self {
             ProposedChange::State { base_version, .. }
+            | ProposedChange::Ramp { base_version, .. }
             | ProposedChange::Flag { base_version, .. }
             | ProposedChange::Segment { base_version, .. } => *base_version,
         }
@@ -164,6 +191,7 @@ impl ProposedChange {
     pub(crate) fn set_base_version(&mut self, v: u64) {
         match self {
             ProposedChange::State { base_version, .. }
+            | ProposedChange::Ramp { base_version, .. }
             | ProposedChange::Flag { base_version, .. }
             | ProposedChange::Segment { base_version, .. } => *base_version = v,
         }

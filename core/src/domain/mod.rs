@@ -9,6 +9,7 @@ mod change;
 mod flag;
 mod governance;
 mod project;
+mod ramp;
 mod webhook;
 
 pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, new_secret};
@@ -21,6 +22,7 @@ pub use governance::{
     RequestStatus, Review,
 };
 pub use project::{Environment, Project, SecureModeSecret};
+pub use ramp::{Ramp, RampStatus, RampStep};
 pub use webhook::{
     Attempt, Delivery, DeliveryState, EVENT_TYPES, KEPT_ATTEMPTS, Webhook, WebhookFilter,
     WebhookKind, WebhookSecret, event_type,

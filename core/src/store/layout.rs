@@ -22,7 +22,8 @@
 //! | sent webhook delivery (the delivery log) | `WHLOG#{org}#{webhook}` | `{delivery id}` | |
 //! | change request (`v` = version) | `REQUESTS#{project}` | `{id}` | `REQSTATE#{project}#{status}` / `{id}` |
 //! | a change request's comment | `REQCOMMENTS#{request}` | `{id}` | |
-//! | a scheduled request, due at `at` (the scheduler's index) | `DUE` | `{at:013}#{project}#{id}` | |
+//! | a ramp (`v` = version) | `RAMPS#{project}` | `{environment}#{flag}` | |
+//! | what comes due at `at` (a scheduled request, a ramp's next step: the scheduler's index) | `DUE` | `{at:013}#{project}#{id}` | |
 //! | counter (`v` = one node's count, `ttl`) | `STATS#{env}` | `{hour:012}#{flag}#{variant}#{node}` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
@@ -119,6 +120,14 @@ pub fn requests_in(project: &str, status: &str) -> String {
 }
 pub fn request_comments(request: &str) -> String {
     format!("REQCOMMENTS#{request}")
+}
+/// A project's ramps.
+pub fn ramps(project: &str) -> String {
+    format!("RAMPS#{project}")
+}
+/// A ramp's place among its project's: one per flag and environment.
+pub fn ramp(environment: &str, flag: &str) -> String {
+    format!("{environment}#{flag}")
 }
 /// The partition of scheduled requests, by time: the scheduler reads it from the start.
 pub const DUE: &str = "DUE";

@@ -27,6 +27,7 @@ pub mod intercept;
 mod kv;
 pub mod layout;
 mod projects;
+mod ramps;
 mod requests;
 mod webhooks;
 
@@ -37,7 +38,7 @@ pub use kv::{
     After, Cond, Counter, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key,
     check_transaction,
 };
-pub use requests::DueRequest;
+pub use requests::{DueItem, DueKind};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,4 +1,5 @@
-//! Change requests, their comments, and the index of scheduled ones that the scheduler reads.
+//! Change requests, their comments, and the index of what comes due (scheduled requests, ramps'
+//! next steps) that the scheduler reads.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,14 +7,32 @@ use super::batch::{Batch, next_version};
 use super::{Cond, MAX_PAGE, Order, Page, Result, Store, item, layout};
 use crate::domain::{ChangeRequest, RequestComment, RequestStatus};
 
-/// A scheduled request, as the due index lists it.
+/// What comes due: a scheduled request, or a ramp's next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DueKind {
+    #[default]
+    Request,
+    Ramp,
+}
+
+/// An entry of the due index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DueRequest {
+pub struct DueItem {
+    #[serde(default)]
+    pub kind: DueKind,
     pub org_id: String,
     pub project_id: String,
-    pub request_id: String,
+    /// The request's id, or the ramp's `{environment}#{flag}`.
+    pub id: String,
     pub at: i64,
+}
+
+impl DueItem {
+    fn sort_key(&self) -> String {
+        layout::due(self.at, &self.project_id, &self.id)
+    }
 }
 
 impl Batch {
@@ -35,30 +54,22 @@ impl Batch {
 
     /// Lists a request in the due index at its scheduled time.
     pub fn put_due(&mut self, r: &ChangeRequest, at: i64) -> Result<()> {
-        let due = DueRequest {
-            org_id: r.org_id.clone(),
-            project_id: r.project_id.clone(),
-            request_id: r.id.clone(),
-            at,
-        };
-        let put = item(
-            layout::DUE.to_owned(),
-            layout::due(at, &r.project_id, &r.id),
-            None,
-            1,
-            &due,
-        )?;
-        self.push(put, Cond::Any);
-        Ok(())
+        self.put_due_item(&request_due(r, at))
     }
 
     /// Takes a request out of the due index (if it is there).
     pub fn delete_due(&mut self, r: &ChangeRequest, at: i64) {
-        self.delete(
-            layout::DUE.to_owned(),
-            layout::due(at, &r.project_id, &r.id),
-            Cond::Any,
-        );
+        self.delete_due_item(&request_due(r, at));
+    }
+
+    pub fn put_due_item(&mut self, due: &DueItem) -> Result<()> {
+        let put = item(layout::DUE.to_owned(), due.sort_key(), None, 1, due)?;
+        self.push(put, Cond::Any);
+        Ok(())
+    }
+
+    pub fn delete_due_item(&mut self, due: &DueItem) {
+        self.delete(layout::DUE.to_owned(), due.sort_key(), Cond::Any);
     }
 
     /// Adds a comment to a request.
@@ -72,6 +83,16 @@ impl Batch {
         )?;
         self.push(put, Cond::Absent);
         Ok(())
+    }
+}
+
+fn request_due(r: &ChangeRequest, at: i64) -> DueItem {
+    DueItem {
+        kind: DueKind::Request,
+        org_id: r.org_id.clone(),
+        project_id: r.project_id.clone(),
+        id: r.id.clone(),
+        at,
     }
 }
 
@@ -141,18 +162,18 @@ impl Store {
     }
 
     /// Takes a leftover out of the due index.
-    pub async fn delete_due(&self, due: &DueRequest) -> Result<()> {
+    pub async fn delete_due(&self, due: &DueItem) -> Result<()> {
         let op = super::Op::Delete {
             pk: layout::DUE.to_owned(),
-            sk: layout::due(due.at, &due.project_id, &due.request_id),
+            sk: due.sort_key(),
             cond: Cond::Any,
         };
         Ok(self.kv.transact(vec![op]).await?)
     }
 
-    /// Requests scheduled at or before `now` (Unix ms), earliest first, at most `limit`.
-    pub async fn due_requests(&self, now: i64, limit: usize) -> Result<Vec<DueRequest>> {
-        let page: Page<DueRequest> = self
+    /// What is due at or before `now` (Unix ms), earliest first, at most `limit`.
+    pub async fn due_items(&self, now: i64, limit: usize) -> Result<Vec<DueItem>> {
+        let page: Page<DueItem> = self
             .page(layout::DUE, "", None, limit.min(MAX_PAGE), Order::Asc)
             .await?;
         Ok(page.items.into_iter().take_while(|d| d.at <= now).collect())
