@@ -146,6 +146,10 @@ impl Changes {
             next.client_visible = v;
         }
         rules::flag(&next)?;
+        if next.variants != current.variants || (next.archived && !current.archived) {
+            self.check_prerequisites_kept(p, &current, Some(&next), None)
+                .await?;
+        }
         if next.variants != current.variants || (current.archived && !next.archived) {
             self.check_environment_bytes(
                 p,
@@ -187,6 +191,8 @@ impl Changes {
         expected: u64,
     ) -> Result<()> {
         let current = self.flag(p, key).await?;
+        self.check_prerequisites_kept(p, &current, None, None)
+            .await?;
         let mut batch = Batch::new();
         batch.delete_flag(&p.id, key, expected);
         let record = self.record(

@@ -268,6 +268,7 @@ impl Changes {
             enabled: def.state.is_enabled(),
             default_variant: def.default_variant.clone(),
             targeting: rules::targeting(def.targeting.clone()),
+            prerequisites: Vec::new(),
             version: current.version + 1,
             updated_by: actor.to_string(),
             updated_at: now,

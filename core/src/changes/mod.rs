@@ -11,6 +11,7 @@ pub mod feed;
 mod flags;
 mod import;
 mod members;
+mod prerequisites;
 mod projects;
 mod quotas;
 pub mod rules;

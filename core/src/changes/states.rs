@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::error::{ChangeError, Result};
 use super::quotas::Growth;
 use super::{Changes, Scope, rules};
-use crate::domain::{Actor, Environment, FlagState, Project};
+use crate::domain::{Actor, Environment, FlagState, Prerequisite, Project};
 use crate::store::Batch;
 
 /// What a state is set to.
@@ -19,6 +19,9 @@ pub struct StateInput {
     pub default_variant: Option<String>,
     /// JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`.
     pub targeting: Option<Value>,
+    /// Flags that must evaluate to one of the listed variants before the targeting applies.
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
 }
 
 /// What a stored state is set to (to copy or restore it).
@@ -28,6 +31,7 @@ impl From<FlagState> for StateInput {
             enabled: s.enabled,
             default_variant: s.default_variant,
             targeting: s.targeting,
+            prerequisites: s.prerequisites,
         }
     }
 }
@@ -130,12 +134,14 @@ impl Changes {
             enabled: input.enabled,
             default_variant: input.default_variant,
             targeting: rules::targeting(input.targeting),
+            prerequisites: input.prerequisites,
             version: expected + 1,
             updated_by: actor.to_string(),
             updated_at: self.now(),
         };
         let segments = self.store.list_segments(&p.id).await?;
         rules::state(&flag, &segments, &next)?;
+        self.check_prerequisites(env, &flag, &next).await?;
         let current = self.store.get_flag_state(&env.id, &flag).await?;
         if expected != current.version {
             return Err(ChangeError::stale(
