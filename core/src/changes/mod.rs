@@ -10,6 +10,7 @@ mod error;
 pub mod feed;
 mod flags;
 mod import;
+mod import_prerequisites;
 mod members;
 mod prerequisites;
 mod projects;
