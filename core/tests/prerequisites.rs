@@ -2,87 +2,14 @@
 //! compiled into plain JsonLogic) against what prerequisites mean.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "fixtures/snapshot.rs"]
+mod snapshot;
+
 use serde_json::{Value, json};
-use switchyard_core::domain::{Environment, Flag, FlagState, Prerequisite, Variant};
-use switchyard_core::engine::{Context, FlagSet, FlagType, Reason};
+use snapshot::{F, served, snapshot};
+use switchyard_core::engine::{Context, FlagSet, Reason};
 use switchyard_core::flagd::Document;
 use switchyard_core::store::EnvironmentSnapshot;
-
-/// A flag in the environment: key, variants, enabled, default variant, targeting.
-struct F(
-    &'static str,
-    Value,
-    bool,
-    Option<&'static str>,
-    Option<Value>,
-);
-
-fn env() -> Environment {
-    serde_json::from_value(
-        json!({"id": "e1", "orgId": "o", "projectId": "p", "key": "prod",
-        "name": "Production", "revision": 7, "createdAt": 0}),
-    )
-    .unwrap()
-}
-
-fn snapshot(flags: &[F], needs: &[(&str, &str, &[&str])]) -> EnvironmentSnapshot {
-    let mut defs = Vec::new();
-    let mut states = Vec::new();
-    for F(key, variants, enabled, default, targeting) in flags {
-        let variants: Vec<Variant> = variants
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(n, v)| Variant {
-                name: n.clone(),
-                value: v.clone(),
-            })
-            .collect();
-        let kind = FlagType::of_variants(variants.iter().map(|v| &v.value)).unwrap();
-        defs.push(Flag {
-            project_id: "p".into(),
-            key: (*key).into(),
-            name: (*key).into(),
-            description: String::new(),
-            kind,
-            variants,
-            tags: vec![],
-            archived: false,
-            client_visible: true,
-            version: 1,
-            created_by: "u".into(),
-            created_at: 0,
-            updated_by: "u".into(),
-            updated_at: 0,
-        });
-        let prerequisites = needs
-            .iter()
-            .filter(|(f, _, _)| f == key)
-            .map(|(_, on, vs)| Prerequisite {
-                flag: (*on).into(),
-                variants: vs.iter().map(|v| (*v).into()).collect(),
-            })
-            .collect();
-        states.push(FlagState {
-            environment_id: "e1".into(),
-            flag_key: (*key).into(),
-            enabled: *enabled,
-            default_variant: default.map(Into::into),
-            targeting: targeting.clone(),
-            prerequisites,
-            version: 1,
-            updated_by: "u".into(),
-            updated_at: 0,
-        });
-    }
-    defs.sort_by(|a, b| a.key.cmp(&b.key));
-    EnvironmentSnapshot::assemble(env(), defs, states, vec![])
-}
-
-/// The document as the realtime server compiles it.
-fn served(snap: &EnvironmentSnapshot) -> FlagSet {
-    FlagSet::compile(&snap.to_flagd())
-}
 
 fn variant(set: &FlagSet, key: &str, attrs: Value) -> (Option<String>, Reason) {
     let r = set.evaluate(key, &Context::new(&attrs, 0).unwrap());
