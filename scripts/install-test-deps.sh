@@ -39,6 +39,13 @@ if ! .venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
   .venv/bin/pip install --quiet 'standardwebhooks>=1,<2'
 fi
 
+# OpenFeature's flagd-core (the JavaScript in-process flagd engine), which evaluates exported
+# flagd documents in core's differential test (core/tests/flagd_core.rs).
+if [ ! -d core/tests/flagd-core/node_modules/@openfeature/flagd-core ]; then
+  echo "installing OpenFeature's flagd-core (npm)"
+  (cd core/tests/flagd-core && npm ci --no-audit --no-fund --silent)
+fi
+
 # The official OpenFeature OFREP clients, for the realtime server's compatibility test.
 if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
   echo "installing the OpenFeature clients (npm)"

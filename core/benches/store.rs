@@ -157,6 +157,7 @@ fn store_benches(c: &mut Criterion) {
                 enabled: version % 2 == 0,
                 default_variant: Some("off".into()),
                 targeting: None,
+                prerequisites: vec![],
                 version,
                 updated_by: "bench".into(),
                 updated_at: 0,

@@ -408,6 +408,7 @@ mod cases {
                         enabled: true,
                         default_variant: Some("off".into()),
                         targeting: Some(serde_json::json!({"if": [{"$ref": "beta"}, "on", null]})),
+                        prerequisites: vec![],
                     }],
                     scheduled_at: None,
                 },
@@ -512,6 +513,7 @@ fn on() -> StateInput {
         enabled: true,
         default_variant: Some("on".into()),
         targeting: None,
+        prerequisites: vec![],
     }
 }
 
@@ -520,5 +522,6 @@ fn off() -> StateInput {
         enabled: false,
         default_variant: Some("off".into()),
         targeting: None,
+        prerequisites: vec![],
     }
 }

@@ -133,6 +133,7 @@ mod cases {
             enabled: false,
             default_variant: Some("off".into()),
             targeting: None,
+            prerequisites: vec![],
         };
         t.changes
             .put_state(&t.editor2, &t.project, &t.staging, "checkout", 0, off)

@@ -126,6 +126,7 @@ impl Changes {
                 enabled,
                 default_variant,
                 targeting,
+                prerequisites,
             } = c
             {
                 let env = self
@@ -136,6 +137,7 @@ impl Changes {
                     enabled: *enabled,
                     default_variant: default_variant.clone(),
                     targeting: targeting.clone(),
+                    prerequisites: prerequisites.clone(),
                 };
                 let (cur, next) = self
                     .stage_state(&staged, actor, p, &env, flag, *base_version, input)

@@ -189,6 +189,10 @@ impl Changes {
             next.client_visible = v;
         }
         rules::flag(&next)?;
+        if next.variants != current.variants || (next.archived && !current.archived) {
+            self.check_prerequisites_kept(p, &current, Some(&next), None)
+                .await?;
+        }
         next.version = current.version + 1;
         next.updated_by = actor.to_string();
         next.updated_at = self.now();
@@ -208,6 +212,8 @@ impl Changes {
         if !current.archived {
             self.guard_project(p).await?;
         }
+        self.check_prerequisites_kept(p, &current, None, None)
+            .await?;
         let mut batch = Batch::new();
         batch.delete_flag(&p.id, key, expected);
         let record = self.record(

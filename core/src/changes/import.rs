@@ -11,7 +11,7 @@ use super::quotas::{Growth, Quota};
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Environment, Flag, FlagState, Project, Segment, Variant};
 use crate::engine::{FlagType, Problem};
-use crate::flagd::{Document, FlagDefinition};
+use crate::flagd::{Document, FlagDefinition, prerequisites};
 use crate::store::Batch;
 
 /// What an import changed.
@@ -58,6 +58,10 @@ impl Changes {
         // Segments first: flags' targeting is checked against the segments as they will be.
         let mut segments = self.store.list_segments(&p.id).await?;
         for (key, rule) in &doc.evaluators {
+            if prerequisites::is_flag_evaluator(key) {
+                // Compiled prerequisites, read back from the flags' targeting below.
+                continue;
+            }
             let at = format!("/$evaluators/{}", escape(key));
             let existing = segments.iter().find(|s| &s.key == key).cloned();
             if existing.as_ref().is_some_and(|s| &s.rule == rule) {
@@ -96,6 +100,7 @@ impl Changes {
             segments.push(seg);
         }
 
+        let mut finals = Vec::new();
         for (key, def) in &doc.flags {
             let at = format!("/flags/{}", escape(key));
             let planned = self
@@ -127,6 +132,10 @@ impl Changes {
                 }
                 after.states.insert(key.clone(), state);
             }
+            finals.push(planned.now);
+        }
+        if problems.is_empty() {
+            problems = self.imported_prerequisites(env, &doc, &finals).await?;
         }
         if !problems.is_empty() {
             return Err(ChangeError::problems(
@@ -265,14 +274,25 @@ impl Changes {
         if changed && let Some(old) = &existing {
             self.check_defaults_kept(p, old, &flag, &[env.id.as_str()])
                 .await?;
+            self.check_prerequisites_kept(p, old, Some(&flag), Some(&env.id))
+                .await?;
         }
+        // Targeting compiled with prerequisites is read back into the prerequisites and the
+        // flag's own targeting (checked against what they compile to after every flag is read).
+        let targeting = rules::targeting(def.targeting.clone());
+        let (targeting, prerequisites) = match targeting.as_ref().and_then(prerequisites::recognise)
+        {
+            Some(r) => (r.own, r.prerequisites),
+            None => (targeting, Vec::new()),
+        };
         let current = self.store.get_flag_state(&env.id, &flag).await?;
         let state = FlagState {
             environment_id: env.id.clone(),
             flag_key: key.to_owned(),
             enabled: def.state.is_enabled(),
             default_variant: def.default_variant.clone(),
-            targeting: rules::targeting(def.targeting.clone()),
+            targeting,
+            prerequisites,
             version: current.version + 1,
             updated_by: actor.to_string(),
             updated_at: now,
@@ -280,8 +300,17 @@ impl Changes {
         rules::state(&flag, segments, &state)?;
         let same_state = current.enabled == state.enabled
             && current.default_variant == state.default_variant
-            && current.targeting == state.targeting;
+            && current.targeting == state.targeting
+            && current.prerequisites == state.prerequisites;
         Ok(Planned {
+            now: (
+                flag.clone(),
+                if same_state {
+                    current.clone()
+                } else {
+                    state.clone()
+                },
+            ),
             flag: changed.then_some((existing, flag)),
             state: (!same_state).then_some((current, state)),
         })
@@ -291,6 +320,8 @@ impl Changes {
 struct Planned {
     flag: Option<(Option<Flag>, Flag)>,
     state: Option<(FlagState, FlagState)>,
+    /// The flag and its state here as the import leaves them.
+    now: (Flag, FlagState),
 }
 
 /// Adds a rule's problems to the list; other errors (storage) end the import.

@@ -436,6 +436,7 @@ fn step_input(r: &Ramp, stored: &FlagState) -> Result<StateInput> {
         enabled: true,
         default_variant: stored.default_variant.clone(),
         targeting: Some(targeting),
+        prerequisites: stored.prerequisites.clone(),
     })
 }
 

@@ -176,7 +176,7 @@ pub fn state(flag: &Flag, segments: &[Segment], s: &FlagState) -> Result<()> {
 }
 
 /// What a refused rule's problem says first: over the budget, or not valid.
-fn rule_title(problems: &[Problem]) -> &'static str {
+pub(super) fn rule_title(problems: &[Problem]) -> &'static str {
     if problems
         .iter()
         .any(|p| p.message.starts_with(budget::EXCEEDED))

@@ -8,7 +8,7 @@ use super::error::{ChangeError, Result};
 use super::quotas::Growth;
 use super::requests::Staged;
 use super::{Changes, Scope, rules};
-use crate::domain::{Actor, Environment, FlagState, Project};
+use crate::domain::{Actor, Environment, FlagState, Prerequisite, Project};
 use crate::store::Batch;
 
 /// What a state is set to.
@@ -20,6 +20,9 @@ pub struct StateInput {
     pub default_variant: Option<String>,
     /// JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`.
     pub targeting: Option<Value>,
+    /// Flags that must evaluate to one of the listed variants before the targeting applies.
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
 }
 
 /// What a stored state is set to (to copy or restore it).
@@ -29,6 +32,7 @@ impl From<FlagState> for StateInput {
             enabled: s.enabled,
             default_variant: s.default_variant,
             targeting: s.targeting,
+            prerequisites: s.prerequisites,
         }
     }
 }
@@ -173,6 +177,7 @@ impl Changes {
             enabled: input.enabled,
             default_variant: input.default_variant,
             targeting: rules::targeting(input.targeting),
+            prerequisites: input.prerequisites,
             version: expected + 1,
             updated_by: actor.to_string(),
             updated_at: self.now(),
@@ -184,6 +189,7 @@ impl Changes {
             }
         }
         rules::state(&flag, &segments, &next)?;
+        self.check_prerequisites(env, &flag, &next).await?;
         let current = self.store.get_flag_state(&env.id, &flag).await?;
         if expected != current.version {
             return Err(ChangeError::stale(

@@ -103,6 +103,9 @@ pub enum ProposedChange {
         default_variant: Option<String>,
         /// JsonLogic with flagd's operators, as in `PUT .../flags/{flag}`.
         targeting: Option<Value>,
+        /// Flags that must evaluate to given variants first (docs/prerequisites.md).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        prerequisites: Vec<super::Prerequisite>,
     },
     /// Change a flag's definition (name, description, tags, variants, archived, client
     /// visibility); what is absent stays.

@@ -16,7 +16,7 @@ pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, ne
 pub use account::{Invitation, Membership, Organization, Role, User};
 pub use audit::{CounterRow, CounterTotal, EVENT_PREFIX, EVENT_VARIANT, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
-pub use flag::{Flag, FlagState, Segment, Variant};
+pub use flag::{Flag, FlagState, Prerequisite, Segment, Variant};
 pub use governance::{
     ApprovalPolicy, Bypass, ChangeRequest, ProposedChange, RequestComment, RequestRef,
     RequestStatus, Review,

@@ -129,7 +129,7 @@ pub(crate) fn static_cost(e: &Expr) -> Cost {
         | Expr::In(a, b)
         | Expr::StartsWith(a, b)
         | Expr::EndsWith(a, b) => two(a, b),
-        Expr::Not(a) | Expr::NotNot(a) => Cost::ONE.plus(static_cost(a)),
+        Expr::Not(a) | Expr::NotNot(a) | Expr::Isolated(a) => Cost::ONE.plus(static_cost(a)),
         Expr::InStrings(needle, list) => Cost {
             steps: 1 + scan_steps(list.len() as u64),
             open: false,

@@ -223,6 +223,9 @@ impl<'d> Compiler<'d> {
         self.refs.push(name.clone());
         let compiled = self.node(target, &pointer("/$evaluators", name), depth);
         self.refs.pop();
+        if crate::flagd::prerequisites::is_flag_evaluator(name) {
+            return compiled.map(|e| Expr::Isolated(Box::new(e)));
+        }
         compiled
     }
 

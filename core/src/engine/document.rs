@@ -32,6 +32,9 @@ pub(crate) struct Flag {
     pub(crate) variants: Vec<(String, Value)>,
     pub(crate) default_variant: Option<usize>,
     pub(crate) targeting: Targeting,
+    /// The prerequisites its targeting was compiled from (see [`crate::flagd::prerequisites`]),
+    /// read back for explanations.
+    pub(crate) prerequisites: Vec<crate::domain::Prerequisite>,
     /// Flag-set metadata overlaid with the flag's own.
     pub(crate) metadata: Map<String, Value>,
     pub(crate) kind: FlagType,
@@ -290,12 +293,19 @@ pub(crate) fn compile_flag(
             }
         }
     };
+    let prerequisites = match (&targeting, &def.targeting) {
+        (Targeting::Rule(_), Some(rule)) => crate::flagd::prerequisites::recognise(rule)
+            .map(|r| r.prerequisites)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     Flag {
         key: key.to_owned(),
         enabled: def.state.is_enabled(),
         variants,
         default_variant,
         targeting,
+        prerequisites,
         metadata,
         kind,
         cost,

@@ -179,6 +179,16 @@ impl Expr {
                 Val::Str(Cow::Owned(out))
             }
             Expr::Substr(args) => substr(args, env, data)?,
+            Expr::Isolated(inner) => {
+                let split = env.split.get();
+                let out = inner.eval(env, data);
+                env.split.set(split);
+                match out {
+                    Err(e) if env.exhausted() => return Err(e),
+                    Err(_) => Val::Null,
+                    Ok(v) => v,
+                }
+            }
             Expr::Fail(message) => return Err(message.clone()),
             // Every other operation is handled on the common path, which never sends it here.
             _ => return Err("internal: operation dispatched to the wrong evaluator".to_owned()),

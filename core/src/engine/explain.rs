@@ -8,12 +8,13 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::document::{FlagSet, Targeting};
+use super::document::{Flag, FlagSet, Targeting};
 use super::eval::{Data, Env, fractional_key, fractional_weights};
 use super::expr::Expr;
 use super::fractional;
 use super::resolve::Context;
 use super::types::{ErrorCode, Reason};
+use super::value::{Val, format_number, strict_eq};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -32,6 +33,21 @@ pub struct Explanation {
     pub split: Option<SplitTrace>,
     /// An operator error that ended the rule (the flag then serves its default variant).
     pub operator_error: Option<String>,
+    /// The flag's prerequisites, checked in order up to the first that failed.
+    pub prerequisites: Vec<PrerequisiteTrace>,
+    /// The prerequisite that failed and so decided: the flag served its default variant
+    /// (`rules` is then empty: its own targeting was not reached).
+    pub failed_prerequisite: Option<String>,
+}
+
+/// One prerequisite as checked: what its flag evaluated to, and whether that held.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PrerequisiteTrace {
+    pub flag: String,
+    /// The prerequisite flag's variant for this context (`None`: disabled, or no variant).
+    pub variant: Option<String>,
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,6 +86,8 @@ impl FlagSet {
             matched_rule: None,
             split: None,
             operator_error: None,
+            prerequisites: Vec::new(),
+            failed_prerequisite: None,
         };
         let Some(flag) = self.get(key) else {
             return out;
@@ -82,6 +100,9 @@ impl FlagSet {
             return out;
         }
         let env = Env::new(ctx.attrs(), &flag.key, ctx.now(), self.budget);
+        let Some(rule) = self.check_prerequisites(flag, rule, &env, &mut out) else {
+            return out;
+        };
         let Some(branch) = walk_rules(rule, &env, &mut out) else {
             return out;
         };
@@ -142,5 +163,81 @@ fn walk_rules<'a>(rule: &'a Expr, env: &Env<'a>, out: &mut Explanation) -> Optio
             Some(otherwise) => expr = otherwise,
             None => return None,
         }
+    }
+}
+
+impl FlagSet {
+    /// Traces the prerequisites of a rule compiled with some (`{"if": [HOLDS, OWN, null]}`, see
+    /// [`crate::flagd::prerequisites`]); returns the flag's own rule when they all held (or the
+    /// rule itself when it has none), `None` when one failed or an error ended the rule.
+    fn check_prerequisites<'a>(
+        &self,
+        flag: &Flag,
+        rule: &'a Expr,
+        env: &Env<'a>,
+        out: &mut Explanation,
+    ) -> Option<&'a Expr> {
+        let (Expr::If(args), false) = (rule, flag.prerequisites.is_empty()) else {
+            return Some(rule);
+        };
+        let [holds, own, _] = args.as_slice() else {
+            return Some(rule);
+        };
+        let items: Vec<&Expr> = match holds {
+            Expr::And(items) if flag.prerequisites.len() > 1 => items.iter().collect(),
+            single => vec![single],
+        };
+        if items.len() != flag.prerequisites.len() {
+            return Some(rule);
+        }
+        for (p, item) in flag.prerequisites.iter().zip(items) {
+            let needle = match item {
+                Expr::In(needle, _) | Expr::InStrings(needle, _) => needle,
+                _ => return Some(rule),
+            };
+            let value = match needle.eval(env, Data::Root) {
+                Ok(v) => v,
+                Err(e) => {
+                    out.operator_error = Some(e);
+                    return None;
+                }
+            };
+            let held = match item {
+                Expr::In(_, hay) => match &**hay {
+                    Expr::Lit(Value::Array(list)) => {
+                        list.iter().any(|i| strict_eq(&value, &Val::from_json(i)))
+                    }
+                    _ => return Some(rule),
+                },
+                Expr::InStrings(_, list) => {
+                    matches!(&value, Val::Str(s) if list.iter().any(|l| l == s))
+                }
+                _ => false,
+            };
+            out.prerequisites.push(PrerequisiteTrace {
+                flag: p.flag.clone(),
+                variant: self.variant_of(&p.flag, &value),
+                held,
+            });
+            if !held {
+                out.failed_prerequisite = Some(p.flag.clone());
+                return None;
+            }
+        }
+        Some(own)
+    }
+
+    /// The variant a prerequisite flag evaluated to, from what its `flag:` evaluator yielded
+    /// (`null`: its default variant).
+    fn variant_of(&self, key: &str, value: &Val<'_>) -> Option<String> {
+        let flag = self.get(key).filter(|f| f.enabled)?;
+        let name = match value {
+            Val::Null => return flag.default_variant.map(|i| flag.variants[i].0.clone()),
+            Val::Str(s) => s.to_string(),
+            Val::Bool(b) => b.to_string(),
+            Val::Num(n) => format_number(*n),
+            _ => return None,
+        };
+        flag.variant_index(&name).map(|_| name)
     }
 }

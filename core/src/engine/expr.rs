@@ -52,6 +52,11 @@ pub(crate) enum Expr {
     },
     StartsWith(Box<Expr>, Box<Expr>),
     EndsWith(Box<Expr>, Box<Expr>),
+    /// A `$ref` to a `flag:` evaluator (a prerequisite flag's own targeting, see
+    /// [`crate::flagd::prerequisites`]): evaluated as that flag would be on its own, so an
+    /// operation error inside yields `null` (the flag's default variant) instead of ending the
+    /// whole rule, and a split chosen inside does not make the evaluating flag's reason SPLIT.
+    Isolated(Box<Expr>),
     /// An operation whose operands can never work (wrong count, wrong literal type). flagd lets
     /// such a rule load and evaluates the operation to an error; so does this engine.
     Fail(String),

@@ -51,7 +51,7 @@ mod value;
 pub use apply::{ApplyError, apply, check_budget, validate_rule};
 pub use budget::Budget;
 pub use document::FlagSet;
-pub use explain::{Explanation, RuleTrace, SplitTrace};
+pub use explain::{Explanation, PrerequisiteTrace, RuleTrace, SplitTrace};
 pub use problem::{DocumentError, Problem};
 pub use resolve::Context;
 pub use types::{ErrorCode, FlagType, Reason, Resolution, ResolutionDetails};

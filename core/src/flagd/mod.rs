@@ -5,6 +5,7 @@
 //! structural fault; serde reads and writes trusted documents both ways.
 
 mod parse;
+pub mod prerequisites;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -2,11 +2,11 @@
 //! writes a change [`Batch`] makes.
 
 use serde_json::Map;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::batch::{Batch, next_version};
 use super::{Cond, Order, Page, Result, Store, decode, item, layout};
-use crate::domain::{Environment, Flag, FlagState, Segment};
+use crate::domain::{Environment, Flag, FlagState, Prerequisite, Segment};
 use crate::flagd::{self, Document, FlagDefinition};
 
 /// The most environments a project may have: a change to a flag or segment writes the flag, the
@@ -53,7 +53,9 @@ impl EnvironmentSnapshot {
         }
     }
 
-    /// The environment as a flagd flag document: segments become `$evaluators`.
+    /// The environment as a flagd flag document: segments become `$evaluators`, and
+    /// prerequisites are compiled into targeting and `flag:` evaluators
+    /// ([`flagd::prerequisites`]).
     pub fn to_flagd(&self) -> Document {
         let flags = self
             .flags
@@ -68,12 +70,23 @@ impl EnvironmentSnapshot {
         let mut metadata = Map::new();
         metadata.insert("environment".into(), self.environment.key.clone().into());
         metadata.insert("revision".into(), self.environment.revision.into());
-        Document {
+        let mut doc = Document {
             schema: Some(flagd::SCHEMA.into()),
             flags,
             evaluators,
             metadata,
-        }
+        };
+        flagd::prerequisites::compile(&mut doc, &self.prerequisites());
+        doc
+    }
+
+    /// Each flag's prerequisites here, for the flags that have some.
+    pub fn prerequisites(&self) -> BTreeMap<String, Vec<Prerequisite>> {
+        self.flags
+            .iter()
+            .filter(|(_, s)| !s.prerequisites.is_empty())
+            .map(|(f, s)| (f.key.clone(), s.prerequisites.clone()))
+            .collect()
     }
 }
 
@@ -103,6 +116,7 @@ pub fn default_state(env: &str, flag: &Flag) -> FlagState {
         enabled: false,
         default_variant: flag.variants.first().map(|v| v.name.clone()),
         targeting: None,
+        prerequisites: Vec::new(),
         version: 0,
         updated_by: String::new(),
         updated_at: 0,

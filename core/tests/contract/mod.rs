@@ -115,6 +115,7 @@ pub fn state(env: &str, key: &str, version: u64, enabled: bool) -> FlagState {
         enabled,
         default_variant: Some("off".into()),
         targeting: Some(json!({"if": [{"$ref": "beta-users"}, "on", null]})),
+        prerequisites: vec![],
         version,
         updated_by: "user-1".into(),
         updated_at: now_ms(),

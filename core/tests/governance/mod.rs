@@ -179,6 +179,7 @@ impl Team {
             enabled: true,
             default_variant: Some("on".into()),
             targeting: None,
+            prerequisites: vec![],
         }
     }
 

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::Value;
 use switchyard_core::changes::{ChangeError, StateInput};
-use switchyard_core::domain::{Environment, Flag, FlagState, Project, now_ms};
+use switchyard_core::domain::{Environment, Flag, FlagState, Prerequisite, Project, now_ms};
 use switchyard_core::engine::{Context, Explanation, FlagSet};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -69,6 +69,11 @@ pub struct StateBody {
     default_variant: Option<String>,
     /// JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`.
     targeting: Option<Value>,
+    /// Flags that must evaluate to one of the listed variants here before the targeting
+    /// applies; when one does not, the flag serves its default variant (at most 10).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    prerequisites: Vec<Prerequisite>,
     /// The version last seen (0 for a state never set); or send `If-Match`.
     version: Option<u64>,
 }
@@ -89,6 +94,7 @@ async fn put_state(
         enabled: b.enabled,
         default_variant: b.default_variant,
         targeting: b.targeting,
+        prerequisites: b.prerequisites,
     };
     let saved = st
         .changes

@@ -1088,10 +1088,17 @@ export interface components {
         Explanation: {
             errorCode?: components["schemas"]["ErrorCode"] | null;
             errorMessage?: string | null;
+            /**
+             * @description The prerequisite that failed and so decided: the flag served its default variant
+             *     (`rules` is then empty: its own targeting was not reached).
+             */
+            failedPrerequisite?: string | null;
             /** @description The index of the rule whose condition held. */
             matchedRule?: number | null;
             /** @description An operator error that ended the rule (the flag then serves its default variant). */
             operatorError?: string | null;
+            /** @description The flag's prerequisites, checked in order up to the first that failed. */
+            prerequisites: components["schemas"]["PrerequisiteTrace"][];
             reason: components["schemas"]["Reason"];
             /** @description Each condition of the rule chain that was evaluated, in order. */
             rules: components["schemas"]["RuleTrace"][];
@@ -1146,6 +1153,11 @@ export interface components {
             enabled: boolean;
             environmentId: string;
             flagKey: string;
+            /**
+             * @description Other flags of the project that must evaluate to one of the listed variants here before
+             *     this flag's targeting applies; when one does not, the flag serves its default variant.
+             */
+            prerequisites?: components["schemas"]["Prerequisite"][];
             /** @description JsonLogic, or `None` for no targeting. */
             targeting?: unknown;
             /** Format: int64 */
@@ -1414,6 +1426,23 @@ export interface components {
             /** @description 10 to 256 characters (at most 256 bytes of UTF-8). */
             newPassword: string;
         };
+        /**
+         * @description A flag that must hold before another flag's targeting applies: `flag` is enabled in the same
+         *     environment and evaluates, for the same context, to one of `variants`.
+         */
+        Prerequisite: {
+            /** @description Another flag's key, in the same project. */
+            flag: components["schemas"]["Key"];
+            /** @description 1 or more of that flag's variants, each once. */
+            variants: components["schemas"]["Key"][];
+        };
+        /** @description One prerequisite as checked: what its flag evaluated to, and whether that held. */
+        PrerequisiteTrace: {
+            flag: string;
+            held: boolean;
+            /** @description The prerequisite flag's variant for this context (`None`: disabled, or no variant). */
+            variant?: string | null;
+        };
         Project: {
             /** @description Whether new flags are visible to client keys unless their creator says otherwise. */
             clientVisibleByDefault?: boolean;
@@ -1445,6 +1474,8 @@ export interface components {
             flag: string;
             /** @enum {string} */
             kind: "state";
+            /** @description Flags that must evaluate to given variants first (docs/prerequisites.md). */
+            prerequisites?: components["schemas"]["Prerequisite"][];
             /** @description JsonLogic with flagd's operators, as in `PUT .../flags/{flag}`. */
             targeting?: unknown;
         } | {
@@ -1459,6 +1490,19 @@ export interface components {
             name?: string | null;
             tags?: string[] | null;
             variants?: components["schemas"]["Variant"][] | null;
+        } | {
+            /**
+             * Format: int64
+             * @description The state's version this change was made on (0: never set).
+             */
+            baseVersion: number;
+            baseline: string;
+            environmentId: string;
+            flag: string;
+            /** @enum {string} */
+            kind: "ramp";
+            steps: components["schemas"]["RampStep"][];
+            variant: string;
         } | {
             /** Format: int64 */
             baseVersion: number;
@@ -1476,6 +1520,20 @@ export interface components {
             email: string;
             id: string;
             name: string;
+        };
+        /** @description One step of a ramp: serve `percent` % of contexts the ramped variant, for at least `hold_ms`. */
+        RampStep: {
+            /**
+             * Format: int64
+             * @description How long the step holds before the next (ms; at least 1000). The last step's hold is
+             *     when the ramp completes.
+             */
+            holdMs: number;
+            /**
+             * Format: int32
+             * @description 1 to 100, growing from step to step.
+             */
+            percent: number;
         };
         /**
          * @description Why a value was chosen.
@@ -1662,6 +1720,11 @@ export interface components {
         StateBody: {
             defaultVariant?: components["schemas"]["Key"] | null;
             enabled: boolean;
+            /**
+             * @description Flags that must evaluate to one of the listed variants here before the targeting
+             *     applies; when one does not, the flag serves its default variant (at most 10).
+             */
+            prerequisites?: components["schemas"]["Prerequisite"][];
             /** @description JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`. */
             targeting?: unknown;
             /**
