@@ -84,7 +84,8 @@ impl Group {
                 .merge(routes::states::routes())
                 .merge(routes::flagd::routes())
                 .merge(routes::analytics::routes())
-                .merge(routes::requests::routes()),
+                .merge(routes::requests::routes())
+                .merge(routes::ramps::routes()),
             Group::Segments => routes::segments::routes(),
             Group::Audit => routes::audit::routes(),
         }

@@ -21,6 +21,9 @@ both_stores!(
     unknown_fields_in_a_change_are_refused,
     another_tenants_request_is_not_found,
     a_comment_is_listed_with_its_request,
+    a_ramp_starts_at_its_first_step_and_pauses,
+    a_ramp_in_a_protected_environment_answers_approval_required,
+    a_ramp_whose_steps_do_not_grow_is_refused_and_nothing_is_written,
 );
 
 /// An owner's organization with an editor, a project (staging, production), a flag `checkout`
@@ -361,4 +364,58 @@ async fn a_comment_is_listed_with_its_request(api: Api) {
     let view = t.api.call("GET", &path, Some(&t.editor), None).await;
     assert_eq!(view.body["comments"][0]["text"], "Looks good after 5pm");
     assert_eq!(view.body["title"], "Turn on checkout");
+}
+
+fn ramp_path(t: &Team, env: &str, rest: &str) -> String {
+    format!(
+        "/api/v1/projects/{}/environments/{env}/flags/checkout/ramp{rest}",
+        t.project
+    )
+}
+
+fn ramp_plan(first: u32, second: u32) -> Value {
+    json!({"variant": "on", "baseline": "off", "version": 0, "steps": [
+        {"percent": first, "holdMs": 60000}, {"percent": second, "holdMs": 60000}
+    ]})
+}
+
+async fn a_ramp_starts_at_its_first_step_and_pauses(api: Api) {
+    let t = Team::new(api).await;
+    let path = ramp_path(&t, &t.staging, "");
+    let r = t.api.call("POST", &path, Some(&t.editor), Some(ramp_plan(10, 100))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["status"], "active");
+    let state_path = format!(
+        "/api/v1/projects/{}/environments/{}/flags/checkout",
+        t.project, t.staging
+    );
+    let state = t.api.call("GET", &state_path, Some(&t.owner), None).await.body;
+    assert_eq!(state["targeting"], json!({"fractional": [["on", 10], ["off", 90]]}));
+    let paused = t
+        .api
+        .call("POST", &ramp_path(&t, &t.staging, "/pause"), Some(&t.editor), Some(json!({"version": r.body["version"]})))
+        .await;
+    assert_eq!(paused.body["status"], "paused", "{}", paused.body);
+    let listed = t
+        .api
+        .call("GET", &format!("/api/v1/projects/{}/ramps", t.project), Some(&t.owner), None)
+        .await;
+    assert_eq!(listed.body["items"][0]["status"], "paused");
+}
+
+async fn a_ramp_in_a_protected_environment_answers_approval_required(api: Api) {
+    let t = Team::new(api).await;
+    let path = ramp_path(&t, &t.production, "");
+    let r = t.api.call("POST", &path, Some(&t.owner), Some(ramp_plan(10, 100))).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "approval_required");
+}
+
+async fn a_ramp_whose_steps_do_not_grow_is_refused_and_nothing_is_written(api: Api) {
+    let t = Team::new(api).await;
+    let path = ramp_path(&t, &t.staging, "");
+    let r = t.api.call("POST", &path, Some(&t.editor), Some(ramp_plan(50, 10))).await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(r.body["error"]["details"][0]["path"], "/steps/1/percent", "{}", r.body);
+    let none = t.api.call("GET", &path, Some(&t.owner), None).await;
+    assert_error(&none, StatusCode::NOT_FOUND, "not_found");
 }

@@ -158,6 +158,27 @@ const ROUTES: &[(&str, &str)] = &[
         "post",
         "/api/v1/projects/{project}/change-requests/{request}/comments",
     ),
+    ("get", "/api/v1/projects/{project}/ramps"),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/pause",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/resume",
+    ),
+    (
+        "post",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/cancel",
+    ),
 ];
 
 /// A valid body for each route that takes one, so that the answer is about the ids.
@@ -198,6 +219,8 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("patch", "{request}") | ("post", "withdraw" | "refresh") => json!({"version": 1}),
         ("post", "approve" | "reject" | "apply") => json!({}),
         ("post", "comments") => json!({"text": "x"}),
+        ("post", "ramp") => json!({"variant": "on", "baseline": "on", "steps": [{"percent": 10, "holdMs": 60000}], "version": 0}),
+        ("post", "pause" | "resume" | "cancel") => json!({"version": 1}),
         _ => return None,
     };
     Some(b)

@@ -1,6 +1,6 @@
 # Every method and path of the dashboard API, to the route group (function) that serves it: the
 # #[utoipa::path(...)] attributes of functions/src/routes/*.rs, grouped as functions/src/lib.rs
-# groups the route files (states.rs, flagd.rs, analytics.rs and requests.rs are part of the flags group).
+# groups the route files (states.rs, flagd.rs, analytics.rs, requests.rs and ramps.rs are part of the flags group).
 # infra/tests/test_routes.py proves this map and the Rust code agree, both ways.
 
 locals {

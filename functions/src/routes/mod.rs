@@ -7,6 +7,7 @@ pub mod flagd;
 pub mod flags;
 pub mod orgs;
 pub mod projects;
+pub mod ramps;
 pub mod requests;
 pub mod segments;
 pub mod states;
