@@ -382,23 +382,43 @@ fn ramp_plan(first: u32, second: u32) -> Value {
 async fn a_ramp_starts_at_its_first_step_and_pauses(api: Api) {
     let t = Team::new(api).await;
     let path = ramp_path(&t, &t.staging, "");
-    let r = t.api.call("POST", &path, Some(&t.editor), Some(ramp_plan(10, 100))).await;
+    let r = t
+        .api
+        .call("POST", &path, Some(&t.editor), Some(ramp_plan(10, 100)))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["status"], "active");
     let state_path = format!(
         "/api/v1/projects/{}/environments/{}/flags/checkout",
         t.project, t.staging
     );
-    let state = t.api.call("GET", &state_path, Some(&t.owner), None).await.body;
-    assert_eq!(state["targeting"], json!({"fractional": [["on", 10], ["off", 90]]}));
+    let state = t
+        .api
+        .call("GET", &state_path, Some(&t.owner), None)
+        .await
+        .body;
+    assert_eq!(
+        state["targeting"],
+        json!({"fractional": [["on", 10], ["off", 90]]})
+    );
     let paused = t
         .api
-        .call("POST", &ramp_path(&t, &t.staging, "/pause"), Some(&t.editor), Some(json!({"version": r.body["version"]})))
+        .call(
+            "POST",
+            &ramp_path(&t, &t.staging, "/pause"),
+            Some(&t.editor),
+            Some(json!({"version": r.body["version"]})),
+        )
         .await;
     assert_eq!(paused.body["status"], "paused", "{}", paused.body);
     let listed = t
         .api
-        .call("GET", &format!("/api/v1/projects/{}/ramps", t.project), Some(&t.owner), None)
+        .call(
+            "GET",
+            &format!("/api/v1/projects/{}/ramps", t.project),
+            Some(&t.owner),
+            None,
+        )
         .await;
     assert_eq!(listed.body["items"][0]["status"], "paused");
 }
@@ -406,16 +426,26 @@ async fn a_ramp_starts_at_its_first_step_and_pauses(api: Api) {
 async fn a_ramp_in_a_protected_environment_answers_approval_required(api: Api) {
     let t = Team::new(api).await;
     let path = ramp_path(&t, &t.production, "");
-    let r = t.api.call("POST", &path, Some(&t.owner), Some(ramp_plan(10, 100))).await;
+    let r = t
+        .api
+        .call("POST", &path, Some(&t.owner), Some(ramp_plan(10, 100)))
+        .await;
     assert_error(&r, StatusCode::FORBIDDEN, "approval_required");
 }
 
 async fn a_ramp_whose_steps_do_not_grow_is_refused_and_nothing_is_written(api: Api) {
     let t = Team::new(api).await;
     let path = ramp_path(&t, &t.staging, "");
-    let r = t.api.call("POST", &path, Some(&t.editor), Some(ramp_plan(50, 10))).await;
+    let r = t
+        .api
+        .call("POST", &path, Some(&t.editor), Some(ramp_plan(50, 10)))
+        .await;
     assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
-    assert_eq!(r.body["error"]["details"][0]["path"], "/steps/1/percent", "{}", r.body);
+    assert_eq!(
+        r.body["error"]["details"][0]["path"], "/steps/1/percent",
+        "{}",
+        r.body
+    );
     let none = t.api.call("GET", &path, Some(&t.owner), None).await;
     assert_error(&none, StatusCode::NOT_FOUND, "not_found");
 }

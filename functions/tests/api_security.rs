@@ -219,7 +219,9 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("patch", "{request}") | ("post", "withdraw" | "refresh") => json!({"version": 1}),
         ("post", "approve" | "reject" | "apply") => json!({}),
         ("post", "comments") => json!({"text": "x"}),
-        ("post", "ramp") => json!({"variant": "on", "baseline": "on", "steps": [{"percent": 10, "holdMs": 60000}], "version": 0}),
+        ("post", "ramp") => {
+            json!({"variant": "on", "baseline": "on", "steps": [{"percent": 10, "holdMs": 60000}], "version": 0})
+        }
         ("post", "pause" | "resume" | "cancel") => json!({"version": 1}),
         _ => return None,
     };
