@@ -21,6 +21,7 @@ STATS = os.environ.get("SWITCHYARD_FUZZ_STATS")
 
 P = "/api/v1/projects/{project}"
 STATE = P + "/environments/{environment}/flags/{flag}"
+REQUEST = P + "/change-requests/{request}"
 # operation → (the GET that holds its version, where the version goes)
 VERSIONED = {
     ("PATCH", P + "/flags/{flag}"): (P + "/flags/{flag}", "body.version"),
@@ -33,6 +34,12 @@ VERSIONED = {
         "/api/v1/orgs/{org}/webhooks/{webhook}",
         "body.version",
     ),
+    ("PATCH", REQUEST): (REQUEST, "body.version"),
+    ("POST", REQUEST + "/withdraw"): (REQUEST, "body.version"),
+    ("POST", REQUEST + "/refresh"): (REQUEST, "body.version"),
+    ("POST", STATE + "/ramp/pause"): (STATE + "/ramp", "body.version"),
+    ("POST", STATE + "/ramp/resume"): (STATE + "/ramp", "body.version"),
+    ("POST", STATE + "/ramp/cancel"): (STATE + "/ramp", "body.version"),
 }
 
 statuses: dict[str, set[int]] = defaultdict(set)

@@ -10,7 +10,9 @@ What it creates, signed up as fuzz@example.com (the owner the run signs its requ
 - victims for the operations that destroy what they touch, so the seeded resources stay for every
   other operation: a flag and a segment to delete, a key to rotate, a key and a token to revoke,
   a member to remove and one whose role changes;
-- an invitation to another organization for fuzz@example.com, to accept.
+- an invitation to another organization for fuzz@example.com, to accept;
+- a change request opened by an editor (the owner may review it), and a ramp of `seeded` in
+  `development`.
 
 Each fixed value goes into the config as a `parameters` entry (for every operation, or for one
 operation where it names a victim); the versions that change as the run goes are set by
@@ -90,6 +92,22 @@ SEMANTIC = [
     "POST /api/v1/orgs/{org}/webhooks",
     "PATCH /api/v1/orgs/{org}/webhooks/{webhook}",
     "GET /api/v1/orgs/{org}/webhooks/{webhook}/deliveries",
+    # Change requests and ramps: base versions must be the stored ones, a schedule in the future,
+    # a request in a state that allows the step (approve an open one, refresh a conflicted one…),
+    # the reviewer not its author, ramp steps growing, one ramp per flag at a time.
+    "POST /api/v1/projects/{project}/change-requests",
+    "PATCH /api/v1/projects/{project}/change-requests/{request}",
+    "POST /api/v1/projects/{project}/change-requests/{request}/approve",
+    "POST /api/v1/projects/{project}/change-requests/{request}/reject",
+    "POST /api/v1/projects/{project}/change-requests/{request}/apply",
+    "POST /api/v1/projects/{project}/change-requests/{request}/withdraw",
+    "POST /api/v1/projects/{project}/change-requests/{request}/refresh",
+    "POST /api/v1/projects/{project}/change-requests/{request}/comments",
+    "GET /api/v1/projects/{project}/change-requests",
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp",
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/pause",
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/resume",
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/cancel",
 ]
 
 
@@ -140,6 +158,23 @@ def main():
     delivery = me.call(
         "POST", f"/api/v1/orgs/{org}/webhooks/{hooks['seeded']}/test", expect=(202,)
     )["id"]
+    # A change request by an editor (so the fuzzing owner may review it), and a ramp of `seeded`.
+    inv = me.call("POST", f"/api/v1/orgs/{org}/invitations", {"email": "editor@example.com", "role": "editor"})
+    editor, _ = signup(base, "editor@example.com", "Editor home")
+    editor.call("POST", "/api/v1/invitations/accept", {"token": inv["token"]})
+    request = editor.call(
+        "POST",
+        f"{p}/change-requests",
+        {"title": "Seeded request", "changes": [
+            {"kind": "state", "environmentId": prod, "flag": "seeded", "baseVersion": 0, "enabled": True}
+        ]},
+    )["id"]
+    me.call(
+        "POST",
+        f"{p}/environments/{dev}/flags/seeded/ramp",
+        {"variant": "on", "baseline": "off", "version": 1,
+         "steps": [{"percent": 10, "holdMs": 3600000}, {"percent": 100, "holdMs": 3600000}]},
+    )
     member = join(me, org, base, "member@example.com", "viewer")
     leaver = join(me, org, base, "leaver@example.com", "viewer")
     other, s2 = signup(base, "other@example.com", "Other")
@@ -161,6 +196,7 @@ def main():
         "path.entry": audit,
         "path.webhook": hooks["seeded"],
         "path.delivery": delivery,
+        "path.request": request,
     }
     per_operation = {
         "DELETE /api/v1/projects/{project}/flags/{flag}": {"path.flag": "doomed"},
