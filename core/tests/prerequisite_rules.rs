@@ -1,6 +1,8 @@
-//! The rules prerequisites follow when they are written (through the change layer, over the
-//! embedded store), and the flagd export and import round trip.
+//! The rules prerequisites follow when they are written (through the change layer, on both
+//! stores), and the flagd export and import round trip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use switchyard_core::store::Store;
 use switchyard_core::store::embedded::Embedded;
 
 struct World {
-    _dir: tempfile::TempDir,
+    _guard: Box<dyn std::any::Any + Send>,
     changes: Changes,
     actor: Actor,
     project: Project,
@@ -21,10 +23,44 @@ struct World {
     dev: Environment,
 }
 
-/// A project with environments prod and dev, and on/off flags a, b, c, d, e, f, g.
-async fn world() -> World {
+async fn embedded() -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(Arc::new(Embedded::open(dir.path()).unwrap()));
+    world(store, Box::new(dir)).await
+}
+
+async fn dynamodb() -> World {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let (endpoint, server) = support::dynamodb_endpoint();
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .build();
+    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
+        aws_sdk_dynamodb::Client::from_conf(config),
+        format!("switchyard-test-{}", switchyard_core::domain::new_id()),
+    );
+    kv.create_table().await.expect("table created");
+    world(Store::new(Arc::new(kv)), Box::new(server)).await
+}
+
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod embedded_store {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(super::embedded().await).await })*
+        }
+        mod dynamodb_store {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { super::$case(super::dynamodb().await).await })*
+        }
+    };
+}
+
+/// A project with environments prod and dev, and on/off flags a, b, c, d, e, f, g.
+async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
     let changes = Changes::new(
         store,
         Arc::new(InProcessBus::default()),
@@ -82,7 +118,7 @@ async fn world() -> World {
             .clone()
     };
     World {
-        _dir: dir,
+        _guard: guard,
         prod: env("prod"),
         dev: env("dev"),
         changes,
@@ -90,6 +126,19 @@ async fn world() -> World {
         project: created.project,
     }
 }
+
+on_both_stores!(
+    a_prerequisite_on_an_unknown_flag_is_refused,
+    a_prerequisite_on_an_unknown_or_repeated_variant_is_refused,
+    a_flag_cannot_be_its_own_prerequisite,
+    a_cycle_is_refused_with_the_cycle_named,
+    a_chain_deeper_than_five_is_refused,
+    more_than_ten_prerequisites_are_refused,
+    deleting_or_archiving_a_flag_another_needs_is_refused,
+    removing_a_variant_a_prerequisite_lists_is_refused,
+    an_exported_environment_imports_back_with_its_prerequisites,
+    an_edited_compiled_prerequisite_is_refused_on_import,
+);
 
 fn needs(list: &[(&str, &[&str])]) -> Vec<Prerequisite> {
     list.iter()
@@ -146,17 +195,13 @@ fn problem(r: Result<(), ChangeError>) -> (String, String) {
     }
 }
 
-#[tokio::test]
-async fn a_prerequisite_on_an_unknown_flag_is_refused() {
-    let w = world().await;
+async fn a_prerequisite_on_an_unknown_flag_is_refused(w: World) {
     let (path, message) = problem(w.set("a", &[("nope", &["on"])]).await);
     assert_eq!(path, "/prerequisites/0/flag");
     assert!(message.contains("not a flag of this project"), "{message}");
 }
 
-#[tokio::test]
-async fn a_prerequisite_on_an_unknown_or_repeated_variant_is_refused() {
-    let w = world().await;
+async fn a_prerequisite_on_an_unknown_or_repeated_variant_is_refused(w: World) {
     let (path, message) = problem(w.set("a", &[("b", &["on", "maybe"])]).await);
     assert_eq!(path, "/prerequisites/0/variants/1");
     assert!(message.contains("not a variant of flag b"), "{message}");
@@ -166,17 +211,13 @@ async fn a_prerequisite_on_an_unknown_or_repeated_variant_is_refused() {
     assert_eq!(path, "/prerequisites/0/variants");
 }
 
-#[tokio::test]
-async fn a_flag_cannot_be_its_own_prerequisite() {
-    let w = world().await;
+async fn a_flag_cannot_be_its_own_prerequisite(w: World) {
     let (path, message) = problem(w.set("a", &[("a", &["on"])]).await);
     assert_eq!(path, "/prerequisites/0/flag");
     assert!(message.contains("its own prerequisite"), "{message}");
 }
 
-#[tokio::test]
-async fn a_cycle_is_refused_with_the_cycle_named() {
-    let w = world().await;
+async fn a_cycle_is_refused_with_the_cycle_named(w: World) {
     w.set("a", &[("b", &["on"])]).await.unwrap();
     w.set("b", &[("c", &["on"])]).await.unwrap();
     let (path, message) = problem(w.set("c", &[("a", &["on"])]).await);
@@ -184,9 +225,7 @@ async fn a_cycle_is_refused_with_the_cycle_named() {
     assert!(message.contains("c → a → b → c"), "{message}");
 }
 
-#[tokio::test]
-async fn a_chain_deeper_than_five_is_refused() {
-    let w = world().await;
+async fn a_chain_deeper_than_five_is_refused(w: World) {
     for (flag, on) in [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")] {
         w.set(flag, &[(on, &["on"])]).await.unwrap();
     }
@@ -195,17 +234,13 @@ async fn a_chain_deeper_than_five_is_refused() {
     assert!(message.contains("a → b → c → d → e → f → g"), "{message}");
 }
 
-#[tokio::test]
-async fn more_than_ten_prerequisites_are_refused() {
-    let w = world().await;
+async fn more_than_ten_prerequisites_are_refused(w: World) {
     let many: Vec<(&str, &[&str])> = ["b"; 11].iter().map(|f| (*f, &["on"][..])).collect();
     let (path, _) = problem(w.set("a", &many).await);
     assert_eq!(path, "/prerequisites");
 }
 
-#[tokio::test]
-async fn deleting_or_archiving_a_flag_another_needs_is_refused() {
-    let w = world().await;
+async fn deleting_or_archiving_a_flag_another_needs_is_refused(w: World) {
     w.set("a", &[("b", &["on"])]).await.unwrap();
     let delete = w.changes.delete_flag(&w.actor, &w.project, "b", 1).await;
     match delete {
@@ -234,9 +269,7 @@ async fn deleting_or_archiving_a_flag_another_needs_is_refused() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn removing_a_variant_a_prerequisite_lists_is_refused() {
-    let w = world().await;
+async fn removing_a_variant_a_prerequisite_lists_is_refused(w: World) {
     w.set("a", &[("b", &["off"])]).await.unwrap();
     let patch = FlagPatch {
         variants: Some(vec![Variant {
@@ -257,9 +290,7 @@ async fn removing_a_variant_a_prerequisite_lists_is_refused() {
     );
 }
 
-#[tokio::test]
-async fn an_exported_environment_imports_back_with_its_prerequisites() {
-    let w = world().await;
+async fn an_exported_environment_imports_back_with_its_prerequisites(w: World) {
     w.set("c", &[]).await.unwrap();
     w.set("b", &[("c", &["on"])]).await.unwrap();
     w.set("a", &[("b", &["on"]), ("c", &["on", "off"])])
@@ -297,9 +328,7 @@ async fn an_exported_environment_imports_back_with_its_prerequisites() {
     assert_eq!(summary.states_updated, 0);
 }
 
-#[tokio::test]
-async fn an_edited_compiled_prerequisite_is_refused_on_import() {
-    let w = world().await;
+async fn an_edited_compiled_prerequisite_is_refused_on_import(w: World) {
     w.set("a", &[("b", &["on"])]).await.unwrap();
     w.set("b", &[]).await.unwrap();
     let mut exported = w.export(&w.prod).await;
