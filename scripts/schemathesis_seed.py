@@ -175,6 +175,9 @@ def main():
         {"variant": "on", "baseline": "off", "version": 1,
          "steps": [{"percent": 10, "holdMs": 3600000}, {"percent": 100, "holdMs": 3600000}]},
     )
+    # Approval policies are fuzzed on a project of their own: a protected environment refuses
+    # direct changes to the seeded project's flags (403 approval_required) for the rest of the run.
+    governed = me.call("POST", f"/api/v1/orgs/{org}/projects", {"name": "Governed"})
     member = join(me, org, base, "member@example.com", "viewer")
     leaver = join(me, org, base, "leaver@example.com", "viewer")
     other, s2 = signup(base, "other@example.com", "Other")
@@ -217,6 +220,10 @@ def main():
             "body.auditId": audit
         },
         "POST /api/v1/invitations/accept": {"body.token": invitation},
+        "PATCH /api/v1/projects/{project}/environments/{environment}": {
+            "path.project": governed["project"]["id"],
+            "path.environment": governed["environments"][0]["id"],
+        },
         "POST /api/v1/auth/login": {"body.email": "fuzz@example.com", "body.password": PASSWORD},
     }
     lines = ["# Written by scripts/schemathesis_seed.py for one run.", "[parameters]"]

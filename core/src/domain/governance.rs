@@ -16,10 +16,22 @@ pub struct ApprovalPolicy {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub approvals: u32,
     /// The weakest role whose approval counts: editor, admin or owner.
+    #[cfg_attr(feature = "openapi", schema(value_type = ApproverRole))]
     pub min_role: Role,
     /// Whether an owner may apply a request without its approvals, giving a reason (recorded).
     #[serde(default)]
     pub owner_bypass: bool,
+}
+
+/// The roles an approval policy can ask for (viewers never approve).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ApproverRole {
+    Editor,
+    Admin,
+    Owner,
 }
 
 impl ApprovalPolicy {

@@ -45,6 +45,7 @@ pub struct AuditQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many records (1–500, default 50).
+    #[param(maximum = 4294967295_u64)]
     limit: Option<usize>,
 }
 
@@ -129,6 +130,7 @@ pub struct ChangesQuery {
     /// The id of the last record read (none: from the first).
     after: Option<String>,
     /// At most this many records (1–500, default 100).
+    #[param(maximum = 4294967295_u64)]
     limit: Option<usize>,
 }
 

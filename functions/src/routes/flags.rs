@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FlagQuery {
     cursor: Option<String>,
+    #[param(maximum = 4294967295_u64)]
     limit: Option<usize>,
 }
 

@@ -34,6 +34,7 @@ pub struct PageQuery {
     /// The `next` cursor of the previous page.
     pub cursor: Option<String>,
     /// At most this many items (1–500, default 100).
+    #[param(maximum = 4294967295_u64)]
     pub limit: Option<usize>,
 }
 

@@ -34,6 +34,7 @@ pub struct RequestQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many (1–500, default 100).
+    #[param(maximum = 4294967295_u64)]
     limit: Option<usize>,
 }
 

@@ -405,6 +405,7 @@ pub struct DeliveryQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many sent deliveries (1–500, default 50).
+    #[param(maximum = 4294967295_u64)]
     limit: Option<usize>,
 }
 

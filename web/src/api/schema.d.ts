@@ -895,10 +895,15 @@ export interface components {
              */
             approvals: number;
             /** @description The weakest role whose approval counts: editor, admin or owner. */
-            minRole: components["schemas"]["Role"];
+            minRole: components["schemas"]["ApproverRole"];
             /** @description Whether an owner may apply a request without its approvals, giving a reason (recorded). */
             ownerBypass?: boolean;
         };
+        /**
+         * @description The roles an approval policy can ask for (viewers never approve).
+         * @enum {string}
+         */
+        ApproverRole: "editor" | "admin" | "owner";
         /** @description One try at sending a delivery. */
         Attempt: {
             /** Format: int64 */
