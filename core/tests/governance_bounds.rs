@@ -7,18 +7,14 @@ mod support;
 
 use governance::{T0, Team};
 use serde_json::json;
-use std::sync::Arc;
 use switchyard_core::changes::{
     ChangeError, EnvironmentPatch, MAX_CHANGES_PER_REQUEST, MAX_COMMENTS, MAX_RAMP_STEPS, NewRamp,
     NewRequest, Quotas,
 };
 use switchyard_core::domain::*;
-use switchyard_core::store::Store;
 
 async fn team() -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
-    Team::new(Store::new(Arc::new(kv)), Box::new(dir)).await
+    Team::embedded().await
 }
 
 fn request(changes: Vec<ProposedChange>, scheduled_at: Option<i64>) -> NewRequest {

@@ -8,51 +8,15 @@ mod support;
 
 use governance::Team;
 use serde_json::json;
-use std::sync::Arc;
 use switchyard_core::changes::{ChangeError, NewRamp, NewRequest, StateInput};
 use switchyard_core::domain::*;
-use switchyard_core::store::Store;
 
 const MINUTE: i64 = 60_000;
 const LATE: i64 = 60_000;
 
-async fn embedded() -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
-    Team::new(Store::new(Arc::new(kv)), Box::new(dir)).await
-}
-
-async fn dynamodb() -> Team {
-    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let (endpoint, server) = support::dynamodb_endpoint();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
-    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
-        aws_sdk_dynamodb::Client::from_conf(config),
-        format!("switchyard-test-{}", new_id()),
-    );
-    kv.create_table().await.expect("table created");
-    Team::new(Store::new(Arc::new(kv)), Box::new(server)).await
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::embedded().await).await })*
-        }
-        mod dynamodb_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::dynamodb().await).await })*
-        }
-    };
-}
-
 on_both_stores!(
+    Team::embedded(),
+    Team::dynamodb();
     a_ramp_applies_its_first_step_at_once,
     a_ramp_steps_at_its_times_and_completes,
     each_step_is_an_audited_change_of_the_state,

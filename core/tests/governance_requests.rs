@@ -6,50 +6,14 @@ mod governance;
 mod support;
 
 use governance::Team;
-use std::sync::Arc;
 use switchyard_core::changes::{
     ChangeError, EnvironmentPatch, NewRequest, RequestPatch, StateInput,
 };
 use switchyard_core::domain::*;
-use switchyard_core::store::Store;
-
-async fn embedded() -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
-    Team::new(Store::new(Arc::new(kv)), Box::new(dir)).await
-}
-
-async fn dynamodb() -> Team {
-    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let (endpoint, server) = support::dynamodb_endpoint();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
-    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
-        aws_sdk_dynamodb::Client::from_conf(config),
-        format!("switchyard-test-{}", new_id()),
-    );
-    kv.create_table().await.expect("table created");
-    Team::new(Store::new(Arc::new(kv)), Box::new(server)).await
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::embedded().await).await })*
-        }
-        mod dynamodb_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::dynamodb().await).await })*
-        }
-    };
-}
 
 on_both_stores!(
+    Team::embedded(),
+    Team::dynamodb();
     a_protected_environment_refuses_direct_changes,
     an_unprotected_environment_takes_direct_changes,
     self_approval_is_refused,

@@ -6,52 +6,16 @@ mod governance;
 mod support;
 
 use governance::{T0, Team};
-use std::sync::Arc;
 use switchyard_core::changes::{ChangeError, NewRequest, RequestPatch, StateInput};
 use switchyard_core::domain::*;
-use switchyard_core::store::Store;
 
 const HOUR: i64 = 3600 * 1000;
 /// Later than this after its time, an application says how late.
 const LATE: i64 = 60_000;
 
-async fn embedded() -> Team {
-    let dir = tempfile::tempdir().unwrap();
-    let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
-    Team::new(Store::new(Arc::new(kv)), Box::new(dir)).await
-}
-
-async fn dynamodb() -> Team {
-    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let (endpoint, server) = support::dynamodb_endpoint();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
-    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
-        aws_sdk_dynamodb::Client::from_conf(config),
-        format!("switchyard-test-{}", new_id()),
-    );
-    kv.create_table().await.expect("table created");
-    Team::new(Store::new(Arc::new(kv)), Box::new(server)).await
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::embedded().await).await })*
-        }
-        mod dynamodb_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::cases::$case(super::dynamodb().await).await })*
-        }
-    };
-}
-
 on_both_stores!(
+    Team::embedded(),
+    Team::dynamodb();
     a_schedule_waits_for_its_time,
     a_schedule_due_while_the_runner_was_down_applies_once_and_says_how_late,
     two_scheduler_runners_apply_a_schedule_once,

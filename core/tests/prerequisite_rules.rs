@@ -2,6 +2,7 @@
 //! stores), and the flagd export and import round trip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod governance;
 mod support;
 
 use serde_json::{Value, json};
@@ -12,7 +13,6 @@ use switchyard_core::clock::SystemClock;
 use switchyard_core::domain::{Actor, Environment, Prerequisite, Project, User, Variant};
 use switchyard_core::engine::FlagType;
 use switchyard_core::store::Store;
-use switchyard_core::store::embedded::Embedded;
 
 struct World {
     _guard: Box<dyn std::any::Any + Send>,
@@ -24,39 +24,13 @@ struct World {
 }
 
 async fn embedded() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(Arc::new(Embedded::open(dir.path()).unwrap()));
-    world(store, Box::new(dir)).await
+    let (store, guard) = governance::embedded_store().await;
+    world(store, guard).await
 }
 
 async fn dynamodb() -> World {
-    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-    let (endpoint, server) = support::dynamodb_endpoint();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .build();
-    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
-        aws_sdk_dynamodb::Client::from_conf(config),
-        format!("switchyard-test-{}", switchyard_core::domain::new_id()),
-    );
-    kv.create_table().await.expect("table created");
-    world(Store::new(Arc::new(kv)), Box::new(server)).await
-}
-
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(super::embedded().await).await })*
-        }
-        mod dynamodb_store {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() { super::$case(super::dynamodb().await).await })*
-        }
-    };
+    let (store, guard) = governance::dynamodb_store().await;
+    world(store, guard).await
 }
 
 /// A project with environments prod and dev, and on/off flags a, b, c, d, e, f, g.
@@ -128,6 +102,8 @@ async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
 }
 
 on_both_stores!(
+    embedded(),
+    dynamodb();
     a_prerequisite_on_an_unknown_flag_is_refused,
     a_prerequisite_on_an_unknown_or_repeated_variant_is_refused,
     a_flag_cannot_be_its_own_prerequisite,
@@ -195,152 +171,156 @@ fn problem(r: Result<(), ChangeError>) -> (String, String) {
     }
 }
 
-async fn a_prerequisite_on_an_unknown_flag_is_refused(w: World) {
-    let (path, message) = problem(w.set("a", &[("nope", &["on"])]).await);
-    assert_eq!(path, "/prerequisites/0/flag");
-    assert!(message.contains("not a flag of this project"), "{message}");
-}
+mod cases {
+    use super::*;
 
-async fn a_prerequisite_on_an_unknown_or_repeated_variant_is_refused(w: World) {
-    let (path, message) = problem(w.set("a", &[("b", &["on", "maybe"])]).await);
-    assert_eq!(path, "/prerequisites/0/variants/1");
-    assert!(message.contains("not a variant of flag b"), "{message}");
-    let (path, _) = problem(w.set("a", &[("b", &["on", "on"])]).await);
-    assert_eq!(path, "/prerequisites/0/variants/1");
-    let (path, _) = problem(w.set("a", &[("b", &[])]).await);
-    assert_eq!(path, "/prerequisites/0/variants");
-}
-
-async fn a_flag_cannot_be_its_own_prerequisite(w: World) {
-    let (path, message) = problem(w.set("a", &[("a", &["on"])]).await);
-    assert_eq!(path, "/prerequisites/0/flag");
-    assert!(message.contains("its own prerequisite"), "{message}");
-}
-
-async fn a_cycle_is_refused_with_the_cycle_named(w: World) {
-    w.set("a", &[("b", &["on"])]).await.unwrap();
-    w.set("b", &[("c", &["on"])]).await.unwrap();
-    let (path, message) = problem(w.set("c", &[("a", &["on"])]).await);
-    assert_eq!(path, "/prerequisites");
-    assert!(message.contains("c → a → b → c"), "{message}");
-}
-
-async fn a_chain_deeper_than_five_is_refused(w: World) {
-    for (flag, on) in [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")] {
-        w.set(flag, &[(on, &["on"])]).await.unwrap();
+    pub async fn a_prerequisite_on_an_unknown_flag_is_refused(w: World) {
+        let (path, message) = problem(w.set("a", &[("nope", &["on"])]).await);
+        assert_eq!(path, "/prerequisites/0/flag");
+        assert!(message.contains("not a flag of this project"), "{message}");
     }
-    let (path, message) = problem(w.set("f", &[("g", &["on"])]).await);
-    assert_eq!(path, "/prerequisites");
-    assert!(message.contains("a → b → c → d → e → f → g"), "{message}");
-}
 
-async fn more_than_ten_prerequisites_are_refused(w: World) {
-    let many: Vec<(&str, &[&str])> = ["b"; 11].iter().map(|f| (*f, &["on"][..])).collect();
-    let (path, _) = problem(w.set("a", &many).await);
-    assert_eq!(path, "/prerequisites");
-}
+    pub async fn a_prerequisite_on_an_unknown_or_repeated_variant_is_refused(w: World) {
+        let (path, message) = problem(w.set("a", &[("b", &["on", "maybe"])]).await);
+        assert_eq!(path, "/prerequisites/0/variants/1");
+        assert!(message.contains("not a variant of flag b"), "{message}");
+        let (path, _) = problem(w.set("a", &[("b", &["on", "on"])]).await);
+        assert_eq!(path, "/prerequisites/0/variants/1");
+        let (path, _) = problem(w.set("a", &[("b", &[])]).await);
+        assert_eq!(path, "/prerequisites/0/variants");
+    }
 
-async fn deleting_or_archiving_a_flag_another_needs_is_refused(w: World) {
-    w.set("a", &[("b", &["on"])]).await.unwrap();
-    let delete = w.changes.delete_flag(&w.actor, &w.project, "b", 1).await;
-    match delete {
-        Err(ChangeError::Conflict { message, .. }) => {
-            assert!(
-                message.contains("prerequisite of a (environment prod)"),
-                "{message}"
-            );
+    pub async fn a_flag_cannot_be_its_own_prerequisite(w: World) {
+        let (path, message) = problem(w.set("a", &[("a", &["on"])]).await);
+        assert_eq!(path, "/prerequisites/0/flag");
+        assert!(message.contains("its own prerequisite"), "{message}");
+    }
+
+    pub async fn a_cycle_is_refused_with_the_cycle_named(w: World) {
+        w.set("a", &[("b", &["on"])]).await.unwrap();
+        w.set("b", &[("c", &["on"])]).await.unwrap();
+        let (path, message) = problem(w.set("c", &[("a", &["on"])]).await);
+        assert_eq!(path, "/prerequisites");
+        assert!(message.contains("c → a → b → c"), "{message}");
+    }
+
+    pub async fn a_chain_deeper_than_five_is_refused(w: World) {
+        for (flag, on) in [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")] {
+            w.set(flag, &[(on, &["on"])]).await.unwrap();
         }
-        other => panic!("{other:?}"),
+        let (path, message) = problem(w.set("f", &[("g", &["on"])]).await);
+        assert_eq!(path, "/prerequisites");
+        assert!(message.contains("a → b → c → d → e → f → g"), "{message}");
     }
-    let archive = FlagPatch {
-        archived: Some(true),
-        ..FlagPatch::default()
-    };
-    let r = w
-        .changes
-        .update_flag(&w.actor, &w.project, "b", 1, archive)
-        .await;
-    assert!(matches!(r, Err(ChangeError::Conflict { .. })), "{r:?}");
-    // Once a no longer needs it, b goes.
-    w.set("a", &[]).await.unwrap();
-    w.changes
-        .delete_flag(&w.actor, &w.project, "b", 1)
-        .await
-        .unwrap();
-}
 
-async fn removing_a_variant_a_prerequisite_lists_is_refused(w: World) {
-    w.set("a", &[("b", &["off"])]).await.unwrap();
-    let patch = FlagPatch {
-        variants: Some(vec![Variant {
-            name: "on".into(),
-            value: json!(true),
-        }]),
-        ..FlagPatch::default()
-    };
-    let r = w
-        .changes
-        .update_flag(&w.actor, &w.project, "b", 1, patch)
-        .await;
-    let (path, message) = problem(r.map(drop));
-    assert_eq!(path, "/variants");
-    assert!(
-        message.contains("flag a needs it as a prerequisite"),
-        "{message}"
-    );
-}
+    pub async fn more_than_ten_prerequisites_are_refused(w: World) {
+        let many: Vec<(&str, &[&str])> = ["b"; 11].iter().map(|f| (*f, &["on"][..])).collect();
+        let (path, _) = problem(w.set("a", &many).await);
+        assert_eq!(path, "/prerequisites");
+    }
 
-async fn an_exported_environment_imports_back_with_its_prerequisites(w: World) {
-    w.set("c", &[]).await.unwrap();
-    w.set("b", &[("c", &["on"])]).await.unwrap();
-    w.set("a", &[("b", &["on"]), ("c", &["on", "off"])])
-        .await
-        .unwrap();
-    let exported = w.export(&w.prod).await;
-    assert!(exported["$evaluators"]["flag:b"].is_object(), "{exported}");
-    w.changes
-        .import_flagd(&w.actor, &w.project, &w.dev, &exported)
-        .await
-        .unwrap();
-    let store = w.changes.store();
-    let a = store.get_flag(&w.project.id, "a").await.unwrap().unwrap();
-    let state = store.get_flag_state(&w.dev.id, &a).await.unwrap();
-    assert_eq!(
-        state.prerequisites,
-        needs(&[("b", &["on"]), ("c", &["on", "off"])])
-    );
-    assert_eq!(
-        state.targeting,
-        Some(json!({"if": [{"var": "a"}, "on", null]}))
-    );
-    let again = w.export(&w.dev).await;
-    assert_eq!(
-        again["flags"]["a"]["targeting"],
-        exported["flags"]["a"]["targeting"]
-    );
-    assert_eq!(again["$evaluators"], exported["$evaluators"]);
-    // Importing the same document again changes nothing.
-    let summary = w
-        .changes
-        .import_flagd(&w.actor, &w.project, &w.dev, &exported)
-        .await
-        .unwrap();
-    assert_eq!(summary.states_updated, 0);
-}
+    pub async fn deleting_or_archiving_a_flag_another_needs_is_refused(w: World) {
+        w.set("a", &[("b", &["on"])]).await.unwrap();
+        let delete = w.changes.delete_flag(&w.actor, &w.project, "b", 1).await;
+        match delete {
+            Err(ChangeError::Conflict { message, .. }) => {
+                assert!(
+                    message.contains("prerequisite of a (environment prod)"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let archive = FlagPatch {
+            archived: Some(true),
+            ..FlagPatch::default()
+        };
+        let r = w
+            .changes
+            .update_flag(&w.actor, &w.project, "b", 1, archive)
+            .await;
+        assert!(matches!(r, Err(ChangeError::Conflict { .. })), "{r:?}");
+        // Once a no longer needs it, b goes.
+        w.set("a", &[]).await.unwrap();
+        w.changes
+            .delete_flag(&w.actor, &w.project, "b", 1)
+            .await
+            .unwrap();
+    }
 
-async fn an_edited_compiled_prerequisite_is_refused_on_import(w: World) {
-    w.set("a", &[("b", &["on"])]).await.unwrap();
-    w.set("b", &[]).await.unwrap();
-    let mut exported = w.export(&w.prod).await;
-    exported["$evaluators"]["flag:b"] = json!({"if": [true, "on", null]});
-    let r = w
-        .changes
-        .import_flagd(&w.actor, &w.project, &w.dev, &exported)
-        .await;
-    let (path, message) = problem(r.map(drop));
-    assert_eq!(path, "/$evaluators/flag:b");
-    assert!(
-        message.contains("export the environment again"),
-        "{message}"
-    );
+    pub async fn removing_a_variant_a_prerequisite_lists_is_refused(w: World) {
+        w.set("a", &[("b", &["off"])]).await.unwrap();
+        let patch = FlagPatch {
+            variants: Some(vec![Variant {
+                name: "on".into(),
+                value: json!(true),
+            }]),
+            ..FlagPatch::default()
+        };
+        let r = w
+            .changes
+            .update_flag(&w.actor, &w.project, "b", 1, patch)
+            .await;
+        let (path, message) = problem(r.map(drop));
+        assert_eq!(path, "/variants");
+        assert!(
+            message.contains("flag a needs it as a prerequisite"),
+            "{message}"
+        );
+    }
+
+    pub async fn an_exported_environment_imports_back_with_its_prerequisites(w: World) {
+        w.set("c", &[]).await.unwrap();
+        w.set("b", &[("c", &["on"])]).await.unwrap();
+        w.set("a", &[("b", &["on"]), ("c", &["on", "off"])])
+            .await
+            .unwrap();
+        let exported = w.export(&w.prod).await;
+        assert!(exported["$evaluators"]["flag:b"].is_object(), "{exported}");
+        w.changes
+            .import_flagd(&w.actor, &w.project, &w.dev, &exported)
+            .await
+            .unwrap();
+        let store = w.changes.store();
+        let a = store.get_flag(&w.project.id, "a").await.unwrap().unwrap();
+        let state = store.get_flag_state(&w.dev.id, &a).await.unwrap();
+        assert_eq!(
+            state.prerequisites,
+            needs(&[("b", &["on"]), ("c", &["on", "off"])])
+        );
+        assert_eq!(
+            state.targeting,
+            Some(json!({"if": [{"var": "a"}, "on", null]}))
+        );
+        let again = w.export(&w.dev).await;
+        assert_eq!(
+            again["flags"]["a"]["targeting"],
+            exported["flags"]["a"]["targeting"]
+        );
+        assert_eq!(again["$evaluators"], exported["$evaluators"]);
+        // Importing the same document again changes nothing.
+        let summary = w
+            .changes
+            .import_flagd(&w.actor, &w.project, &w.dev, &exported)
+            .await
+            .unwrap();
+        assert_eq!(summary.states_updated, 0);
+    }
+
+    pub async fn an_edited_compiled_prerequisite_is_refused_on_import(w: World) {
+        w.set("a", &[("b", &["on"])]).await.unwrap();
+        w.set("b", &[]).await.unwrap();
+        let mut exported = w.export(&w.prod).await;
+        exported["$evaluators"]["flag:b"] = json!({"if": [true, "on", null]});
+        let r = w
+            .changes
+            .import_flagd(&w.actor, &w.project, &w.dev, &exported)
+            .await;
+        let (path, message) = problem(r.map(drop));
+        assert_eq!(path, "/$evaluators/flag:b");
+        assert!(
+            message.contains("export the environment again"),
+            "{message}"
+        );
+    }
 }

@@ -266,9 +266,10 @@ impl Changes {
         let r = self.with_current_policy(&p, r).await?;
         let done = if r.is_approved() {
             match self.apply(&actor, &p, r.clone(), late).await {
-                // Over a quota at its time: it fails visibly rather than trying every minute.
-                Err(ChangeError::Quota(q)) => {
-                    self.fail(&actor, &p, &r, RequestStatus::Failed, q.to_string())
+                // Over a quota, or too large for one transaction, at its time: it fails
+                // visibly rather than trying again every minute.
+                Err(e @ (ChangeError::Quota(_) | ChangeError::Invalid { .. })) => {
+                    self.fail(&actor, &p, &r, RequestStatus::Failed, e.to_string())
                         .await
                 }
                 other => other,

@@ -156,6 +156,20 @@ impl Changes {
         if let Some(at) = patch.scheduled_at {
             r.scheduled_at = at;
         }
+        self.resubmit(actor, p, &current, r, "change_request.edit")
+            .await
+    }
+
+    /// Saves a request whose content changed: every approval withdrawn, open again (or
+    /// approved at once where nothing requires approval), checked as a new one would be.
+    async fn resubmit(
+        &self,
+        actor: &Actor,
+        p: &Project,
+        current: &ChangeRequest,
+        mut r: ChangeRequest,
+        action: &str,
+    ) -> Result<ChangeRequest> {
         r.approvals.clear();
         r.problem = None;
         r.status = RequestStatus::Open;
@@ -165,8 +179,8 @@ impl Changes {
         self.check_request(actor, p, &mut r).await?;
         let mut batch = Batch::new();
         batch.put_request(&r)?;
-        self.move_due(&mut batch, &current, &r)?;
-        self.save_request(actor, p, &r, batch, "change_request.edit", Some(&current))
+        self.move_due(&mut batch, current, &r)?;
+        self.save_request(actor, p, &r, batch, action, Some(current))
             .await?;
         Ok(r)
     }
@@ -360,26 +374,8 @@ impl Changes {
         if r.scheduled_at.is_some_and(|at| at <= self.now()) {
             r.scheduled_at = None;
         }
-        r.approvals.clear();
-        r.problem = None;
-        r.status = RequestStatus::Open;
-        r.revision += 1;
-        r.version += 1;
-        r.updated_at = self.now();
-        self.check_request(actor, p, &mut r).await?;
-        let mut batch = Batch::new();
-        batch.put_request(&r)?;
-        self.move_due(&mut batch, &current, &r)?;
-        self.save_request(
-            actor,
-            p,
-            &r,
-            batch,
-            "change_request.refresh",
-            Some(&current),
-        )
-        .await?;
-        Ok(r)
+        self.resubmit(actor, p, &current, r, "change_request.refresh")
+            .await
     }
 
     /// Checks a request as it stands (title, size, schedule, every change against what is

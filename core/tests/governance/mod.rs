@@ -14,6 +14,52 @@ use switchyard_core::store::Store;
 
 pub const T0: i64 = 1_800_000_000_000;
 
+/// Runs each case of `mod cases` on both stores: `on_both_stores!(setup_embedded(),
+/// setup_dynamodb(); case_a, case_b)`, each setup an `async` expression giving what the cases
+/// take.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($embedded:expr, $dynamodb:expr; $($case:ident),* $(,)?) => {
+        mod embedded_store {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { cases::$case($embedded.await).await })*
+        }
+        mod dynamodb_store {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() { cases::$case($dynamodb.await).await })*
+        }
+    };
+}
+
+/// An embedded store in a temporary directory (the guard removes it).
+pub async fn embedded_store() -> (Store, Box<dyn std::any::Any + Send>) {
+    let dir = tempfile::tempdir().unwrap();
+    let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
+    (Store::new(Arc::new(kv)), Box::new(dir))
+}
+
+/// A DynamoDB table on a moto server of its own (or `AWS_ENDPOINT_URL`; the guard stops it).
+pub async fn dynamodb_store() -> (Store, Box<dyn std::any::Any + Send>) {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let (endpoint, server) = crate::support::dynamodb_endpoint();
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .build();
+    let kv = switchyard_core::store::dynamodb::DynamoDb::new(
+        aws_sdk_dynamodb::Client::from_conf(config),
+        format!("switchyard-test-{}", new_id()),
+    );
+    kv.create_table().await.expect("table created");
+    (Store::new(Arc::new(kv)), Box::new(server))
+}
+
 #[allow(missing_debug_implementations)]
 pub struct Team {
     pub changes: Changes,
@@ -30,6 +76,16 @@ pub struct Team {
 }
 
 impl Team {
+    pub async fn embedded() -> Team {
+        let (store, guard) = embedded_store().await;
+        Team::new(store, guard).await
+    }
+
+    pub async fn dynamodb() -> Team {
+        let (store, guard) = dynamodb_store().await;
+        Team::new(store, guard).await
+    }
+
     pub async fn new(store: Store, guard: Box<dyn std::any::Any + Send>) -> Team {
         let clock = Arc::new(FixedClock::at(T0));
         let changes = Changes::new(
