@@ -14,7 +14,7 @@ export type FlagType = Schemas['FlagType'];
 export const FLAG_TYPES: FlagType[] = ['boolean', 'string', 'integer', 'float', 'object'];
 
 export type Scope = Schemas['Scope'];
-export const SCOPES: Scope[] = ['read', 'write-flags', 'write-projects'];
+export const SCOPES: Scope[] = ['read', 'write-flags', 'write-projects', 'propose'];
 
 export type KeyKind = Schemas['KeyKind'];
 
