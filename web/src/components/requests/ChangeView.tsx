@@ -3,7 +3,7 @@
  * what it proposes (with a flag state's rules in words, and in the rule builder). Once the
  * request is closed, what it proposed.
  */
-import { Accordion, Alert, Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Accordion, Alert, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useFlag, useFlagState, useSegments } from '../../api/flags';
 import type { Environment, FlagChange, Json, SegmentChange, StateChange } from '../../api/types';
@@ -56,7 +56,9 @@ function Frame({ label, c, stored, error, live, extra }: { label: string; c: Sta
             Changed since it was proposed: version {now} is stored now. Applying it will be refused until the request is refreshed.
           </Alert>
         )}
-        {live && diff.length === 0 && stored !== undefined ? (
+        {live && stored === undefined ? (
+          !error && <Loader size="xs" aria-label="Loading what is stored now" />
+        ) : live && diff.length === 0 ? (
           <Text size="sm" c="dimmed">
             What it proposes is what is stored now.
           </Text>
