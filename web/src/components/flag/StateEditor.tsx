@@ -202,6 +202,13 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
         scheduleRequired={proposing === 'schedule'}
         changes={proposal().changes}
         defaultTitle={proposal().title}
+        note={
+          policy && (
+            <Text size="sm" c="dimmed">
+              {env.name}: {policyText(policy).toLowerCase()}, never from you. Once approved it is applied by hand, or by itself at the time given.
+            </Text>
+          )
+        }
         onCreated={discard}
       />
     </Stack>

@@ -75,7 +75,7 @@ export function ApprovalSetting({ project, env, canManage }: { project: string; 
         />
         <Select
           label="From members who are at least"
-          w={220}
+          w={260}
           data={ROLES}
           value={draft.minRole}
           allowDeselect={false}

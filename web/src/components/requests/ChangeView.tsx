@@ -47,7 +47,7 @@ function Frame({ label, c, stored, error, live, extra }: { label: string; c: Sta
         <Group gap="xs" justify="space-between">
           <Title order={5}>{label}</Title>
           <Badge variant="outline" size="sm">
-            made on version {c.baseVersion}
+            {c.kind === 'state' && c.baseVersion === 0 ? 'made before it was ever set' : `made on version ${c.baseVersion}`}
           </Badge>
         </Group>
         <ErrorAlert error={error} />

@@ -209,7 +209,7 @@ export default function Environments() {
               <Table.Td>
                 {e.approval ? (
                   <Badge variant="light" color="violet" title={policyText(e.approval)}>
-                    {e.approval.approvals} from {e.approval.minRole}s
+                    {e.approval.approvals} approval{e.approval.approvals === 1 ? '' : 's'}
                   </Badge>
                 ) : (
                   'not required'
