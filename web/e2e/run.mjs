@@ -5,7 +5,8 @@
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
-// missing (web/dist, the SDK bundle, the server binary).
+// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard)
+// and governance.mjs (approvals, change requests, schedules).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
