@@ -2,7 +2,7 @@
 import { Accordion, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { AuditEntry, Member } from '../api/types';
-import { IMPORT_ACTION, importItemLabel, importItems, importSummary } from '../lib/audit';
+import { IMPORT_ACTION, importItemLabel, importItems, importSummary, targetLabel } from '../lib/audit';
 import { duration } from '../lib/requests/schedule';
 import { actorName, ago, dateTime } from '../lib/format';
 import { DiffView } from './DiffView';
@@ -69,7 +69,7 @@ export function AuditList({
               <Group gap="xs" wrap="wrap">
                 <Badge variant="light">{e.action}</Badge>
                 <Text size="sm" fw={500}>
-                  {imported ? `Import into ${e.target.replace(/^environment:/, '')}` : e.target}
+                  {imported ? `Import into ${e.target.replace(/^environment:/, '')}` : targetLabel(e)}
                 </Text>
                 {e.environmentId && envName?.(e.environmentId) && (
                   <Badge variant="outline" size="sm">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flattenPages } from '../api/audit';
 import { entry, importEntry } from '../test/audit-fixtures';
-import { flagKeysOf, importItems, importSummary, lastFlagChanges, requestIdOf, requestNote } from './audit';
+import { flagKeysOf, importItems, importSummary, lastFlagChanges, requestIdOf, requestNote, targetLabel } from './audit';
 
 describe('imports in the audit log', () => {
   it('splits an import into the flags, states and segments it changed, each with its own diff', () => {
@@ -73,5 +73,10 @@ describe('records of changes that came from a change request', () => {
     expect(requestIdOf(entry({ action: 'flag_state.update', target: 'flag:x', request: ref }))).toBe('r1');
     expect(requestIdOf(entry({ action: 'change_request.approve', target: 'change_request:r9' }))).toBe('r9');
     expect(requestIdOf(entry({ action: 'flag.update', target: 'flag:x' }))).toBeNull();
+  });
+
+  it("heads a request's own record with the request's title", () => {
+    const e = entry({ action: 'change_request.approve', target: 'change_request:r9', after: { id: 'r9', title: 'Turn on checkout', status: 'approved' } });
+    expect(targetLabel(e)).toBe('change request “Turn on checkout”');
   });
 });

@@ -123,6 +123,13 @@ export function requestNote(ref: RequestRef, name: (actor: string) => string): R
   };
 }
 
+/** What a record is about, for its heading: a change request by its title, anything else by its target. */
+export function targetLabel(e: Pick<AuditEntry, 'target' | 'before' | 'after'>): string {
+  if (!e.target.startsWith('change_request:')) return e.target;
+  const title = [e.after, e.before].map((v) => (v && typeof v === 'object' ? (v as { title?: unknown }).title : undefined)).find((t) => typeof t === 'string');
+  return title ? `change request “${title}”` : e.target;
+}
+
 /** The request a record is about: the one it came from, or its own target (`change_request:ID`). */
 export function requestIdOf(e: Pick<AuditEntry, 'request' | 'target'>): string | null {
   if (e.request) return e.request.id;

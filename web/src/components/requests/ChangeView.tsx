@@ -8,7 +8,7 @@ import type { ReactNode } from 'react';
 import { useFlag, useFlagState, useSegments } from '../../api/flags';
 import type { Environment, FlagChange, Json, SegmentChange, StateChange } from '../../api/types';
 import { changeDiff, changeLabel, proposedFields, storedVersion, type Stored } from '../../lib/requests/diff';
-import { describeTargeting } from '../../lib/targeting/describe';
+import { describeRule, describeTargeting } from '../../lib/targeting/describe';
 import { parseTargeting } from '../../lib/targeting/parse';
 import { deepEqual } from '../../lib/json';
 import { DiffView } from '../DiffView';
@@ -22,14 +22,14 @@ interface Common {
   live: boolean;
 }
 
-function Rules({ title, json }: { title: string; json: Json | null | undefined }) {
+function Rules({ title, lines }: { title: string; lines: string[] }) {
   return (
     <Stack gap={2}>
       <Text size="xs" fw={600} c="dimmed">
         {title}
       </Text>
       <List size="sm" spacing={2}>
-        {describeTargeting(json).map((l, i) => (
+        {lines.map((l, i) => (
           <List.Item key={i}>{l}</List.Item>
         ))}
       </List>
@@ -82,8 +82,8 @@ function StateView({ c, project, environments, live }: Common & { c: StateChange
   const extra = changed ? (
     <Stack gap="xs">
       <SimpleGrid cols={{ base: 1, sm: live ? 2 : 1 }}>
-        {live && <Rules title="Rules now" json={before ?? null} />}
-        <Rules title={live ? 'Rules proposed' : 'Rules it sets'} json={after} />
+        {live && <Rules title="Rules now" lines={describeTargeting(before ?? null)} />}
+        <Rules title={live ? 'Rules proposed' : 'Rules it sets'} lines={describeTargeting(after)} />
       </SimpleGrid>
       <Accordion variant="contained">
         <Accordion.Item value="builder">
@@ -112,7 +112,15 @@ function FlagView({ c, project, live }: Common & { c: FlagChange }) {
 function SegmentView({ c, project, live }: Common & { c: SegmentChange }) {
   const segments = useSegments(project);
   const stored = segments.data ? (segments.data.find((s) => s.key === c.segment) ?? null) : undefined;
-  return <Frame label={changeLabel(c, () => '')} c={c} stored={stored} error={segments.error} live={live} />;
+  const rule = c.rule as Json | null | undefined;
+  const extra =
+    rule !== undefined && rule !== null ? (
+      <SimpleGrid cols={{ base: 1, sm: live ? 2 : 1 }}>
+        {live && <Rules title="Rule now" lines={[describeRule(stored?.rule as Json | undefined)]} />}
+        <Rules title={live ? 'Rule proposed' : 'Rule it sets'} lines={[describeRule(rule)]} />
+      </SimpleGrid>
+    ) : null;
+  return <Frame label={changeLabel(c, () => '')} c={c} stored={stored} error={segments.error} live={live} extra={extra} />;
 }
 
 export function ChangeView(props: Common & { c: StateChange | FlagChange | SegmentChange }) {

@@ -58,7 +58,7 @@ describe('ReviewPanel', () => {
     vi.stubGlobal('fetch', api.fn);
     renderUi(<ReviewPanel project="p1" request={view({ status: 'conflicted', version: 4 })} viewer={as('ada', 'owner')} />);
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
-    await user.click(screen.getByRole('button', { name: 'Refresh onto the current versions' }));
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() => expect(api.calls[0]).toEqual({ method: 'POST', path: `${R}/refresh`, body: { version: 4 } }));
   });
 

@@ -105,7 +105,7 @@ export function ReviewPanel({ project, request: r, viewer }: { project: string; 
           )}
           {can.refresh && (
             <Button color="orange" loading={busy('refresh')} onClick={() => act.mutate('refresh')}>
-              Refresh onto the current versions
+              Refresh
             </Button>
           )}
           {can.withdraw && (

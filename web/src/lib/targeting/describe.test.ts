@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../api/types';
-import { describeTargeting } from './describe';
+import { describeRule, describeTargeting } from './describe';
 
 describe('targeting in words', () => {
   it('says no targeting means the default variant for everyone', () => {
@@ -25,5 +25,11 @@ describe('targeting in words', () => {
 
   it('gives JSON Logic the builder cannot show as JSON', () => {
     expect(describeTargeting({ var: 'x' })).toEqual(['JSON Logic: {"var":"x"}']);
+  });
+
+  it("reads a segment's rule of several conditions", () => {
+    expect(describeRule({ or: [{ ends_with: [{ var: 'email' }, '@acme.com'] }, { in: [{ var: 'email' }, ['a@x.com']] }] })).toBe(
+      'email ends with "@acme.com" or email is one of ["a@x.com"]',
+    );
   });
 });

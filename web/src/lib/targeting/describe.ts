@@ -4,8 +4,8 @@
  * builder cannot show is given as its JSON.
  */
 import type { Json } from '../../api/types';
-import type { AttrCondition, Condition, Result, Scalar } from './model';
-import { parseTargeting } from './parse';
+import type { AttrCondition, Condition, Result, Rule, Scalar } from './model';
+import { parseRuleCondition, parseTargeting } from './parse';
 
 const WORDS: Record<AttrCondition['operator'], string> = {
   '==': 'is',
@@ -44,14 +44,21 @@ export function describeResult(r: Result | null): string {
   return r.bucketBy && r.bucketBy !== 'targetingKey' ? `${split} (by ${r.bucketBy})` : split;
 }
 
+/** "a and b", "a or b", or "always" for no condition. */
+function describeConditions({ match, conditions }: Pick<Rule, 'match' | 'conditions'>): string {
+  return conditions.map(describeCondition).join(match === 'all' ? ' and ' : ' or ') || 'always';
+}
+
+/** A segment's rule (a condition, or an `and` / `or` of several) in words. */
+export const describeRule = (json: Json | null | undefined): string => (json === null || json === undefined ? 'no rule' : describeConditions(parseRuleCondition(json)));
+
 /** One line per rule, then what everyone else gets. */
 export function describeTargeting(json: Json | null | undefined): string[] {
   if (json === null || json === undefined) return ['No rules: everyone gets the default variant'];
   const t = parseTargeting(json);
   if (t.kind === 'raw') return [`JSON Logic: ${JSON.stringify(t.json)}`];
   const lines = t.rules.map((r, i) => {
-    const conds = r.conditions.map(describeCondition).join(r.match === 'all' ? ' and ' : ' or ');
-    return `Rule ${i + 1}: if ${conds || 'always'} → ${describeResult(r.result)}`;
+    return `Rule ${i + 1}: if ${describeConditions(r)} → ${describeResult(r.result)}`;
   });
   lines.push(`${t.rules.length ? 'Everyone else' : 'Everyone'} → ${describeResult(t.otherwise)}`);
   return lines;
