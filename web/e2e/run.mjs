@@ -5,7 +5,8 @@
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
-// missing (web/dist, the SDK bundle, the server binary).
+// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard)
+// and governance.mjs (approvals, change requests, schedules).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
+import { governance } from './governance.mjs';
 import { scenario } from './scenario.mjs';
+
+// Each story runs in its own browser profile with its own step runner, so one story's failure
+// does not hide another's. E2E_STORIES=governance (comma-separated) runs only those named.
+const STORIES = [
+  ['dashboard', scenario],
+  ['governance', governance],
+].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '..');
@@ -65,7 +74,8 @@ const timer = setTimeout(async () => {
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);
 
-const t = harness({ screenshotsDir });
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const line = () => `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
 let code = 1;
 try {
   const log = createWriteStream(path.join(tmp, 'switchyard.log'));
@@ -78,23 +88,35 @@ try {
   cleanups.push(receiver.stop);
   const demo = existsSync(examplesDir) ? await startStatic(examplesDir) : null;
   if (demo) cleanups.push(demo.stop);
-  const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 860 },
-  });
-  cleanups.push(() => context.close());
-  context.setDefaultTimeout(15_000);
-  await scenario({ t, context, server, demo, receiver, examplesDir, sdkBundle, screenshotsDir });
-  const s = t.summary();
+  /** A browser with a fresh profile of its own (a person of the story), closed at the end. */
+  const launch = async (profile) => {
+    const context = await chromium.launchPersistentContext(path.join(tmp, `chromium-${profile}`), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 860 },
+    });
+    cleanups.push(() => context.close());
+    context.setDefaultTimeout(15_000);
+    return context;
+  };
+  for (const [name, story] of STORIES) {
+    console.log(`\n== ${name}`);
+    const t = harness({ screenshotsDir });
+    const context = await launch(name);
+    await story({ t, context, launch, server, demo, receiver, examplesDir, sdkBundle, screenshotsDir });
+    await context.close();
+    const s = t.summary();
+    console.log(`${name}: ${s.line}`);
+    for (const k of Object.keys(totals)) totals[k] += s[k];
+  }
   console.log(`\nscreenshots: ${screenshotsDir}`);
-  console.log(s.line);
-  code = s.failed || s.skipped ? 1 : 0;
+  console.log(line());
+  code = totals.failed || totals.skipped || !STORIES.length ? 1 : 0;
   if (code) console.log(`server log (last lines):\n${server.logs().slice(-3000)}`);
 } catch (e) {
   console.log(`✗ end-to-end setup failed: ${e?.stack ?? e}`);
-  console.log(t.summary().line);
+  console.log(line());
 } finally {
   finished = true;
   clearTimeout(timer);

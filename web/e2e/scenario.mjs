@@ -4,19 +4,10 @@
 import { Webhook } from 'standardwebhooks';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PASSWORD, signUp } from './lib/accounts.mjs';
 import { apiAs, choose, expectEqual, shot, waitCount } from './lib/ui.mjs';
 
-const PASSWORD = 'correct horse battery';
 const FLAG = 'new-checkout';
-
-async function signUp(page, base, { name, email, org }) {
-  await page.goto(`${base}/signup`);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel(/^Email/).fill(email);
-  await page.getByLabel(/^Password/).first().fill(PASSWORD);
-  await page.getByLabel('Organization').fill(org);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
 
 /**
  * Checks a delivery with the official Standard Webhooks verifier (npm `standardwebhooks`): the

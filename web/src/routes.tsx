@@ -4,7 +4,7 @@ import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { RequireSession } from './auth/session';
 import { Layout } from './components/layout/Layout';
-import { OrgHome, ProjectHome, RootRedirect } from './pages/Redirects';
+import { OrgHome, ProjectHome, RequestRedirect, RootRedirect } from './pages/Redirects';
 
 const SignIn = lazy(() => import('./pages/auth/SignIn'));
 const SignUp = lazy(() => import('./pages/auth/SignUp'));
@@ -20,6 +20,9 @@ const FlagPage = lazy(() => import('./pages/flags/FlagPage'));
 const Segments = lazy(() => import('./pages/project/Segments'));
 const Environments = lazy(() => import('./pages/project/Environments'));
 const Analytics = lazy(() => import('./pages/project/Analytics'));
+const ChangeRequests = lazy(() => import('./pages/project/ChangeRequests'));
+const ChangeRequestPage = lazy(() => import('./pages/project/ChangeRequestPage'));
+const Schedules = lazy(() => import('./pages/project/Schedules'));
 
 const loading = (
   <Center h={200}>
@@ -63,6 +66,10 @@ export function AppRoutes() {
           <Route path="orgs/:org/projects/:project/envs/:env/segments" element={<Segments />} />
           <Route path="orgs/:org/projects/:project/envs/:env/environments" element={<Environments />} />
           <Route path="orgs/:org/projects/:project/envs/:env/analytics" element={<Analytics />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/requests" element={<ChangeRequests />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/requests/:request" element={<ChangeRequestPage />} />
+          <Route path="orgs/:org/projects/:project/envs/:env/schedules" element={<Schedules />} />
+          <Route path="orgs/:org/projects/:project/requests/:request" element={<RequestRedirect />} />
           <Route path="*" element={<RootRedirect />} />
         </Route>
       </Routes>

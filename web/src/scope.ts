@@ -34,6 +34,11 @@ export const envPath = (org: string, project: string, env: string) =>
 export const flagPath = (org: string, project: string, env: string, flag: string) =>
   `${envPath(org, project, env)}/flags/${encodeURIComponent(flag)}`;
 
+export const requestsPath = (org: string, project: string, env: string) => `${envPath(org, project, env)}/requests`;
+export const requestPath = (org: string, project: string, env: string, id: string) =>
+  `${requestsPath(org, project, env)}/${encodeURIComponent(id)}`;
+export const schedulesPath = (org: string, project: string, env: string) => `${envPath(org, project, env)}/schedules`;
+
 const LAST_KEY = (org: string) => `switchyard.last.${org}`;
 
 /** Remembers the project and environment last opened in an organization. */

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-import type { Environment, KeyCreated, KeyKind, Page, Project, SdkKey, SecureModeView } from './types';
+import type { ApprovalPolicy, Environment, KeyCreated, KeyKind, Page, Project, SdkKey, SecureModeView } from './types';
 
 export const projectKeys = {
   list: (org: string) => ['orgs', org, 'projects'] as const,
@@ -56,7 +56,11 @@ export function useEnvironments(project: string | undefined) {
 export const createEnvironment = (project: string, b: { key: string; name?: string; allowedOrigins?: string[] }) =>
   api.post<Environment>(`/api/v1/projects/${seg(project)}/environments`, b);
 
-export const updateEnvironment = (project: string, env: string, b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean; customEvents?: boolean }) =>
+export const updateEnvironment = (
+  project: string,
+  env: string,
+  b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean; customEvents?: boolean; approval?: ApprovalPolicy | null },
+) =>
   api.patch<Environment>(`/api/v1/projects/${seg(project)}/environments/${seg(env)}`, b);
 
 export function useSdkKeys(project: string, env: string) {

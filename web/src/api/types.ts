@@ -14,7 +14,7 @@ export type FlagType = Schemas['FlagType'];
 export const FLAG_TYPES: FlagType[] = ['boolean', 'string', 'integer', 'float', 'object'];
 
 export type Scope = Schemas['Scope'];
-export const SCOPES: Scope[] = ['read', 'write-flags', 'write-projects'];
+export const SCOPES: Scope[] = ['read', 'write-flags', 'write-projects', 'propose'];
 
 export type KeyKind = Schemas['KeyKind'];
 
@@ -70,6 +70,28 @@ export type DeliveryAttempt = Schemas['Attempt'];
 export type DeliveryState = Schemas['DeliveryState'];
 /** Queued deliveries first (first page only, oldest first), then sent ones, newest first. */
 export type DeliveryPage = Schemas['DeliveryPage'];
+
+/** What an environment requires before a change to it applies (absent: nothing). */
+export type ApprovalPolicy = Schemas['ApprovalPolicy'];
+export type RequestStatus = Schemas['RequestStatus'];
+export const REQUEST_STATUSES: RequestStatus[] = ['open', 'approved', 'conflicted', 'applied', 'rejected', 'failed', 'withdrawn'];
+/** A proposal of one or more changes to one project, reviewed and applied together. */
+export type ChangeRequest = Schemas['ChangeRequest'];
+/** A change request with its comments (`GET .../change-requests/{id}`). */
+export type RequestView = Schemas['RequestView'];
+export type RequestComment = Schemas['RequestComment'];
+export type NewRequest = Schemas['NewRequest'];
+export type RequestPatch = Schemas['RequestPatch'];
+/** An approval or a rejection. */
+export type Review = Schemas['Review'];
+export type Bypass = Schemas['Bypass'];
+/** What a change record says of the change request it came from. */
+export type RequestRef = Schemas['RequestRef'];
+/** One change a request proposes, tagged by `kind`, against the version it was made on. */
+export type ProposedChange = Schemas['ProposedChange'];
+export type StateChange = Extract<ProposedChange, { kind: 'state' }>;
+export type FlagChange = Extract<ProposedChange, { kind: 'flag' }>;
+export type SegmentChange = Extract<ProposedChange, { kind: 'segment' }>;
 
 // ---- Not in the OpenAPI document -------------------------------------------------------------
 

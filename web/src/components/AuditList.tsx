@@ -2,9 +2,11 @@
 import { Accordion, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { AuditEntry, Member } from '../api/types';
-import { IMPORT_ACTION, importItemLabel, importItems, importSummary } from '../lib/audit';
+import { IMPORT_ACTION, importItemLabel, importItems, importSummary, targetLabel } from '../lib/audit';
+import { duration } from '../lib/requests/schedule';
 import { actorName, ago, dateTime } from '../lib/format';
 import { DiffView } from './DiffView';
+import { RequestLine } from './RequestLine';
 
 const STATUS_COLOR = { created: 'green', changed: 'blue', removed: 'red' } as const;
 
@@ -67,7 +69,7 @@ export function AuditList({
               <Group gap="xs" wrap="wrap">
                 <Badge variant="light">{e.action}</Badge>
                 <Text size="sm" fw={500}>
-                  {imported ? `Import into ${e.target.replace(/^environment:/, '')}` : e.target}
+                  {imported ? `Import into ${e.target.replace(/^environment:/, '')}` : targetLabel(e)}
                 </Text>
                 {e.environmentId && envName?.(e.environmentId) && (
                   <Badge variant="outline" size="sm">
@@ -82,9 +84,20 @@ export function AuditList({
                 <Text size="sm" c="dimmed" title={dateTime(e.at)}>
                   by {actorName(e.actor, members)}, {ago(e.at)}
                 </Text>
+                {e.request && (
+                  <Badge size="sm" variant="light" color="violet" title={e.request.title}>
+                    via change request
+                  </Badge>
+                )}
+                {!!e.request?.lateByMs && (
+                  <Badge size="sm" variant="light" color="orange">
+                    {duration(e.request.lateByMs)} late
+                  </Badge>
+                )}
               </Group>
             </Accordion.Control>
             <Accordion.Panel>
+              <RequestLine entry={e} members={members} />
               <Revisions entry={e} envName={envName} />
               {imported ? <ImportView entry={e} /> : <DiffView changes={e.changes} />}
               {action && <Group mt="sm">{action(e)}</Group>}

@@ -41,4 +41,15 @@ describe('ErrorAlert', () => {
     rerender(<ErrorAlert error={new ApiError(0, 'network', 'The server could not be reached.')} />);
     expect(screen.getByRole('alert')).toHaveTextContent('No connection');
   });
+  it('says a change must be proposed where approval is required, not that access is missing', () => {
+    renderUi(
+      <ErrorAlert
+        error={new ApiError(403, 'approval_required', 'environment production requires approval: propose this change as a change request', { environments: ['production'] })}
+      />,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Approval required');
+    expect(alert).toHaveTextContent('Environment production requires approval: propose this change as a change request.');
+    expect(alert).not.toHaveTextContent('Ask an admin');
+  });
 });

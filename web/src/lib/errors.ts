@@ -32,6 +32,7 @@ export function describeError(err: unknown): ErrorText {
     case 401:
       return { title: 'Not signed in', message, problems: [] };
     case 403:
+      if (err.code === 'approval_required') return { title: 'Approval required', message: sentence(err.message), problems: [] };
       return { title: 'Not allowed', message: `${sentence(err.message)} Ask an admin of this organization for access.`, problems: [] };
     case 404:
       return { title: 'Not found', message: `${message}: it may have been deleted, or you may not have access.`, problems: [] };

@@ -4,7 +4,7 @@ import { Link, Navigate, useParams } from 'react-router';
 import { useMe } from '../api/auth';
 import { useEnvironments, useProjects } from '../api/projects';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { envPath, orgPath } from '../scope';
+import { envPath, lastPlace, orgPath, requestPath } from '../scope';
 
 const spinner = (
   <Center h={200}>
@@ -59,4 +59,19 @@ export function ProjectHome() {
     );
   }
   return <Navigate to={`${envPath(org, project, first.key)}/flags`} replace />;
+}
+
+/**
+ * A change request by its project alone (as the audit log links to it): opened in the
+ * environment last used in that project, else its first.
+ */
+export function RequestRedirect() {
+  const { org = '', project = '', request = '' } = useParams();
+  const envs = useEnvironments(project);
+  if (envs.error) return <ErrorAlert error={envs.error} />;
+  if (!envs.data) return spinner;
+  const last = lastPlace(org);
+  const envKey = last?.project === project && envs.data.some((e) => e.key === last.envKey) ? last.envKey : envs.data[0]?.key;
+  if (!envKey) return <Navigate to={`${orgPath(org)}/projects`} replace />;
+  return <Navigate to={requestPath(org, project, envKey, request)} replace />;
 }

@@ -2,21 +2,26 @@
 import { Group, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, seg } from '../../api/client';
 import { copyFlagState } from '../../api/flags';
-import type { Environment, FlagState } from '../../api/types';
+import type { Environment, FlagState, Json } from '../../api/types';
 import { ConfirmButton } from '../ConfirmButton';
-import { ErrorAlert } from '../ErrorAlert';
+import { stateChange } from '../../lib/requests/proposal';
+import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 
 export function CopyToEnvironment({ project, env, environments, flagKey, dirty }: { project: string; env: Environment; environments: Environment[]; flagKey: string; dirty?: boolean }) {
   const [to, setTo] = useState<string | null>(null);
   const qc = useQueryClient();
   const target = environments.find((e) => e.id === to);
+  const statePath = (e: string) => `/api/v1/projects/${seg(project)}/environments/${seg(e)}/flags/${seg(flagKey)}`;
+  // What the last copy read: the saved source and the target's version (for a proposal instead).
+  const read = useRef<{ to: string; source: FlagState; target: FlagState } | null>(null);
   const copy = useMutation({
     mutationFn: async () => {
       // The target's version as it is now: the copy replaces exactly what was there.
-      const current = await api.get<FlagState>(`/api/v1/projects/${seg(project)}/environments/${seg(to!)}/flags/${seg(flagKey)}`);
+      const [source, current] = await Promise.all([api.get<FlagState>(statePath(env.id)), api.get<FlagState>(statePath(to!))]);
+      read.current = { to: to!, source, target: current };
       return copyFlagState(project, env.id, flagKey, to!, current.version);
     },
     onSuccess: () => {
@@ -53,7 +58,17 @@ export function CopyToEnvironment({ project, env, environments, flagKey, dirty }
           </Text>
         )}
       </Group>
-      <ErrorAlert error={copy.error} />
+      <ApprovalRequiredAlert
+        error={copy.error}
+        propose={() => {
+          const r = read.current;
+          if (!r) return null;
+          const s = r.source;
+          const name = environments.find((e) => e.id === r.to)?.name ?? r.to;
+          const edit = { enabled: s.enabled, defaultVariant: s.defaultVariant ?? null, targeting: (s.targeting ?? null) as Json | null };
+          return { changes: [stateChange(r.to, flagKey, r.target.version, edit)], title: `Copy ${flagKey} from ${env.name} to ${name}` };
+        }}
+      />
     </>
   );
 }

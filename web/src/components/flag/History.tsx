@@ -4,10 +4,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useAudit } from '../../api/audit';
 import { flagKeys, restoreFlagState } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
-import type { Environment, FlagState } from '../../api/types';
+import type { Environment, FlagState, Json } from '../../api/types';
 import { AuditList } from '../AuditList';
 import { ConfirmButton } from '../ConfirmButton';
 import { ErrorAlert } from '../ErrorAlert';
+import { stateChange } from '../../lib/requests/proposal';
+import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 
 interface Props {
   org: string;
@@ -37,7 +39,20 @@ export function History({ org, project, env, environments, flagKey, state, canEd
       <Text size="sm" c="dimmed">
         Changes to this flag in every environment. A state saved in {env.name} can be restored (it becomes a new version).
       </Text>
-      <ErrorAlert error={audit.error ?? restore.error} />
+      <ErrorAlert error={audit.error} />
+      <ApprovalRequiredAlert
+        error={restore.error}
+        propose={() => {
+          // The state after the chosen change, made on the current version.
+          const after = audit.entries.find((e) => e.id === restore.variables)?.after as
+            | { enabled?: boolean; defaultVariant?: string | null; targeting?: Json | null }
+            | null
+            | undefined;
+          if (!after || !state || typeof after.enabled !== 'boolean') return null;
+          const edit = { enabled: after.enabled, defaultVariant: after.defaultVariant ?? null, targeting: after.targeting ?? null };
+          return { changes: [stateChange(env.id, flagKey, state.version, edit)], title: `Restore ${flagKey} in ${env.name} to an earlier version` };
+        }}
+      />
       {audit.loaded && (
         <AuditList
           entries={entries}

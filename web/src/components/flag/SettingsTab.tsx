@@ -9,10 +9,18 @@ import type { Flag } from '../../api/types';
 import { fieldError } from '../../lib/errors';
 import { KEY_RE } from '../../lib/values';
 import { ConfirmButton } from '../ConfirmButton';
-import { ErrorAlert } from '../ErrorAlert';
+import { flagChange, proposalTitle } from '../../lib/requests/proposal';
+import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
+import type { FlagChange } from '../../api/types';
 
 /** The editable details of a flag (the API sends every field; the document marks defaults optional). */
 const details = (f: Flag) => ({ name: f.name, description: f.description ?? '', tags: f.tags ?? [] });
+
+/** A change to the flag's definition as a proposal (where a direct change needs approval). */
+const proposing = (flag: Flag, fields: Omit<FlagChange, 'kind' | 'flag' | 'baseVersion'>) => () => {
+  const changes = [flagChange(flag, fields)];
+  return { changes, title: proposalTitle(changes, () => '') };
+};
 
 export function SettingsTab({ project, flag, canEdit, listPath }: { project: string; flag: Flag; canEdit: boolean; listPath: string }) {
   const qc = useQueryClient();
@@ -56,7 +64,7 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
           <TextInput label="Name" disabled={!canEdit} {...form.getInputProps('name')} error={form.errors.name ?? fieldError(save.error, 'name')} />
           <Textarea label="Description" autosize minRows={2} disabled={!canEdit} {...form.getInputProps('description')} />
           <TagsInput label="Tags" description="Press Enter after each tag" disabled={!canEdit} {...form.getInputProps('tags')} error={form.errors.tags ?? fieldError(save.error, 'tags')} />
-          <ErrorAlert error={save.error} />
+          <ApprovalRequiredAlert error={save.error} propose={save.variables && proposing(flag, save.variables)} />
           {canEdit && (
             <Button type="submit" w="fit-content" disabled={!form.isDirty()} loading={save.isPending}>
               Save details
@@ -72,7 +80,7 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
           disabled={!canEdit || visibility.isPending}
           onChange={(e) => visibility.mutate(e.currentTarget.checked)}
         />
-        <ErrorAlert error={visibility.error} />
+        <ApprovalRequiredAlert error={visibility.error} propose={visibility.variables !== undefined ? proposing(flag, { clientVisible: visibility.variables }) : undefined} />
       </Stack>
       {canEdit && (
         <Alert color="gray" title="Archive or delete">
@@ -85,7 +93,8 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
                 Delete flag
               </ConfirmButton>
             </Group>
-            <ErrorAlert error={archive.error ?? remove.error} />
+            <ApprovalRequiredAlert error={archive.error} propose={proposing(flag, { archived: !flag.archived })} />
+            <ApprovalRequiredAlert error={remove.error} />
           </Stack>
         </Alert>
       )}

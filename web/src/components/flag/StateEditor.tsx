@@ -15,8 +15,12 @@ import type { Targeting } from '../../lib/targeting/model';
 import { parseTargeting } from '../../lib/targeting/parse';
 import { targetingToJson } from '../../lib/targeting/serialize';
 import { validateTargeting } from '../../lib/targeting/validate';
-import { ErrorAlert } from '../ErrorAlert';
 import { fieldError } from '../../lib/errors';
+import { stateChange, stateTitle } from '../../lib/requests/proposal';
+import { policyText } from '../../lib/requests/status';
+import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
+import { ApprovalBadge } from '../requests/Badges';
+import { ProposeModal } from '../requests/ProposeModal';
 import { TargetingEditor } from '../targeting/TargetingEditor';
 
 interface Draft {
@@ -54,6 +58,8 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
   const [draft, setDraft] = useState<Draft>(() => draftOf(state));
   const [jsonOk, setJsonOk] = useState(true);
   const [tried, setTried] = useState(false);
+  const [proposing, setProposing] = useState<'propose' | 'schedule' | null>(null);
+  const policy = env.approval ?? null;
   const dirty = !same(draft, draftOf(base));
   const variants = flag.variants.map((v) => v.name);
 
@@ -91,6 +97,14 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
   };
 
   const builderProblems = validateTargeting(draft.targeting, variants, segments);
+  const edit = { enabled: draft.enabled, defaultVariant: draft.defaultVariant, targeting: targetingToJson(draft.targeting) };
+  // The draft as a change request, made on the version it started from.
+  const proposal = () => ({ changes: [stateChange(env.id, flag.key, base.version, edit)], title: stateTitle(flag.key, env.name, base.enabled, edit) });
+  /** Checks the draft as a save would, then runs `then`. */
+  const checked = (then: () => void) => () => {
+    setTried(true);
+    if (builderProblems.length === 0) then();
+  };
   const onValidity = useCallback((ok: boolean) => setJsonOk(ok), []);
   const staleDraft = dirty && state.version !== base.version;
   const conflict = save.error instanceof ApiError && save.error.status === 409;
@@ -128,6 +142,7 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
             />
           </Group>
           <Group gap="xs">
+            {policy && <ApprovalBadge policy={policy} />}
             <Badge variant="light" data-testid="state-version">
               version {base.version}
             </Badge>
@@ -149,7 +164,7 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
         apiError={save.error}
         onValidityChange={onValidity}
       />
-      <ErrorAlert error={save.error} />
+      <ApprovalRequiredAlert error={save.error} propose={proposal} />
       {tried && builderProblems.length > 0 && (
         <Text c="red" size="sm" role="alert">
           Fix the problems marked above before saving.
@@ -157,21 +172,45 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
       )}
       {canEdit && (
         <Group>
-          <Button
-            disabled={!dirty || !jsonOk}
-            loading={save.isPending}
-            onClick={() => {
-              setTried(true);
-              if (builderProblems.length === 0) save.mutate();
-            }}
-          >
-            Save {env.name}
-          </Button>
+          {policy ? (
+            <Button disabled={!dirty || !jsonOk} onClick={checked(() => setProposing('propose'))}>
+              Propose change…
+            </Button>
+          ) : (
+            <>
+              <Button disabled={!dirty || !jsonOk} loading={save.isPending} onClick={checked(() => save.mutate())}>
+                Save {env.name}
+              </Button>
+              <Button variant="light" disabled={!dirty || !jsonOk} onClick={checked(() => setProposing('schedule'))}>
+                Schedule…
+              </Button>
+            </>
+          )}
           <Button variant="default" disabled={!dirty && !conflict && state.version === base.version} onClick={discard}>
             {conflict ? 'Load the current version (drops my changes)' : 'Discard changes'}
           </Button>
         </Group>
       )}
+      {policy && canEdit && (
+        <Text size="xs" c="dimmed">
+          {env.name} requires approval: your change is proposed as a change request and applies once approved ({policyText(policy).toLowerCase()}).
+        </Text>
+      )}
+      <ProposeModal
+        opened={proposing !== null}
+        onClose={() => setProposing(null)}
+        scheduleRequired={proposing === 'schedule'}
+        changes={proposal().changes}
+        defaultTitle={proposal().title}
+        note={
+          policy && (
+            <Text size="sm" c="dimmed">
+              {env.name}: {policyText(policy).toLowerCase()}, never from you. Once approved it is applied by hand, or by itself at the time given.
+            </Text>
+          )
+        }
+        onCreated={discard}
+      />
     </Stack>
   );
 }

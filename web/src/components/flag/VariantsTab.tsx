@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { flagKeys, updateFlag } from '../../api/flags';
 import type { Flag } from '../../api/types';
-import { ErrorAlert } from '../ErrorAlert';
+import { flagChange, proposalTitle } from '../../lib/requests/proposal';
+import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 import { checkRows, rowsOf, type VariantRow, VariantRows } from './VariantRows';
 
 export function VariantsTab({ project, flag, canEdit }: { project: string; flag: Flag; canEdit: boolean }) {
@@ -47,7 +48,14 @@ export function VariantsTab({ project, flag, canEdit }: { project: string; flag:
       )}
       <VariantRows type={flag.type} rows={rows} errors={tried ? check.errors : {}} readOnly={!canEdit} onChange={setRows} />
       {tried && check.errors.list && <Text c="red" size="sm">{check.errors.list}</Text>}
-      <ErrorAlert error={save.error} />
+      <ApprovalRequiredAlert
+        error={save.error}
+        propose={() => {
+          if (!check.variants) return null;
+          const changes = [flagChange(base, { variants: check.variants })];
+          return { changes, title: proposalTitle(changes, () => '') };
+        }}
+      />
       {canEdit && (
         <Group>
           <Button

@@ -1,11 +1,19 @@
 /** The frame around every signed-in page: header with the pickers, navigation, content. */
-import { Anchor, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { Anchor, AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
+import { useActiveRequests } from '../../api/requests';
 import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
 import { Switchers } from './Switchers';
 import { UserMenu } from './UserMenu';
+
+interface NavItem {
+  to: string;
+  label: string;
+  exact?: boolean;
+  badge?: { n: number; label: string };
+}
 
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
@@ -17,15 +25,24 @@ export function Layout() {
   }, [scope.org, scope.project, scope.envKey]);
   // Outside a project (members, tokens, webhooks, audit), the project last opened stays one click away.
   const place = scope.project && scope.envKey ? { project: scope.project, envKey: scope.envKey } : org ? lastPlace(org) : null;
-  const projectLinks = place
+  // Requests waiting for a review or to be applied, in the project at hand.
+  const active = useActiveRequests(place?.project, { interval: 10_000 });
+  const waiting = active.items.filter((r) => r.status === 'open' || r.status === 'approved').length;
+  const projectLinks: NavItem[] = place
     ? [
         { to: `${envPath(org, place.project, place.envKey)}/flags`, label: 'Flags' },
         { to: `${envPath(org, place.project, place.envKey)}/segments`, label: 'Segments' },
+        {
+          to: `${envPath(org, place.project, place.envKey)}/requests`,
+          label: 'Change requests',
+          badge: waiting > 0 ? { n: waiting, label: `${waiting} open or approved` } : undefined,
+        },
+        { to: `${envPath(org, place.project, place.envKey)}/schedules`, label: 'Schedules' },
         { to: `${envPath(org, place.project, place.envKey)}/environments`, label: 'Environments & SDK keys' },
         { to: `${envPath(org, place.project, place.envKey)}/analytics`, label: 'Analytics' },
       ]
     : [];
-  const orgLinks = org
+  const orgLinks: NavItem[] = org
     ? [
         { to: `${orgPath(org)}/projects`, label: 'Projects', exact: true },
         { to: `${orgPath(org)}/members`, label: 'Members' },
@@ -34,12 +51,19 @@ export function Layout() {
         { to: `${orgPath(org)}/audit`, label: 'Audit log' },
       ]
     : [];
-  const link = (l: { to: string; label: string; exact?: boolean }) => (
+  const link = (l: NavItem) => (
     <NavLink
       key={l.to}
       component={Link}
       to={l.to}
       label={l.label}
+      rightSection={
+        l.badge ? (
+          <Badge size="sm" circle color="violet" aria-label={l.badge.label} data-testid="requests-badge">
+            {l.badge.n}
+          </Badge>
+        ) : undefined
+      }
       active={loc.pathname === l.to || (!l.exact && loc.pathname.startsWith(l.to + '/'))}
       onClick={close}
     />

@@ -7,11 +7,15 @@ import { useEnvironmentEvaluations } from '../../api/analytics';
 import { useAudit } from '../../api/audit';
 import { flagKeys, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
-import type { Environment, Flag, FlagdDocument } from '../../api/types';
+import type { Environment, Flag, FlagdDocument, Json } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
 import { PageHeader } from '../../components/PageHeader';
+import { ApprovalRequiredAlert } from '../../components/requests/ApprovalRequiredAlert';
+import { ApprovalBadge } from '../../components/requests/Badges';
+import { ProposeModal } from '../../components/requests/ProposeModal';
 import { lastFlagChanges } from '../../lib/audit';
+import { stateChange, stateTitle } from '../../lib/requests/proposal';
 import { actorName, ago, dateTime } from '../../lib/format';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';
@@ -31,6 +35,20 @@ interface ToggleVars {
   env: Environment;
   flag: Flag;
   doc: FlagdDocument;
+}
+
+/** The flip of a flag's switch in one environment, as a change request's change and title. */
+function flipProposal({ env, flag, doc }: ToggleVars) {
+  const s = doc.flags[flag.key];
+  const edit = {
+    enabled: s?.state !== 'ENABLED',
+    defaultVariant: s ? s.defaultVariant : (flag.variants[0]?.name ?? null),
+    targeting: (s?.targeting ?? null) as Json | null,
+  };
+  return {
+    changes: [stateChange(env.id, flag.key, s?.metadata?.version ?? 0, edit)],
+    title: stateTitle(flag.key, env.name, s?.state === 'ENABLED', edit),
+  };
 }
 
 export default function FlagsList() {
@@ -55,6 +73,9 @@ export default function FlagsList() {
   const members = useMembers(org);
   const evals = useEnvironmentEvaluations(project, env?.id, staleDays * 24);
   const [creating, setCreating] = useState(false);
+  // A switch flipped in an environment that requires approval: proposed, not saved.
+  const [flip, setFlip] = useState<ToggleVars | null>(null);
+  const flipped = flip ? flipProposal(flip) : null;
   const canEdit = canEditFlags(role);
   const qc = useQueryClient();
 
@@ -65,13 +86,13 @@ export default function FlagsList() {
   const here = env ? docOf(env) : undefined;
 
   const toggle = useMutation({
-    mutationFn: ({ env: e, flag, doc }: ToggleVars) => {
-      const s = doc.flags[flag.key];
-      return putFlagState(project, e.id, flag.key, {
-        enabled: s?.state !== 'ENABLED',
-        defaultVariant: s ? s.defaultVariant : (flag.variants[0]?.name ?? null),
-        targeting: s?.targeting ?? null,
-        version: s?.metadata?.version ?? 0,
+    mutationFn: (v: ToggleVars) => {
+      const c = flipProposal(v).changes[0];
+      return putFlagState(project, v.env.id, v.flag.key, {
+        enabled: c.enabled,
+        defaultVariant: c.defaultVariant ?? null,
+        targeting: (c.targeting ?? null) as Json | null,
+        version: c.baseVersion,
       });
     },
     onSettled: (_d, _e, v) => qc.invalidateQueries({ queryKey: flagKeys.flagd(project, v.env.id) }),
@@ -125,9 +146,10 @@ export default function FlagsList() {
       </Group>
       <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error} />
       {toggle.error && (
-        <ErrorAlert
+        <ApprovalRequiredAlert
           error={toggle.error}
           title={`Could not switch ${toggle.variables?.flag.key} in ${toggle.variables?.env.name}`}
+          propose={() => (toggle.variables ? flipProposal(toggle.variables) : null)}
         />
       )}
       {flags.data && flags.data.length === 0 && (
@@ -146,6 +168,11 @@ export default function FlagsList() {
                 {environments.map((e) => (
                   <Table.Th key={e.id} style={e.key === envKey ? { textDecoration: 'underline' } : undefined}>
                     {e.name}
+                    {e.approval && (
+                      <Text span display="block">
+                        <ApprovalBadge policy={e.approval} size="xs" />
+                      </Text>
+                    )}
                   </Table.Th>
                 ))}
                 <Table.Th>Last change</Table.Th>
@@ -196,7 +223,7 @@ export default function FlagsList() {
                             aria-label={`${f.key} in ${e.name}`}
                             checked={st?.state === 'ENABLED'}
                             disabled={!canEdit || !doc || busy}
-                            onChange={() => doc && toggle.mutate({ env: e, flag: f, doc })}
+                            onChange={() => doc && (e.approval ? setFlip({ env: e, flag: f, doc }) : toggle.mutate({ env: e, flag: f, doc }))}
                           />
                         </Table.Td>
                       );
@@ -222,6 +249,13 @@ export default function FlagsList() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <ProposeModal
+        opened={!!flip}
+        onClose={() => setFlip(null)}
+        changes={flipped?.changes ?? []}
+        defaultTitle={flipped?.title ?? ''}
+        note={flip && <Text size="sm">{flip.env.name} requires approval: the switch changes once the request is approved and applied.</Text>}
+      />
       <NewFlagModal
         project={project}
         opened={creating}

@@ -18,6 +18,7 @@ const scopeHelp: Record<Scope, string> = {
   read: 'read everything',
   'write-flags': 'change flags and segments',
   'write-projects': 'manage projects, environments and keys',
+  propose: 'propose changes as change requests (never apply or review them)',
 };
 
 export default function Tokens() {

@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { createEnvironment, createSdkKey, projectKeys, revokeSdkKey, rotateSdkKey, updateEnvironment, useSdkKeys } from '../../api/projects';
 import type { Environment, KeyCreated, KeyKind } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { ApprovalSetting } from '../../components/keys/ApprovalSetting';
 import { ProjectSettings } from '../../components/keys/ProjectSettings';
 import { RotateKey } from '../../components/keys/RotateKey';
 import { SecureMode } from '../../components/keys/SecureMode';
@@ -17,6 +18,7 @@ import { SecretOnce } from '../../components/SecretOnce';
 import { SnippetTabs } from '../../components/SnippetTabs';
 import { fieldError } from '../../lib/errors';
 import { dateTime } from '../../lib/format';
+import { policyText } from '../../lib/requests/status';
 import { canManageProjects } from '../../lib/roles';
 import { KEY_HINT, KEY_RE } from '../../lib/values';
 import { envPath, useScope } from '../../scope';
@@ -188,6 +190,7 @@ export default function Environments() {
             <Table.Th>Key</Table.Th>
             <Table.Th>Revision</Table.Th>
             <Table.Th>Origins</Table.Th>
+            <Table.Th>Approvals</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -203,6 +206,15 @@ export default function Environments() {
               </Table.Td>
               <Table.Td>{e.revision}</Table.Td>
               <Table.Td>{e.allowedOrigins?.length ? e.allowedOrigins.join(', ') : 'any'}</Table.Td>
+              <Table.Td>
+                {e.approval ? (
+                  <Badge variant="light" color="violet" title={policyText(e.approval)}>
+                    {e.approval.approvals} approval{e.approval.approvals === 1 ? '' : 's'}
+                  </Badge>
+                ) : (
+                  'not required'
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -218,6 +230,7 @@ export default function Environments() {
             <Origins key={`o-${env.id}`} project={project} env={env} canManage={canManage} />
             <SecureMode key={`s-${env.id}`} project={project} env={env} canManage={canManage} />
             <CustomEventsSetting key={`c-${env.id}`} project={project} env={env} canManage={canManage} />
+            <ApprovalSetting key={`a-${env.id}`} project={project} env={env} canManage={canManage} />
           </Stack>
         </Paper>
       )}

@@ -7,6 +7,7 @@ import { createSegment, deleteSegment, flagKeys, updateSegment, useSegments } fr
 import type { Json, Segment } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ApprovalRequiredAlert } from '../../components/requests/ApprovalRequiredAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { ConditionListEditor } from '../../components/targeting/ConditionListEditor';
@@ -51,7 +52,17 @@ function SegmentForm({ project, segment, others, canEdit, onDone }: { project: s
         <TextInput label="Name" disabled={!canEdit} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(save.error, 'name')} />
         <Textarea label="Description" disabled={!canEdit} autosize minRows={1} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
         <ConditionListEditor value={rule} onChange={setRule} segments={others} onValidity={setOk} readOnly={!canEdit} />
-        <ErrorAlert error={save.error} />
+        <ApprovalRequiredAlert
+          error={save.error}
+          propose={() =>
+            segment
+              ? {
+                  changes: [{ kind: 'segment', segment: segment.key, baseVersion: segment.version, name: name.trim() || segment.key, description, rule }],
+                  title: `Change segment ${segment.key}`,
+                }
+              : null
+          }
+        />
         <Group justify="flex-end" display={canEdit ? undefined : 'none'}>
           <Button type="submit" loading={save.isPending} disabled={!ok}>
             {segment ? 'Save segment' : 'Create segment'}

@@ -1,0 +1,32 @@
+/** A month calendar with a mark on each day something is scheduled; a day can be picked to filter. */
+import { Indicator } from '@mantine/core';
+import { Calendar } from '@mantine/dates';
+import dayjs from 'dayjs';
+
+interface Props {
+  /** How many requests each day (`YYYY-MM-DD`) holds. */
+  counts: Map<string, number>;
+  selected: string | null;
+  onSelect: (day: string | null) => void;
+}
+
+export function ScheduleCalendar({ counts, selected, onSelect }: Props) {
+  return (
+    <Calendar
+      highlightToday
+      getDayProps={(date) => ({
+        selected: date === selected,
+        onClick: () => onSelect(date === selected ? null : date),
+        'aria-label': `${dayjs(date).format('D MMMM YYYY')}${counts.get(date) ? `: ${counts.get(date)} scheduled` : ''}`,
+      })}
+      renderDay={(date) => {
+        const n = counts.get(date) ?? 0;
+        return (
+          <Indicator size={14} color="violet" offset={-2} label={n} disabled={n === 0} data-testid={n ? `calendar-day-${date}` : undefined}>
+            <div>{dayjs(date).date()}</div>
+          </Indicator>
+        );
+      }}
+    />
+  );
+}
