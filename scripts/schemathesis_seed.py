@@ -87,6 +87,11 @@ SEMANTIC = [
     "GET /api/v1/projects/{project}/flags",
     "POST /api/v1/orgs/{org}/projects",
     "POST /api/v1/orgs/{org}/tokens",
+    # An overlap in seconds is an integer (serde refuses 7.0).
+    "POST /api/v1/orgs/{org}/webhooks/{webhook}/rotate",
+    "POST /api/v1/projects/{project}/environments/{environment}/keys/{key}/rotate",
+    # An approval policy may not ask for more approvals than the organization has members to give.
+    "PATCH /api/v1/projects/{project}/environments/{environment}",
     # A webhook's URL must be a URL (https, on a public address) and its event filter name known
     # event types; a delivery log's cursor must be one the API issued.
     "POST /api/v1/orgs/{org}/webhooks",

@@ -45,8 +45,7 @@ pub struct AuditQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many records (1–500, default 50).
-    #[param(maximum = 4294967295_u64)]
-    limit: Option<usize>,
+    limit: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,7 +98,7 @@ async fn list_audit(
             &org,
             &filter,
             q.cursor.as_deref(),
-            q.limit.unwrap_or(50).clamp(1, 500),
+            q.limit.map_or(50, |l| l.max(1) as usize).clamp(1, 500),
             order,
         )
         .await?;
@@ -130,8 +129,7 @@ pub struct ChangesQuery {
     /// The id of the last record read (none: from the first).
     after: Option<String>,
     /// At most this many records (1–500, default 100).
-    #[param(maximum = 4294967295_u64)]
-    limit: Option<usize>,
+    limit: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -155,7 +153,11 @@ async fn list_changes(
     access::check(&st, &caller, &org, Need::Read).await?;
     let items = st
         .store
-        .changes_after(&org, q.after.as_deref(), q.limit.unwrap_or(100))
+        .changes_after(
+            &org,
+            q.after.as_deref(),
+            q.limit.map_or(100, |l| l.max(1) as usize),
+        )
         .await?;
     let next = items.last().map(|r| r.id.clone()).or(q.after);
     Ok(axum::Json(ChangesPage { items, next }))

@@ -23,8 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FlagQuery {
     cursor: Option<String>,
-    #[param(maximum = 4294967295_u64)]
-    limit: Option<usize>,
+    limit: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/flags", tag = "flags", security(("bearer" = [])),
@@ -38,7 +37,11 @@ async fn list_flags(
     let p = access::project(&st, &caller, &project, Need::Read).await?;
     Ok(axum::Json(
         st.store
-            .list_flags(&p.id, q.cursor.as_deref(), q.limit.unwrap_or(100))
+            .list_flags(
+                &p.id,
+                q.cursor.as_deref(),
+                q.limit.map_or(100, |l| l.max(1) as usize),
+            )
             .await?,
     ))
 }

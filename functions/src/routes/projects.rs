@@ -34,8 +34,7 @@ pub struct PageQuery {
     /// The `next` cursor of the previous page.
     pub cursor: Option<String>,
     /// At most this many items (1–500, default 100).
-    #[param(maximum = 4294967295_u64)]
-    pub limit: Option<usize>,
+    pub limit: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/projects", tag = "projects", security(("bearer" = [])),
@@ -49,7 +48,11 @@ async fn list_projects(
     access::check(&st, &caller, &org, Need::Read).await?;
     Ok(axum::Json(
         st.store
-            .list_projects(&org, q.cursor.as_deref(), q.limit.unwrap_or(100))
+            .list_projects(
+                &org,
+                q.cursor.as_deref(),
+                q.limit.map_or(100, |l| l.max(1) as usize),
+            )
             .await?,
     ))
 }

@@ -34,8 +34,7 @@ pub struct RequestQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many (1–500, default 100).
-    #[param(maximum = 4294967295_u64)]
-    limit: Option<usize>,
+    limit: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/change-requests", tag = "change requests", security(("bearer" = [])),
@@ -49,7 +48,12 @@ async fn list_requests(
     let p = access::project(&st, &caller, &project, Need::Read).await?;
     let page = st
         .store
-        .list_requests(&p.id, q.status, q.cursor.as_deref(), q.limit.unwrap_or(100))
+        .list_requests(
+            &p.id,
+            q.status,
+            q.cursor.as_deref(),
+            q.limit.map_or(100, |l| l.max(1) as usize),
+        )
         .await?;
     Ok(axum::Json(page))
 }

@@ -405,8 +405,7 @@ pub struct DeliveryQuery {
     /// The `next` cursor of the previous page.
     cursor: Option<String>,
     /// At most this many sent deliveries (1–500, default 50).
-    #[param(maximum = 4294967295_u64)]
-    limit: Option<usize>,
+    limit: Option<i32>,
 }
 
 /// Deliveries: the queued ones (on the first page, oldest first), then the sent ones, newest
@@ -427,7 +426,7 @@ async fn list_deliveries(
 ) -> Result<axum::Json<DeliveryPage>, ApiError> {
     access::check(&st, &caller, &org, Need::ManageProjects).await?;
     find(&st, &org, &id).await?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let limit = q.limit.map_or(50, |l| l.max(1) as usize).clamp(1, 500);
     let mut items = if q.cursor.is_none() {
         st.store.queued_deliveries(&org, &id, 100).await?
     } else {
