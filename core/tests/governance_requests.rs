@@ -32,6 +32,7 @@ on_both_stores!(
     a_segment_used_in_a_protected_environment_needs_approval,
     a_flag_definition_change_needs_approval_when_any_environment_is_protected,
     requests_list_by_status,
+    a_policy_raised_after_approval_holds_the_request_back,
 );
 
 mod cases {
@@ -444,6 +445,27 @@ mod cases {
             std::slice::from_ref(&t.production.id)
         );
         assert_eq!(r.status, RequestStatus::Open);
+    }
+
+    pub async fn a_policy_raised_after_approval_holds_the_request_back(mut t: Team) {
+        let r = t.propose(&t.editor, &t.production).await;
+        let r = t.approve(&t.editor2, &r).await;
+        assert_eq!(r.status, RequestStatus::Approved);
+        t.protect(2, Role::Editor, false).await;
+        let held = t
+            .changes
+            .apply_request(&t.editor, &t.project, &r.id, None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(held, ChangeError::Conflict { .. }), "{held:?}");
+        assert_eq!(t.state(&t.production).await.version, 0);
+        let r = t.approve(&t.admin, &r).await;
+        assert_eq!(r.status, RequestStatus::Approved);
+        t.changes
+            .apply_request(&t.editor, &t.project, &r.id, None, None)
+            .await
+            .unwrap();
+        assert!(t.state(&t.production).await.enabled);
     }
 
     pub async fn requests_list_by_status(t: Team) {

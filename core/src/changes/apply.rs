@@ -297,7 +297,7 @@ impl Changes {
 
     /// The request with what its environments require now (a policy may have changed since
     /// it was opened).
-    async fn with_current_policy(
+    pub(super) async fn with_current_policy(
         &self,
         p: &Project,
         mut r: ChangeRequest,

@@ -213,6 +213,8 @@ impl Changes {
             .ok_or_else(|| ChangeError::Forbidden("only members review change requests".into()))?;
         for _ in 0..crate::store::MAX_ATTEMPTS {
             let current = self.active_request(p, id).await?;
+            // What the environments require now (a policy may have changed since it opened).
+            let current = self.with_current_policy(p, current).await?;
             if revision.is_some_and(|v| v != current.revision) {
                 return Err(ChangeError::Conflict {
                     message: "the change request was edited since you read it; review it again"
