@@ -12,6 +12,7 @@
 //! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
 //! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
+//! - [`mcp`] — the MCP server for AI agents: tools over the dashboard API
 //! - [`cli`] — the command's subcommands (`eval`)
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
@@ -21,6 +22,7 @@ pub mod envs;
 pub mod health;
 pub mod keys;
 pub mod listen;
+pub mod mcp;
 pub mod metrics;
 pub mod sdk;
 pub mod server;
