@@ -12,8 +12,9 @@
 //! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
 //! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
-//! - [`mcp`] — the MCP server for AI agents: tools over the dashboard API
-//! - [`cli`] — the command's subcommands (`eval`)
+//! - [`mcp`] — the MCP server for AI agents: tools over the dashboard API, over stdio
+//!   (`switchyard mcp`)
+//! - [`cli`] — the command's subcommands (`eval`, `mcp`)
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 

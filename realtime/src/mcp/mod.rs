@@ -12,6 +12,8 @@
 //! - [`ops`] — what each tool does, in API requests
 //! - [`api`] — requests as the token, the API's errors as tool errors, who a token is
 //! - [`backend`] — where requests go: HTTP to an API URL, or the API router in this process
+//!
+//! `switchyard mcp` (stdio) is in [`crate::cli::mcp`].
 
 pub mod api;
 pub mod args;
