@@ -13,7 +13,7 @@
 //! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
 //! - [`mcp`] — the MCP server for AI agents: tools over the dashboard API, over stdio
-//!   (`switchyard mcp`)
+//!   (`switchyard mcp`) and streamable HTTP (`/mcp` in `serve`)
 //! - [`cli`] — the command's subcommands (`eval`, `mcp`)
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]

@@ -12,12 +12,15 @@
 //! - [`ops`] — what each tool does, in API requests
 //! - [`api`] — requests as the token, the API's errors as tool errors, who a token is
 //! - [`backend`] — where requests go: HTTP to an API URL, or the API router in this process
+//! - [`http`] — `/mcp` in `switchyard serve` (streamable HTTP): a bearer token on every request,
+//!   sessions bound to their token, bounded
 //!
 //! `switchyard mcp` (stdio) is in [`crate::cli::mcp`].
 
 pub mod api;
 pub mod args;
 pub mod backend;
+pub mod http;
 mod ops;
 mod tools;
 
@@ -43,8 +46,8 @@ with explain_flag.";
 enum Credentials {
     /// One token for the life of the server (`switchyard mcp` over stdio).
     Fixed(Arc<Identity>),
-    /// The token of the HTTP request that carries the call, checked and put in the request's
-    /// extensions before the call.
+    /// The token of the HTTP request that carries the call, which [`http`] checked and put in
+    /// the request's extensions.
     PerRequest,
 }
 
