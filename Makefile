@@ -35,9 +35,10 @@ test:
 	scripts/run-tests.py
 
 # What the suites need, installed once and idempotent: redis-server and Chromium (apt, waiting for
-# apt's lock), moto, schemathesis, pytest and python-hcl2 (.venv), checkov (.venv/checkov),
-# cargo-lambda and ziglang (.venv), the OpenFeature npm clients; cargo-fuzz is built on first use
-# into ~/.cache/switchyard. The suites start redis, moto and switchyard themselves on free ports.
+# apt's lock), moto, schemathesis, pytest, python-hcl2 and the MCP SDK (.venv), checkov
+# (.venv/checkov), cargo-lambda and ziglang (.venv), the OpenFeature npm clients; cargo-fuzz is
+# built on first use into ~/.cache/switchyard. The suites start redis, moto and switchyard
+# themselves on free ports.
 test-deps:
 	scripts/install-test-deps.sh
 	scripts/install-lambda-tools.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suites start for real: redis-server (Debian package) and the moto server
-# (a DynamoDB-compatible endpoint, in a project-local virtualenv at .venv/). Idempotent.
+# (a DynamoDB-compatible endpoint, in a project-local virtualenv at .venv/), and the official
+# clients the suites judge Switchyard with (in .venv/ and node_modules/). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,13 @@ fi
 if ! .venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
   echo "installing standardwebhooks into .venv"
   .venv/bin/pip install --quiet 'standardwebhooks>=1,<2'
+fi
+
+# The official Python MCP SDK, whose clients (stdio and streamable HTTP) judge Switchyard's MCP
+# server in realtime/tests/mcp_clients.rs.
+if ! .venv/bin/python -c 'import mcp.client.streamable_http' 2>/dev/null; then
+  echo "installing the MCP Python SDK (mcp) into .venv"
+  .venv/bin/pip install --quiet 'mcp>=2,<3'
 fi
 
 # OpenFeature's flagd-core (the JavaScript in-process flagd engine), which evaluates exported

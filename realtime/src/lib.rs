@@ -12,7 +12,9 @@
 //! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
 //! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
-//! - [`cli`] — the command's subcommands (`eval`)
+//! - [`mcp`] — the MCP server for AI agents: tools over the dashboard API, over stdio
+//!   (`switchyard mcp`) and streamable HTTP (`/mcp` in `serve`)
+//! - [`cli`] — the command's subcommands (`eval`, `mcp`)
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -21,6 +23,7 @@ pub mod envs;
 pub mod health;
 pub mod keys;
 pub mod listen;
+pub mod mcp;
 pub mod metrics;
 pub mod sdk;
 pub mod server;

@@ -19,6 +19,9 @@ enum Command {
     Serve(server::ServeArgs),
     /// Run the SDK endpoints only (the production container: DynamoDB and Redis).
     Realtime(server::RealtimeArgs),
+    /// Serve AI agents over MCP (stdio) as the API token in SWITCHYARD_API_TOKEN: they read
+    /// flags, evaluate them and propose changes; people approve and apply.
+    Mcp(cli::mcp::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -26,5 +29,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => cli::eval::run(&args),
         Command::Serve(args) => server::run_blocking(server::Role::Serve(args)),
         Command::Realtime(args) => server::run_blocking(server::Role::Realtime(args)),
+        Command::Mcp(args) => cli::mcp::run(&args),
     }
 }

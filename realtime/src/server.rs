@@ -79,6 +79,9 @@ pub struct ServeArgs {
     /// Webhooks: where endpoints may point, the dashboard's address in messages.
     #[command(flatten)]
     pub webhooks: switchyard_functions::config::WebhookArgs,
+    /// MCP for AI agents at `/mcp`.
+    #[command(flatten)]
+    pub mcp: crate::mcp::http::McpArgs,
 }
 
 /// How the SDK endpoints run: flags both roles share.
@@ -283,7 +286,11 @@ async fn run(role: Role) -> Result<(), String> {
             Duration::from_secs(1),
         ));
         let api = switchyard_functions::router(state, &Group::ALL);
-        app = app.merge(api).fallback_service(dashboard(&a.web_dir));
+        let mcp = crate::mcp::http::router(api.clone(), &a.mcp, shutdown_rx.clone());
+        app = app
+            .merge(api)
+            .nest_service("/mcp", mcp)
+            .fallback_service(dashboard(&a.web_dir));
     }
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -302,6 +309,9 @@ async fn run(role: Role) -> Result<(), String> {
             );
             println!(
                 "      -d '{{\"email\":\"you@example.com\",\"password\":\"at least ten chars\",\"name\":\"You\",\"organization\":\"Acme\"}}'"
+            );
+            println!(
+                "  AI agents (MCP): http://{local}/mcp with Authorization: Bearer <API token> (docs/governance.md)"
             );
         }
         Role::Realtime(_) => println!("Switchyard realtime is listening on {local}"),

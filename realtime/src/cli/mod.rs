@@ -1,3 +1,4 @@
-//! Subcommands of the `switchyard` command.
+//! Subcommands of the `switchyard` command (`serve` and `realtime` are in [`crate::server`]).
 
 pub mod eval;
+pub mod mcp;
