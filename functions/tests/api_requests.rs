@@ -21,6 +21,7 @@ both_stores!(
     unknown_fields_in_a_change_are_refused,
     another_tenants_request_is_not_found,
     a_comment_is_listed_with_its_request,
+    a_tokens_proposal_is_audited_with_the_tokens_name,
     a_ramp_starts_at_its_first_step_and_pauses,
     a_ramp_in_a_protected_environment_answers_approval_required,
     a_ramp_whose_steps_do_not_grow_is_refused_and_nothing_is_written,
@@ -448,4 +449,20 @@ async fn a_ramp_whose_steps_do_not_grow_is_refused_and_nothing_is_written(api: A
     );
     let none = t.api.call("GET", &path, Some(&t.owner), None).await;
     assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+}
+
+async fn a_tokens_proposal_is_audited_with_the_tokens_name(api: Api) {
+    let t = Team::new(api).await;
+    let agent = t.token(json!(["read", "propose"])).await;
+    let r = t.propose(&agent).await;
+    let path = format!(
+        "/api/v1/orgs/{}/audit?target=change_request:{}",
+        t.org,
+        r["id"].as_str().unwrap()
+    );
+    let log = t.api.call("GET", &path, Some(&t.owner), None).await;
+    let opened = &log.body["items"][0];
+    assert_eq!(opened["action"], "change_request.open", "{}", log.body);
+    assert_eq!(opened["actor"], r["author"]);
+    assert_eq!(opened["actorName"], "agent");
 }

@@ -3,7 +3,8 @@
 
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{AuditFilter, ChangeRecord};
+use std::collections::HashMap;
+use switchyard_core::domain::{Actor, AuditFilter, ChangeRecord};
 use switchyard_core::store::Order;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -49,17 +50,50 @@ pub struct AuditQuery {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct EntryWithDiff {
     #[serde(flatten)]
     entry: ChangeRecord,
     changes: Vec<Change>,
+    /// Who the actor is by name: a member's name, an API token's name (null for the system's
+    /// actors, and for members and tokens since removed).
+    actor_name: Option<String>,
 }
 
-impl From<ChangeRecord> for EntryWithDiff {
-    fn from(entry: ChangeRecord) -> Self {
+impl EntryWithDiff {
+    fn new(entry: ChangeRecord, names: &HashMap<String, String>) -> Self {
         let changes = diff(entry.before.as_ref(), entry.after.as_ref());
-        EntryWithDiff { entry, changes }
+        let actor_name = names.get(&entry.actor.to_string()).cloned();
+        EntryWithDiff {
+            entry,
+            changes,
+            actor_name,
+        }
     }
+}
+
+/// The names of the members and API tokens that made `records`.
+async fn actor_names(
+    st: &AppState,
+    org: &str,
+    records: &[ChangeRecord],
+) -> Result<HashMap<String, String>, ApiError> {
+    let mut names = HashMap::new();
+    for r in records {
+        let key = r.actor.to_string();
+        if names.contains_key(&key) {
+            continue;
+        }
+        let name = match &r.actor {
+            Actor::User(id) => st.store.get_user(id).await?.map(|u| u.name),
+            Actor::Token(id) => st.store.get_api_token(org, id).await?.map(|t| t.name),
+            Actor::System(_) => None,
+        };
+        if let Some(n) = name {
+            names.insert(key, n);
+        }
+    }
+    Ok(names)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,8 +136,13 @@ async fn list_audit(
             order,
         )
         .await?;
+    let names = actor_names(&st, &org, &page.items).await?;
     Ok(axum::Json(AuditPage {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|e| EntryWithDiff::new(e, &names))
+            .collect(),
         next: page.next,
     }))
 }
@@ -121,7 +160,8 @@ async fn get_audit(
         .get_change(&org, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound("audit entry".into()))?;
-    Ok(axum::Json(entry.into()))
+    let names = actor_names(&st, &org, std::slice::from_ref(&entry)).await?;
+    Ok(axum::Json(EntryWithDiff::new(entry, &names)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
