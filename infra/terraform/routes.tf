@@ -76,6 +76,13 @@ locals {
     "POST /api/v1/projects/{project}/change-requests/{request}/withdraw" = "flags"
     "POST /api/v1/projects/{project}/change-requests/{request}/refresh"  = "flags"
     "POST /api/v1/projects/{project}/change-requests/{request}/comments" = "flags"
+    # functions/src/routes/ramps.rs (timed ramps), in the flags group
+    "GET /api/v1/projects/{project}/ramps"                                                = "flags"
+    "GET /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp"         = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp"        = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/pause"  = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/resume" = "flags"
+    "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/ramp/cancel" = "flags"
     # functions/src/routes/segments.rs
     "GET /api/v1/projects/{project}/segments"              = "segments"
     "POST /api/v1/projects/{project}/segments"             = "segments"
