@@ -3,7 +3,7 @@ import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, T
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useFlagEvaluations } from '../../api/analytics';
-import { useFlag, useFlagd, useFlagState, useSegments } from '../../api/flags';
+import { useFlag, useFlagd, useFlags, useFlagState, useSegments } from '../../api/flags';
 import { EvaluationsChart } from '../../components/EvaluationsChart';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CopyToEnvironment } from '../../components/flag/CopyToEnvironment';
@@ -26,6 +26,7 @@ export default function FlagPage() {
   const state = useFlagState(project, env?.id, key);
   const flagd = useFlagd(project, env?.id);
   const segments = useSegments(project);
+  const flags = useFlags(project);
   const [hours, setHours] = useState(168);
   const evals = useFlagEvaluations(project, env?.id, key, hours);
   const canEdit = canEditFlags(role);
@@ -95,6 +96,7 @@ export default function FlagPage() {
                 flag={f}
                 state={state.data}
                 segments={(segments.data ?? []).map((s) => s.key)}
+                flags={flags.data}
                 canEdit={canEdit}
               />
               {canEdit && <CopyToEnvironment project={project} env={env} environments={environments} flagKey={key} />}

@@ -5,9 +5,9 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useEnvironmentEvaluations } from '../../api/analytics';
 import { useAudit } from '../../api/audit';
-import { flagKeys, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
+import { flagKeys, getFlagState, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
-import type { Environment, Flag, FlagdDocument, Json } from '../../api/types';
+import type { Environment, Flag, FlagdDocument, FlagState, Json } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
 import { PageHeader } from '../../components/PageHeader';
@@ -31,23 +31,33 @@ const STATUSES: { value: Status; label: string }[] = [
   { value: 'all', label: 'All' },
 ];
 
-interface ToggleVars {
+interface Flip {
   env: Environment;
   flag: Flag;
   doc: FlagdDocument;
 }
 
-/** The flip of a flag's switch in one environment, as a change request's change and title. */
-function flipProposal({ env, flag, doc }: ToggleVars) {
+/** A flip with the flag's state as the API holds it (the flagd export compiles prerequisites into the targeting). */
+interface ToggleVars extends Flip {
+  state: FlagState;
+}
+
+/**
+ * The flip of a flag's switch in one environment, as a change request's change and title: on or
+ * off as the switch showed it, made on the version shown, everything else as stored.
+ */
+function flipProposal({ env, flag, doc, state }: ToggleVars) {
   const s = doc.flags[flag.key];
+  const wasOn = s?.state === 'ENABLED';
   const edit = {
-    enabled: s?.state !== 'ENABLED',
-    defaultVariant: s ? s.defaultVariant : (flag.variants[0]?.name ?? null),
-    targeting: (s?.targeting ?? null) as Json | null,
+    enabled: !wasOn,
+    defaultVariant: state.defaultVariant ?? null,
+    targeting: (state.targeting ?? null) as Json | null,
+    prerequisites: state.prerequisites ?? [],
   };
   return {
     changes: [stateChange(env.id, flag.key, s?.metadata?.version ?? 0, edit)],
-    title: stateTitle(flag.key, env.name, s?.state === 'ENABLED', edit),
+    title: stateTitle(flag.key, env.name, wasOn, edit),
   };
 }
 
@@ -92,10 +102,16 @@ export default function FlagsList() {
         enabled: c.enabled,
         defaultVariant: c.defaultVariant ?? null,
         targeting: (c.targeting ?? null) as Json | null,
+        prerequisites: c.prerequisites ?? [],
         version: c.baseVersion,
       });
     },
     onSettled: (_d, _e, v) => qc.invalidateQueries({ queryKey: flagKeys.flagd(project, v.env.id) }),
+  });
+  // A flip first reads the state it keeps (rules and prerequisites), then saves or proposes it.
+  const load = useMutation({
+    mutationFn: async (f: Flip): Promise<ToggleVars> => ({ ...f, state: await getFlagState(project, f.env.id, f.flag.key) }),
+    onSuccess: (v) => (v.env.approval ? setFlip(v) : toggle.mutate(v)),
   });
 
   const allTags = [...new Set((flags.data ?? []).flatMap((f) => f.tags ?? []))].sort();
@@ -144,7 +160,7 @@ export default function FlagsList() {
           onChange={(v) => setParam('staleDays', v === '7' ? null : v)}
         />
       </Group>
-      <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error} />
+      <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error ?? load.error} />
       {toggle.error && (
         <ApprovalRequiredAlert
           error={toggle.error}
@@ -216,14 +232,14 @@ export default function FlagsList() {
                     {environments.map((e) => {
                       const doc = docOf(e);
                       const st = doc?.flags[f.key];
-                      const busy = toggle.isPending && toggle.variables?.env.id === e.id && toggle.variables.flag.key === f.key;
+                      const busy = [toggle, load].some((m) => m.isPending && m.variables?.env.id === e.id && m.variables.flag.key === f.key);
                       return (
                         <Table.Td key={e.id}>
                           <Switch
                             aria-label={`${f.key} in ${e.name}`}
                             checked={st?.state === 'ENABLED'}
                             disabled={!canEdit || !doc || busy}
-                            onChange={() => doc && (e.approval ? setFlip({ env: e, flag: f, doc }) : toggle.mutate({ env: e, flag: f, doc }))}
+                            onChange={() => doc && load.mutate({ env: e, flag: f, doc })}
                           />
                         </Table.Td>
                       );
