@@ -107,7 +107,7 @@ export default function FlagPage() {
           <VariantsTab project={project} flag={f} canEdit={canEdit} />
         </Tabs.Panel>
         <Tabs.Panel value="playground" pt="md">
-          <Playground project={project} env={env} flagKey={key} />
+          <Playground project={project} env={env} flagKey={key} prerequisites={state.data?.prerequisites} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <History org={org} project={project} env={env} environments={environments} flagKey={key} state={state.data} canEdit={canEdit} />
