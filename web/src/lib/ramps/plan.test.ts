@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdMs, holdOf, planDuration, planText, PRESETS, stepProblems, variantProblems } from './plan';
+import { holdMs, holdOf, planDuration, planText, PRESETS, stepDraft, stepProblems, stepsOf, variantProblems } from './plan';
 
 describe("a ramp's plan", () => {
   it('accepts growing percentages held at least a second', () => {
@@ -46,5 +46,10 @@ describe("a ramp's plan", () => {
     expect(planText(PRESETS[0].steps)).toBe('1 → 5 → 25 → 50 → 100 %');
     expect(planDuration(PRESETS[0].steps)).toBe(5 * 3_600_000);
     for (const p of PRESETS) expect(stepProblems(p.steps)).toEqual({});
+  });
+
+  it('reads typed steps back as the API takes them, and an empty field fails the checks', () => {
+    expect(stepsOf([stepDraft({ percent: 5, holdMs: 7_200_000 })])).toEqual([{ percent: 5, holdMs: 7_200_000 }]);
+    expect(Object.keys(stepProblems(stepsOf([{ percent: '', hold: '', unit: 'h' }])))).toEqual(['steps/0/percent', 'steps/0/holdMs']);
   });
 });

@@ -80,3 +80,16 @@ export const planDuration = (steps: RampStep[]) => steps.reduce((t, s) => t + s.
 
 /** Each step in words: "1 % for 1 h". */
 export const stepText = (s: RampStep) => `${s.percent} % for ${duration(s.holdMs)}`;
+
+/** One step as typed in the editor: numbers may be empty while they are edited. */
+export interface StepDraft {
+  percent: number | '';
+  hold: number | '';
+  unit: HoldUnit;
+}
+
+export const stepDraft = (s: RampStep): StepDraft => ({ percent: s.percent, ...holdOf(s.holdMs) });
+
+/** The typed steps as the API takes them (an empty number is NaN, which the checks refuse). */
+export const stepsOf = (drafts: StepDraft[]): RampStep[] =>
+  drafts.map((d) => ({ percent: d.percent === '' ? NaN : d.percent, holdMs: d.hold === '' ? NaN : holdMs(d.hold, d.unit) }));

@@ -1,4 +1,4 @@
-/** Every flag of the project: search and filters, an on/off switch per environment, staleness. */
+/** Every flag of the project: search and filters, an on/off switch per environment, staleness, ramps running here. */
 import { Alert, Anchor, Badge, Button, Group, MultiSelect, Select, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -7,6 +7,7 @@ import { useEnvironmentEvaluations } from '../../api/analytics';
 import { useAudit } from '../../api/audit';
 import { flagKeys, getFlagState, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
+import { useRamps } from '../../api/ramps';
 import type { Environment, Flag, FlagdDocument, FlagState, Json } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
@@ -17,16 +18,18 @@ import { ProposeModal } from '../../components/requests/ProposeModal';
 import { lastFlagChanges } from '../../lib/audit';
 import { stateChange, stateTitle } from '../../lib/requests/proposal';
 import { actorName, ago, dateTime } from '../../lib/format';
+import { RAMP_COLOR, rampBadge, rampSummary, runningByFlag } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';
 import { flagPath, useScope } from '../../scope';
 
-type Status = 'active' | 'on' | 'off' | 'stale' | 'archived' | 'all';
+type Status = 'active' | 'on' | 'off' | 'stale' | 'ramping' | 'archived' | 'all';
 const STATUSES: { value: Status; label: string }[] = [
   { value: 'active', label: 'Active (not archived)' },
   { value: 'on', label: 'On here' },
   { value: 'off', label: 'Off here' },
   { value: 'stale', label: 'Stale' },
+  { value: 'ramping', label: 'Ramping here' },
   { value: 'archived', label: 'Archived' },
   { value: 'all', label: 'All' },
 ];
@@ -82,6 +85,8 @@ export default function FlagsList() {
   const audit = useAudit(org, { project }, { interval: 10_000 });
   const members = useMembers(org);
   const evals = useEnvironmentEvaluations(project, env?.id, staleDays * 24);
+  const ramps = useRamps(project);
+  const rampOf = useMemo(() => runningByFlag(ramps.data ?? [], env?.id ?? ''), [ramps.data, env?.id]);
   const [creating, setCreating] = useState(false);
   // A switch flipped in an environment that requires approval: proposed, not saved.
   const [flip, setFlip] = useState<ToggleVars | null>(null);
@@ -131,6 +136,8 @@ export default function FlagsList() {
         return !f.archived && st?.state !== 'ENABLED';
       case 'stale':
         return !f.archived && !!staleReason(f, st, evaluated, staleDays);
+      case 'ramping':
+        return rampOf.has(f.key);
       default:
         return true;
     }
@@ -209,6 +216,13 @@ export default function FlagsList() {
                           <code>{f.key}</code>
                         </Text>
                         {f.archived && <Badge size="xs" color="gray">archived</Badge>}
+                        {rampOf.has(f.key) && (
+                          <Tooltip label={`${env?.name}: ${rampSummary(rampOf.get(f.key)!)}`}>
+                            <Badge size="xs" variant="light" color={RAMP_COLOR[rampOf.get(f.key)!.status]} tabIndex={0} data-testid="ramp-badge">
+                              {rampBadge(rampOf.get(f.key)!)}
+                            </Badge>
+                          </Tooltip>
+                        )}
                         {stale && (
                           <Tooltip label={describeStale(stale)}>
                             <Badge size="xs" color="yellow" tabIndex={0} aria-label={`Stale: ${describeStale(stale)}`}>

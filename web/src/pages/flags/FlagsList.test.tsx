@@ -2,6 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ramp } from '../../test/ramp-fixtures';
 import { fakeFetch, renderUi } from '../../test/render';
 import { DEV, MEMBERS } from '../../test/request-fixtures';
 import FlagsList from './FlagsList';
@@ -21,16 +22,14 @@ afterEach(() => {
   window.localStorage.clear();
 });
 
-describe('a switch in the flags list', () => {
-  it("turns the flag off keeping its stored rules and prerequisites, not the export's compiled targeting", async () => {
-    const user = userEvent.setup();
-    const api = fakeFetch({
+function show(ramps: unknown[] = []) {
+  const api = fakeFetch({
       'GET /api/v1/auth/me': [200, { user: { id: 'bob', email: 'bob@example.com', name: 'Bob', createdAt: 0 }, memberships: [{ organization: { id: 'o1', name: 'Acme', createdAt: 0 }, role: 'editor' }] }],
       'GET /api/v1/orgs/o1/members': [200, MEMBERS],
       'GET /api/v1/orgs/o1/audit': [200, { items: [], next: null }],
       'GET /api/v1/projects/p1/environments': [200, [DEV]],
       'GET /api/v1/projects/p1/flags': [200, { items: [flag], next: null }],
-      'GET /api/v1/projects/p1/ramps': [200, { items: [] }],
+      'GET /api/v1/projects/p1/ramps': [200, { items: ramps }],
       'GET /api/v1/projects/p1/environments/e-dev/flagd': [200, doc],
       [`GET ${STATE}`]: [200, state],
       [`PUT ${STATE}`]: [200, { ...state, enabled: false, version: 7 }],
@@ -42,10 +41,32 @@ describe('a switch in the flags list', () => {
       </Routes>,
       { route: '/orgs/o1/projects/p1/envs/development/flags' },
     );
+  return api;
+}
+
+describe('a switch in the flags list', () => {
+  it("turns the flag off keeping its stored rules and prerequisites, not the export's compiled targeting", async () => {
+    const user = userEvent.setup();
+    const api = show();
     const sw = await screen.findByRole('switch', { name: 'checkout in development' });
     await waitFor(() => expect(sw).toBeEnabled());
     await user.click(sw);
     await waitFor(() => expect(api.calls.find((c) => c.method === 'PUT')).toBeDefined());
     expect(api.calls.find((c) => c.method === 'PUT')?.body).toEqual({ enabled: false, defaultVariant: 'off', targeting: rules, prerequisites, version: 6 });
+  });
+});
+
+describe('ramps in the flags list', () => {
+  it('marks a flag ramping in the current environment with its share', async () => {
+    show([ramp({ environmentId: 'e-dev', step: 1 })]);
+    expect(await screen.findByTestId('ramp-badge')).toHaveTextContent('ramping 5 %');
+  });
+
+  it('does not mark a flag whose ramp here has completed', async () => {
+    const api = show([ramp({ environmentId: 'e-dev', status: 'completed' })]);
+    await screen.findByTestId('flag-row-checkout');
+    await waitFor(() => expect(api.calls.some((c) => c.path === '/api/v1/projects/p1/ramps')).toBe(true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId('ramp-badge')).toBeNull();
   });
 });
