@@ -116,7 +116,7 @@ describe('prerequisites in the state editor', () => {
     show(state, { [PUT]: refused('/prerequisites', 'a cycle: checkout → beta → checkout') });
     await addPrerequisite(user, 'beta', 'on');
     await user.click(screen.getByRole('button', { name: 'Save development' }));
-    expect(await screen.findByTestId('prerequisites-problem')).toHaveTextContent('a cycle: checkout → beta → checkout');
+    expect(await screen.findByTestId('prerequisites-problem')).toHaveTextContent('A cycle: checkout → beta → checkout.');
   });
 
   it('a viewer sees them but cannot add or remove any', () => {

@@ -82,7 +82,7 @@ export function PrerequisitesEditor({ value, onChange, flags, self, defaultVaria
         )}
         {problems.prerequisites && (
           <Alert color="red" variant="light" role="alert" data-testid="prerequisites-problem">
-            {problems.prerequisites}
+            {problems.prerequisites.charAt(0).toUpperCase() + problems.prerequisites.slice(1)}.
           </Alert>
         )}
         <PrerequisitesText prerequisites={value.filter((p) => p.flag && p.variants.length)} defaultVariant={defaultVariant} />

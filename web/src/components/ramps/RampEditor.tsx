@@ -12,7 +12,7 @@ import { flagKeys } from '../../api/flags';
 import { rampKeys, startRamp } from '../../api/ramps';
 import { ApiError } from '../../api/client';
 import type { Environment, Flag, FlagState } from '../../api/types';
-import { planDuration, planText, PRESETS, stepDraft, stepProblems, stepsOf, variantProblems, type StepDraft } from '../../lib/ramps/plan';
+import { initialVariants, planDuration, planText, PRESETS, stepDraft, stepProblems, stepsOf, variantProblems, type StepDraft } from '../../lib/ramps/plan';
 import { rampChange, rampTitle } from '../../lib/requests/proposal';
 import { duration } from '../../lib/requests/schedule';
 import { policyText } from '../../lib/requests/status';
@@ -39,8 +39,9 @@ function apiProblems(err: unknown): Record<string, string> {
 export function RampEditor({ project, env, flag, state, canEdit }: Props) {
   const qc = useQueryClient();
   const names = flag.variants.map((v) => v.name);
-  const [baseline, setBaseline] = useState<string | null>(state.defaultVariant ?? names[0] ?? null);
-  const [variant, setVariant] = useState<string | null>(names.find((n) => n !== (state.defaultVariant ?? names[0])) ?? null);
+  const initial = initialVariants(flag, state.defaultVariant);
+  const [baseline, setBaseline] = useState<string | null>(initial.baseline);
+  const [variant, setVariant] = useState<string | null>(initial.variant);
   const [preset, setPreset] = useState<string | null>(PRESETS[0].value);
   const [steps, setSteps] = useState<StepDraft[]>(PRESETS[0].steps.map(stepDraft));
   const [tried, setTried] = useState(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdMs, holdOf, planDuration, planText, PRESETS, stepDraft, stepProblems, stepsOf, variantProblems } from './plan';
+import { holdMs, holdOf, initialVariants, planDuration, planText, PRESETS, stepDraft, stepProblems, stepsOf, variantProblems } from './plan';
 
 describe("a ramp's plan", () => {
   it('accepts growing percentages held at least a second', () => {
@@ -51,5 +51,18 @@ describe("a ramp's plan", () => {
   it('reads typed steps back as the API takes them, and an empty field fails the checks', () => {
     expect(stepsOf([stepDraft({ percent: 5, holdMs: 7_200_000 })])).toEqual([{ percent: 5, holdMs: 7_200_000 }]);
     expect(Object.keys(stepProblems(stepsOf([{ percent: '', hold: '', unit: 'h' }])))).toEqual(['steps/0/percent', 'steps/0/holdMs']);
+  });
+
+  it('starts a boolean flag ramping its true variant over its false one, whatever the default', () => {
+    const variants = [
+      { name: 'on', value: true },
+      { name: 'off', value: false },
+    ];
+    expect(initialVariants({ type: 'boolean', variants }, 'on')).toEqual({ variant: 'on', baseline: 'off' });
+  });
+
+  it('starts any other flag ramping a variant over its default', () => {
+    const variants = ['red', 'green', 'blue'].map((name) => ({ name, value: name }));
+    expect(initialVariants({ type: 'string', variants }, 'green')).toEqual({ variant: 'red', baseline: 'green' });
   });
 });

@@ -3,7 +3,7 @@
  * holds as a number and a unit, the checks the API makes before it starts one, and the plan in
  * words.
  */
-import type { RampStep } from '../../api/types';
+import type { Flag, RampStep } from '../../api/types';
 import { duration } from '../requests/schedule';
 
 export const MAX_STEPS = 20;
@@ -93,3 +93,18 @@ export const stepDraft = (s: RampStep): StepDraft => ({ percent: s.percent, ...h
 /** The typed steps as the API takes them (an empty number is NaN, which the checks refuse). */
 export const stepsOf = (drafts: StepDraft[]): RampStep[] =>
   drafts.map((d) => ({ percent: d.percent === '' ? NaN : d.percent, holdMs: d.hold === '' ? NaN : holdMs(d.hold, d.unit) }));
+
+/**
+ * The variants a new plan starts from: a boolean flag ramps its `true` variant over its `false`
+ * one; any other ramps its first variant that is not the default over the default.
+ */
+export function initialVariants(flag: Pick<Flag, 'type' | 'variants'>, defaultVariant: string | null | undefined): { variant: string | null; baseline: string | null } {
+  const names = flag.variants.map((v) => v.name);
+  if (flag.type === 'boolean') {
+    const on = flag.variants.find((v) => v.value === true)?.name;
+    const off = flag.variants.find((v) => v.value === false)?.name;
+    if (on && off) return { variant: on, baseline: off };
+  }
+  const baseline = defaultVariant && names.includes(defaultVariant) ? defaultVariant : (names[0] ?? null);
+  return { variant: names.find((n) => n !== baseline) ?? null, baseline };
+}
