@@ -80,6 +80,18 @@ describe('ChangeRequestPage', () => {
     expect(await screen.findByTestId('change-moved')).toHaveTextContent('version 3 is stored now');
   });
 
+  it('offers an editor the edit of an open request', async () => {
+    show(view(), 'bob');
+    expect(await screen.findByRole('button', { name: 'Edit…' })).toBeInTheDocument();
+  });
+
+  it('offers a viewer no edit', async () => {
+    show(view(), 'vi');
+    await screen.findByTestId('request-change');
+    await screen.findByLabelText('Add a comment');
+    expect(screen.queryByRole('button', { name: 'Edit…' })).toBeNull();
+  });
+
   it('adds a comment to the thread', async () => {
     const user = userEvent.setup();
     const api = show(view(), 'vi', { [`POST ${R}/comments`]: [201, { id: 'c1', requestId: 'r1', by: 'user:vi', text: 'Why now?', at: Date.now() }] });
