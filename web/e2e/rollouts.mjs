@@ -3,10 +3,16 @@
 // words), sees the playground name the prerequisite that decided, and has a cycle refused where
 // it would close.
 import { signUp } from './lib/accounts.mjs';
-import { apiAs, choose, expectEqual, shot } from './lib/ui.mjs';
+import { apiAs, choose, expectEqual, shot as fullShot } from './lib/ui.mjs';
 
 const FLAG = 'new-checkout';
 const GATE = 'beta';
+
+/** A full-page screenshot from the top (a sticky header would otherwise land mid-page). */
+async function shot(page, dir, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fullShot(page, dir, name);
+}
 
 async function createFlag(page, key, name) {
   await page.getByRole('button', { name: 'New flag' }).click();
