@@ -5,8 +5,8 @@
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
-// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard)
-// and governance.mjs (approvals, change requests, schedules).
+// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
+// governance.mjs (approvals, change requests, schedules) and rollouts.mjs (ramps, prerequisites).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { governance } from './governance.mjs';
+import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
 // Each story runs in its own browser profile with its own step runner, so one story's failure
@@ -23,6 +24,7 @@ import { scenario } from './scenario.mjs';
 const STORIES = [
   ['dashboard', scenario],
   ['governance', governance],
+  ['rollouts', rollouts],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

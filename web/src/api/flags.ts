@@ -1,7 +1,7 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-import type { Explanation, Flag, FlagdDocument, FlagState, FlagType, Json, Page, Segment, Variant } from './types';
+import type { Explanation, Flag, FlagdDocument, FlagState, FlagType, Json, Page, Prerequisite, Segment, Variant } from './types';
 
 export const flagKeys = {
   list: (project: string) => ['projects', project, 'flags'] as const,
@@ -64,10 +64,12 @@ export function useFlagd(project: string, env: string | undefined) {
   });
 }
 
+export const getFlagState = (project: string, env: string, flag: string) => api.get<FlagState>(statePath(project, env, flag));
+
 export function useFlagState(project: string, env: string | undefined, flag: string) {
   return useQuery({
     queryKey: flagKeys.state(project, env ?? '', flag),
-    queryFn: () => api.get<FlagState>(statePath(project, env!, flag)),
+    queryFn: () => getFlagState(project, env!, flag),
     enabled: !!env,
     ...liveQuery,
   });
@@ -77,6 +79,8 @@ export interface StateBody {
   enabled: boolean;
   defaultVariant: string | null;
   targeting: Json | null;
+  /** The whole list: a PUT without it removes every prerequisite. */
+  prerequisites: Prerequisite[];
   /** The version this edit started from: a stale one is refused (409). */
   version: number;
 }

@@ -73,6 +73,8 @@ export type DeliveryPage = Schemas['DeliveryPage'];
 
 /** What an environment requires before a change to it applies (absent: nothing). */
 export type ApprovalPolicy = Schemas['ApprovalPolicy'];
+/** The roles an approval policy can ask for (viewers never approve). */
+export type ApproverRole = Schemas['ApproverRole'];
 export type RequestStatus = Schemas['RequestStatus'];
 export const REQUEST_STATUSES: RequestStatus[] = ['open', 'approved', 'conflicted', 'applied', 'rejected', 'failed', 'withdrawn'];
 /** A proposal of one or more changes to one project, reviewed and applied together. */
@@ -92,6 +94,19 @@ export type ProposedChange = Schemas['ProposedChange'];
 export type StateChange = Extract<ProposedChange, { kind: 'state' }>;
 export type FlagChange = Extract<ProposedChange, { kind: 'flag' }>;
 export type SegmentChange = Extract<ProposedChange, { kind: 'segment' }>;
+/** A ramp's plan, proposed where the environment requires approval: applying the request starts it. */
+export type RampChange = Extract<ProposedChange, { kind: 'ramp' }>;
+
+/** A timed ramp of a flag in one environment (docs/governance.md, "Timed ramps"). */
+export type Ramp = Schemas['Ramp'];
+export type RampStep = Schemas['RampStep'];
+export type RampStatus = Schemas['RampStatus'];
+export type NewRamp = Schemas['NewRamp'];
+
+/** Another flag that must evaluate to one of `variants` before a flag's own targeting applies. */
+export type Prerequisite = Schemas['Prerequisite'];
+/** One prerequisite as the playground checked it. */
+export type PrerequisiteTrace = Schemas['PrerequisiteTrace'];
 
 // ---- Not in the OpenAPI document -------------------------------------------------------------
 

@@ -1,14 +1,23 @@
-/** Evaluate the flag for a context, as the engine would: value, variant, reason, matching rule. */
+/** Evaluate the flag for a context, as the engine would: value, variant, reason, prerequisites, matching rule. */
 import { Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { evaluateFlag } from '../../api/flags';
-import type { Environment, Json } from '../../api/types';
+import type { Environment, Json, Prerequisite } from '../../api/types';
 import { isPlainObject } from '../../lib/json';
 import { ErrorAlert } from '../ErrorAlert';
 import { JsonField } from '../targeting/JsonField';
+import { PlaygroundPrerequisites } from './PlaygroundPrerequisites';
 
-export function Playground({ project, env, flagKey }: { project: string; env: Environment; flagKey: string }) {
+interface Props {
+  project: string;
+  env: Environment;
+  flagKey: string;
+  /** The saved state's prerequisites, to say what each needs. */
+  prerequisites?: Prerequisite[];
+}
+
+export function Playground({ project, env, flagKey, prerequisites }: Props) {
   const [context, setContext] = useState<Json>({ targetingKey: 'user-1', email: 'ada@example.com' });
   const [ok, setOk] = useState(true);
   const [notObject, setNotObject] = useState(false);
@@ -52,9 +61,12 @@ export function Playground({ project, env, flagKey }: { project: string; env: En
               </div>
               <div>
                 <Text size="xs" c="dimmed">Matched</Text>
-                <Text data-testid="playground-matched">{r.matchedRule == null ? 'no rule' : `Rule ${r.matchedRule + 1}`}</Text>
+                <Text data-testid="playground-matched">
+                  {r.failedPrerequisite ? `prerequisite ${r.failedPrerequisite}` : r.matchedRule == null ? 'no rule' : `Rule ${r.matchedRule + 1}`}
+                </Text>
               </div>
             </Group>
+            <PlaygroundPrerequisites result={r} required={prerequisites} />
             {r.errorCode && (
               <Text c="red" size="sm">
                 {r.errorCode}: {r.errorMessage}

@@ -40,7 +40,7 @@ describe('StateEditor', () => {
     await user.click(screen.getByLabelText('Enabled in development'));
     await user.click(screen.getByRole('button', { name: 'Save development' }));
     await waitFor(() => expect(screen.getAllByRole('alert').some((a) => a.textContent?.includes('The current version is 5.'))).toBe(true));
-    expect(api.calls).toEqual([{ method: 'PUT', path: PATH, body: { enabled: true, defaultVariant: 'off', targeting: null, version: 4 } }]);
+    expect(api.calls).toEqual([{ method: 'PUT', path: PATH, body: { enabled: true, defaultVariant: 'off', targeting: null, prerequisites: [], version: 4 } }]);
     expect(screen.getByRole('button', { name: /Load the current version/ })).toBeInTheDocument();
   });
 

@@ -1,6 +1,6 @@
 /**
- * A flag's state in one environment: on/off, default variant and targeting, edited as a draft and
- * saved with the version it started from. Another admin's change appears live while the draft is
+ * A flag's state in one environment: on/off, default variant, prerequisites and targeting, edited
+ * as a draft and saved with the version it started from. Another admin's change appears live while the draft is
  * untouched; once it is touched, a stale save is refused (409) and the current version is shown.
  */
 import { Alert, Badge, Button, Group, Paper, Select, Stack, Switch, Text } from '@mantine/core';
@@ -9,15 +9,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { flagKeys, putFlagState } from '../../api/flags';
-import type { Environment, Flag, FlagState, Json } from '../../api/types';
+import type { Environment, Flag, FlagState, Json, Prerequisite } from '../../api/types';
 import { deepEqual } from '../../lib/json';
 import type { Targeting } from '../../lib/targeting/model';
 import { parseTargeting } from '../../lib/targeting/parse';
 import { targetingToJson } from '../../lib/targeting/serialize';
 import { validateTargeting } from '../../lib/targeting/validate';
 import { fieldError } from '../../lib/errors';
+import { apiPrerequisiteProblems, validatePrerequisites } from '../../lib/prerequisites/validate';
 import { stateChange, stateTitle } from '../../lib/requests/proposal';
 import { policyText } from '../../lib/requests/status';
+import { PrerequisitesEditor } from '../prerequisites/PrerequisitesEditor';
 import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 import { ApprovalBadge } from '../requests/Badges';
 import { ProposeModal } from '../requests/ProposeModal';
@@ -27,18 +29,21 @@ interface Draft {
   enabled: boolean;
   defaultVariant: string | null;
   targeting: Targeting;
+  prerequisites: Prerequisite[];
 }
 
 const draftOf = (s: FlagState): Draft => ({
   enabled: s.enabled,
   defaultVariant: s.defaultVariant ?? null,
   targeting: parseTargeting(s.targeting as Json | undefined),
+  prerequisites: s.prerequisites ?? [],
 });
 
 function same(a: Draft, b: Draft): boolean {
   return (
     a.enabled === b.enabled &&
     a.defaultVariant === b.defaultVariant &&
+    deepEqual(a.prerequisites, b.prerequisites) &&
     deepEqual(targetingToJson(a.targeting), targetingToJson(b.targeting))
   );
 }
@@ -49,10 +54,12 @@ interface Props {
   flag: Flag;
   state: FlagState;
   segments: string[];
+  /** The project's flags, for prerequisites (none while they load). */
+  flags?: Flag[];
   canEdit: boolean;
 }
 
-export function StateEditor({ project, env, flag, state, segments, canEdit }: Props) {
+export function StateEditor({ project, env, flag, state, segments, flags = [], canEdit }: Props) {
   const qc = useQueryClient();
   const [base, setBase] = useState<FlagState>(state);
   const [draft, setDraft] = useState<Draft>(() => draftOf(state));
@@ -77,6 +84,7 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
         enabled: draft.enabled,
         defaultVariant: draft.defaultVariant,
         targeting: targetingToJson(draft.targeting),
+        prerequisites: draft.prerequisites,
         version: base.version,
       }),
     onSuccess: (s) => {
@@ -97,13 +105,16 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
   };
 
   const builderProblems = validateTargeting(draft.targeting, variants, segments);
-  const edit = { enabled: draft.enabled, defaultVariant: draft.defaultVariant, targeting: targetingToJson(draft.targeting) };
+  // Flags not read yet cannot be checked here; the API checks them.
+  const localPrereqProblems = flags.length ? validatePrerequisites(draft.prerequisites, flags, flag.key) : {};
+  const prereqProblems = { ...apiPrerequisiteProblems(save.error), ...(tried ? localPrereqProblems : {}) };
+  const edit = { enabled: draft.enabled, defaultVariant: draft.defaultVariant, targeting: targetingToJson(draft.targeting), prerequisites: draft.prerequisites };
   // The draft as a change request, made on the version it started from.
   const proposal = () => ({ changes: [stateChange(env.id, flag.key, base.version, edit)], title: stateTitle(flag.key, env.name, base.enabled, edit) });
   /** Checks the draft as a save would, then runs `then`. */
   const checked = (then: () => void) => () => {
     setTried(true);
-    if (builderProblems.length === 0) then();
+    if (builderProblems.length === 0 && Object.keys(localPrereqProblems).length === 0) then();
   };
   const onValidity = useCallback((ok: boolean) => setJsonOk(ok), []);
   const staleDraft = dirty && state.version !== base.version;
@@ -155,6 +166,15 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
           </Text>
         )}
       </Paper>
+      <PrerequisitesEditor
+        value={draft.prerequisites}
+        onChange={(prerequisites) => setDraft({ ...draft, prerequisites })}
+        flags={flags}
+        self={flag.key}
+        defaultVariant={draft.defaultVariant}
+        readOnly={!canEdit}
+        problems={prereqProblems}
+      />
       <TargetingEditor
         value={draft.targeting}
         onChange={(targeting) => setDraft({ ...draft, targeting })}
@@ -165,7 +185,7 @@ export function StateEditor({ project, env, flag, state, segments, canEdit }: Pr
         onValidityChange={onValidity}
       />
       <ApprovalRequiredAlert error={save.error} propose={proposal} />
-      {tried && builderProblems.length > 0 && (
+      {tried && (builderProblems.length > 0 || Object.keys(localPrereqProblems).length > 0) && (
         <Text c="red" size="sm" role="alert">
           Fix the problems marked above before saving.
         </Text>

@@ -67,7 +67,7 @@ describe('StateEditor where approval is required', () => {
           title: 'Turn on checkout in production',
           description: '',
           scheduledAt: null,
-          changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 3, enabled: true, defaultVariant: 'off', targeting: null }],
+          changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 3, enabled: true, defaultVariant: 'off', targeting: null, prerequisites: [] }],
         },
       },
     ]);

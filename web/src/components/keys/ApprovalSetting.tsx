@@ -6,7 +6,7 @@ import { Button, Checkbox, Group, NumberInput, Select, Stack, Switch, Text, Titl
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { projectKeys, updateEnvironment } from '../../api/projects';
-import type { ApprovalPolicy, Environment, Role } from '../../api/types';
+import type { ApprovalPolicy, ApproverRole, Environment } from '../../api/types';
 import { fieldError } from '../../lib/errors';
 import { policyText } from '../../lib/requests/status';
 import { ErrorAlert } from '../ErrorAlert';
@@ -14,7 +14,7 @@ import { ErrorAlert } from '../ErrorAlert';
 interface Draft {
   on: boolean;
   approvals: number;
-  minRole: Role;
+  minRole: ApproverRole;
   ownerBypass: boolean;
 }
 
@@ -81,7 +81,7 @@ export function ApprovalSetting({ project, env, canManage }: { project: string; 
           allowDeselect={false}
           disabled={off}
           error={fieldError(m.error, 'approval/minRole')}
-          onChange={(v) => v && set({ minRole: v as Role })}
+          onChange={(v) => v && set({ minRole: v as ApproverRole })}
         />
       </Group>
       <Checkbox

@@ -1,8 +1,9 @@
-/** Change requests as rows: title, author, status, environments, approvals, time. */
-import { Anchor, Group, Table, Text } from '@mantine/core';
+/** Change requests as rows: title (and any ramp's plan), author, status, environments, approvals, time. */
+import { Anchor, Badge, Group, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import type { ChangeRequest, Environment, Member } from '../../api/types';
 import { actorName, ago, dateTime } from '../../lib/format';
+import { planText } from '../../lib/ramps/plan';
 import { scheduleLabel } from '../../lib/requests/schedule';
 import { approvalsText, requestEnvironmentIds } from '../../lib/requests/status';
 import { StatusBadge } from './Badges';
@@ -40,6 +41,18 @@ export function RequestsTable({ requests, members, environments, pathOf }: Props
                 <Text size="xs" c="dimmed" title={dateTime(r.createdAt)}>
                   {r.changes.length} change{r.changes.length === 1 ? '' : 's'}, opened {ago(r.createdAt)}
                 </Text>
+                {r.changes.map((c, i) =>
+                  c.kind === 'ramp' ? (
+                    <Group key={i} gap={4} wrap="nowrap" data-testid="request-row-ramp">
+                      <Badge size="xs" variant="light" color="grape">
+                        ramp
+                      </Badge>
+                      <Text size="xs">
+                        {c.flag} to {c.variant} in {envName(c.environmentId)}: {planText(c.steps)}
+                      </Text>
+                    </Group>
+                  ) : null,
+                )}
               </Table.Td>
               <Table.Td>{actorName(r.author, members)}</Table.Td>
               <Table.Td>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
-import { approvalRequiredIn, flagChange, proposalTitle, stateChange, stateTitle } from './proposal';
+import { approvalRequiredIn, flagChange, proposalTitle, rampChange, stateChange, stateTitle } from './proposal';
 
 describe('proposals', () => {
   it('a state change carries the version the user edited and the whole state', () => {
@@ -12,7 +12,31 @@ describe('proposals', () => {
       enabled: true,
       defaultVariant: 'on',
       targeting: null,
+      prerequisites: [],
     });
+  });
+
+  it("a state change carries the edit's prerequisites", () => {
+    const prerequisites = [{ flag: 'beta', variants: ['on'] }];
+    expect(stateChange('e-prod', 'checkout', 4, { enabled: true, defaultVariant: 'on', targeting: null, prerequisites }).prerequisites).toEqual(prerequisites);
+  });
+
+  it("a ramp change is the plan against the state's version", () => {
+    const steps = [{ percent: 1, holdMs: 3_600_000 }];
+    expect(rampChange('e-prod', 'checkout', 3, { variant: 'on', baseline: 'off', steps })).toEqual({
+      kind: 'ramp',
+      environmentId: 'e-prod',
+      flag: 'checkout',
+      baseVersion: 3,
+      variant: 'on',
+      baseline: 'off',
+      steps,
+    });
+  });
+
+  it('titles a ramp by its variant, environment and percentages', () => {
+    const c = rampChange('e-prod', 'checkout', 3, { variant: 'on', baseline: 'off', steps: [{ percent: 5, holdMs: 1000 }, { percent: 100, holdMs: 1000 }] });
+    expect(proposalTitle([c], () => 'production')).toBe('Ramp checkout to on in production (5 → 100 %)');
   });
 
   it('a flag change holds only the fields given, against the flag version', () => {

@@ -1,12 +1,15 @@
 /** Turning an edit into a change request: the proposed change, a title for it, and 403 `approval_required`. */
 import { ApiError } from '../../api/client';
-import type { Flag, FlagChange, Json, ProposedChange, StateChange } from '../../api/types';
+import type { Flag, FlagChange, Json, Prerequisite, ProposedChange, RampChange, RampStep, StateChange } from '../../api/types';
+import { planText } from '../ramps/plan';
 
-/** What a state edit sets: on or off, the default variant and the targeting. */
+/** What a state edit sets: on or off, the default variant, the targeting and the prerequisites. */
 export interface StateEdit {
   enabled: boolean;
   defaultVariant: string | null;
   targeting: Json | null;
+  /** Absent: none (a state change replaces the whole state, prerequisites included). */
+  prerequisites?: Prerequisite[];
 }
 
 /** A state change made on `baseVersion`, the version the user edited (0 when never set). */
@@ -19,8 +22,24 @@ export function stateChange(environmentId: string, flag: string, baseVersion: nu
     enabled: edit.enabled,
     defaultVariant: edit.defaultVariant,
     targeting: edit.targeting,
+    prerequisites: edit.prerequisites ?? [],
   };
 }
+
+/** A ramp's plan to start once approved, made on the state's version `baseVersion` (0 when never set). */
+export interface RampPlan {
+  variant: string;
+  baseline: string;
+  steps: RampStep[];
+}
+
+export function rampChange(environmentId: string, flag: string, baseVersion: number, plan: RampPlan): RampChange {
+  return { kind: 'ramp', environmentId, flag, baseVersion, variant: plan.variant, baseline: plan.baseline, steps: plan.steps };
+}
+
+/** "Ramp checkout to on in production (1 → 5 → 100 %)". */
+export const rampTitle = (flag: string, envName: string, plan: Pick<RampPlan, 'variant' | 'steps'>) =>
+  `Ramp ${flag} to ${plan.variant} in ${envName} (${planText(plan.steps)})`;
 
 /** A change to a flag's definition: only the fields given, against the flag's version. */
 export function flagChange(flag: Pick<Flag, 'key' | 'version'>, fields: Omit<FlagChange, 'kind' | 'flag' | 'baseVersion'>): FlagChange {
@@ -49,6 +68,8 @@ export function proposalTitle(changes: ProposedChange[], envName: (id: string) =
       return `Change the details of ${c.flag}`;
     case 'segment':
       return `Change segment ${c.segment}`;
+    case 'ramp':
+      return rampTitle(c.flag, envName(c.environmentId), c);
   }
 }
 

@@ -30,6 +30,14 @@ describe('a change request at a glance', () => {
     expect(requestEnvironmentIds(r)).toEqual(['e-dev', 'e-prod']);
   });
 
+  it('counts the environment a ramp runs in', () => {
+    const r = request({
+      changes: [{ kind: 'ramp', environmentId: 'e-prod', flag: 'x', baseVersion: 2, variant: 'on', baseline: 'off', steps: [{ percent: 5, holdMs: 1000 }] }],
+      protectedEnvironments: [],
+    });
+    expect(requestEnvironmentIds(r)).toEqual(['e-prod']);
+  });
+
   it('describes a policy in words', () => {
     expect(policyText({ approvals: 2, minRole: 'admin' })).toBe('Requires 2 approvals from admins or owners');
   });

@@ -30,10 +30,10 @@ export function approvalsText(r: Pick<ChangeRequest, 'approvals' | 'policy'>): s
   return need === 0 ? 'not needed' : `${have}/${need}`;
 }
 
-/** The environments a request reaches: those whose state it sets, then the protected ones. */
+/** The environments a request reaches: those whose state it sets or ramps, then the protected ones. */
 export function requestEnvironmentIds(r: Pick<ChangeRequest, 'changes' | 'protectedEnvironments'>): string[] {
   const ids: string[] = [];
-  for (const c of r.changes) if (c.kind === 'state' && !ids.includes(c.environmentId)) ids.push(c.environmentId);
+  for (const c of r.changes) if ((c.kind === 'state' || c.kind === 'ramp') && !ids.includes(c.environmentId)) ids.push(c.environmentId);
   for (const id of r.protectedEnvironments ?? []) if (!ids.includes(id)) ids.push(id);
   return ids;
 }

@@ -1,9 +1,10 @@
-/** One flag: its state in the current environment, variants, playground, history and analytics. */
+/** One flag: its state and its ramp in the current environment, variants, playground, history and analytics. */
 import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useFlagEvaluations } from '../../api/analytics';
-import { useFlag, useFlagd, useFlagState, useSegments } from '../../api/flags';
+import { useRamp } from '../../api/ramps';
+import { useFlag, useFlagd, useFlags, useFlagState, useSegments } from '../../api/flags';
 import { EvaluationsChart } from '../../components/EvaluationsChart';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CopyToEnvironment } from '../../components/flag/CopyToEnvironment';
@@ -12,7 +13,10 @@ import { Playground } from '../../components/flag/Playground';
 import { SettingsTab } from '../../components/flag/SettingsTab';
 import { StateEditor } from '../../components/flag/StateEditor';
 import { VariantsTab } from '../../components/flag/VariantsTab';
+import { RampNotice } from '../../components/ramps/RampNotice';
+import { RampPanel } from '../../components/ramps/RampPanel';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
+import { isRunning, RAMP_COLOR, rampBadge } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, rolledOut } from '../../lib/stale';
 import { envPath, useScope } from '../../scope';
@@ -26,6 +30,8 @@ export default function FlagPage() {
   const state = useFlagState(project, env?.id, key);
   const flagd = useFlagd(project, env?.id);
   const segments = useSegments(project);
+  const flags = useFlags(project);
+  const ramp = useRamp(project, env?.id, key);
   const [hours, setHours] = useState(168);
   const evals = useFlagEvaluations(project, env?.id, key, hours);
   const canEdit = canEditFlags(role);
@@ -41,6 +47,8 @@ export default function FlagPage() {
   }
   const f = flag.data;
   const stale = rolledOut(flagd.data?.flags[key]);
+  const running = ramp.data && isRunning(ramp.data) ? ramp.data : null;
+  const openTab = (t: string) => setParams(t !== 'targeting' ? { tab: t } : {}, { replace: true });
   return (
     <Stack>
       <Breadcrumbs>
@@ -55,6 +63,11 @@ export default function FlagPage() {
             <Title order={2}>{f.name}</Title>
             <Badge variant="light">{f.type}</Badge>
             {f.archived && <Badge color="gray">archived</Badge>}
+            {running && (
+              <Badge color={RAMP_COLOR[running.status]} variant="light" data-testid="flag-ramp-badge">
+                {rampBadge(running)} in {env.name}
+              </Badge>
+            )}
             {stale && (
               <Badge color="yellow" title={describeStale(stale)}>
                 stale
@@ -75,9 +88,10 @@ export default function FlagPage() {
         </Stack>
       </Group>
       {!canEdit && <ReadOnlyNotice role={role} need="editor" />}
-      <Tabs value={tab} onChange={(t) => setParams(t && t !== 'targeting' ? { tab: t } : {}, { replace: true })} keepMounted={false}>
+      <Tabs value={tab} onChange={(t) => openTab(t ?? 'targeting')} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="targeting">Targeting in {env.name}</Tabs.Tab>
+          <Tabs.Tab value="ramp">Ramp in {env.name}</Tabs.Tab>
           <Tabs.Tab value="variants">Variants</Tabs.Tab>
           <Tabs.Tab value="playground">Playground</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
@@ -88,6 +102,7 @@ export default function FlagPage() {
           <ErrorAlert error={state.error ?? segments.error} />
           {state.data && (
             <Stack>
+              <RampNotice ramp={ramp.data} onOpen={() => openTab('ramp')} />
               <StateEditor
                 key={`${env.id}/${key}`}
                 project={project}
@@ -95,17 +110,21 @@ export default function FlagPage() {
                 flag={f}
                 state={state.data}
                 segments={(segments.data ?? []).map((s) => s.key)}
+                flags={flags.data}
                 canEdit={canEdit}
               />
               {canEdit && <CopyToEnvironment project={project} env={env} environments={environments} flagKey={key} />}
             </Stack>
           )}
         </Tabs.Panel>
+        <Tabs.Panel value="ramp" pt="md">
+          <RampPanel project={project} env={env} flag={f} state={state.data} canEdit={canEdit} />
+        </Tabs.Panel>
         <Tabs.Panel value="variants" pt="md">
           <VariantsTab project={project} flag={f} canEdit={canEdit} />
         </Tabs.Panel>
         <Tabs.Panel value="playground" pt="md">
-          <Playground project={project} env={env} flagKey={key} />
+          <Playground project={project} env={env} flagKey={key} prerequisites={state.data?.prerequisites} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <History org={org} project={project} env={env} environments={environments} flagKey={key} state={state.data} canEdit={canEdit} />

@@ -1,13 +1,14 @@
-/** Every flag of the project: search and filters, an on/off switch per environment, staleness. */
+/** Every flag of the project: search and filters, an on/off switch per environment, staleness, ramps running here. */
 import { Alert, Anchor, Badge, Button, Group, MultiSelect, Select, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useEnvironmentEvaluations } from '../../api/analytics';
 import { useAudit } from '../../api/audit';
-import { flagKeys, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
+import { flagKeys, getFlagState, putFlagState, useFlagdAll, useFlags } from '../../api/flags';
 import { useMembers } from '../../api/orgs';
-import type { Environment, Flag, FlagdDocument, Json } from '../../api/types';
+import { useRamps } from '../../api/ramps';
+import type { Environment, Flag, FlagdDocument, FlagState, Json } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
 import { PageHeader } from '../../components/PageHeader';
@@ -17,37 +18,49 @@ import { ProposeModal } from '../../components/requests/ProposeModal';
 import { lastFlagChanges } from '../../lib/audit';
 import { stateChange, stateTitle } from '../../lib/requests/proposal';
 import { actorName, ago, dateTime } from '../../lib/format';
+import { RAMP_COLOR, rampBadge, rampSummary, runningByFlag } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';
 import { flagPath, useScope } from '../../scope';
 
-type Status = 'active' | 'on' | 'off' | 'stale' | 'archived' | 'all';
+type Status = 'active' | 'on' | 'off' | 'stale' | 'ramping' | 'archived' | 'all';
 const STATUSES: { value: Status; label: string }[] = [
   { value: 'active', label: 'Active (not archived)' },
   { value: 'on', label: 'On here' },
   { value: 'off', label: 'Off here' },
   { value: 'stale', label: 'Stale' },
+  { value: 'ramping', label: 'Ramping here' },
   { value: 'archived', label: 'Archived' },
   { value: 'all', label: 'All' },
 ];
 
-interface ToggleVars {
+interface Flip {
   env: Environment;
   flag: Flag;
   doc: FlagdDocument;
 }
 
-/** The flip of a flag's switch in one environment, as a change request's change and title. */
-function flipProposal({ env, flag, doc }: ToggleVars) {
+/** A flip with the flag's state as the API holds it (the flagd export compiles prerequisites into the targeting). */
+interface ToggleVars extends Flip {
+  state: FlagState;
+}
+
+/**
+ * The flip of a flag's switch in one environment, as a change request's change and title: on or
+ * off as the switch showed it, made on the version shown, everything else as stored.
+ */
+function flipProposal({ env, flag, doc, state }: ToggleVars) {
   const s = doc.flags[flag.key];
+  const wasOn = s?.state === 'ENABLED';
   const edit = {
-    enabled: s?.state !== 'ENABLED',
-    defaultVariant: s ? s.defaultVariant : (flag.variants[0]?.name ?? null),
-    targeting: (s?.targeting ?? null) as Json | null,
+    enabled: !wasOn,
+    defaultVariant: state.defaultVariant ?? null,
+    targeting: (state.targeting ?? null) as Json | null,
+    prerequisites: state.prerequisites ?? [],
   };
   return {
     changes: [stateChange(env.id, flag.key, s?.metadata?.version ?? 0, edit)],
-    title: stateTitle(flag.key, env.name, s?.state === 'ENABLED', edit),
+    title: stateTitle(flag.key, env.name, wasOn, edit),
   };
 }
 
@@ -72,6 +85,8 @@ export default function FlagsList() {
   const audit = useAudit(org, { project }, { interval: 10_000 });
   const members = useMembers(org);
   const evals = useEnvironmentEvaluations(project, env?.id, staleDays * 24);
+  const ramps = useRamps(project);
+  const rampOf = useMemo(() => runningByFlag(ramps.data ?? [], env?.id ?? ''), [ramps.data, env?.id]);
   const [creating, setCreating] = useState(false);
   // A switch flipped in an environment that requires approval: proposed, not saved.
   const [flip, setFlip] = useState<ToggleVars | null>(null);
@@ -92,10 +107,16 @@ export default function FlagsList() {
         enabled: c.enabled,
         defaultVariant: c.defaultVariant ?? null,
         targeting: (c.targeting ?? null) as Json | null,
+        prerequisites: c.prerequisites ?? [],
         version: c.baseVersion,
       });
     },
     onSettled: (_d, _e, v) => qc.invalidateQueries({ queryKey: flagKeys.flagd(project, v.env.id) }),
+  });
+  // A flip first reads the state it keeps (rules and prerequisites), then saves or proposes it.
+  const load = useMutation({
+    mutationFn: async (f: Flip): Promise<ToggleVars> => ({ ...f, state: await getFlagState(project, f.env.id, f.flag.key) }),
+    onSuccess: (v) => (v.env.approval ? setFlip(v) : toggle.mutate(v)),
   });
 
   const allTags = [...new Set((flags.data ?? []).flatMap((f) => f.tags ?? []))].sort();
@@ -115,6 +136,8 @@ export default function FlagsList() {
         return !f.archived && st?.state !== 'ENABLED';
       case 'stale':
         return !f.archived && !!staleReason(f, st, evaluated, staleDays);
+      case 'ramping':
+        return rampOf.has(f.key);
       default:
         return true;
     }
@@ -144,7 +167,7 @@ export default function FlagsList() {
           onChange={(v) => setParam('staleDays', v === '7' ? null : v)}
         />
       </Group>
-      <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error} />
+      <ErrorAlert error={flags.error ?? docs.find((d) => d.error)?.error ?? load.error} />
       {toggle.error && (
         <ApprovalRequiredAlert
           error={toggle.error}
@@ -193,6 +216,13 @@ export default function FlagsList() {
                           <code>{f.key}</code>
                         </Text>
                         {f.archived && <Badge size="xs" color="gray">archived</Badge>}
+                        {rampOf.has(f.key) && (
+                          <Tooltip label={`${env?.name}: ${rampSummary(rampOf.get(f.key)!)}`}>
+                            <Badge size="xs" variant="light" color={RAMP_COLOR[rampOf.get(f.key)!.status]} tabIndex={0} data-testid="ramp-badge">
+                              {rampBadge(rampOf.get(f.key)!)}
+                            </Badge>
+                          </Tooltip>
+                        )}
                         {stale && (
                           <Tooltip label={describeStale(stale)}>
                             <Badge size="xs" color="yellow" tabIndex={0} aria-label={`Stale: ${describeStale(stale)}`}>
@@ -216,14 +246,14 @@ export default function FlagsList() {
                     {environments.map((e) => {
                       const doc = docOf(e);
                       const st = doc?.flags[f.key];
-                      const busy = toggle.isPending && toggle.variables?.env.id === e.id && toggle.variables.flag.key === f.key;
+                      const busy = [toggle, load].some((m) => m.isPending && m.variables?.env.id === e.id && m.variables.flag.key === f.key);
                       return (
                         <Table.Td key={e.id}>
                           <Switch
                             aria-label={`${f.key} in ${e.name}`}
                             checked={st?.state === 'ENABLED'}
                             disabled={!canEdit || !doc || busy}
-                            onChange={() => doc && (e.approval ? setFlip({ env: e, flag: f, doc }) : toggle.mutate({ env: e, flag: f, doc }))}
+                            onChange={() => doc && load.mutate({ env: e, flag: f, doc })}
                           />
                         </Table.Td>
                       );

@@ -7,7 +7,11 @@ import { DEV, MEMBERS, PROD, request } from '../../test/request-fixtures';
 import FlagsList from './FlagsList';
 
 const flag = { projectId: 'p1', key: 'checkout', name: 'Checkout', type: 'boolean', variants: [{ name: 'on', value: true }, { name: 'off', value: false }], tags: [], archived: false, version: 1, updatedAt: 0 };
-const doc = { flags: { checkout: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'off', metadata: { version: 6 } } } };
+const prerequisites = [{ flag: 'beta', variants: ['on'] }];
+// The export compiles prerequisites into the targeting; the state holds them as they are.
+const compiled = { if: [{ in: [{ $ref: 'flag:beta' }, ['on']] }, 'off', null] };
+const doc = { flags: { checkout: { state: 'DISABLED', variants: { on: true, off: false }, defaultVariant: 'off', targeting: compiled, metadata: { version: 6 } } } };
+const state = { environmentId: 'e-prod', flagKey: 'checkout', enabled: false, defaultVariant: 'off', targeting: null, prerequisites, version: 6, updatedBy: 'user:ada', updatedAt: 0 };
 
 function show() {
   const api = fakeFetch({
@@ -18,6 +22,7 @@ function show() {
     'GET /api/v1/projects/p1/flags': [200, { items: [flag], next: null }],
     'GET /api/v1/projects/p1/environments/e-dev/flagd': [200, doc],
     'GET /api/v1/projects/p1/environments/e-prod/flagd': [200, doc],
+    'GET /api/v1/projects/p1/environments/e-prod/flags/checkout': [200, state],
     'POST /api/v1/projects/p1/change-requests': [201, request()],
   });
   vi.stubGlobal('fetch', api.fn);
@@ -42,7 +47,7 @@ describe('the flags list where an environment requires approval', () => {
     expect(await screen.findByTestId('approval-badge')).toHaveTextContent('Requires 1 approval');
   });
 
-  it('a switch there opens a proposal of the flip, made on the version shown, instead of saving', async () => {
+  it('a switch there opens a proposal of the flip, made on the version shown, keeping the stored rules and prerequisites, instead of saving', async () => {
     const user = userEvent.setup();
     const api = show();
     const sw = await screen.findByRole('switch', { name: 'checkout in production' });
@@ -54,7 +59,7 @@ describe('the flags list where an environment requires approval', () => {
     await within(dialog).findByTestId('request-opened');
     expect(api.calls.filter((c) => c.method === 'PUT')).toEqual([]);
     expect(api.calls.find((c) => c.method === 'POST')?.body).toMatchObject({
-      changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 6, enabled: true, defaultVariant: 'off', targeting: null }],
+      changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 6, enabled: true, defaultVariant: 'off', targeting: null, prerequisites }],
     });
   });
 });

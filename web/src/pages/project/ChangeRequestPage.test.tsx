@@ -47,6 +47,22 @@ describe('ChangeRequestPage', () => {
     expect(within(diff).queryByText('/defaultVariant')).toBeNull();
   });
 
+  it("shows a ramp's plan as its steps", async () => {
+    const steps = [{ percent: 5, holdMs: 3_600_000 }, { percent: 100, holdMs: 86_400_000 }];
+    show(view({ changes: [{ kind: 'ramp', environmentId: 'e-prod', flag: 'checkout', baseVersion: 3, variant: 'on', baseline: 'off', steps }] }));
+    const change = await screen.findByTestId('request-change');
+    expect(within(change).getByText('Ramp of checkout in production')).toBeInTheDocument();
+    const rows = within(change).getAllByTestId('ramp-plan-step');
+    expect(rows.map((r) => r.textContent)).toEqual(['5 % on / 95 % off, held 1 h', '100 % on, held 1 d, then the ramp completes']);
+  });
+
+  it('shows the prerequisites a state change sets, in words', async () => {
+    show(view({ changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 3, enabled: false, defaultVariant: 'on', targeting: null, prerequisites: [{ flag: 'beta', variants: ['on'] }] }] }));
+    const words = await screen.findByTestId('change-prerequisites');
+    expect(words).toHaveTextContent('Prerequisites nowNo prerequisites');
+    expect(words).toHaveTextContent('Serves its rules only when beta is on; otherwise its default variant on.');
+  });
+
   it('shows the policy and the approvals given of those needed', async () => {
     show(view());
     expect(await screen.findByTestId('request-policy')).toHaveTextContent('Requires 1 approval from editors or stronger, never from the author');
@@ -62,6 +78,18 @@ describe('ChangeRequestPage', () => {
   it('warns on a change whose target moved since it was proposed', async () => {
     show(view({ changes: [{ kind: 'state', environmentId: 'e-prod', flag: 'checkout', baseVersion: 2, enabled: true, defaultVariant: 'on', targeting: null }] }));
     expect(await screen.findByTestId('change-moved')).toHaveTextContent('version 3 is stored now');
+  });
+
+  it('offers an editor the edit of an open request', async () => {
+    show(view(), 'bob');
+    expect(await screen.findByRole('button', { name: 'Edit…' })).toBeInTheDocument();
+  });
+
+  it('offers a viewer no edit', async () => {
+    show(view(), 'vi');
+    await screen.findByTestId('request-change');
+    await screen.findByLabelText('Add a comment');
+    expect(screen.queryByRole('button', { name: 'Edit…' })).toBeNull();
   });
 
   it('adds a comment to the thread', async () => {

@@ -8,6 +8,7 @@ import type { Me } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusBadge } from '../../components/requests/Badges';
 import { ChangeView } from '../../components/requests/ChangeView';
+import { EditRequest } from '../../components/requests/EditRequest';
 import { RequestComments } from '../../components/requests/RequestComments';
 import { ReviewList } from '../../components/requests/ReviewList';
 import { ReviewPanel } from '../../components/requests/ReviewPanel';
@@ -52,6 +53,7 @@ export default function ChangeRequestPage() {
         <Group gap="xs">
           <Title order={2}>{r.title}</Title>
           <StatusBadge status={r.status} />
+          {can.edit && <EditRequest project={project} request={r} members={members.data} />}
         </Group>
         <Text size="sm" c="dimmed">
           Proposed by {who(r.author)} <span title={dateTime(r.createdAt)}>{ago(r.createdAt)}</span>

@@ -50,6 +50,13 @@ describe('the change requests inbox', () => {
     expect(row).toHaveTextContent('Tue 5 Jan 2027, 09:30');
   });
 
+  it("shows a ramp's flag, variant, environment and percentages in its row", async () => {
+    const ramp = { kind: 'ramp' as const, environmentId: 'e-prod', flag: 'checkout', baseVersion: 3, variant: 'on', baseline: 'off', steps: [1, 25, 100].map((percent) => ({ percent, holdMs: 3_600_000 })) };
+    show((s) => (s === 'open' ? [request({ title: 'Ramp checkout', changes: [ramp] })] : []));
+    const row = await screen.findByTestId('request-row');
+    await waitFor(() => expect(within(row).getByTestId('request-row-ramp')).toHaveTextContent('checkout to on in production: 1 → 25 → 100 %'));
+  });
+
   it('each status tab asks for that status', async () => {
     const user = userEvent.setup();
     const asked = show(() => []);
