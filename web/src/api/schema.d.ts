@@ -1092,6 +1092,11 @@ export interface components {
         /** @description An email address (see [`super::email`]): a local part, `@`, a dotted domain, no spaces. */
         Email: string;
         EntryWithDiff: components["schemas"]["ChangeRecord"] & {
+            /**
+             * @description Who the actor is by name: a member's name, an API token's name (null for the system's
+             *     actors, and for members and tokens since removed).
+             */
+            actorName?: string | null;
             changes: components["schemas"]["Change"][];
         };
         Environment: {
