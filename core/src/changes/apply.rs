@@ -3,11 +3,12 @@
 //! by a member, or by the scheduler at the request's time. Exactly once: the request's own
 //! write is conditional on the version that was read, so two appliers cannot both succeed.
 
+use std::collections::BTreeMap;
+
 use super::error::{ChangeError, Result};
 use super::flags::flag_action;
 use super::quotas::Growth;
 use super::ramps::PlannedRamp;
-use super::requests::Staged;
 use super::{Changes, FlagPatch, NewRamp, Scope, SegmentPatch, StateInput};
 use crate::domain::{
     Actor, Bypass, ChangeRecord, ChangeRequest, Environment, Flag, FlagState, Project,
@@ -18,6 +19,25 @@ use crate::store::{Batch, DueItem, DueKind};
 /// The scheduler's actor (`system:scheduler`).
 pub const SCHEDULER: &str = "scheduler";
 pub const MAX_BYPASS_REASON: usize = 500;
+
+/// What a change request has staged so far while it is checked or applied: later changes are
+/// checked against the flags and segments it changes before them.
+#[derive(Debug, Default)]
+pub(super) struct Staged {
+    pub flags: BTreeMap<String, Flag>,
+    pub segments: BTreeMap<String, Segment>,
+    /// The environments where the request sets each flag's state.
+    pub state_envs: BTreeMap<String, Vec<String>>,
+}
+
+impl Staged {
+    pub fn state_environments(&self, flag: &str) -> Vec<&str> {
+        self.state_envs
+            .get(flag)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
 
 /// The checked writes of a request's changes.
 #[derive(Debug, Default)]

@@ -2,9 +2,9 @@
 
 use serde::Deserialize;
 
+use super::apply::Staged;
 use super::error::{ChangeError, Result};
 use super::quotas::{Growth, Quota};
-use super::requests::Staged;
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Flag, Project, Variant};
 use crate::engine::FlagType;

@@ -7,8 +7,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::apply::Staged;
 use super::error::{ChangeError, Result};
-use super::requests::Staged;
 use super::{Changes, Scope, StateInput};
 use crate::domain::{
     Actor, ChangeRecord, Environment, FlagState, Project, Ramp, RampStatus, RampStep,

@@ -3,14 +3,14 @@
 //! [`super::apply`].
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::error::{ChangeError, Result};
 use super::quotas::Quota;
 use super::{Changes, Scope, rules};
 use crate::domain::{
-    Actor, ChangeRecord, ChangeRequest, Flag, Project, ProposedChange, RequestComment,
-    RequestStatus, Review, Role, Segment, new_id,
+    Actor, ChangeRecord, ChangeRequest, Project, ProposedChange, RequestComment, RequestStatus,
+    Review, Role, new_id,
 };
 use crate::store::{Batch, StoreError};
 
@@ -59,25 +59,6 @@ pub struct RequestPatch {
     pub scheduled_at: Option<Option<i64>>,
     /// The request's version last seen.
     pub version: u64,
-}
-
-/// What a change request has staged so far while it is checked or applied: later changes are
-/// checked against the flags and segments it changes before them.
-#[derive(Debug, Default)]
-pub(super) struct Staged {
-    pub flags: BTreeMap<String, Flag>,
-    pub segments: BTreeMap<String, Segment>,
-    /// The environments where the request sets each flag's state.
-    pub state_envs: BTreeMap<String, Vec<String>>,
-}
-
-impl Staged {
-    pub fn state_environments(&self, flag: &str) -> Vec<&str> {
-        self.state_envs
-            .get(flag)
-            .map(|v| v.iter().map(String::as_str).collect())
-            .unwrap_or_default()
-    }
 }
 
 impl Changes {

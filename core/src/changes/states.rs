@@ -4,9 +4,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::apply::Staged;
 use super::error::{ChangeError, Result};
 use super::quotas::Growth;
-use super::requests::Staged;
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Environment, FlagState, Prerequisite, Project};
 use crate::store::Batch;
