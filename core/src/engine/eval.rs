@@ -9,9 +9,9 @@ use std::cmp::Ordering;
 
 use super::budget::{ELEMENT_BYTES, built_bytes, container_len};
 pub(crate) use super::env::{Data, Env};
-use super::expr::Fractional;
+use super::eval_fractional::eval_fractional;
+pub(crate) use super::eval_fractional::{fractional_key, fractional_weights};
 use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
-use super::fractional;
 use super::semver::{SemVerOp, version_of};
 use super::value::{Val, compare, loose_eq, strict_eq};
 
@@ -521,82 +521,4 @@ fn two_strings<'a>(
             y.to_json()
         )),
     }
-}
-
-/// A `fractional` operation's bucket weights.
-pub(crate) fn fractional_weights<'a>(
-    f: &'a Fractional,
-    env: &Env<'a>,
-    data: Data<'a, '_>,
-) -> Result<Cow<'a, [u64]>, String> {
-    if let Some(w) = &f.const_weights {
-        return Ok(Cow::Borrowed(w));
-    }
-    let mut weights = Vec::with_capacity(f.buckets.len());
-    for b in &f.buckets {
-        weights.push(match &b.weight {
-            Some(w) => fractional::weight_of(&w.eval(env, data)?)?,
-            None => 1,
-        });
-    }
-    let total: u64 = weights.iter().sum();
-    if total > fractional::MAX_TOTAL_WEIGHT {
-        return Err(format!(
-            "fractional: the weights add up to {total}, more than {}",
-            fractional::MAX_TOTAL_WEIGHT
-        ));
-    }
-    Ok(Cow::Owned(weights))
-}
-
-/// A `fractional` operation's bucketing key: its first operand when that is a string, otherwise
-/// the flag key followed by the context's `targetingKey`.
-pub(crate) fn fractional_key<'a>(
-    f: &'a Fractional,
-    env: &Env<'a>,
-    data: Data<'a, '_>,
-) -> Result<Cow<'a, str>, String> {
-    let key = match &f.key {
-        Some(k) => k.eval(env, data)?,
-        None => Val::Null,
-    };
-    match key {
-        Val::Str(s) => Ok(s),
-        Val::Null => match env.ctx.get("targetingKey") {
-            Some(Value::String(tk)) => Ok(Cow::Owned(format!("{}{tk}", env.flag_key))),
-            _ => Err("fractional: no bucketing key and no targetingKey in the context".to_owned()),
-        },
-        other => Err(format!(
-            "fractional: the bucketing key must be a string, got {}",
-            other.to_json()
-        )),
-    }
-}
-
-/// The hash of the bucketing key, without building `flagKey + targetingKey`.
-fn fractional_hash<'a>(
-    f: &'a Fractional,
-    env: &Env<'a>,
-    data: Data<'a, '_>,
-) -> Result<u32, String> {
-    if f.key.is_none()
-        && let Some(Value::String(tk)) = env.ctx.get("targetingKey")
-    {
-        return Ok(fractional::hash_concat(env.flag_key, tk));
-    }
-    fractional_key(f, env, data).map(|k| fractional::hash(&k))
-}
-
-fn eval_fractional<'a>(f: &'a Fractional, env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
-    let weights = fractional_weights(f, env, data)?;
-    let chosen = if weights.iter().filter(|w| **w > 0).count() == 1 {
-        // One bucket takes everything: no bucketing key is needed.
-        weights.iter().position(|w| *w > 0).unwrap_or(0)
-    } else {
-        fractional::pick(fractional_hash(f, env, data)?, &weights)?
-    };
-    let variant = f.buckets[chosen].variant.eval(env, data)?;
-    fractional::check_variant(&variant)?;
-    env.split.set(true);
-    Ok(variant)
 }

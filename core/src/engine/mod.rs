@@ -38,6 +38,7 @@ mod compile;
 pub mod document;
 mod env;
 mod eval;
+mod eval_fractional;
 pub mod explain;
 mod expr;
 mod fractional;

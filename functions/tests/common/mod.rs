@@ -26,6 +26,7 @@ pub mod support;
 pub mod fixtures;
 pub mod hooks;
 pub mod receiver;
+pub mod routes;
 
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 
