@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Changes;
 use super::error::{ChangeError, Result};
 use crate::clock::{Clock, SystemClock};
-use crate::domain::{Environment, Flag, FlagState, Project};
+use crate::domain::{Flag, FlagState, Project};
 use crate::engine::{FlagSet, Problem};
 use crate::flagd::prerequisites::{MAX_DEPTH, MAX_PER_FLAG};
 use crate::store::EnvironmentSnapshot;
@@ -214,17 +214,12 @@ fn within_budget(snap: &EnvironmentSnapshot, graph: &Graph<'_>, key: &str) -> Re
 impl Changes {
     /// Checks a state about to be set ([`check`]) when it has prerequisites or another flag
     /// here depends on its flag (whose compiled rules then change too).
-    pub(super) async fn check_prerequisites(
+    pub(super) fn check_prerequisites(
         &self,
-        env: &Environment,
+        snap: &EnvironmentSnapshot,
         flag: &Flag,
         next: &FlagState,
     ) -> Result<()> {
-        let snap = self
-            .store
-            .load_environment(&env.id)
-            .await?
-            .ok_or_else(|| ChangeError::NotFound("environment".into()))?;
         let needed = snap
             .flags
             .iter()
@@ -232,7 +227,7 @@ impl Changes {
         if next.prerequisites.is_empty() && !needed {
             return Ok(());
         }
-        check(&snap, flag, next)
+        check(snap, flag, next)
     }
 
     /// Refuses to delete (`next` is `None`) or archive a flag that another flag's state needs

@@ -182,15 +182,26 @@ impl Changes {
             updated_by: actor.to_string(),
             updated_at: self.now(),
         };
-        let mut segments = self.store.list_segments(&p.id).await?;
+        // One read of the environment: its segments, this flag's stored state, and the flags
+        // whose prerequisites involve it.
+        let snap = self
+            .store
+            .load_environment(&env.id)
+            .await?
+            .ok_or_else(|| ChangeError::NotFound("environment".into()))?;
+        let mut segments = snap.segments.clone();
         for s in &mut segments {
             if let Some(g) = staged.segments.get(&s.key) {
                 *s = g.clone();
             }
         }
         rules::state(&flag, &segments, &next)?;
-        self.check_prerequisites(env, &flag, &next).await?;
-        let current = self.store.get_flag_state(&env.id, &flag).await?;
+        self.check_prerequisites(&snap, &flag, &next)?;
+        let current = match snap.flags.iter().find(|(f, _)| f.key == key) {
+            Some((_, s)) => s.clone(),
+            // An archived flag is not in the snapshot.
+            None => self.store.get_flag_state(&env.id, &flag).await?,
+        };
         if expected != current.version {
             return Err(ChangeError::stale(
                 &format!("the state of flag {key}"),
