@@ -4,6 +4,8 @@
 //!
 //! Layout:
 //! - [`envs`] — compiled environments, cached and kept current from the bus and the store
+//! - [`flagd`] — flagd's gRPC protocols (sync for in-process providers, evaluation for RPC
+//!   providers), authenticated by server keys
 //! - [`keys`] — SDK key lookups, with bounded caches of found and of unknown keys
 //! - [`sdk`] — the SDK endpoints: OFREP, flagd document, WebSocket and SSE streams, analytics
 //!   intake, the SDK bundle
@@ -20,6 +22,7 @@
 
 pub mod cli;
 pub mod envs;
+pub mod flagd;
 pub mod health;
 pub mod keys;
 pub mod listen;

@@ -106,6 +106,8 @@ pub struct DeliveryArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub listen: ListenArgs,
+    #[command(flatten)]
+    pub flagd: crate::flagd::FlagdArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -234,6 +236,11 @@ async fn run(role: Role) -> Result<(), String> {
     )
     .with_analytics(delivery.analytics.clone());
     let events = sdk_state.events.clone();
+    let flagd_state = crate::flagd::auth::FlagdState {
+        sdk: sdk_state.clone(),
+        context: Arc::new(delivery.flagd.context()),
+        keep_alive: delivery.flagd.keep_alive(),
+    };
     tokio::spawn(
         sdk_state
             .streams
@@ -294,6 +301,27 @@ async fn run(role: Role) -> Result<(), String> {
     }
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let flagd_defaults: &[SocketAddr] = match &role {
+        Role::Serve(_) => &[
+            SocketAddr::from(([127, 0, 0, 1], 8013)),
+            SocketAddr::from(([127, 0, 0, 1], 8015)),
+        ],
+        Role::Realtime(_) => &[SocketAddr::from(([0, 0, 0, 0], 8013))],
+    };
+    let flagd_listeners =
+        crate::flagd::serve::bind(delivery.flagd.flagd_addr.as_ref(), flagd_defaults)?;
+    let flagd_addrs: Vec<String> = flagd_listeners
+        .iter()
+        .filter_map(|l| l.local_addr().ok())
+        .map(|a| a.to_string())
+        .collect();
+    tokio::spawn(crate::flagd::serve::serve(
+        flagd_listeners,
+        flagd_state,
+        delivery.flagd.streams_per_connection,
+        delivery.flagd.flagd_max_connections,
+        shutdown_rx.clone(),
+    ));
     match &role {
         Role::Serve(a) => {
             println!("Switchyard is running at http://{local}");
@@ -315,6 +343,13 @@ async fn run(role: Role) -> Result<(), String> {
             );
         }
         Role::Realtime(_) => println!("Switchyard realtime is listening on {local}"),
+    }
+    if !flagd_addrs.is_empty() {
+        // Tests and scripts read this line to find the flagd ports.
+        println!(
+            "  flagd gRPC (sync and evaluation): {}",
+            flagd_addrs.join(", ")
+        );
     }
     let graceful = async move {
         wait_for_signal().await;
@@ -375,7 +410,7 @@ fn dashboard(dir: &Path) -> Router {
 /// A listener with a deep accept queue: after a restart, thousands of SDK clients reconnect
 /// within a second or two, and connections beyond the queue wait out TCP's SYN retries (1 s, 3 s,
 /// 7 s…). The kernel caps the depth at `net.core.somaxconn`.
-fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+pub(crate) fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     // Every open stream is a descriptor: take what the system allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let socket = if addr.is_ipv4() {

@@ -196,6 +196,11 @@ impl FlagSet {
         &self.warnings
     }
 
+    /// The flag-set metadata (what every flag's metadata starts from).
+    pub fn metadata(&self) -> &Map<String, Value> {
+        &self.metadata
+    }
+
     /// The flag keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.flags.iter().map(|f| f.key.as_str())

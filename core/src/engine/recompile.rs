@@ -4,6 +4,7 @@
 //! the previous document need not be kept.
 
 use foldhash::fast::FixedState;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::io;
@@ -116,9 +117,9 @@ impl FlagSet {
 
     /// The flags that differ between `self` and a later set (added, removed, or compiled from a
     /// different definition or evaluator), or `None` when any may have (the flag-set metadata
-    /// changed).
+    /// changed). The set's `revision` entry changes with every revision and changes no flag.
     pub fn changed_since(&self, before: &FlagSet) -> Option<Vec<String>> {
-        if self.metadata != before.metadata {
+        if without_revision(&self.metadata) != without_revision(&before.metadata) {
             return None;
         }
         let same = |a: &super::document::Flag, b: &super::document::Flag| {
@@ -150,6 +151,11 @@ impl FlagSet {
             })
             .count()
     }
+}
+
+/// Flag-set metadata but its `revision` entry.
+fn without_revision(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    m.iter().filter(|(k, _)| k.as_str() != "revision").collect()
 }
 
 #[cfg(test)]
@@ -205,6 +211,18 @@ mod tests {
         let attrs = json!({"x": 2});
         let ctx = super::super::Context::new(&attrs, 0).unwrap();
         assert_eq!(new.evaluate("uses", &ctx).variant, Some("on"));
+    }
+
+    #[test]
+    fn a_new_revision_alone_changes_no_flag() {
+        let mut before = doc(json!({"flags": {"a": flag(json!(null))}}));
+        before.metadata.insert("revision".into(), json!(1));
+        let mut after = before.clone();
+        after.metadata.insert("revision".into(), json!(2));
+        let old = FlagSet::compile(&before);
+        assert_eq!(old.recompile(&after).changed_since(&old), Some(vec![]));
+        after.metadata.insert("team".into(), json!("x"));
+        assert_eq!(old.recompile(&after).changed_since(&old), None);
     }
 
     #[test]

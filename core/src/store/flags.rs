@@ -68,6 +68,8 @@ impl EnvironmentSnapshot {
             .map(|s| (s.key.clone(), s.rule.clone()))
             .collect();
         let mut metadata = Map::new();
+        // flagd 0.2.15's flag-set id: the environment (keys repeat across projects; ids do not).
+        metadata.insert("flagSetId".into(), self.environment.id.clone().into());
         metadata.insert("environment".into(), self.environment.key.clone().into());
         metadata.insert("revision".into(), self.environment.revision.into());
         let mut doc = Document {

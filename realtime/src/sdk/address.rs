@@ -34,11 +34,16 @@ impl ClientAddr {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(a)| a.ip());
+        ClientAddr::from_headers(&parts.headers, peer, hops)
+    }
+
+    /// The same from a request's headers and its connection's peer (gRPC calls).
+    pub fn from_headers(headers: &HeaderMap, peer: Option<IpAddr>, hops: usize) -> ClientAddr {
         if hops == 0 {
             return ClientAddr(peer);
         }
         // No usable entry: the request did not come through the proxies; the peer is the client.
-        ClientAddr(forwarded(&parts.headers, hops).or(peer))
+        ClientAddr(forwarded(headers, hops).or(peer))
     }
 
     /// What limits count this address by.

@@ -93,7 +93,7 @@ const RATE_LIMITED_DELAY: Duration = Duration::from_millis(250);
 /// The address's failed authentications, shape, rate limit, key, origin; the environment's
 /// current state. An address past its failures is refused before anything else; a malformed or
 /// unknown key counts against its address.
-async fn authenticate(
+pub(crate) async fn authenticate(
     st: &SdkState,
     headers: &HeaderMap,
     query_key: Option<&str>,

@@ -11,7 +11,7 @@
 //!   [`streams`] — stream caps; [`memory`] — memory pressure; [`context_size`] — the context limit
 
 pub mod address;
-mod caller;
+pub(crate) mod caller;
 pub mod context_size;
 mod error;
 pub mod event_sink;

@@ -160,7 +160,7 @@ impl Drop for StreamSlot {
 
 impl SdkState {
     /// A slot for a new stream, or why not (counted in `streams_refused`).
-    pub(super) fn open_stream(&self, key: &str, addr: ClientAddr) -> Result<StreamSlot, Refused> {
+    pub(crate) fn open_stream(&self, key: &str, addr: ClientAddr) -> Result<StreamSlot, Refused> {
         let hash = switchyard_core::domain::hash_secret(key);
         self.streams.open(&hash, addr.key()).inspect_err(|r| {
             self.metrics.stream_refused(r.reason());

@@ -1,0 +1,344 @@
+//! `flagd.evaluation.v1.Service`: what flagd's RPC providers call. Each resolve evaluates one
+//! flag with the same engine, budget and heavy-environment offload as OFREP, and answers as
+//! flagd does:
+//! - a value, its variant, the reason (`STATIC`, `TARGETING_MATCH`, `SPLIT`, `DEFAULT`) and the
+//!   flag's metadata;
+//! - a disabled flag, or one without a default variant that nothing matched: the type's zero
+//!   value, an empty variant and reason `DISABLED` / `DEFAULT` (providers then use the code
+//!   default);
+//! - errors as statuses the providers map back: `NOT_FOUND` (FLAG_NOT_FOUND),
+//!   `INVALID_ARGUMENT` (TYPE_MISMATCH, a bad context), `DATA_LOSS` (PARSE_ERROR), `UNKNOWN`
+//!   (GENERAL, e.g. an evaluation over its budget).
+//!
+//! `ResolveAll` answers every flag that resolved to a value (flags that errored, are disabled or
+//! fall to the code default are left out, as flagd leaves them out).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+use switchyard_core::engine::{Context, ErrorCode, Reason, Resolution};
+use tonic::{Request, Response, Status};
+
+use super::auth::{self, FlagdState};
+use super::events::{self, EventStream};
+use super::proto::evaluation as pb;
+use super::structs;
+use crate::sdk::context_size;
+
+/// The evaluation service.
+#[derive(Debug, Clone)]
+pub struct Evaluation(pub FlagdState);
+
+/// One flag's resolution, owned (it leaves the offload thread).
+#[derive(Debug)]
+struct Resolved {
+    value: Option<Value>,
+    variant: String,
+    reason: Reason,
+    error: Option<(ErrorCode, String)>,
+    metadata: Map<String, Value>,
+}
+
+impl Resolved {
+    fn of(r: &Resolution<'_>) -> Resolved {
+        Resolved {
+            value: r.value.cloned(),
+            variant: r.variant.unwrap_or_default().to_owned(),
+            reason: r.reason,
+            error: r.error.clone(),
+            metadata: r.metadata.clone(),
+        }
+    }
+}
+
+/// The reason as OpenFeature spells it.
+pub fn reason_name(reason: Reason) -> String {
+    match serde_json::to_value(reason) {
+        Ok(Value::String(s)) => s,
+        _ => "UNKNOWN".into(),
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The request's context over the static context, checked against the SDK context limit.
+fn context(st: &FlagdState, ctx: Option<&prost_types::Struct>) -> Result<Value, Status> {
+    let mut merged = (*st.context).clone();
+    if let Some(ctx) = ctx {
+        let sent = structs::to_json(ctx).ok_or_else(|| {
+            Status::invalid_argument(format!(
+                "the context nests deeper than {} levels",
+                structs::MAX_DEPTH
+            ))
+        })?;
+        merged.extend(sent);
+    }
+    let merged = Value::Object(merged);
+    if let Err(e) = context_size::check(&merged, st.sdk.limits.max_context_bytes) {
+        st.sdk.metrics.contexts_too_big.inc();
+        return Err(Status::invalid_argument(e.to_string()));
+    }
+    Ok(merged)
+}
+
+fn error_status(code: ErrorCode, message: String) -> Status {
+    match code {
+        ErrorCode::FlagNotFound => Status::not_found(message),
+        ErrorCode::TypeMismatch | ErrorCode::InvalidContext | ErrorCode::TargetingKeyMissing => {
+            Status::invalid_argument(message)
+        }
+        ErrorCode::ParseError => Status::data_loss(message),
+        ErrorCode::General => Status::unknown(message),
+    }
+}
+
+impl Evaluation {
+    /// Authenticates, then resolves `key` for the request's context.
+    async fn resolve<T>(
+        &self,
+        req: &Request<T>,
+        key: &str,
+        ctx: Option<&prost_types::Struct>,
+    ) -> Result<Resolved, Status> {
+        let st = &self.0;
+        let caller = auth::authenticate_call(st, req, "").await?;
+        let context = context(st, ctx)?;
+        let key = key.to_owned();
+        let resolved = st
+            .sdk
+            .offload
+            .run(&caller.env, move |env, _| {
+                let ctx = Context::new(&context, now()).ok()?;
+                let r = env.flags.evaluate(&key, &ctx);
+                Some((Resolved::of(&r), r.budget_exceeded()))
+            })
+            .await
+            .map_err(|e| auth::status(e.into()))?;
+        let (resolved, exceeded) = resolved;
+        st.sdk.metrics.evaluations.inc();
+        st.sdk
+            .metrics
+            .evaluation_budget_exceeded
+            .inc_by(u64::from(exceeded));
+        match resolved.error {
+            Some((code, message)) => Err(error_status(code, message)),
+            None => Ok(resolved),
+        }
+    }
+
+    /// Resolves and converts the value to the type asked for (`None` → the type's zero value,
+    /// which providers read as "use the code default" beside an empty variant).
+    async fn typed<T, V>(
+        &self,
+        req: &Request<T>,
+        key: &str,
+        ctx: Option<&prost_types::Struct>,
+        type_name: &str,
+        convert: impl Fn(&Value) -> Option<V>,
+    ) -> Result<(Option<V>, Resolved), Status> {
+        let r = self.resolve(req, key, ctx).await?;
+        let value = match &r.value {
+            None => None,
+            Some(v) => Some(convert(v).ok_or_else(|| {
+                Status::invalid_argument(format!(
+                    "TYPE_MISMATCH: flag {key:?} is not a {type_name} flag"
+                ))
+            })?),
+        };
+        Ok((value, r))
+    }
+}
+
+fn int_of(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        // A whole float (`2.0`) is an integer flag's value too.
+        let f = v.as_f64()?;
+        #[allow(clippy::cast_possible_truncation)]
+        (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
+    })
+}
+
+#[tonic::async_trait]
+impl pb::service_server::Service for Evaluation {
+    async fn resolve_all(
+        &self,
+        req: Request<pb::ResolveAllRequest>,
+    ) -> Result<Response<pb::ResolveAllResponse>, Status> {
+        let st = &self.0;
+        let caller = auth::authenticate_call(st, &req, "").await?;
+        let context = context(st, req.get_ref().context.as_ref())?;
+        let (flags, metadata, count) = st
+            .sdk
+            .offload
+            .run(&caller.env, move |env, _| {
+                let ctx = Context::new(&context, now()).ok()?;
+                let mut flags = std::collections::HashMap::new();
+                let mut count = 0u64;
+                for (key, r) in env.flags.evaluate_all(&ctx) {
+                    count += 1;
+                    if r.error.is_some() {
+                        continue;
+                    }
+                    if let Some(flag) = any_flag(&r) {
+                        flags.insert(key.to_owned(), flag);
+                    }
+                }
+                Some((flags, structs::from_map(env.flags.metadata()), count))
+            })
+            .await
+            .map_err(|e| auth::status(e.into()))?;
+        st.sdk.metrics.evaluations.inc_by(count);
+        Ok(Response::new(pb::ResolveAllResponse {
+            flags,
+            metadata: Some(metadata),
+        }))
+    }
+
+    async fn resolve_boolean(
+        &self,
+        req: Request<pb::ResolveBooleanRequest>,
+    ) -> Result<Response<pb::ResolveBooleanResponse>, Status> {
+        let m = req.get_ref();
+        let (value, r) = self
+            .typed(
+                &req,
+                &m.flag_key,
+                m.context.as_ref(),
+                "boolean",
+                Value::as_bool,
+            )
+            .await?;
+        Ok(Response::new(pb::ResolveBooleanResponse {
+            value: value.unwrap_or_default(),
+            reason: reason_name(r.reason),
+            variant: r.variant,
+            metadata: Some(structs::from_map(&r.metadata)),
+        }))
+    }
+
+    async fn resolve_string(
+        &self,
+        req: Request<pb::ResolveStringRequest>,
+    ) -> Result<Response<pb::ResolveStringResponse>, Status> {
+        let m = req.get_ref();
+        let (value, r) = self
+            .typed(&req, &m.flag_key, m.context.as_ref(), "string", |v| {
+                v.as_str().map(str::to_owned)
+            })
+            .await?;
+        Ok(Response::new(pb::ResolveStringResponse {
+            value: value.unwrap_or_default(),
+            reason: reason_name(r.reason),
+            variant: r.variant,
+            metadata: Some(structs::from_map(&r.metadata)),
+        }))
+    }
+
+    async fn resolve_float(
+        &self,
+        req: Request<pb::ResolveFloatRequest>,
+    ) -> Result<Response<pb::ResolveFloatResponse>, Status> {
+        let m = req.get_ref();
+        let (value, r) = self
+            .typed(
+                &req,
+                &m.flag_key,
+                m.context.as_ref(),
+                "number",
+                Value::as_f64,
+            )
+            .await?;
+        Ok(Response::new(pb::ResolveFloatResponse {
+            value: value.unwrap_or_default(),
+            reason: reason_name(r.reason),
+            variant: r.variant,
+            metadata: Some(structs::from_map(&r.metadata)),
+        }))
+    }
+
+    async fn resolve_int(
+        &self,
+        req: Request<pb::ResolveIntRequest>,
+    ) -> Result<Response<pb::ResolveIntResponse>, Status> {
+        let m = req.get_ref();
+        let (value, r) = self
+            .typed(&req, &m.flag_key, m.context.as_ref(), "integer", int_of)
+            .await?;
+        Ok(Response::new(pb::ResolveIntResponse {
+            value: value.unwrap_or_default(),
+            reason: reason_name(r.reason),
+            variant: r.variant,
+            metadata: Some(structs::from_map(&r.metadata)),
+        }))
+    }
+
+    async fn resolve_object(
+        &self,
+        req: Request<pb::ResolveObjectRequest>,
+    ) -> Result<Response<pb::ResolveObjectResponse>, Status> {
+        let m = req.get_ref();
+        let (value, r) = self
+            .typed(&req, &m.flag_key, m.context.as_ref(), "object", |v| {
+                v.as_object().map(structs::from_map)
+            })
+            .await?;
+        Ok(Response::new(pb::ResolveObjectResponse {
+            value,
+            reason: reason_name(r.reason),
+            variant: r.variant,
+            metadata: Some(structs::from_map(&r.metadata)),
+        }))
+    }
+
+    type EventStreamStream = EventStream;
+
+    async fn event_stream(
+        &self,
+        req: Request<pb::EventStreamRequest>,
+    ) -> Result<Response<EventStream>, Status> {
+        events::open(&self.0, req).await.map(Response::new)
+    }
+}
+
+/// A resolved value as `ResolveAll` carries it (numbers as doubles, objects as Structs); `None`
+/// for a value it cannot carry (no value, an array).
+fn any_flag(r: &Resolution<'_>) -> Option<pb::AnyFlag> {
+    use pb::any_flag::Value as V;
+    let value = match r.value? {
+        Value::Bool(b) => V::BoolValue(*b),
+        Value::String(s) => V::StringValue(s.clone()),
+        Value::Number(n) => V::DoubleValue(n.as_f64()?),
+        Value::Object(o) => V::ObjectValue(structs::from_map(o)),
+        Value::Null | Value::Array(_) => return None,
+    };
+    Some(pb::AnyFlag {
+        reason: reason_name(r.reason),
+        variant: r.variant.unwrap_or_default().to_owned(),
+        value: Some(value),
+        metadata: Some(structs::from_map(r.metadata)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn whole_floats_are_integers_and_fractions_are_not() {
+        assert_eq!(int_of(&json!(3)), Some(3));
+        assert_eq!(int_of(&json!(3.0)), Some(3));
+        assert_eq!(int_of(&json!(3.5)), None);
+        assert_eq!(int_of(&json!("3")), None);
+    }
+
+    #[test]
+    fn reasons_are_spelled_as_openfeature_spells_them() {
+        assert_eq!(reason_name(Reason::TargetingMatch), "TARGETING_MATCH");
+        assert_eq!(reason_name(Reason::Disabled), "DISABLED");
+    }
+}
