@@ -54,6 +54,13 @@ if [ ! -d core/tests/flagd-core/node_modules/@openfeature/flagd-core ]; then
   (cd core/tests/flagd-core && npm ci --no-audit --no-fund --silent)
 fi
 
+# PyPI's flagd-core (the Python in-process flagd engine), the second reference evaluator of core's
+# differential test (core/tests/flagd_differential.rs).
+if ! .venv/bin/python -c 'import openfeature.contrib.tools.flagd.core' 2>/dev/null; then
+  echo "installing OpenFeature's flagd-core into .venv"
+  .venv/bin/pip install --quiet 'openfeature-flagd-core==2.0.0'
+fi
+
 # The official OpenFeature OFREP clients, for the realtime server's compatibility test.
 if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
   echo "installing the OpenFeature clients (npm)"

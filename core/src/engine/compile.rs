@@ -350,6 +350,16 @@ impl<'d> Compiler<'d> {
                     format!("fractional weight {n} is not a whole number"),
                 );
             }
+            if let Some(Value::Number(n)) = parts.get(1)
+                && n.as_f64().is_some_and(|w| w < 0.0)
+            {
+                // Schema 0.2.15 sets a literal weight's minimum at 0. The rule still loads and the
+                // weight counts as 0, as flagd clamps computed weights; strict callers reject it.
+                self.soft.push(Problem::new(
+                    pointer(&at, "1"),
+                    format!("fractional weight {n} is negative (the minimum is 0; it counts as 0)"),
+                ));
+            }
             let variant = self.node(&parts[0], &pointer(&at, "0"), depth + 2)?;
             let weight = match parts.get(1) {
                 Some(w) => Some(self.node(w, &pointer(&at, "1"), depth + 2)?),

@@ -62,6 +62,9 @@ impl Expr {
                 let hay = hay.eval(env, data)?;
                 env.scan(container_len(&hay))?;
                 Val::Bool(match &hay {
+                    // JavaScript's `String(null)` is "null", not "": a missing attribute is not
+                    // "in" every string (json-logic-js: `"DE,AT".indexOf(null)` is -1).
+                    Val::Str(h) if matches!(needle, Val::Null) => h.contains("null"),
                     Val::Str(h) => {
                         env.stringify(&needle)?;
                         h.contains(needle.to_js_string().as_ref())

@@ -35,27 +35,27 @@ pub(crate) fn fractional_weights<'a>(
     Ok(Cow::Owned(weights))
 }
 
-/// A `fractional` operation's bucketing key: its first operand when that is a string, otherwise
-/// the flag key followed by the context's `targetingKey`.
+/// A `fractional` operation's bucketing key: its first operand, which must evaluate to a string;
+/// without one, the flag key followed by the context's `targetingKey`. A bucketing expression that
+/// gives null (a missing attribute) is an error, never a silent switch to the targeting key:
+/// flagd-core (npm and PyPI) and flagd's fractional ADR agree (see docs/flagd-semantics.md).
 pub(crate) fn fractional_key<'a>(
     f: &'a Fractional,
     env: &Env<'a>,
     data: Data<'a, '_>,
 ) -> Result<Cow<'a, str>, String> {
-    let key = match &f.key {
-        Some(k) => k.eval(env, data)?,
-        None => Val::Null,
-    };
-    match key {
-        Val::Str(s) => Ok(s),
-        Val::Null => match env.ctx.get("targetingKey") {
+    match &f.key {
+        Some(k) => match k.eval(env, data)? {
+            Val::Str(s) => Ok(s),
+            other => Err(format!(
+                "fractional: the bucketing key must be a string, got {}",
+                other.to_json()
+            )),
+        },
+        None => match env.ctx.get("targetingKey") {
             Some(Value::String(tk)) => Ok(Cow::Owned(format!("{}{tk}", env.flag_key))),
             _ => Err("fractional: no bucketing key and no targetingKey in the context".to_owned()),
         },
-        other => Err(format!(
-            "fractional: the bucketing key must be a string, got {}",
-            other.to_json()
-        )),
     }
 }
 
@@ -80,7 +80,11 @@ pub(super) fn eval_fractional<'a>(
 ) -> Eval<'a> {
     let weights = fractional_weights(f, env, data)?;
     let chosen = if weights.iter().filter(|w| **w > 0).count() == 1 {
-        // One bucket takes everything: no bucketing key is needed.
+        // One bucket takes everything: no targeting key is needed, but a bucketing expression
+        // must still give a key.
+        if f.key.is_some() {
+            fractional_key(f, env, data)?;
+        }
         weights.iter().position(|w| *w > 0).unwrap_or(0)
     } else {
         fractional::pick(fractional_hash(f, env, data)?, &weights)?

@@ -19,6 +19,15 @@ impl Document {
             });
         };
         let metadata = read_metadata(root.get("metadata"), "/metadata", &mut problems);
+        // Schema 0.2.10+: the flag set's `flagSetId` is a string (what flagd's sync and
+        // evaluation protocols carry as the selector). Its `version` should be one too, but
+        // documents in use give numbers, which every flagd engine accepts.
+        if let Some(v) = metadata.get("flagSetId").filter(|v| !v.is_string()) {
+            problems.push(Problem::new(
+                "/metadata/flagSetId",
+                format!("must be a string, not {v}"),
+            ));
+        }
         let evaluators = match root.get("$evaluators") {
             None | Some(Value::Null) => BTreeMap::new(),
             Some(Value::Object(e)) => e.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -40,7 +49,37 @@ impl Document {
                     }
                 }
             }
-            Some(_) => problems.push(Problem::new("/flags", "must be an object of flags by key")),
+            // flagd's own import form (schema 0.2.13, `flags.json#flagdImport`): a list of flags,
+            // each naming its `key`.
+            Some(Value::Array(defs)) => {
+                for (i, def) in defs.iter().enumerate() {
+                    let path = pointer("/flags", &i.to_string());
+                    let key = match def.get("key") {
+                        Some(Value::String(k)) if !k.is_empty() => k,
+                        _ => {
+                            problems.push(Problem::new(
+                                pointer(&path, "key"),
+                                "a flag in a list needs a non-empty string key",
+                            ));
+                            continue;
+                        }
+                    };
+                    if flags.contains_key(key) {
+                        problems.push(Problem::new(
+                            pointer(&path, "key"),
+                            format!("flag {key:?} is listed twice"),
+                        ));
+                        continue;
+                    }
+                    if let Some(flag) = read_flag(key, def, &path, &mut problems) {
+                        flags.insert(key.clone(), flag);
+                    }
+                }
+            }
+            Some(_) => problems.push(Problem::new(
+                "/flags",
+                "must be an object of flags by key, or a list of flags with keys",
+            )),
             None => problems.push(Problem::new("/flags", "is required")),
         }
         if !problems.is_empty() {
