@@ -4,7 +4,7 @@
 //! - [`caller`] — the key extractors; [`error`] — errors as HTTP responses
 //! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
 //!   stream's loop, over [`ws`] or [`sse`]
-//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints;
+//! - [`ofrep`], [`files`], [`events`], [`track`] — the request/response endpoints;
 //!   [`event_sink`] — what the analytics intake counts, held and flushed
 //! - [`ofrep_events`] — OFREP's event stream; [`catch_up`] — the revision an OFREP client names
 //! - [`secure`] — secure mode: the HMAC of the context's targeting key, for client keys
@@ -32,6 +32,7 @@ pub mod secure;
 mod session;
 mod sse;
 pub mod streams;
+mod track;
 mod view;
 mod ws;
 
@@ -210,6 +211,7 @@ pub fn router(state: SdkState) -> Router {
         .route("/ofrep/v1/evaluate/flags", post(ofrep::bulk))
         .route("/ofrep/v1/evaluate/flags/{key}", post(ofrep::single))
         .route("/ofrep/v1/events", get(ofrep_events::stream))
+        .route("/ofrep/v1/track", post(track::track))
         .route("/sdk/v1/flagd.json", get(files::flagd_document))
         .route("/sdk/v1/ws", get(ws::upgrade))
         .route("/sdk/v1/sse", get(sse::stream))
