@@ -20,6 +20,9 @@ pub struct Metrics {
     pub resyncs: Counter,
     /// Environment reloads from the store.
     pub reloads: Counter,
+    /// Store reads asked for by an OFREP client that named a revision newer than the node held
+    /// (a refetch's `flagConfigEtag`, an event stream's `Last-Event-ID`).
+    pub ofrep_catch_ups: Counter,
     /// Change events received from the bus.
     pub bus_events: Counter,
     /// Seconds from an environment's reload to a connection sending its changes.
@@ -70,6 +73,7 @@ impl Metrics {
             evaluations: Counter::default(),
             resyncs: Counter::default(),
             reloads: Counter::default(),
+            ofrep_catch_ups: Counter::default(),
             bus_events: Counter::default(),
             fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
             closed_slow: Counter::default(),
@@ -112,6 +116,11 @@ impl Metrics {
         registry.register("evaluations", "Flag evaluations", m.evaluations.clone());
         registry.register("resyncs", "Resyncs from the store", m.resyncs.clone());
         registry.register("reloads", "Environment reloads", m.reloads.clone());
+        registry.register(
+            "ofrep_catch_ups",
+            "Store reads for a newer revision an OFREP client named",
+            m.ofrep_catch_ups.clone(),
+        );
         registry.register(
             "bus_events",
             "Change events from the bus",

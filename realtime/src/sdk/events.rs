@@ -41,7 +41,18 @@ struct CustomEvent {
     timestamp: Option<i64>,
 }
 
-const MAX_ITEMS: usize = 1000;
+/// The most items (evaluations and events) one batch may hold.
+pub const MAX_ITEMS: usize = 1000;
+
+/// Whether a custom event's name may be counted: 1 to 128 characters, without '#' (it separates
+/// a counter's parts) or control characters.
+pub fn valid_event_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 128 && !name.chars().any(|c| c == '#' || c.is_control())
+}
+
+/// What a bad event name is told.
+pub const EVENT_NAME_RULE: &str =
+    "each event needs a name of 1 to 128 characters, without '#' or control characters";
 
 fn bad(m: impl Into<String>) -> SdkError {
     SdkError::BadRequest(m.into())
@@ -74,13 +85,8 @@ pub async fn intake(
         }
     }
     for e in &batch.events {
-        if e.name.is_empty()
-            || e.name.len() > 128
-            || e.name.chars().any(|c| c == '#' || c.is_control())
-        {
-            return Err(bad(
-                "each event needs a name of 1 to 128 characters, without '#' or control characters",
-            ));
+        if !valid_event_name(&e.name) {
+            return Err(bad(EVENT_NAME_RULE));
         }
     }
     let evaluations: Vec<Counted> = batch

@@ -4,14 +4,16 @@
 //! - [`caller`] — the key extractors; [`error`] — errors as HTTP responses
 //! - [`protocol`] — the stream messages; [`view`] — what one client holds; [`session`] — one
 //!   stream's loop, over [`ws`] or [`sse`]
-//! - [`ofrep`], [`files`], [`events`] — the request/response endpoints; [`event_sink`] — what
-//!   the analytics intake counts, held and flushed
+//! - [`ofrep`], [`files`], [`events`], [`track`] — the request/response endpoints;
+//!   [`event_sink`] — what the analytics intake counts, held and flushed
+//! - [`ofrep_events`] — OFREP's event stream; [`catch_up`] — the revision an OFREP client names
 //! - [`secure`] — secure mode: the HMAC of the context's targeting key, for client keys
 //! - [`address`] — the client's address; [`failed_auth`] — failed authentications per address;
 //!   [`streams`] — stream caps; [`memory`] — memory pressure; [`context_size`] — the context limit
 
 pub mod address;
 pub(crate) mod caller;
+mod catch_up;
 pub mod context_size;
 mod error;
 pub mod event_sink;
@@ -23,12 +25,14 @@ mod low_priority;
 pub mod memory;
 pub mod offload;
 mod ofrep;
+mod ofrep_events;
 mod pace;
 pub mod protocol;
 pub mod secure;
 mod session;
 mod sse;
 pub mod streams;
+mod track;
 mod view;
 mod ws;
 
@@ -124,6 +128,8 @@ pub struct SdkState {
     /// Open streams, against their caps and the memory mark.
     pub streams: Arc<streams::Streams>,
     failed_auth: Arc<failed_auth::FailedAuth>,
+    /// Store reads OFREP clients cause by naming a newer revision, bounded per environment.
+    catch_ups: Arc<catch_up::CatchUps>,
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
     /// The built SDK bundle, if there is one.
@@ -152,6 +158,7 @@ impl SdkState {
             offload: Arc::new(offload::Offload::new(&limits, metrics.clone())),
             streams: Arc::new(streams::Streams::new(limits.streams, memory)),
             failed_auth: Arc::new(failed_auth::FailedAuth::new(limits.failed_auth_per_minute)),
+            catch_ups: Arc::default(),
             envs,
             metrics,
             events,
@@ -179,6 +186,7 @@ impl SdkState {
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
         self.failed_auth.forget_expired();
+        self.catch_ups.housekeeping();
     }
 }
 
@@ -194,13 +202,16 @@ pub fn router(state: SdkState) -> Router {
             HeaderName::from_static("x-api-key"),
             HeaderName::from_static(secure::HASH_HEADER),
             header::IF_NONE_MATCH,
+            // EventSource sends it when it reconnects to an OFREP event stream.
+            HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([header::ETAG, header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600));
     Router::new()
         .route("/ofrep/v1/evaluate/flags", post(ofrep::bulk))
         .route("/ofrep/v1/evaluate/flags/{key}", post(ofrep::single))
-        .route("/ofrep/v1/events", get(sse::ofrep_events))
+        .route("/ofrep/v1/events", get(ofrep_events::stream))
+        .route("/ofrep/v1/track", post(track::track))
         .route("/sdk/v1/flagd.json", get(files::flagd_document))
         .route("/sdk/v1/ws", get(ws::upgrade))
         .route("/sdk/v1/sse", get(sse::stream))

@@ -1,11 +1,14 @@
 //! OFREP (OpenFeature Remote Evaluation Protocol, open-feature/protocol service/openapi.yaml):
-//! single and bulk evaluation, ETag / 304, per-flag errors in bulk, `eventStreams` for browsers.
+//! single and bulk evaluation, ETag / 304, per-flag errors in bulk, `eventStreams` for browsers
+//! (served by [`super::ofrep_events`]), refetches after a notice. A flag with no default variant
+//! that nothing matched answers without a `value` (ADR-0006's `codeDefaultFlag`: reason DEFAULT,
+//! the caller's code default applies), alone or in bulk.
 //! Client keys do not see flags hidden from them (a single one is FLAG_NOT_FOUND, bulk leaves it
 //! out) and, in secure mode, send the hash of their targeting key in `X-Switchyard-Hash`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -15,6 +18,7 @@ use switchyard_core::engine::{Context, ErrorCode, Resolution};
 
 use super::SdkState;
 use super::caller::Caller;
+use super::catch_up;
 use super::context_size;
 use super::error::SdkError;
 use super::protocol::Evaluation;
@@ -26,6 +30,27 @@ use super::view::now;
 struct Request {
     #[serde(default)]
     context: Option<Value>,
+}
+
+/// The query of a refetch a `refetchEvaluation` notice caused (ADR-0008). Either may come from
+/// another server's notice (then it names nothing we can compare, and is ignored); a query
+/// that is not even that is 400.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refetch {
+    flag_config_etag: Option<String>,
+    /// We send no `lastModified` (a revision is not a time), so this is accepted and unused.
+    #[allow(dead_code)]
+    flag_config_last_modified: Option<String>,
+}
+
+impl Refetch {
+    /// The revision the notice named.
+    fn revision(&self) -> Option<u64> {
+        self.flag_config_etag
+            .as_deref()
+            .and_then(catch_up::revision_of_tag)
+    }
 }
 
 /// A flag OFREP could not evaluate (or a request it could not read).
@@ -60,14 +85,26 @@ struct BulkMetadata {
     revision: u64,
 }
 
+/// Where a client's event stream is (ADR-0008): a request URI only, which the client resolves
+/// against the base URL it was configured with. So it works through a CDN or proxy that serves
+/// this server under another host, and no `url` is given (clients take `url` first).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct EventStream {
     #[serde(rename = "type")]
     kind: &'static str,
-    url: String,
+    endpoint: Endpoint,
     inactivity_delay_sec: u32,
 }
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Endpoint {
+    request_uri: String,
+}
+
+/// Seconds a client keeps its event stream open while inactive (a hidden tab): ADR-0008's default.
+const INACTIVITY_DELAY_SEC: u32 = 120;
 
 /// Reads the context; an empty body, or no `context`, is an empty context. A context over the
 /// size limit is `INVALID_CONTEXT`.
@@ -216,31 +253,42 @@ fn etag(env_id: &str, revision: u64, context: &Value, kind: KeyKind) -> String {
 }
 
 /// Browsers' EventSource cannot send headers: the stream URL carries the (public) client key.
-fn event_streams(caller: &Caller, headers: &HeaderMap) -> Vec<EventStream> {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    match host {
-        Some(host) if caller.info.kind == KeyKind::Client => {
-            let scheme = headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("http");
-            vec![EventStream {
-                kind: "sse",
-                url: format!("{scheme}://{host}/ofrep/v1/events?key={}", caller.key),
-                inactivity_delay_sec: 120,
-            }]
-        }
-        _ => Vec::new(),
+/// Server keys get none: their key may not travel in a URL.
+fn event_streams(caller: &Caller) -> Vec<EventStream> {
+    if caller.info.kind != KeyKind::Client {
+        return Vec::new();
     }
+    vec![EventStream {
+        kind: "sse",
+        endpoint: Endpoint {
+            request_uri: format!("/ofrep/v1/events?key={}", caller.key),
+        },
+        inactivity_delay_sec: INACTIVITY_DELAY_SEC,
+    }]
 }
 
+/// Whether `If-None-Match` names the current answer.
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+}
+
+/// A refetch (`?flagConfigEtag=&flagConfigLastModified=`, after a `refetchEvaluation` notice) is
+/// answered for the current configuration, caught up with the one the notice named if this node
+/// was behind; and never with 304 unless the answer is for the configuration the notice named.
 pub async fn bulk(
     State(st): State<SdkState>,
     caller: Caller,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, SdkError> {
-    let env = &caller.env;
+    let Query(refetch) = Query::<Refetch>::try_from_uri(&uri)
+        .map_err(|_| SdkError::BadRequest("the query string is malformed".into()))?;
+    let named = refetch.revision();
+    let env = &catch_up::at_least(&st, caller.env.clone(), named).await?;
     let context = match read_context(&st, &body) {
         Ok(c) => c,
         Err((code, details)) => {
@@ -259,11 +307,8 @@ pub async fn bulk(
         &context,
         caller.info.kind,
     );
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
-    {
+    let stale = named.is_some_and(|n| n != env.revision);
+    if !stale && not_modified(&headers, &tag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&tag) {
             r.headers_mut().insert(header::ETAG, v);
@@ -272,7 +317,7 @@ pub async fn bulk(
     }
     let client = caller.info.kind == KeyKind::Client;
     Context::new(&context, now()).map_err(SdkError::BadRequest)?;
-    let event_streams = event_streams(&caller, &headers);
+    let event_streams = event_streams(&caller);
     let evaluated = st
         .offload
         .run(env, move |env, deadline| {

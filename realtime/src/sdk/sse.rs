@@ -1,16 +1,15 @@
-//! Server-Sent Events: `GET /sdk/v1/sse` (the protocol's messages, for clients that cannot use
-//! WebSockets) and `GET /ofrep/v1/events` (OFREP's `refetchEvaluation` notices).
+//! Server-Sent Events: `GET /sdk/v1/sse`, the protocol's messages for clients that cannot use
+//! WebSockets (OFREP's event stream is [`super::ofrep_events`]).
 
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use std::convert::Infallible;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -114,65 +113,4 @@ impl Transport for SseTransport {
 
     /// Dropping the sender ends the response; EventSource reconnects by itself.
     async fn close(self, _: Close) {}
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename = "refetchEvaluation")]
-struct Refetch {
-    #[serde(rename = "lastModified")]
-    last_modified: u64,
-}
-
-fn refetch(last_modified: u64) -> Option<Event> {
-    Event::default()
-        .event("message")
-        .json_data(Refetch { last_modified })
-        .ok()
-}
-
-/// OFREP event stream: a `refetchEvaluation` notice whenever the environment changes. It holds a
-/// stream slot like the others (503 with Retry-After when there is no room), and its key is
-/// re-checked like every stream's: revoked or expired, the stream ends.
-pub async fn ofrep_events(
-    State(st): State<SdkState>,
-    addr: ClientAddr,
-    UrlCaller(caller): UrlCaller,
-) -> Result<Response, SdkError> {
-    let slot = st.open_stream(&caller.key, addr)?;
-    let mut watch = st.envs.watch(&caller.info.environment).await?;
-    let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(4);
-    let mut shutdown = st.shutdown.clone();
-    // Seen now, not when the task starts: a change in between is a change to announce.
-    watch.borrow_and_update();
-    let open = st.metrics.open_connection();
-    let mut key_check = tokio::time::interval(st.limits.key_check_every);
-    key_check.reset();
-    tokio::spawn(async move {
-        let _open = open;
-        let _slot = slot;
-        loop {
-            tokio::select! {
-                _ = shutdown.changed() => break,
-                _ = tx.closed() => break,
-                _ = key_check.tick() => {
-                    // A store hiccup is not a revocation.
-                    if let Ok(None) = st.envs.key(&caller.key).await { break; }
-                }
-                changed = watch.changed() => {
-                    if changed.is_err() { break; }
-                    let Some(event) = refetch(watch.borrow_and_update().revision) else { break };
-                    st.metrics.messages.inc();
-                    if tx.send(Ok(event)).await.is_err() { break; }
-                }
-            }
-        }
-    });
-    Ok(Sse::new(ReceiverStream::new(rx))
-        .keep_alive(
-            // An event, not a comment: EventSource hides comments, and clients watch for silence.
-            KeepAlive::new()
-                .interval(Duration::from_secs(25))
-                .event(Event::default().event("ping").data(r#"{"type":"ping"}"#)),
-        )
-        .into_response())
 }
