@@ -5,6 +5,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = [
         "proto/flagd/sync/v1/sync.proto",
         "proto/flagd/evaluation/v1/evaluation.proto",
+        "proto/flagd/evaluation/v2/evaluation.proto",
     ];
     for f in files {
         println!("cargo:rerun-if-changed={f}");

@@ -61,6 +61,17 @@ if ! .venv/bin/python -c 'import openfeature.contrib.tools.flagd.core' 2>/dev/nu
   .venv/bin/pip install --quiet 'openfeature-flagd-core==2.0.0'
 fi
 
+# The official flagd providers, which judge the flagd gRPC services (realtime/tests/flagd_providers.rs):
+# npm's (rpc and in-process modes) and PyPI's (in-process).
+if [ ! -d realtime/tests/flagd-providers/node_modules/@openfeature/flagd-provider ]; then
+  echo "installing OpenFeature's flagd provider (npm)"
+  (cd realtime/tests/flagd-providers && npm ci --no-audit --no-fund --silent)
+fi
+if ! .venv/bin/python -c 'import openfeature.contrib.provider.flagd' 2>/dev/null; then
+  echo "installing OpenFeature's flagd provider into .venv"
+  .venv/bin/pip install --quiet 'openfeature-provider-flagd==0.6.1'
+fi
+
 # The official OpenFeature OFREP clients, for the realtime server's compatibility test.
 if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
   echo "installing the OpenFeature clients (npm)"

@@ -307,3 +307,32 @@ async fn a_revoked_key_ends_its_event_stream() {
     let end = within("the stream ends", s.message()).await;
     assert_eq!(end.unwrap_err().code(), Code::Unauthenticated);
 }
+
+#[tokio::test]
+async fn v2_says_use_the_code_default_with_no_value_and_no_variant() {
+    use switchyard_realtime::flagd::proto::evaluation_v2 as v2;
+    let f = Flagd::start(&[]).await;
+    let mut c = v2::service_client::ServiceClient::new(f.channel().await);
+    let req = v2::ResolveBooleanRequest {
+        flag_key: "disabled-flag".into(),
+        context: None,
+    };
+    let r = c
+        .resolve_boolean(with_key(req, &f.t.server_key))
+        .await
+        .unwrap();
+    let r = r.into_inner();
+    assert_eq!(
+        (r.value, r.variant, r.reason.as_str()),
+        (None, None, "DISABLED")
+    );
+    let req = v2::ResolveBooleanRequest {
+        flag_key: "bool-flag".into(),
+        context: None,
+    };
+    let r = c
+        .resolve_boolean(with_key(req, &f.t.server_key))
+        .await
+        .unwrap();
+    assert_eq!(r.into_inner().value, Some(true));
+}

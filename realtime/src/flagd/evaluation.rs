@@ -31,12 +31,12 @@ pub struct Evaluation(pub FlagdState);
 
 /// One flag's resolution, owned (it leaves the offload thread).
 #[derive(Debug)]
-struct Resolved {
-    value: Option<Value>,
-    variant: String,
-    reason: Reason,
+pub(super) struct Resolved {
+    pub value: Option<Value>,
+    pub variant: String,
+    pub reason: Reason,
     error: Option<(ErrorCode, String)>,
-    metadata: Map<String, Value>,
+    pub metadata: Map<String, Value>,
 }
 
 impl Resolved {
@@ -130,9 +130,39 @@ impl Evaluation {
         }
     }
 
+    /// Every flag that resolved without an error, and the flag-set metadata.
+    pub(super) async fn all<T>(
+        &self,
+        req: &Request<T>,
+        ctx: Option<&prost_types::Struct>,
+    ) -> Result<(Vec<(String, Resolved)>, prost_types::Struct), Status> {
+        let st = &self.0;
+        let caller = auth::authenticate_call(st, req, "").await?;
+        let context = context(st, ctx)?;
+        let (flags, metadata, count) = st
+            .sdk
+            .offload
+            .run(&caller.env, move |env, _| {
+                let ctx = Context::new(&context, now()).ok()?;
+                let mut count = 0u64;
+                let flags = env
+                    .flags
+                    .evaluate_all(&ctx)
+                    .inspect(|_| count += 1)
+                    .filter(|(_, r)| r.error.is_none())
+                    .map(|(key, r)| (key.to_owned(), Resolved::of(&r)))
+                    .collect();
+                Some((flags, structs::from_map(env.flags.metadata()), count))
+            })
+            .await
+            .map_err(|e| auth::status(e.into()))?;
+        st.sdk.metrics.evaluations.inc_by(count);
+        Ok((flags, metadata))
+    }
+
     /// Resolves and converts the value to the type asked for (`None` → the type's zero value,
     /// which providers read as "use the code default" beside an empty variant).
-    async fn typed<T, V>(
+    pub(super) async fn typed<T, V>(
         &self,
         req: &Request<T>,
         key: &str,
@@ -153,7 +183,7 @@ impl Evaluation {
     }
 }
 
-fn int_of(v: &Value) -> Option<i64> {
+pub(super) fn int_of(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| {
         // A whole float (`2.0`) is an integer flag's value too.
         let f = v.as_f64()?;
@@ -168,30 +198,22 @@ impl pb::service_server::Service for Evaluation {
         &self,
         req: Request<pb::ResolveAllRequest>,
     ) -> Result<Response<pb::ResolveAllResponse>, Status> {
-        let st = &self.0;
-        let caller = auth::authenticate_call(st, &req, "").await?;
-        let context = context(st, req.get_ref().context.as_ref())?;
-        let (flags, metadata, count) = st
-            .sdk
-            .offload
-            .run(&caller.env, move |env, _| {
-                let ctx = Context::new(&context, now()).ok()?;
-                let mut flags = std::collections::HashMap::new();
-                let mut count = 0u64;
-                for (key, r) in env.flags.evaluate_all(&ctx) {
-                    count += 1;
-                    if r.error.is_some() {
-                        continue;
-                    }
-                    if let Some(flag) = any_flag(&r) {
-                        flags.insert(key.to_owned(), flag);
-                    }
-                }
-                Some((flags, structs::from_map(env.flags.metadata()), count))
+        let (flags, metadata) = self.all(&req, req.get_ref().context.as_ref()).await?;
+        let flags = flags
+            .into_iter()
+            .filter_map(|(key, r)| {
+                let value = any_value(r.value.as_ref()?)?;
+                Some((
+                    key,
+                    pb::AnyFlag {
+                        reason: reason_name(r.reason),
+                        variant: r.variant,
+                        value: Some(value),
+                        metadata: Some(structs::from_map(&r.metadata)),
+                    },
+                ))
             })
-            .await
-            .map_err(|e| auth::status(e.into()))?;
-        st.sdk.metrics.evaluations.inc_by(count);
+            .collect();
         Ok(Response::new(pb::ResolveAllResponse {
             flags,
             metadata: Some(metadata),
@@ -294,32 +316,31 @@ impl pb::service_server::Service for Evaluation {
         }))
     }
 
-    type EventStreamStream = EventStream;
+    type EventStreamStream = EventStream<pb::EventStreamResponse>;
 
     async fn event_stream(
         &self,
         req: Request<pb::EventStreamRequest>,
-    ) -> Result<Response<EventStream>, Status> {
-        events::open(&self.0, req).await.map(Response::new)
+    ) -> Result<Response<Self::EventStreamStream>, Status> {
+        events::open(&self.0, req, |kind, data| pb::EventStreamResponse {
+            r#type: kind.to_owned(),
+            data,
+        })
+        .await
+        .map(Response::new)
     }
 }
 
 /// A resolved value as `ResolveAll` carries it (numbers as doubles, objects as Structs); `None`
-/// for a value it cannot carry (no value, an array).
-fn any_flag(r: &Resolution<'_>) -> Option<pb::AnyFlag> {
+/// for a value it cannot carry (an array, null).
+fn any_value(v: &Value) -> Option<pb::any_flag::Value> {
     use pb::any_flag::Value as V;
-    let value = match r.value? {
+    Some(match v {
         Value::Bool(b) => V::BoolValue(*b),
         Value::String(s) => V::StringValue(s.clone()),
         Value::Number(n) => V::DoubleValue(n.as_f64()?),
         Value::Object(o) => V::ObjectValue(structs::from_map(o)),
         Value::Null | Value::Array(_) => return None,
-    };
-    Some(pb::AnyFlag {
-        reason: reason_name(r.reason),
-        variant: r.variant.unwrap_or_default().to_owned(),
-        value: Some(value),
-        metadata: Some(structs::from_map(r.metadata)),
     })
 }
 

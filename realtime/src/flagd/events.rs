@@ -23,20 +23,20 @@ use tonic::{Request, Status};
 
 use super::auth::{self, FlagdState};
 use super::listener::Connection;
-use super::proto::evaluation::{EventStreamRequest, EventStreamResponse};
 use super::structs;
 use crate::envs::Compiled;
 
-pub type EventStream = Pin<Box<dyn Stream<Item = Result<EventStreamResponse, Status>> + Send>>;
+/// The stream of either protocol version's event messages.
+pub type EventStream<M> = Pin<Box<dyn Stream<Item = Result<M, Status>> + Send>>;
+
+/// Builds a version's event message from its type and data.
+pub type Make<M> = fn(&str, Option<prost_types::Struct>) -> M;
 
 /// What a stream not yet bound to a key counts its slot under.
 const ANONYMOUS: &str = "flagd-events:anonymous";
 
-fn event(kind: &str, data: Option<Map<String, Value>>) -> EventStreamResponse {
-    EventStreamResponse {
-        r#type: kind.to_owned(),
-        data: data.as_ref().map(structs::from_map),
-    }
+fn event<M>(make: Make<M>, kind: &str, data: Option<Map<String, Value>>) -> M {
+    make(kind, data.as_ref().map(structs::from_map))
 }
 
 /// The flags that changed from `before` to `after`, each with what happened to it.
@@ -61,17 +61,18 @@ pub fn changed_flags(before: &Compiled, after: &Compiled) -> Map<String, Value> 
         .collect()
 }
 
-fn configuration_change(flags: Map<String, Value>) -> EventStreamResponse {
+fn configuration_change<M>(make: Make<M>, flags: Map<String, Value>) -> M {
     let mut data = Map::new();
     data.insert("flags".into(), Value::Object(flags));
-    event("configuration_change", Some(data))
+    event(make, "configuration_change", Some(data))
 }
 
 /// Opens an event stream (it holds a stream slot like every stream).
-pub async fn open(
+pub async fn open<R, M: Send + 'static>(
     st: &FlagdState,
-    req: Request<EventStreamRequest>,
-) -> Result<EventStream, Status> {
+    req: Request<R>,
+    make: Make<M>,
+) -> Result<EventStream<M>, Status> {
     let own = match auth::presented(&req, "") {
         Some(key) => Some(auth::authenticate_key(st, &req, Some(key)).await?),
         None => None,
@@ -89,24 +90,29 @@ pub async fn open(
     tokio::spawn(async move {
         let _slot = slot;
         let _open = st.sdk.metrics.open_connection();
-        if tx.send(Ok(event("provider_ready", None))).await.is_err() {
+        if tx
+            .send(Ok(event(make, "provider_ready", None)))
+            .await
+            .is_err()
+        {
             return;
         }
-        let Some((key, seen)) = wait_for_key(&st, &tx, bound, conn.as_ref()).await else {
+        let Some((key, seen)) = wait_for_key(&st, &tx, make, bound, conn.as_ref()).await else {
             return;
         };
-        follow(&st, &tx, &key, seen, conn.as_ref()).await;
+        follow(&st, &tx, make, &key, seen, conn.as_ref()).await;
     });
     Ok(Box::pin(ReceiverStream::new(rx)))
 }
 
-type Tx = mpsc::Sender<Result<EventStreamResponse, Status>>;
+type Tx<M> = mpsc::Sender<Result<M, Status>>;
 
 /// The key this stream follows: its own, or the first its connection proves; `None` when the
 /// stream ended first.
-async fn wait_for_key(
+async fn wait_for_key<M>(
     st: &FlagdState,
-    tx: &Tx,
+    tx: &Tx<M>,
+    make: Make<M>,
     own: Option<(String, u64)>,
     conn: Option<&Connection>,
 ) -> Option<(String, u64)> {
@@ -129,7 +135,7 @@ async fn wait_for_key(
             _ = shutdown.changed() => return None,
             _ = tx.closed() => return None,
             _ = keep_alive.tick() => {
-                let _ = tx.try_send(Ok(event("keep_alive", None)));
+                let _ = tx.try_send(Ok(event(make, "keep_alive", None)));
             }
         }
     }
@@ -137,7 +143,14 @@ async fn wait_for_key(
 
 /// Announces the environment's changes until the stream ends, the key is refused or the server
 /// shuts down.
-async fn follow(st: &FlagdState, tx: &Tx, key: &str, seen: u64, conn: Option<&Connection>) {
+async fn follow<M>(
+    st: &FlagdState,
+    tx: &Tx<M>,
+    make: Make<M>,
+    key: &str,
+    seen: u64,
+    conn: Option<&Connection>,
+) {
     let envs = &st.sdk.envs;
     let Ok(Some(info)) = envs.key(key).await else {
         refuse(tx, key, conn);
@@ -167,7 +180,7 @@ async fn follow(st: &FlagdState, tx: &Tx, key: &str, seen: u64, conn: Option<&Co
         tokio::select! {
             permit = tx.reserve(), if !pending.is_empty() => {
                 let Ok(permit) = permit else { return };
-                permit.send(Ok(configuration_change(std::mem::take(&mut pending))));
+                permit.send(Ok(configuration_change(make, std::mem::take(&mut pending))));
                 st.sdk.metrics.messages.inc();
                 keep_alive.reset();
             }
@@ -185,7 +198,7 @@ async fn follow(st: &FlagdState, tx: &Tx, key: &str, seen: u64, conn: Option<&Co
             }
             _ = keep_alive.tick() => {
                 // Nothing is lost when a keep-alive finds the buffer full.
-                let _ = tx.try_send(Ok(event("keep_alive", None)));
+                let _ = tx.try_send(Ok(event(make, "keep_alive", None)));
             }
             changed = watch.changed() => {
                 if changed.is_err() { return; }
@@ -198,7 +211,7 @@ async fn follow(st: &FlagdState, tx: &Tx, key: &str, seen: u64, conn: Option<&Co
 }
 
 /// Ends the stream for a refused key (the connection stops proving it).
-fn refuse(tx: &Tx, key: &str, conn: Option<&Connection>) {
+fn refuse<M>(tx: &Tx<M>, key: &str, conn: Option<&Connection>) {
     if let Some(c) = conn {
         c.proven.forget(key);
     }

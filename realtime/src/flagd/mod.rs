@@ -2,8 +2,9 @@
 //! - [`sync`] — `flagd.sync.v1.FlagSyncService`: in-process providers stream the environment's
 //!   flag document (`SyncFlags`), fetch it once (`FetchAllFlags`) or read the static sync
 //!   context (`GetMetadata`);
-//! - [`evaluation`] — `flagd.evaluation.v1.Service`: RPC providers resolve on the server
-//!   (typed resolves, `ResolveAll`), and [`events`] is its `EventStream` (`provider_ready`,
+//! - [`evaluation`] — `flagd.evaluation.v1.Service` and ([`evaluation_v2`]) `v2`: RPC providers
+//!   resolve on the server (typed resolves, `ResolveAll`), and [`events`] is their `EventStream`
+//!   (`provider_ready`,
 //!   `configuration_change` with the changed flag keys, `keep_alive`);
 //! - [`auth`] — the environment's server key, from the `flagd-selector` header, the request's
 //!   `selector` field, or `authorization: Bearer` / `x-api-key` metadata;
@@ -17,6 +18,7 @@
 
 pub mod auth;
 pub mod evaluation;
+pub mod evaluation_v2;
 pub mod events;
 pub mod listener;
 pub mod serve;
@@ -36,6 +38,9 @@ pub mod proto {
     }
     pub mod evaluation {
         tonic::include_proto!("flagd.evaluation.v1");
+    }
+    pub mod evaluation_v2 {
+        tonic::include_proto!("flagd.evaluation.v2");
     }
 }
 

@@ -15,6 +15,7 @@ use super::auth::FlagdState;
 use super::evaluation::Evaluation;
 use super::listener::incoming;
 use super::proto::evaluation::service_server::ServiceServer;
+use super::proto::evaluation_v2::service_server::ServiceServer as ServiceServerV2;
 use super::proto::sync::flag_sync_service_server::FlagSyncServiceServer;
 use super::sync::Sync;
 use super::{Addrs, MAX_REQUEST_MESSAGE};
@@ -56,6 +57,8 @@ pub async fn serve(
             .max_decoding_message_size(MAX_REQUEST_MESSAGE);
         let evaluation = ServiceServer::new(Evaluation(st.clone()))
             .max_decoding_message_size(MAX_REQUEST_MESSAGE);
+        let evaluation_v2 = ServiceServerV2::new(Evaluation(st.clone()))
+            .max_decoding_message_size(MAX_REQUEST_MESSAGE);
         let metrics = st.sdk.metrics.clone();
         let refused = move || {
             metrics.connections_refused.inc();
@@ -70,6 +73,7 @@ pub async fn serve(
             .timeout(Duration::from_secs(15))
             .add_service(sync)
             .add_service(evaluation)
+            .add_service(evaluation_v2)
             .serve_with_incoming_shutdown(conns, async move {
                 let _ = shutdown.wait_for(|down| *down).await;
             });

@@ -15,6 +15,7 @@ pub struct Flagd {
     pub t: Tenant,
     pub grpc_port: u16,
     pub data: tempfile::TempDir,
+    args: Vec<String>,
 }
 
 /// One flag of every type, and one of every reason.
@@ -52,6 +53,7 @@ impl Flagd {
         ];
         args.extend_from_slice(extra);
         let server = Switchyard::serve(&args, &[]);
+        let args = args.iter().map(|a| a.to_string()).collect();
         let admin = Client::signup(&server.base, "ada@example.com").await;
         let t = admin.tenant().await;
         let f = Flagd {
@@ -60,9 +62,18 @@ impl Flagd {
             t,
             grpc_port,
             data,
+            args,
         };
         f.import(document()).await;
         f
+    }
+
+    /// Stops the server (SIGTERM) and starts it again on the same data and flagd port.
+    pub fn restart(&mut self) {
+        self.server.terminate();
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.server = Switchyard::serve(&args, &[]);
+        self.admin.base = self.server.base.clone();
     }
 
     pub fn grpc_url(&self) -> String {
@@ -106,6 +117,19 @@ impl Flagd {
         let path = self.env_path(&format!("/flags/{flag}"));
         let (_, state) = self.admin.call(reqwest::Method::GET, &path, None).await;
         let body = json!({"enabled": enabled, "defaultVariant": state["defaultVariant"],
+            "targeting": state["targeting"], "version": state["version"]});
+        let (s, b) = self
+            .admin
+            .call(reqwest::Method::PUT, &path, Some(body))
+            .await;
+        assert_eq!(s, 200, "{b}");
+    }
+
+    /// Serves `variant` by default for `flag` (a change every client must see).
+    pub async fn set_default(&self, flag: &str, variant: &str) {
+        let path = self.env_path(&format!("/flags/{flag}"));
+        let (_, state) = self.admin.call(reqwest::Method::GET, &path, None).await;
+        let body = json!({"enabled": state["enabled"], "defaultVariant": variant,
             "targeting": state["targeting"], "version": state["version"]});
         let (s, b) = self
             .admin
