@@ -35,8 +35,13 @@ def layout_prefixes() -> dict[str, str]:
     return dict(re.findall(r'pub fn (\w+)\([^)]*\) -> String \{\s*format!\("([A-Z0-9]+#)', text))
 
 
+def by_name(module, kind: str, name: str):
+    (found,) = [r for r in module.resources(kind) if r.name == name]
+    return found
+
+
 def test_the_load_balancer_checks_healthz_which_asks_no_store(realtime):
-    (group,) = realtime.resources("aws_lb_target_group")
+    group = by_name(realtime, "aws_lb_target_group", "this")
     (check,) = tf.as_list(group.body["health_check"])
     assert check["path"] == "/healthz"
     health = (rust_source.REPO / "realtime" / "src" / "health.rs").read_text()
@@ -45,7 +50,7 @@ def test_the_load_balancer_checks_healthz_which_asks_no_store(realtime):
 
 def test_readiness_and_metrics_answer_404_from_the_internet(realtime):
     (listener,) = realtime.resources("aws_lb_listener")
-    (rule,) = realtime.resources("aws_lb_listener_rule")
+    rule = by_name(realtime, "aws_lb_listener_rule", "operator_routes")
     assert rule.body["listener_arn"] == f"${{aws_lb_listener.{listener.name}.arn}}"
     (condition,) = tf.as_list(rule.body["condition"])
     (paths,) = tf.as_list(condition["path_pattern"])
@@ -54,6 +59,25 @@ def test_readiness_and_metrics_answer_404_from_the_internet(realtime):
     (action,) = tf.as_list(rule.body["action"])
     assert action["type"] == "fixed-response"
     assert tf.as_list(action["fixed_response"])[0]["status_code"] == "404"
+
+
+def test_flagd_grpc_reaches_the_tasks_listener_over_a_grpc_target_group(realtime):
+    group = by_name(realtime, "aws_lb_target_group", "flagd")
+    assert group.body["protocol_version"] == "GRPC"
+    server = (rust_source.REPO / "realtime" / "src" / "server.rs").read_text()
+    assert "SocketAddr::from(([0, 0, 0, 0], 8013))" in server, "the realtime role's flagd port"
+    assert group.body["port"] == 8013
+    rule = by_name(realtime, "aws_lb_listener_rule", "flagd")
+    (condition,) = tf.as_list(rule.body["condition"])
+    (paths,) = tf.as_list(condition["path_pattern"])
+    values = set(resolve(realtime, paths["values"]))
+    for service in ["flagd.sync.v1.FlagSyncService", "flagd.evaluation.v1.Service",
+                    "flagd.evaluation.v2.Service"]:
+        assert f"/{service}/*" in values
+    (action,) = tf.as_list(rule.body["action"])
+    assert action["target_group_arn"] == "${aws_lb_target_group.flagd.arn}"
+    ingress = {r.name: r.body for r in realtime.resources("aws_vpc_security_group_ingress_rule")}
+    assert ingress["tasks_flagd_from_alb"]["from_port"] == 8013
 
 
 def test_scrapers_reach_the_tasks_only_from_configured_ranges(realtime):

@@ -54,6 +54,46 @@ resource "aws_lb_listener" "https" {
   }
 }
 
+# flagd providers speak gRPC: the listener sends flagd's service paths to the tasks' flagd
+# listener (8013) over HTTP/2; everything else stays HTTP/1.1 on 8080. Providers connect to the
+# load balancer's host on 443 with TLS. A gRPC health check of a path nobody serves answers
+# UNIMPLEMENTED (12): the gRPC server is up.
+resource "aws_lb_target_group" "flagd" {
+  #checkov:skip=CKV_AWS_378:TLS ends at the load balancer, as for the HTTP target group; the hop to the tasks stays inside the VPC's private subnets.
+  name                 = "${var.name}-flagd"
+  port                 = 8013
+  protocol             = "HTTP"
+  protocol_version     = "GRPC"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    path                = "/AWS.ALB/healthcheck"
+    matcher             = "12"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+}
+
+resource "aws_lb_listener_rule" "flagd" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 2
+
+  condition {
+    path_pattern {
+      values = local.flagd_paths
+    }
+  }
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.flagd.arn
+  }
+}
+
 # Operator routes stay inside the VPC: the load balancer never forwards them.
 resource "aws_lb_listener_rule" "operator_routes" {
   listener_arn = aws_lb_listener.https.arn
@@ -79,4 +119,10 @@ locals {
   # /readyz and /metrics, with any query string or trailing path (ALB path patterns match the
   # path only, case-sensitively; the server's routes are lower-case).
   operator_paths = ["/readyz", "/readyz/*", "/metrics", "/metrics/*"]
+  # flagd's gRPC services (sync for in-process providers, evaluation v1 and v2 for RPC ones).
+  flagd_paths = [
+    "/flagd.sync.v1.FlagSyncService/*",
+    "/flagd.evaluation.v1.Service/*",
+    "/flagd.evaluation.v2.Service/*",
+  ]
 }

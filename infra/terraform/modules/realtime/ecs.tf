@@ -39,9 +39,13 @@ resource "aws_ecs_task_definition" "this" {
     readonlyRootFilesystem = true
     user                   = "65532:65532"
     stopTimeout            = 30
-    portMappings           = [{ containerPort = 8080, protocol = "tcp" }]
+    portMappings = [
+      { containerPort = 8080, protocol = "tcp" },
+      { containerPort = 8013, protocol = "tcp" },
+    ]
     environment = [
       { name = "SWITCHYARD_ADDR", value = "0.0.0.0:8080" },
+      { name = "SWITCHYARD_FLAGD_ADDR", value = "0.0.0.0:8013" },
       { name = "SWITCHYARD_TABLE", value = var.table_name },
       { name = "AWS_REGION", value = data.aws_region.this.region },
       { name = "RUST_LOG", value = var.log_level },
@@ -91,6 +95,12 @@ resource "aws_ecs_service" "this" {
     target_group_arn = aws_lb_target_group.this.arn
     container_name   = "realtime"
     container_port   = 8080
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.flagd.arn
+    container_name   = "realtime"
+    container_port   = 8013
   }
 
   # A deployment whose tasks never turn healthy rolls back to the last good task definition.

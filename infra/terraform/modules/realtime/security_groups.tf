@@ -27,6 +27,15 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_tasks" {
   referenced_security_group_id = aws_security_group.tasks.id
 }
 
+resource "aws_vpc_security_group_egress_rule" "alb_to_tasks_flagd" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "To the realtime tasks' flagd gRPC listener"
+  ip_protocol                  = "tcp"
+  from_port                    = 8013
+  to_port                      = 8013
+  referenced_security_group_id = aws_security_group.tasks.id
+}
+
 resource "aws_security_group" "tasks" {
   name        = "${var.name}-realtime-tasks"
   description = "Realtime tasks"
@@ -39,6 +48,15 @@ resource "aws_vpc_security_group_ingress_rule" "tasks_from_alb" {
   ip_protocol                  = "tcp"
   from_port                    = 8080
   to_port                      = 8080
+  referenced_security_group_id = aws_security_group.alb.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "tasks_flagd_from_alb" {
+  security_group_id            = aws_security_group.tasks.id
+  description                  = "flagd gRPC from the load balancer"
+  ip_protocol                  = "tcp"
+  from_port                    = 8013
+  to_port                      = 8013
   referenced_security_group_id = aws_security_group.alb.id
 }
 
