@@ -320,6 +320,7 @@ async fn run(role: Role) -> Result<(), String> {
         flagd_state,
         delivery.flagd.streams_per_connection,
         delivery.flagd.flagd_max_connections,
+        Duration::from_secs(delivery.listen.header_read_timeout_secs.max(1)),
         shutdown_rx.clone(),
     ));
     match &role {

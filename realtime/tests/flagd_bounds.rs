@@ -236,3 +236,16 @@ async fn a_document_near_the_environment_size_limit_arrives_whole() {
     let d: Value = serde_json::from_str(&r.flag_configuration).unwrap();
     assert_eq!(d["flags"].as_object().unwrap().len(), 18);
 }
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed() {
+    use tokio::io::AsyncReadExt;
+    let f = Flagd::start(&["--header-read-timeout-secs", "1"]).await;
+    let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", f.grpc_port))
+        .await
+        .unwrap();
+    // The server's own SETTINGS frame may come first; then the connection must end.
+    let mut buf = Vec::new();
+    let read = within("the idle connection is closed", idle.read_to_end(&mut buf)).await;
+    assert!(buf.len() < 100, "{read:?}: {} bytes", buf.len());
+}

@@ -1,5 +1,7 @@
 //! The flagd listeners' connections: each holds a place under the connection cap (past it, a new
-//! connection is closed at once) and carries a [`Connection`] into every request it makes, so
+//! connection is closed at once), must send its first bytes (HTTP/2's preface) within the header
+//! read timeout or be closed (an idle socket never holds a place for long), and carries a
+//! [`Connection`] into every request it makes, so
 //! that an `EventStream` — which the official RPC providers open without any metadata — can
 //! follow the environment whose key the same connection's resolves proved.
 
@@ -7,11 +9,14 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_util::Stream;
+use std::future::Future;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Sleep;
 use tonic::transport::server::Connected;
 
 /// Keys one connection remembers (a provider uses one; a few allow a rotation's overlap).
@@ -68,6 +73,8 @@ pub struct Conn {
     io: TcpStream,
     info: Connection,
     _place: OwnedSemaphorePermit,
+    /// Until the first bytes arrive: when the connection is closed if they have not.
+    first_bytes: Option<Pin<Box<Sleep>>>,
 }
 
 impl Connected for Conn {
@@ -84,7 +91,21 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.io).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let read = Pin::new(&mut self.io).poll_read(cx, buf);
+        if let Some(deadline) = self.first_bytes.as_mut() {
+            match &read {
+                Poll::Ready(Ok(())) if buf.filled().len() > before => self.first_bytes = None,
+                Poll::Pending if deadline.as_mut().poll(cx).is_ready() => {
+                    return Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "no request in time",
+                    )));
+                }
+                _ => {}
+            }
+        }
+        read
     }
 }
 
@@ -124,11 +145,12 @@ impl AsyncWrite for Conn {
 pub fn incoming(
     listener: TcpListener,
     places: Arc<Semaphore>,
+    first_bytes_within: Duration,
     refused: impl Fn() + Send + 'static,
 ) -> impl Stream<Item = std::io::Result<Conn>> + Send {
     futures_util::stream::unfold(
         (listener, places, refused),
-        |(listener, places, refused)| async move {
+        move |(listener, places, refused)| async move {
             loop {
                 let (io, peer) = match listener.accept().await {
                     Ok(accepted) => accepted,
@@ -150,6 +172,7 @@ pub fn incoming(
                         proven: Arc::default(),
                     },
                     _place: place,
+                    first_bytes: Some(Box::pin(tokio::time::sleep(first_bytes_within))),
                 };
                 return Some((Ok(conn), (listener, places, refused)));
             }

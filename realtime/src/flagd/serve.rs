@@ -48,6 +48,7 @@ pub async fn serve(
     st: FlagdState,
     streams_per_connection: u32,
     max_connections: usize,
+    first_bytes_within: Duration,
     shutdown: watch::Receiver<bool>,
 ) {
     let places = Arc::new(Semaphore::new(max_connections.max(1)));
@@ -63,7 +64,7 @@ pub async fn serve(
         let refused = move || {
             metrics.connections_refused.inc();
         };
-        let conns = incoming(listener, places.clone(), refused);
+        let conns = incoming(listener, places.clone(), first_bytes_within, refused);
         let mut shutdown = shutdown.clone();
         let server = Server::builder()
             .max_concurrent_streams(Some(streams_per_connection.max(1)))
