@@ -51,8 +51,17 @@ fn sem_ver_tilde_means_same_major_and_minor_not_an_npm_range() {
 }
 
 #[test]
-fn sem_ver_with_missing_attribute_gives_the_default_variant_without_error() {
+fn a_failing_operator_is_null_so_an_if_takes_its_else_branch() {
     let rule = json!({"if": [{"sem_ver": [{"var": "v"}, ">=", "1.0.0"]}, "on", "b"]});
+    assert_eq!(
+        resolve(rule, json!({})),
+        (Some("b".into()), Reason::TargetingMatch)
+    );
+}
+
+#[test]
+fn a_rule_that_is_only_a_failing_operator_gives_the_default_variant_without_error() {
+    let rule = json!({"sem_ver": [{"var": "v"}, ">=", "1.0.0"]});
     assert_eq!(
         resolve(rule, json!({})),
         (Some("off".into()), Reason::Default)

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use super::budget::{Budget, EXCEEDED, SCAN_PER_STEP, built_bytes, container_len};
 use super::value::Val;
@@ -18,6 +18,9 @@ pub(crate) struct Env<'a> {
     pub(crate) now: i64,
     /// Set when a `fractional` operation chose a bucket (the reason becomes SPLIT).
     pub(crate) split: Cell<bool>,
+    /// The first error of a flagd operator that failed and so evaluated to null (the rule went
+    /// on, as in flagd and json-logic-js); the playground shows it.
+    operator_error: RefCell<Option<String>>,
     /// Fuel left: steps and bytes (below zero: the budget ran out, see [`Env::exhausted`]).
     steps: Cell<i64>,
     bytes: Cell<i64>,
@@ -32,10 +35,34 @@ impl<'a> Env<'a> {
             flag_key,
             now,
             split: Cell::new(false),
+            operator_error: RefCell::new(None),
             steps: fuel(budget.steps),
             bytes: fuel(budget.bytes),
             budget,
         }
+    }
+
+    /// A flagd operator's outcome: its value, or null when it failed (the failure is remembered
+    /// for [`Env::operator_error`]). Running out of fuel is not a failure of the operator: it
+    /// ends the evaluation.
+    pub(crate) fn null_on_error<T>(
+        &self,
+        outcome: Result<T, String>,
+        null: T,
+    ) -> Result<T, String> {
+        match outcome {
+            Err(e) if self.exhausted() => Err(e),
+            Err(e) => {
+                self.operator_error.borrow_mut().get_or_insert(e);
+                Ok(null)
+            }
+            ok => ok,
+        }
+    }
+
+    /// The first operator failure of the evaluation, if any.
+    pub(crate) fn operator_error(&self) -> Option<String> {
+        self.operator_error.borrow().clone()
     }
 
     /// Whether the evaluation ran out of fuel (its error is then the budget's).

@@ -84,20 +84,24 @@ impl Expr {
                 })
             }
             Expr::Cmp(op, args) => Val::Bool(eval_cmp(*op, args, env, data)?),
-            Expr::Fractional(f) => eval_fractional(f, env, data)?,
+            // flagd's operators evaluate to null when they fail, and the rule goes on (an `if`
+            // takes its else branch), as in flagd, flagd-core and json-logic-js.
+            Expr::Fractional(f) => env.null_on_error(eval_fractional(f, env, data), Val::Null)?,
             Expr::SemVer {
                 version,
                 op,
                 target,
-            } => eval_sem_ver(version, op, target, env, data)?,
-            Expr::StartsWith(a, b) => {
-                let (s, p) = two_strings("starts_with", a, b, env, data)?;
-                Val::Bool(s.starts_with(p.as_ref()))
-            }
-            Expr::EndsWith(a, b) => {
-                let (s, p) = two_strings("ends_with", a, b, env, data)?;
-                Val::Bool(s.ends_with(p.as_ref()))
-            }
+            } => env.null_on_error(eval_sem_ver(version, op, target, env, data), Val::Null)?,
+            Expr::StartsWith(a, b) => env.null_on_error(
+                two_strings("starts_with", a, b, env, data)
+                    .map(|(s, p)| Val::Bool(s.starts_with(p.as_ref()))),
+                Val::Null,
+            )?,
+            Expr::EndsWith(a, b) => env.null_on_error(
+                two_strings("ends_with", a, b, env, data)
+                    .map(|(s, p)| Val::Bool(s.ends_with(p.as_ref()))),
+                Val::Null,
+            )?,
             _ => return self.eval_rare(env, data),
         })
     }
@@ -192,7 +196,7 @@ impl Expr {
                     Ok(v) => v,
                 }
             }
-            Expr::Fail(message) => return Err(message.clone()),
+            Expr::Fail(message) => env.null_on_error(Err(message.clone()), Val::Null)?,
             // Every other operation is handled on the common path, which never sends it here.
             _ => return Err("internal: operation dispatched to the wrong evaluator".to_owned()),
         })

@@ -31,7 +31,8 @@ pub struct Explanation {
     /// The index of the rule whose condition held.
     pub matched_rule: Option<usize>,
     pub split: Option<SplitTrace>,
-    /// An operator error that ended the rule (the flag then serves its default variant).
+    /// The first error of an operator: a flagd operator that failed counted as null and the rule
+    /// went on; any other error ended the rule (the flag then serves its default variant).
     pub operator_error: Option<String>,
     /// The flag's prerequisites, checked in order up to the first that failed.
     pub prerequisites: Vec<PrerequisiteTrace>,
@@ -100,15 +101,25 @@ impl FlagSet {
             return out;
         }
         let env = Env::new(ctx.attrs(), &flag.key, ctx.now(), self.budget);
-        let Some(rule) = self.check_prerequisites(flag, rule, &env, &mut out) else {
-            return out;
+        self.trace(flag, rule, &env, &mut out);
+        // A flagd operator that failed evaluated to null and the rule went on: say why.
+        if out.operator_error.is_none() {
+            out.operator_error = env.operator_error();
+        }
+        out
+    }
+
+    /// Traces the prerequisites, the rules and the branch taken into `out`.
+    fn trace<'a>(&self, flag: &Flag, rule: &'a Expr, env: &Env<'a>, out: &mut Explanation) {
+        let Some(rule) = self.check_prerequisites(flag, rule, env, out) else {
+            return;
         };
-        let Some(branch) = walk_rules(rule, &env, &mut out) else {
-            return out;
+        let Some(branch) = walk_rules(rule, env, out) else {
+            return;
         };
         if let Expr::Fractional(f) = branch {
-            let weights = fractional_weights(f, &env, Data::Root);
-            let key = fractional_key(f, &env, Data::Root);
+            let weights = fractional_weights(f, env, Data::Root);
+            let key = fractional_key(f, env, Data::Root);
             if let (Ok(weights), Ok(key)) = (weights, key) {
                 let hash = fractional::hash(&key);
                 let total_weight = weights.iter().sum();
@@ -121,10 +132,9 @@ impl FlagSet {
                 });
             }
         }
-        if let Err(e) = branch.eval(&env, Data::Root) {
+        if let Err(e) = branch.eval(env, Data::Root) {
             out.operator_error = Some(e);
         }
-        out
     }
 }
 

@@ -82,32 +82,7 @@ fn cat_null(case: &Case, _: &Value, _: &Value) -> bool {
     case.family == "fractional-cat" && absent(case, "email")
 }
 
-/// A custom operator failed inside a rule: flagd's testbed (@operator-errors) serves the default
-/// variant (reason DEFAULT); the reference returned null from the operator and went on.
-fn operator_error_went_on(case: &Case, ours: &Value, got: &Value) -> bool {
-    let custom = [
-        "semver",
-        "not-semver",
-        "starts-with",
-        "ends-with",
-        "fractional-keyed",
-    ];
-    (custom.contains(&case.family.as_str()) || case.family.starts_with("fractional"))
-        && reason(ours) == "DEFAULT"
-        && reason(got) == "TARGETING_MATCH"
-}
-
 pub const DIVERGENCES: &[Divergence] = &[
-    Divergence {
-        name: "js-operator-error-continues-the-rule",
-        reference: Reference::Js,
-        explains: operator_error_went_on,
-    },
-    Divergence {
-        name: "python-operator-error-continues-the-rule",
-        reference: Reference::Python,
-        explains: operator_error_went_on,
-    },
     Divergence {
         name: "python-fractional-hashes-cbor",
         reference: Reference::Python,

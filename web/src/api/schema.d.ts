@@ -1185,7 +1185,10 @@ export interface components {
             failedPrerequisite?: string | null;
             /** @description The index of the rule whose condition held. */
             matchedRule?: number | null;
-            /** @description An operator error that ended the rule (the flag then serves its default variant). */
+            /**
+             * @description The first error of an operator: a flagd operator that failed counted as null and the rule
+             *     went on; any other error ended the rule (the flag then serves its default variant).
+             */
             operatorError?: string | null;
             /** @description The flag's prerequisites, checked in order up to the first that failed. */
             prerequisites: components["schemas"]["PrerequisiteTrace"][];

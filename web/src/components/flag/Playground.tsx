@@ -74,7 +74,7 @@ export function Playground({ project, env, flagKey, prerequisites }: Props) {
             )}
             {r.operatorError && (
               <Text c="orange" size="sm">
-                An operator failed, so the default variant was served: {r.operatorError}
+                An operator failed and counted as false (null): {r.operatorError}
               </Text>
             )}
             {r.split && (
