@@ -321,6 +321,7 @@ async fn run(role: Role) -> Result<(), String> {
         delivery.flagd.streams_per_connection,
         delivery.flagd.flagd_max_connections,
         Duration::from_secs(delivery.listen.header_read_timeout_secs.max(1)),
+        Duration::from_secs(delivery.listen.request_timeout_secs.max(1)),
         shutdown_rx.clone(),
     ));
     match &role {

@@ -163,3 +163,14 @@ async fn get_metadata_answers_the_static_context_without_a_key() {
     let m = switchyard_realtime::flagd::structs::to_json(&r.into_inner().metadata.unwrap());
     assert_eq!(m.unwrap()["region"], "eu");
 }
+
+#[tokio::test]
+async fn a_sync_stream_outlives_the_request_timeout() {
+    let f = Flagd::start(&["--request-timeout-secs", "1"]).await;
+    let mut s = open(&f, &f.t.server_key).await;
+    next(&mut s).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    f.set_enabled("bool-flag", false).await;
+    let d = doc(&next(&mut s).await);
+    assert_eq!(d["flags"]["bool-flag"]["state"], "DISABLED", "{d}");
+}

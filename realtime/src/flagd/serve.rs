@@ -49,6 +49,7 @@ pub async fn serve(
     streams_per_connection: u32,
     max_connections: usize,
     first_bytes_within: Duration,
+    request_timeout: Duration,
     shutdown: watch::Receiver<bool>,
 ) {
     let places = Arc::new(Semaphore::new(max_connections.max(1)));
@@ -71,7 +72,8 @@ pub async fn serve(
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .http2_keepalive_timeout(Some(Duration::from_secs(10)))
             .tcp_keepalive(Some(Duration::from_secs(60)))
-            .timeout(Duration::from_secs(15))
+            // Until the response starts: a stream's messages come after, and are not cut.
+            .timeout(request_timeout)
             .add_service(sync)
             .add_service(evaluation)
             .add_service(evaluation_v2)
