@@ -10,17 +10,18 @@
 //!   `INVALID_ARGUMENT` (TYPE_MISMATCH, a bad context), `DATA_LOSS` (PARSE_ERROR), `UNKNOWN`
 //!   (GENERAL, e.g. an evaluation over its budget).
 //!
-//! `ResolveAll` answers every flag that resolved to a value (flags that errored, are disabled or
+//! This file holds what both protocol versions share (authentication, context, evaluation, type
+//! checks) and v1's way of saying "use the code default"; the methods are written once, in
+//! `service_impl`. `ResolveAll` answers every flag that resolved to a value (flags that errored, are disabled or
 //! fall to the code default are left out, as flagd leaves them out).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 use switchyard_core::engine::{Context, ErrorCode, Reason, Resolution};
-use tonic::{Request, Response, Status};
+use tonic::{Request, Status};
 
 use super::auth::{self, FlagdState};
-use super::events::{self, EventStream};
 use super::proto::evaluation as pb;
 use super::structs;
 use crate::sdk::context_size;
@@ -192,156 +193,17 @@ pub(super) fn int_of(v: &Value) -> Option<i64> {
     })
 }
 
-#[tonic::async_trait]
-impl pb::service_server::Service for Evaluation {
-    async fn resolve_all(
-        &self,
-        req: Request<pb::ResolveAllRequest>,
-    ) -> Result<Response<pb::ResolveAllResponse>, Status> {
-        let (flags, metadata) = self.all(&req, req.get_ref().context.as_ref()).await?;
-        let flags = flags
-            .into_iter()
-            .filter_map(|(key, r)| {
-                let value = any_value(r.value.as_ref()?)?;
-                Some((
-                    key,
-                    pb::AnyFlag {
-                        reason: reason_name(r.reason),
-                        variant: r.variant,
-                        value: Some(value),
-                        metadata: Some(structs::from_map(&r.metadata)),
-                    },
-                ))
-            })
-            .collect();
-        Ok(Response::new(pb::ResolveAllResponse {
-            flags,
-            metadata: Some(metadata),
-        }))
+super::service_impl::evaluation_service!(pb, version_v1);
+
+/// How v1 says "use the code default": the type's zero value and an empty variant.
+mod version_v1 {
+    pub fn value<V: Default>(v: Option<V>) -> V {
+        v.unwrap_or_default()
     }
 
-    async fn resolve_boolean(
-        &self,
-        req: Request<pb::ResolveBooleanRequest>,
-    ) -> Result<Response<pb::ResolveBooleanResponse>, Status> {
-        let m = req.get_ref();
-        let (value, r) = self
-            .typed(
-                &req,
-                &m.flag_key,
-                m.context.as_ref(),
-                "boolean",
-                Value::as_bool,
-            )
-            .await?;
-        Ok(Response::new(pb::ResolveBooleanResponse {
-            value: value.unwrap_or_default(),
-            reason: reason_name(r.reason),
-            variant: r.variant,
-            metadata: Some(structs::from_map(&r.metadata)),
-        }))
+    pub fn variant(v: String) -> String {
+        v
     }
-
-    async fn resolve_string(
-        &self,
-        req: Request<pb::ResolveStringRequest>,
-    ) -> Result<Response<pb::ResolveStringResponse>, Status> {
-        let m = req.get_ref();
-        let (value, r) = self
-            .typed(&req, &m.flag_key, m.context.as_ref(), "string", |v| {
-                v.as_str().map(str::to_owned)
-            })
-            .await?;
-        Ok(Response::new(pb::ResolveStringResponse {
-            value: value.unwrap_or_default(),
-            reason: reason_name(r.reason),
-            variant: r.variant,
-            metadata: Some(structs::from_map(&r.metadata)),
-        }))
-    }
-
-    async fn resolve_float(
-        &self,
-        req: Request<pb::ResolveFloatRequest>,
-    ) -> Result<Response<pb::ResolveFloatResponse>, Status> {
-        let m = req.get_ref();
-        let (value, r) = self
-            .typed(
-                &req,
-                &m.flag_key,
-                m.context.as_ref(),
-                "number",
-                Value::as_f64,
-            )
-            .await?;
-        Ok(Response::new(pb::ResolveFloatResponse {
-            value: value.unwrap_or_default(),
-            reason: reason_name(r.reason),
-            variant: r.variant,
-            metadata: Some(structs::from_map(&r.metadata)),
-        }))
-    }
-
-    async fn resolve_int(
-        &self,
-        req: Request<pb::ResolveIntRequest>,
-    ) -> Result<Response<pb::ResolveIntResponse>, Status> {
-        let m = req.get_ref();
-        let (value, r) = self
-            .typed(&req, &m.flag_key, m.context.as_ref(), "integer", int_of)
-            .await?;
-        Ok(Response::new(pb::ResolveIntResponse {
-            value: value.unwrap_or_default(),
-            reason: reason_name(r.reason),
-            variant: r.variant,
-            metadata: Some(structs::from_map(&r.metadata)),
-        }))
-    }
-
-    async fn resolve_object(
-        &self,
-        req: Request<pb::ResolveObjectRequest>,
-    ) -> Result<Response<pb::ResolveObjectResponse>, Status> {
-        let m = req.get_ref();
-        let (value, r) = self
-            .typed(&req, &m.flag_key, m.context.as_ref(), "object", |v| {
-                v.as_object().map(structs::from_map)
-            })
-            .await?;
-        Ok(Response::new(pb::ResolveObjectResponse {
-            value,
-            reason: reason_name(r.reason),
-            variant: r.variant,
-            metadata: Some(structs::from_map(&r.metadata)),
-        }))
-    }
-
-    type EventStreamStream = EventStream<pb::EventStreamResponse>;
-
-    async fn event_stream(
-        &self,
-        req: Request<pb::EventStreamRequest>,
-    ) -> Result<Response<Self::EventStreamStream>, Status> {
-        events::open(&self.0, req, |kind, data| pb::EventStreamResponse {
-            r#type: kind.to_owned(),
-            data,
-        })
-        .await
-        .map(Response::new)
-    }
-}
-
-/// A resolved value as `ResolveAll` carries it (numbers as doubles, objects as Structs); `None`
-/// for a value it cannot carry (an array, null).
-fn any_value(v: &Value) -> Option<pb::any_flag::Value> {
-    use pb::any_flag::Value as V;
-    Some(match v {
-        Value::Bool(b) => V::BoolValue(*b),
-        Value::String(s) => V::StringValue(s.clone()),
-        Value::Number(n) => V::DoubleValue(n.as_f64()?),
-        Value::Object(o) => V::ObjectValue(structs::from_map(o)),
-        Value::Null | Value::Array(_) => return None,
-    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //!   `selector` field, or `authorization: Bearer` / `x-api-key` metadata;
 //! - [`listener`] — the gRPC listeners (HTTP/2, cleartext; TLS ends at the load balancer), with a
 //!   connection cap and the caller's connection remembered for `EventStream`;
-//! - [`serve`] — binding the listeners and serving both services on each;
+//! - [`serve`] — binding the listeners and serving both services on each; `service_impl` writes
+//!   the evaluation methods once for both protocol versions;
 //! - [`structs`] — JSON ↔ `google.protobuf.Struct`.
 //!
 //! Both services are served on every flagd listener (`--flagd-addr`; `serve` listens on flagd's
@@ -22,6 +23,7 @@ pub mod evaluation_v2;
 pub mod events;
 pub mod listener;
 pub mod serve;
+mod service_impl;
 pub mod structs;
 pub mod sync;
 
