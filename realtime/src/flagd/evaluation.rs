@@ -12,8 +12,8 @@
 //!
 //! This file holds what both protocol versions share (authentication, context, evaluation, type
 //! checks) and v1's way of saying "use the code default"; the methods are written once, in
-//! `service_impl`. `ResolveAll` answers every flag that resolved to a value (flags that errored, are disabled or
-//! fall to the code default are left out, as flagd leaves them out).
+//! `service_impl`. `ResolveAll` answers every flag that resolved to a value (flags that errored,
+//! are disabled or fall to the code default are left out, as flagd leaves them out).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
