@@ -99,9 +99,10 @@ bench-engine:
 bench-store:
 	$(CARGO) bench -p switchyard-core --bench store
 
-# WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, each beside a bare baseline.
+# WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, then flagd gRPC sync fan-out
+# (1,000 SyncFlags streams, 20 changes) and ResolveBoolean req/s, each beside a bare baseline.
 bench-realtime: build
-	./target/release/switchyard-load 1000 10000
+	./target/release/switchyard-load 1000 10000 --flagd-streams=1000 --flagd-changes=20
 
 # Webhook deliveries at 100 endpoints (latency from a change to each receiver, deliveries per
 # second) beside a bare HTTP client sending the same, interleaved.

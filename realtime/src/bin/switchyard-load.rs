@@ -8,6 +8,12 @@
 //!
 //! In the same run, the same fan-out goes through a minimal baseline: a bare WebSocket server that
 //! relays one tokio broadcast to every client (started as a second process).
+//!
+//! Then flagd's gRPC protocols ([`flagd`]): sync fan-out beside a bare tonic broadcast (in the
+//! same baseline process), and `ResolveBoolean` req/s beside OFREP single-flag evaluation.
+
+#[path = "load/flagd.rs"]
+mod flagd;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -75,6 +81,8 @@ struct Setup {
     env: String,
     client_key: String,
     version: u64,
+    /// The hot flag's state after the last [`Setup::flip`].
+    hot_on: bool,
 }
 
 async fn setup(base: &str) -> Result<Setup, String> {
@@ -133,6 +141,7 @@ async fn setup(base: &str) -> Result<Setup, String> {
         env,
         client_key: k["secret"].as_str().ok_or("no key")?.to_owned(),
         version: 1,
+        hot_on: false,
     })
 }
 
@@ -150,6 +159,7 @@ impl Setup {
             return Err(format!("flip failed: {}", r.status()));
         }
         self.version += 1;
+        self.hot_on = on;
         Ok(())
     }
 }
@@ -229,9 +239,18 @@ fn report(name: &str, n: usize, l: &[f64]) {
 }
 
 /// The baseline: a WebSocket server that relays a tokio broadcast to every client.
-async fn baseline_server(port: u16) {
+async fn baseline_server(port: u16, grpc_port: u16) {
     use axum::extract::ws::{Message as M, WebSocketUpgrade};
     use axum::routing::{get, post};
+    let (sync_tx, _) = broadcast::channel::<String>(16);
+    let latest = Arc::new(std::sync::Mutex::new(String::new()));
+    tokio::spawn(flagd::baseline_grpc(
+        grpc_port,
+        flagd::BaselineSync {
+            tx: sync_tx.clone(),
+            latest: latest.clone(),
+        },
+    ));
     let (tx, _) = broadcast::channel::<String>(16);
     let sub = tx.clone();
     let app = axum::Router::new()
@@ -259,6 +278,15 @@ async fn baseline_server(port: u16) {
                     let _ =
                         tx.send(r#"{"type":"changes","flags":{"hot":{"value":false}}}"#.to_owned());
                 }
+            }),
+        )
+        .route(
+            "/sync-send",
+            post(move |doc: String| async move {
+                if let Ok(mut l) = latest.lock() {
+                    l.clone_from(&doc);
+                }
+                let _ = sync_tx.send(doc);
             }),
         );
     if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
@@ -303,12 +331,26 @@ async fn ofrep_rps(s: &Setup, seconds: u64, concurrency: usize) -> f64 {
     total as f64 / seconds as f64
 }
 
-async fn run(sizes: Vec<usize>) -> Result<(), String> {
+/// What to run.
+struct Plan {
+    /// WebSocket fan-out sizes.
+    sizes: Vec<usize>,
+    flagd_streams: usize,
+    flagd_changes: usize,
+}
+
+async fn run(plan: Plan) -> Result<(), String> {
+    let Plan {
+        sizes,
+        flagd_streams,
+        flagd_changes,
+    } = plan;
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let me = std::env::current_exe().map_err(|e| e.to_string())?;
     let server_bin = me.with_file_name("switchyard");
     let dir = std::env::temp_dir().join(format!("switchyard-load-{}", std::process::id()));
     let port = free_port();
+    let grpc_port = free_port();
     let server = Guard(
         Command::new(&server_bin)
             .args([
@@ -328,6 +370,8 @@ async fn run(sizes: Vec<usize>) -> Result<(), String> {
                 "0",
                 "--memory-high-water-mb",
                 "0",
+                "--flagd-addr",
+                &format!("127.0.0.1:{grpc_port}"),
             ])
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
@@ -335,16 +379,20 @@ async fn run(sizes: Vec<usize>) -> Result<(), String> {
             .map_err(|e| format!("cannot start {}: {e}", server_bin.display()))?,
     );
     let base_port = free_port();
+    let base_grpc_port = free_port();
     let _baseline = Guard(
         Command::new(&me)
             .arg("--baseline-server")
             .arg(base_port.to_string())
+            .arg(base_grpc_port.to_string())
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| e.to_string())?,
     );
     wait_for_port(port).await?;
     wait_for_port(base_port).await?;
+    wait_for_port(grpc_port).await?;
+    wait_for_port(base_grpc_port).await?;
     let mut s = setup(&format!("http://127.0.0.1:{port}")).await?;
     let pid = server.0.id();
     let url = format!("ws://127.0.0.1:{port}/sdk/v1/ws?key={}", s.client_key);
@@ -404,6 +452,20 @@ async fn run(sizes: Vec<usize>) -> Result<(), String> {
         "{:<28} {rps:.0} requests/s (64 connections, 5 s)",
         "ofrep bulk"
     );
+    if flagd_streams > 0 {
+        let key = flagd::server_key(&s).await?;
+        flagd::sync_fan_out(
+            &mut s,
+            &key,
+            grpc_port,
+            base_port,
+            base_grpc_port,
+            flagd_streams,
+            flagd_changes,
+        )
+        .await?;
+        flagd::eval_rps(&s, &key, grpc_port, 3).await?;
+    }
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
@@ -419,24 +481,38 @@ fn main() -> std::process::ExitCode {
     };
     if args.first().map(String::as_str) == Some("--baseline-server") {
         let port = args.get(1).and_then(|p| p.parse().ok()).unwrap_or(18081);
+        let grpc_port = args.get(2).and_then(|p| p.parse().ok()).unwrap_or(18082);
         let _ = rlimit::increase_nofile_limit(u64::MAX);
-        rt.block_on(baseline_server(port));
+        rt.block_on(baseline_server(port, grpc_port));
         return std::process::ExitCode::SUCCESS;
     }
+    // `switchyard-load [SIZES…] [--no-ws] [--flagd-streams=N] [--flagd-changes=N]`
+    let option = |name: &str, default: usize| {
+        args.iter()
+            .find_map(|a| a.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or(default)
+    };
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() {
+    let sizes = if args.iter().any(|a| a == "--no-ws") {
+        Vec::new()
+    } else if sizes.is_empty() {
         vec![1000, 10_000]
     } else {
         sizes
     };
-    match rt.block_on(async { tokio::time::timeout(Duration::from_secs(600), run(sizes)).await }) {
+    let plan = Plan {
+        sizes,
+        flagd_streams: option("--flagd-streams", 1000),
+        flagd_changes: option("--flagd-changes", 20),
+    };
+    match rt.block_on(async { tokio::time::timeout(Duration::from_secs(900), run(plan)).await }) {
         Ok(Ok(())) => std::process::ExitCode::SUCCESS,
         Ok(Err(e)) => {
             eprintln!("switchyard-load: {e}");
             std::process::ExitCode::FAILURE
         }
         Err(_) => {
-            eprintln!("switchyard-load: gave up after 600 s");
+            eprintln!("switchyard-load: gave up after 900 s");
             std::process::ExitCode::FAILURE
         }
     }
