@@ -80,27 +80,17 @@ pub async fn authenticate_key<T>(
     req: &Request<T>,
     key: Option<String>,
 ) -> Result<Caller, Status> {
-    let conn = connection(req);
     let mut headers = HeaderMap::new();
     if let Some(v) = key.as_deref().and_then(|k| HeaderValue::from_str(k).ok()) {
         headers.insert("x-api-key", v);
     }
-    if let Some(xff) = req.metadata().get("x-forwarded-for")
-        && let Ok(v) = HeaderValue::from_bytes(xff.as_bytes())
-    {
-        headers.insert("x-forwarded-for", v);
-    }
-    let peer = conn
-        .map(|c| c.peer.ip())
-        .or(req.remote_addr().map(|a| a.ip()));
-    let addr = ClientAddr::from_headers(&headers, peer, st.sdk.limits.trusted_proxy_hops);
-    let caller = authenticate(&st.sdk, &headers, None, addr)
+    let caller = authenticate(&st.sdk, &headers, None, client_addr(st, req))
         .await
         .map_err(status)?;
     caller
         .require_server_key("flagd's protocols take server keys: they carry whole flag documents")
         .map_err(status)?;
-    if let Some(c) = conn {
+    if let Some(c) = connection(req) {
         c.proven.prove(&caller.key, caller.env.revision);
     }
     Ok(caller)
