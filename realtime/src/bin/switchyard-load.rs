@@ -294,15 +294,13 @@ async fn baseline_server(port: u16, grpc_port: u16) {
     }
 }
 
-async fn ofrep_rps(s: &Setup, seconds: u64, concurrency: usize) -> f64 {
-    let until = Instant::now() + Duration::from_secs(seconds);
+/// OFREP evaluations per second: `concurrency` clients posting to `path` with `key` for
+/// `seconds`, each with its own context.
+async fn ofrep_rps(s: &Setup, path: &str, key: &str, seconds: f64, concurrency: usize) -> f64 {
+    let until = Instant::now() + Duration::from_secs_f64(seconds);
     let mut tasks = Vec::new();
     for i in 0..concurrency {
-        let (http, url, key) = (
-            s.http.clone(),
-            format!("{}/ofrep/v1/evaluate/flags", s.base),
-            s.client_key.clone(),
-        );
+        let (http, url, key) = (s.http.clone(), format!("{}{path}", s.base), key.to_owned());
         tasks.push(tokio::spawn(async move {
             let mut ok = 0u64;
             let body = json!({"context": {"targetingKey": format!("user-{i}"), "country": "NL"}})
@@ -328,7 +326,7 @@ async fn ofrep_rps(s: &Setup, seconds: u64, concurrency: usize) -> f64 {
     for t in tasks {
         total += t.await.unwrap_or(0);
     }
-    total as f64 / seconds as f64
+    total as f64 / seconds
 }
 
 /// What to run.
@@ -447,7 +445,7 @@ async fn run(plan: Plan) -> Result<(), String> {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     println!("--- OFREP bulk, 20 flags");
-    let rps = ofrep_rps(&s, 5, 64).await;
+    let rps = ofrep_rps(&s, "/ofrep/v1/evaluate/flags", &s.client_key, 5.0, 64).await;
     println!(
         "{:<28} {rps:.0} requests/s (64 connections, 5 s)",
         "ofrep bulk"

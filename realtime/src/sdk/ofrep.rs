@@ -32,16 +32,14 @@ struct Request {
     context: Option<Value>,
 }
 
-/// The query of a refetch a `refetchEvaluation` notice caused (ADR-0008). Either may come from
+/// The query of a refetch a `refetchEvaluation` notice caused (ADR-0008). The tag may come from
 /// another server's notice (then it names nothing we can compare, and is ignored); a query
-/// that is not even that is 400.
+/// that is not even that is 400. `flagConfigLastModified` is accepted and unused: we send no
+/// `lastModified` (a revision is not a time).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Refetch {
     flag_config_etag: Option<String>,
-    /// We send no `lastModified` (a revision is not a time), so this is accepted and unused.
-    #[allow(dead_code)]
-    flag_config_last_modified: Option<String>,
 }
 
 impl Refetch {

@@ -272,38 +272,7 @@ pub async fn eval_rps(s: &Setup, key: &str, port: u16, rounds: usize) -> Result<
         }
         grpc.push(total as f64 / SECS);
 
-        let until = Instant::now() + Duration::from_secs_f64(SECS);
-        let mut tasks = Vec::new();
-        for i in 0..TASKS {
-            let (http, key) = (s.http.clone(), key.to_owned());
-            let url = format!("{}/ofrep/v1/evaluate/flags/hot", s.base);
-            tasks.push(tokio::spawn(async move {
-                let body =
-                    json!({"context": {"targetingKey": format!("user-{i}"), "country": "NL"}})
-                        .to_string();
-                let mut ok = 0u64;
-                while Instant::now() < until {
-                    if let Ok(r) = http
-                        .post(&url)
-                        .header("x-api-key", &key)
-                        .header("content-type", "application/json")
-                        .body(body.clone())
-                        .send()
-                        .await
-                        && r.status().is_success()
-                        && r.bytes().await.is_ok()
-                    {
-                        ok += 1;
-                    }
-                }
-                ok
-            }));
-        }
-        let mut total = 0;
-        for t in tasks {
-            total += t.await.unwrap_or(0);
-        }
-        ofrep.push(total as f64 / SECS);
+        ofrep.push(super::ofrep_rps(s, "/ofrep/v1/evaluate/flags/hot", key, SECS, TASKS).await);
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let ratios: Vec<f64> = grpc.iter().zip(&ofrep).map(|(g, o)| g / o).collect();
