@@ -236,6 +236,7 @@ async fn run(role: Role) -> Result<(), String> {
     )
     .with_analytics(delivery.analytics.clone());
     let events = sdk_state.events.clone();
+    let streams = sdk_state.streams.clone();
     let flagd_state = crate::flagd::auth::FlagdState {
         sdk: sdk_state.clone(),
         context: Arc::new(delivery.flagd.context()),
@@ -359,6 +360,9 @@ async fn run(role: Role) -> Result<(), String> {
         let _ = shutdown_tx.send(true);
     };
     listen::serve(listener, app, &delivery.listen, metrics, graceful).await;
+    // Upgraded WebSockets (and SSE and flagd streams) outlive their HTTP connection: let them
+    // say goodbye (1012) before the process ends.
+    streams.closed(Duration::from_secs(5)).await;
     if let Err(e) = events.flush().await {
         tracing::warn!(error = %e, "final analytics flush failed");
     }

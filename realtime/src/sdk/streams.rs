@@ -82,6 +82,22 @@ impl Streams {
         }
     }
 
+    /// Streams open on this node.
+    pub fn open_now(&self) -> usize {
+        lock(&self.counts).node
+    }
+
+    /// Waits (at most `limit`) until every stream has ended: at shutdown, streams close
+    /// themselves (WebSocket 1012) in tasks of their own, after their HTTP connection is done.
+    pub async fn closed(&self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, async {
+            while self.open_now() > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+    }
+
     pub fn memory(&self) -> &Memory {
         &self.memory
     }
@@ -183,6 +199,18 @@ mod tests {
 
     fn addr(s: &str) -> Option<AddrKey> {
         Some(AddrKey::of(s.parse().unwrap()))
+    }
+
+    #[tokio::test]
+    async fn closing_waits_for_the_last_stream_to_end() {
+        let s = streams(0, 0, 0);
+        let slot = s.open("k1", None).unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            drop(slot);
+        });
+        s.closed(std::time::Duration::from_secs(10)).await;
+        assert_eq!(s.open_now(), 0);
     }
 
     #[test]
