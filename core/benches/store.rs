@@ -98,6 +98,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         secure_mode: false,
         secure_mode_secret: None,
         approval: None,
+        critical: false,
     };
     store.create_environment(&env).await.unwrap();
     let f = Fixture {

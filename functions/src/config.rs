@@ -14,8 +14,11 @@
 //!   names a file holding it); `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
 //!   `SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS`. Functions without a key do not manage webhooks.
 
+use std::sync::Arc;
+
 use clap::{Args, Parser};
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
+use switchyard_core::bus::Bus;
 use switchyard_core::changes::Quotas;
 
 use crate::auth::jwt::JwtKeys;
@@ -149,6 +152,11 @@ pub fn quotas_from_env() -> Result<Quotas, String> {
 }
 
 pub async fn state_from_env() -> Result<AppState, String> {
+    Ok(state_and_bus_from_env().await?.0)
+}
+
+/// The state, and the bus its change layer publishes on.
+pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String> {
     let quotas = quotas_from_env()?;
     let store = if let Ok(table) = std::env::var("SWITCHYARD_TABLE") {
         StoreConfig::DynamoDb {
@@ -169,15 +177,16 @@ pub async fn state_from_env() -> Result<AppState, String> {
     let jwt = JwtKeys::from_secret(&secret)?;
     let state = AppState::with_options(
         backends.store,
-        backends.bus,
+        backends.bus.clone(),
         jwt,
         crate::auth::rate_limit::LoginLimiter::default(),
         quotas,
     );
-    Ok(match webhooks_from_env().await? {
+    let state = match webhooks_from_env().await? {
         Some(setup) => state.with_webhooks(setup),
         None => state,
-    })
+    };
+    Ok((state, backends.bus))
 }
 
 /// The Redis URL: `SWITCHYARD_REDIS_URL`, or the secret `SWITCHYARD_REDIS_URL_SECRET_ARN` names.
@@ -231,13 +240,28 @@ pub async fn secret(what: &str, arn: &str) -> Result<Vec<u8>, String> {
 
 /// Runs one route group as a Lambda function.
 pub async fn run_lambda(group: crate::Group) -> Result<(), lambda_http::Error> {
+    init_lambda_logs();
+    let state = state_from_env().await?;
+    lambda_http::run(crate::router(state, &[group])).await
+}
+
+/// The dashboard's change feed as a Lambda function behind a function URL that streams its
+/// response (API Gateway's HTTP API buffers responses). Each invocation is one stream, ended by
+/// the function's timeout at the latest; the dashboard reconnects with `Last-Event-ID`. The bus
+/// (Redis in AWS) wakes the stream on flag changes.
+pub async fn run_feed_lambda() -> Result<(), lambda_http::Error> {
+    init_lambda_logs();
+    let (state, bus) = state_and_bus_from_env().await?;
+    tokio::spawn(state.feed.clone().follow(bus));
+    lambda_http::run_with_streaming_response(crate::router(state, &[crate::Group::Feed])).await
+}
+
+fn init_lambda_logs() {
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .without_time()
         .init();
-    let state = state_from_env().await?;
-    lambda_http::run(crate::router(state, &[group])).await
 }
 
 #[cfg(test)]

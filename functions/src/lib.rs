@@ -25,6 +25,8 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod extract;
+pub mod feed;
+pub mod names;
 pub mod openapi;
 pub mod publisher;
 pub mod routes;
@@ -51,16 +53,19 @@ pub enum Group {
     Flags,
     Segments,
     Audit,
+    /// The dashboard's change feed: a streaming function behind its own URL in AWS.
+    Feed,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
         Group::Auth,
         Group::Orgs,
         Group::Projects,
         Group::Flags,
         Group::Segments,
         Group::Audit,
+        Group::Feed,
     ];
 
     /// The Lambda function's name.
@@ -72,13 +77,16 @@ impl Group {
             Group::Flags => "flags",
             Group::Segments => "segments",
             Group::Audit => "audit",
+            Group::Feed => "feed",
         }
     }
 
     fn routes(self) -> OpenApiRouter<AppState> {
         match self {
             Group::Auth => routes::auth::routes(),
-            Group::Orgs => routes::orgs::routes().merge(routes::webhooks::routes()),
+            Group::Orgs => routes::orgs::routes()
+                .merge(routes::invitations::routes())
+                .merge(routes::webhooks::routes()),
             Group::Projects => routes::projects::routes(),
             Group::Flags => routes::flags::routes()
                 .merge(routes::states::routes())
@@ -88,6 +96,7 @@ impl Group {
                 .merge(routes::ramps::routes()),
             Group::Segments => routes::segments::routes(),
             Group::Audit => routes::audit::routes(),
+            Group::Feed => routes::events::routes(),
         }
     }
 }

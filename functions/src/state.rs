@@ -25,6 +25,8 @@ pub struct Inner {
     /// Wakes this process's webhook dispatcher (`serve`) after a test event or a redelivery is
     /// queued.
     pub webhook_nudge: Arc<tokio::sync::Notify>,
+    /// The dashboard's change feed: woken after every commit made here.
+    pub feed: Arc<crate::feed::Feed>,
 }
 
 impl std::ops::Deref for AppState {
@@ -56,13 +58,18 @@ impl AppState {
         login_limiter: LoginLimiter,
         quotas: Quotas,
     ) -> AppState {
+        let feed = Arc::new(crate::feed::Feed::default());
+        let changes = Changes::new(store.clone(), bus, Arc::new(SystemClock))
+            .with_quotas(quotas)
+            .with_commit_hook(wake(&feed, None));
         AppState(Arc::new(Inner {
-            changes: Changes::new(store.clone(), bus, Arc::new(SystemClock)).with_quotas(quotas),
+            changes,
             store,
             jwt,
             login_limiter,
             webhooks: None,
             webhook_nudge: Arc::new(tokio::sync::Notify::new()),
+            feed,
         }))
     }
 
@@ -71,16 +78,24 @@ impl AppState {
     /// shared yet); a shared state is returned unchanged.
     pub fn with_webhooks(mut self, setup: crate::webhooks::Setup) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            let nudge = inner.webhook_nudge.clone();
-            inner.changes =
-                inner
-                    .changes
-                    .clone()
-                    .with_commit_hook(switchyard_core::changes::CommitHook(Arc::new(move || {
-                        nudge.notify_one()
-                    })));
+            let hook = wake(&inner.feed, Some(inner.webhook_nudge.clone()));
+            inner.changes = inner.changes.clone().with_commit_hook(hook);
             inner.webhooks = Some(setup);
         }
         self
     }
+}
+
+/// After every commit: wake the change feed's streams, and the webhook dispatcher if any.
+fn wake(
+    feed: &Arc<crate::feed::Feed>,
+    nudge: Option<Arc<tokio::sync::Notify>>,
+) -> switchyard_core::changes::CommitHook {
+    let feed = feed.clone();
+    switchyard_core::changes::CommitHook(Arc::new(move || {
+        feed.wake();
+        if let Some(n) = &nudge {
+            n.notify_one();
+        }
+    }))
 }

@@ -34,7 +34,11 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("post", "flags") => {
             json!({"key": "f2", "type": "boolean", "variants": [{"name": "on", "value": true}]})
         }
+        ("patch", "{flag}") if path.contains("/environments/") => {
+            json!({"enabled": true, "version": 1})
+        }
         ("patch", "{flag}") => json!({"name": "X", "version": 1}),
+        ("patch", "{org}") => json!({"name": "X"}),
         ("put", "{flag}") => json!({"enabled": true, "version": 0}),
         ("post", "copy") => json!({"toEnvironment": ids.environment}),
         ("post", "evaluate") => json!({"context": {}}),

@@ -7,12 +7,14 @@
 //! trusts that its actor may act on the objects it is handed.
 
 mod apply;
+mod deletion;
 mod error;
 pub mod feed;
 mod flags;
 mod import;
 mod import_prerequisites;
 mod members;
+mod organization;
 mod prerequisites;
 mod projects;
 mod protection;

@@ -72,6 +72,8 @@ pub struct EnvironmentPatch {
     #[serde(default, deserialize_with = "present")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::domain::ApprovalPolicy>, nullable))]
     pub approval: Option<Option<ApprovalPolicy>>,
+    /// Mark the environment critical (a warning colour and a confirmation in the dashboard).
+    pub critical: Option<bool>,
 }
 
 /// A field that may be set to `null`: absent is `None`, `null` is `Some(None)`.
@@ -81,6 +83,11 @@ where
     T: serde::Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// New environments named like production start critical.
+fn critical_by_name(key: &str) -> bool {
+    matches!(key, "production" | "prod")
 }
 
 /// How long a rotated key keeps working beside its successor, by default (24 h).
@@ -145,7 +152,6 @@ impl Changes {
                 org_id: org.to_owned(),
                 project_id: project.id.clone(),
                 name: k.clone(),
-                key: k,
                 revision: 0,
                 allowed_origins: vec![],
                 custom_events: false,
@@ -153,6 +159,8 @@ impl Changes {
                 secure_mode: false,
                 secure_mode_secret: None,
                 approval: None,
+                critical: critical_by_name(&k),
+                key: k,
             };
             batch.create_environment(&env)?;
             environments.push(env);
@@ -226,6 +234,7 @@ impl Changes {
                 format!("a project may have at most {MAX_ENVIRONMENTS} environments"),
             ));
         }
+        let critical = critical_by_name(&new.key);
         let env = Environment {
             id: new_id(),
             org_id: p.org_id.clone(),
@@ -239,6 +248,7 @@ impl Changes {
             secure_mode: false,
             secure_mode_secret: None,
             approval: None,
+            critical,
         };
         let mut batch = Batch::new();
         batch.create_environment(&env)?;
@@ -280,6 +290,9 @@ impl Changes {
         }
         if let Some(c) = patch.custom_events {
             next.custom_events = c;
+        }
+        if let Some(c) = patch.critical {
+            next.critical = c;
         }
         if let Some(policy) = patch.approval {
             if let Some(policy) = &policy {

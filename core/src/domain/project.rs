@@ -46,6 +46,10 @@ pub struct Environment {
     /// Changes here need approval through a change request (`None`: they apply directly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<super::ApprovalPolicy>,
+    /// Marked critical (such as production): the dashboard shows it in a warning colour and asks
+    /// before turning a flag on or off in it.
+    #[serde(default)]
+    pub critical: bool,
 }
 
 /// A secure-mode secret: its `Debug` hides it, so logging an environment never shows it.

@@ -137,6 +137,15 @@ impl Batch {
         Ok(())
     }
 
+    /// Saves an organization's name (the last write wins: a setting).
+    pub fn update_org(&mut self, org: &Organization) -> Result<()> {
+        self.push(
+            item(layout::org(&org.id), "ORG".into(), None, 0, org)?,
+            Cond::Version(0),
+        );
+        Ok(())
+    }
+
     /// Adds a member, or changes a member's role.
     pub fn put_membership(&mut self, m: &Membership) -> Result<()> {
         self.push(membership_item(m)?, Cond::Any);

@@ -62,6 +62,12 @@ impl Store {
         self.get_doc(&layout::changes(org), id).await
     }
 
+    /// The id of the organization's newest change record (none: it has none yet).
+    pub async fn last_change_id(&self, org: &str) -> Result<Option<String>> {
+        let seq = self.kv.get(&layout::org(org), layout::CHANGE_SEQ).await?;
+        Ok(seq.map(|i| i.v).filter(|v| *v > 0).map(ChangeRecord::id_of))
+    }
+
     /// The change records of an organization after `after` (a record id; `None`: from the
     /// first), oldest first, at most `limit`: what a consumer that keeps its place reads.
     pub async fn changes_after(

@@ -93,6 +93,21 @@ impl Batch {
         Ok(())
     }
 
+    /// Removes a project (its environments go in the same change, see
+    /// [`Batch::delete_environment`]). Its flags and segments are left unreachable.
+    pub fn delete_project(&mut self, p: &Project) {
+        self.delete(layout::project(&p.id), "PROJECT".into(), Cond::Version(0));
+    }
+
+    /// Removes an environment at its stored revision, with its SDK keys (so no key of it
+    /// authenticates again). Its flag states are left unreachable.
+    pub fn delete_environment(&mut self, e: &Environment, keys: &[SdkKey]) {
+        self.delete(layout::env(&e.id), "ENV".into(), Cond::Version(e.revision));
+        for k in keys {
+            self.delete(layout::env(&e.id), layout::sdk_key(&k.id), Cond::Any);
+        }
+    }
+
     /// Writes an SDK key: a new one (`create`), or a change to a stored one (revocation).
     pub fn put_sdk_key(&mut self, k: &SdkKey, create: bool) -> Result<()> {
         self.push(

@@ -73,6 +73,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
             secure_mode: false,
             secure_mode_secret: None,
             approval: None,
+            critical: false,
         };
         store.create_environment(&env).await.unwrap();
         out.push(env);

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use switchyard_core::domain::{Actor, AuditFilter, ChangeRecord};
+use switchyard_core::domain::{AuditFilter, ChangeRecord};
 use switchyard_core::store::Order;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -78,22 +78,12 @@ async fn actor_names(
     org: &str,
     records: &[ChangeRecord],
 ) -> Result<HashMap<String, String>, ApiError> {
-    let mut names = HashMap::new();
-    for r in records {
-        let key = r.actor.to_string();
-        if names.contains_key(&key) {
-            continue;
-        }
-        let name = match &r.actor {
-            Actor::User(id) => st.store.get_user(id).await?.map(|u| u.name),
-            Actor::Token(id) => st.store.get_api_token(org, id).await?.map(|t| t.name),
-            Actor::System(_) => None,
-        };
-        if let Some(n) = name {
-            names.insert(key, n);
-        }
-    }
-    Ok(names)
+    crate::names::of(
+        st,
+        org,
+        records.iter().map(|r| r.actor.to_string()).collect(),
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

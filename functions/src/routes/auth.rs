@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use switchyard_core::domain::{Organization, User, new_id, now_ms};
+use switchyard_core::domain::{Organization, User, hash_secret, new_id, now_ms};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -32,9 +32,13 @@ pub struct SignupBody {
     password: String,
     #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
     name: String,
-    /// The name of the organization to create, with the new user as its owner.
-    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
-    organization: String,
+    /// The name of the organization to create, with the new user as its owner (or send
+    /// `invitation` instead).
+    #[schema(value_type = Option<switchyard_core::changes::rules::schema::Name>)]
+    organization: Option<String>,
+    /// An invitation token sent to this email: the new user joins the inviting organization with
+    /// the invited role instead of creating one.
+    invitation: Option<String>,
 }
 
 /// A user as the API shows one: never the password hash.
@@ -74,7 +78,16 @@ async fn signup(
     let email = b.email.trim().to_lowercase();
     validate::email("email", &email)?;
     validate::name("name", &b.name)?;
-    validate::name("organization", &b.organization)?;
+    match (&b.organization, &b.invitation) {
+        (Some(org), None) => validate::name("organization", org)?,
+        (None, Some(token)) => invited(&st, token, &email).await?,
+        _ => {
+            return Err(validate::field_error(
+                "organization",
+                "send either the organization to create or the invitation to accept",
+            ));
+        }
+    }
     password::check_new(&b.password).map_err(|m| validate::field_error("password", &m))?;
     let hash = tokio::task::spawn_blocking(move || password::hash(&b.password))
         .await
@@ -89,7 +102,19 @@ async fn signup(
         created_at: now_ms(),
     };
     st.store.create_user(&user).await?;
-    let org = st.changes.create_org(&user, &b.organization).await?;
+    let org = match (&b.organization, &b.invitation) {
+        (Some(name), _) => st.changes.create_org(&user, name).await?,
+        (None, token) => {
+            let joined = st
+                .changes
+                .accept_invitation(&user, token.as_deref().unwrap_or_default())
+                .await?;
+            st.store
+                .get_org(&joined.org_id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound("organization".into()))?
+        }
+    };
     let token = st
         .jwt
         .issue(&user.id, user.session_generation)
@@ -102,6 +127,20 @@ async fn signup(
             organization: Some(org),
         }),
     ))
+}
+
+/// An invitation that `email` may accept: checked before the account is made, so a wrong or
+/// expired token makes no account.
+async fn invited(st: &AppState, token: &str, email: &str) -> Result<(), ApiError> {
+    let found = st.store.get_invitation(&hash_secret(token.trim())).await?;
+    match found {
+        Some(inv) if inv.expires_at > now_ms() && inv.email == email => Ok(()),
+        Some(inv) if inv.expires_at > now_ms() => Err(validate::field_error(
+            "email",
+            "this invitation was sent to another email address",
+        )),
+        _ => Err(ApiError::NotFound("invitation".into())),
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -3,8 +3,10 @@
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod events;
 pub mod flagd;
 pub mod flags;
+pub mod invitations;
 pub mod orgs;
 pub mod projects;
 pub mod ramps;

@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_orgs, create_org))
-        .routes(routes!(get_org))
+        .routes(routes!(get_org, rename_org))
         .routes(routes!(list_members))
         .routes(routes!(set_role, remove_member))
         .routes(routes!(invite))
@@ -71,6 +71,30 @@ async fn get_org(
 ) -> Result<axum::Json<Organization>, ApiError> {
     Ok(axum::Json(
         access::org(&st, &caller, &org, Need::Read).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPatch {
+    /// The organization's new name.
+    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
+    name: String,
+}
+
+#[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "orgs", request_body = OrgPatch, security(("bearer" = [])),
+    params(("org" = String, Path)), responses((status = 200, body = Organization), (status = 404), (status = 422)))]
+async fn rename_org(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Json(b): Json<OrgPatch>,
+) -> Result<axum::Json<Organization>, ApiError> {
+    access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    Ok(axum::Json(
+        st.changes
+            .rename_org(&caller.actor(), &org, &b.name)
+            .await?,
     ))
 }
 
@@ -226,8 +250,22 @@ async fn list_tokens(
     user_of(&caller)?;
     access::check(&st, &caller, &org, Need::ManageMembers).await?;
     let tokens = st.store.list_api_tokens(&org, None, 500).await?.items;
+    let creators = tokens
+        .iter()
+        .map(|t| format!("user:{}", t.created_by))
+        .collect();
+    let names = crate::names::of(&st, &org, creators).await?;
     Ok(axum::Json(
-        tokens.into_iter().map(TokenView::from).collect(),
+        tokens
+            .into_iter()
+            .map(|t| {
+                let name = names.get(&format!("user:{}", t.created_by)).cloned();
+                TokenView {
+                    created_by_name: name,
+                    ..TokenView::from(t)
+                }
+            })
+            .collect(),
     ))
 }
 
@@ -241,7 +279,10 @@ pub struct TokenView {
     scopes: Vec<Scope>,
     /// The first characters of the secret, to tell tokens apart.
     prefix: String,
+    /// The creator's user id.
     created_by: String,
+    /// The creator's name (null for someone since removed, and in a creation response).
+    created_by_name: Option<String>,
     created_at: i64,
     expires_at: Option<i64>,
     revoked_at: Option<i64>,
@@ -256,6 +297,7 @@ impl From<ApiToken> for TokenView {
             scopes: t.scopes,
             prefix: t.prefix,
             created_by: t.created_by,
+            created_by_name: None,
             created_at: t.created_at,
             expires_at: t.expires_at,
             revoked_at: t.revoked_at,

@@ -20,9 +20,13 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_projects, create_project))
-        .routes(routes!(get_project, update_project))
+        .routes(routes!(get_project, update_project, delete_project))
         .routes(routes!(list_environments, create_environment))
-        .routes(routes!(get_environment, update_environment))
+        .routes(routes!(
+            get_environment,
+            update_environment,
+            delete_environment
+        ))
         .routes(routes!(get_secure_mode))
         .routes(routes!(list_keys, create_key))
         .routes(routes!(rotate_key))
@@ -101,6 +105,19 @@ async fn update_project(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/v1/projects/{project}", tag = "projects", security(("bearer" = [])),
+    params(("project" = String, Path)),
+    responses((status = 204, description = "deleted with its environments; their SDK keys no longer work"), (status = 404), (status = 409)))]
+async fn delete_project(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let p = access::project(&st, &caller, &project, Need::ManageProjects).await?;
+    st.changes.delete_project(&caller.actor(), &p).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/environments", tag = "projects", security(("bearer" = [])),
     params(("project" = String, Path)), responses((status = 200, body = Vec<Environment>)))]
 async fn list_environments(
@@ -160,6 +177,21 @@ async fn update_environment(
         .update_environment(&caller.actor(), &p, &e, b)
         .await?;
     Ok(axum::Json(saved.public()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{project}/environments/{environment}", tag = "projects", security(("bearer" = [])),
+    params(("project" = String, Path), ("environment" = String, Path)),
+    responses((status = 204, description = "deleted; its SDK keys no longer work"), (status = 404), (status = 409)))]
+async fn delete_environment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((project, env)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::ManageProjects).await?;
+    st.changes
+        .delete_environment(&caller.actor(), &p, &e)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Secure mode as admins see it: on or off, and the secret the customer's server signs with.

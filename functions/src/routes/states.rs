@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchyard_core::changes::{ChangeError, StateInput};
 use switchyard_core::domain::{Environment, Flag, FlagState, Prerequisite, Project, now_ms};
@@ -19,7 +19,8 @@ use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_state, put_state))
+        .routes(routes!(get_state, put_state, patch_state))
+        .routes(routes!(list_states))
         .routes(routes!(copy_state))
         .routes(routes!(evaluate))
         .routes(routes!(restore))
@@ -76,6 +77,32 @@ pub struct StateBody {
     prerequisites: Vec<Prerequisite>,
     /// The version last seen (0 for a state never set); or send `If-Match`.
     version: Option<u64>,
+    /// Read-only, as GET returns it: when sent, it must name the path's environment.
+    environment_id: Option<String>,
+    /// Read-only, as GET returns it: when sent, it must be the path's flag.
+    flag_key: Option<String>,
+    /// Read-only (ignored).
+    #[allow(dead_code)]
+    updated_by: Option<Value>,
+    /// Read-only (ignored).
+    #[allow(dead_code)]
+    updated_at: Option<Value>,
+    /// Read-only (ignored).
+    #[allow(dead_code)]
+    updated_by_name: Option<Value>,
+}
+
+/// The read-only fields of a state sent back as GET returned it must describe this state.
+fn same_target(b: &StateBody, env: &Environment, key: &str) -> Result<(), ApiError> {
+    if b.environment_id.as_ref().is_some_and(|e| *e != env.id) {
+        return Err(
+            ChangeError::field("environmentId", "is not the environment of the path").into(),
+        );
+    }
+    if b.flag_key.as_ref().is_some_and(|k| k != key) {
+        return Err(ChangeError::field("flagKey", "is not the flag of the path").into());
+    }
+    Ok(())
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{project}/environments/{environment}/flags/{flag}", tag = "flags", request_body = StateBody, security(("bearer" = [])),
@@ -89,6 +116,7 @@ async fn put_state(
     Json(b): Json<StateBody>,
 ) -> Result<(HeaderMap, axum::Json<FlagState>), ApiError> {
     let (p, e) = access::environment(&st, &caller, &project, &env, Need::EditFlags).await?;
+    same_target(&b, &e, &key)?;
     let expected = expected_version(&headers, b.version)?;
     let input = StateInput {
         enabled: b.enabled,
@@ -101,6 +129,86 @@ async fn put_state(
         .put_state(&caller.actor(), &p, &e, &key, expected, input)
         .await?;
     Ok((etag(saved.version), axum::Json(saved)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ToggleBody {
+    /// On or off; the rest of the state stays as it is.
+    enabled: bool,
+    /// The version last seen; or send `If-Match`.
+    version: Option<u64>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/projects/{project}/environments/{environment}/flags/{flag}", tag = "flags", request_body = ToggleBody, security(("bearer" = [])),
+    params(("project" = String, Path), ("environment" = String, Path), ("flag" = String, Path)),
+    responses((status = 200, body = FlagState), (status = 409, description = "stale version; details.currentVersion")))]
+async fn patch_state(
+    State(st): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path((project, env, key)): Path<(String, String, String)>,
+    Json(b): Json<ToggleBody>,
+) -> Result<(HeaderMap, axum::Json<FlagState>), ApiError> {
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::EditFlags).await?;
+    let expected = expected_version(&headers, b.version)?;
+    let flag = st
+        .store
+        .get_flag(&p.id, &key)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("flag".into()))?;
+    let current = st.store.get_flag_state(&e.id, &flag).await?;
+    let input = StateInput {
+        enabled: b.enabled,
+        ..StateInput::from(current)
+    };
+    let saved = st
+        .changes
+        .put_state(&caller.actor(), &p, &e, &key, expected, input)
+        .await?;
+    Ok((etag(saved.version), axum::Json(saved)))
+}
+
+/// A flag's state in one environment, with who changed it last by name.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagStateView {
+    #[serde(flatten)]
+    state: FlagState,
+    /// The member's or API token's name (null for the system and for those since removed).
+    updated_by_name: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/environments/{environment}/flags", tag = "flags", security(("bearer" = [])),
+    params(("project" = String, Path), ("environment" = String, Path)),
+    responses((status = 200, body = Vec<FlagStateView>, description = "every flag's state here (archived flags left out), by key")))]
+async fn list_states(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((project, env)): Path<(String, String)>,
+) -> Result<axum::Json<Vec<FlagStateView>>, ApiError> {
+    let (p, e) = access::environment(&st, &caller, &project, &env, Need::Read).await?;
+    let snapshot = st
+        .store
+        .load_environment(&e.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("environment".into()))?;
+    let states: Vec<FlagState> = snapshot.flags.into_iter().map(|(_, s)| s).collect();
+    let names = crate::names::of(
+        &st,
+        &p.org_id,
+        states.iter().map(|s| s.updated_by.clone()).collect(),
+    )
+    .await?;
+    Ok(axum::Json(
+        states
+            .into_iter()
+            .map(|state| FlagStateView {
+                updated_by_name: names.get(&state.updated_by).cloned(),
+                state,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -11,6 +11,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/orgs"),
     ("post", "/api/v1/orgs"),
     ("get", "/api/v1/orgs/{org}"),
+    ("patch", "/api/v1/orgs/{org}"),
+    ("get", "/api/v1/orgs/{org}/events"),
+    ("get", "/api/v1/orgs/{org}/invitations"),
+    ("delete", "/api/v1/orgs/{org}/invitations/{invitation}"),
     ("get", "/api/v1/orgs/{org}/members"),
     ("put", "/api/v1/orgs/{org}/members/{user}"),
     ("delete", "/api/v1/orgs/{org}/members/{user}"),
@@ -23,6 +27,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/orgs/{org}/projects"),
     ("get", "/api/v1/projects/{project}"),
     ("patch", "/api/v1/projects/{project}"),
+    ("delete", "/api/v1/projects/{project}"),
     ("get", "/api/v1/projects/{project}/environments"),
     ("post", "/api/v1/projects/{project}/environments"),
     (
@@ -32,6 +37,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     (
         "patch",
         "/api/v1/projects/{project}/environments/{environment}",
+    ),
+    (
+        "delete",
+        "/api/v1/projects/{project}/environments/{environment}",
+    ),
+    (
+        "get",
+        "/api/v1/projects/{project}/environments/{environment}/flags",
+    ),
+    (
+        "patch",
+        "/api/v1/projects/{project}/environments/{environment}/flags/{flag}",
     ),
     (
         "get",

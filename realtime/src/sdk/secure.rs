@@ -83,6 +83,7 @@ mod tests {
             secure_mode: on,
             secure_mode_secret: Some(SecureModeSecret("s3cret".into())),
             approval: None,
+            critical: false,
             custom_events: false,
         }
     }

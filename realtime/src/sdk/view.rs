@@ -200,6 +200,7 @@ mod tests {
                 secure_mode: false,
                 secure_mode_secret: None,
                 approval: None,
+                critical: false,
             },
             FlagSet::parse(&document).unwrap(),
             &serde_json::from_value(document).unwrap(),

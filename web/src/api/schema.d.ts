@@ -129,7 +129,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["rename_org"];
         trace?: never;
     };
     "/api/v1/orgs/{org}/audit": {
@@ -180,7 +180,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_invitations"];
+        put?: never;
+        post: operations["invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/invitations/{invitation}": {
         parameters: {
             query?: never;
             header?: never;
@@ -189,8 +221,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["invite"];
-        delete?: never;
+        post?: never;
+        delete: operations["revoke_invitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -382,7 +414,7 @@ export interface paths {
         get: operations["get_project"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["delete_project"];
         options?: never;
         head?: never;
         patch: operations["update_project"];
@@ -542,7 +574,7 @@ export interface paths {
         get: operations["get_environment"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["delete_environment"];
         options?: never;
         head?: never;
         patch: operations["update_environment"];
@@ -580,6 +612,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/environments/{environment}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_states"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/environments/{environment}/flags/{flag}": {
         parameters: {
             query?: never;
@@ -593,7 +641,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["patch_state"];
         trace?: never;
     };
     "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy": {
@@ -937,6 +985,29 @@ export interface components {
             /** @description JSON Pointer of what changed. */
             path: string;
         };
+        /** @description One committed change, as the `data` of a `change` event. */
+        ChangeNotice: {
+            /** @description Such as `flag_state.update`. */
+            action: string;
+            /** @description `user:ID`, `token:ID` or `system:NAME`. */
+            actor: string;
+            /** @description The member's or token's name (null for the system and for those since removed). */
+            actorName?: string | null;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            at: number;
+            environmentId?: string | null;
+            id: string;
+            keys: string[];
+            projectId?: string | null;
+            revisions: {
+                [key: string]: number;
+            };
+            /** @description Such as `flag:checkout`. */
+            target: string;
+        };
         /**
          * @description One committed change, written in the same transaction as the change itself. Records of an
          *     organization are numbered without gaps (`seq`), so a consumer that keeps the last `id` it
@@ -1105,6 +1176,11 @@ export interface components {
             approval?: components["schemas"]["ApprovalPolicy"] | null;
             /** Format: int64 */
             createdAt: number;
+            /**
+             * @description Marked critical (such as production): the dashboard shows it in a warning colour and asks
+             *     before turning a flag on or off in it.
+             */
+            critical?: boolean;
             /** @description Whether SDKs' custom (`track`) events are counted here; off unless turned on. */
             customEvents?: boolean;
             id: string;
@@ -1128,6 +1204,8 @@ export interface components {
         EnvironmentPatch: {
             allowedOrigins?: components["schemas"]["Origin"][] | null;
             approval?: components["schemas"]["ApprovalPolicy"] | null;
+            /** @description Mark the environment critical (a warning colour and a confirmation in the dashboard). */
+            critical?: boolean | null;
             /** @description Count SDKs' custom (`track`) events in this environment. */
             customEvents?: boolean | null;
             name?: components["schemas"]["Name"] | null;
@@ -1261,6 +1339,11 @@ export interface components {
              * @description +1 on every change, for optimistic concurrency.
              */
             version: number;
+        };
+        /** @description A flag's state in one environment, with who changed it last by name. */
+        FlagStateView: components["schemas"]["FlagState"] & {
+            /** @description The member's or API token's name (null for the system and for those since removed). */
+            updatedByName?: string | null;
         };
         /**
          * @description The type of a flag's values (one type per flag).
@@ -1424,6 +1507,10 @@ export interface components {
             /** @description https (plain http and private addresses only where the operator allows them). */
             url: string;
         };
+        OrgPatch: {
+            /** @description The organization's new name. */
+            name: components["schemas"]["Name"];
+        };
         /** @description An organization with the caller's role in it. */
         OrgWithRole: {
             organization: components["schemas"]["Organization"];
@@ -1532,6 +1619,22 @@ export interface components {
             currentPassword: string;
             /** @description 10 to 256 characters (at most 256 bytes of UTF-8). */
             newPassword: string;
+        };
+        /** @description An invitation not yet accepted (the token itself was shown once, to its maker). */
+        PendingInvitation: {
+            email: string;
+            /**
+             * Format: int64
+             * @description Unix ms.
+             */
+            expiresAt: number;
+            /** @description What to withdraw it by. */
+            id: string;
+            /** @description The inviter's user id. */
+            invitedBy: string;
+            /** @description The inviter's name (null for someone since removed). */
+            invitedByName?: string | null;
+            role: components["schemas"]["Role"];
         };
         /**
          * @description A flag that must hold before another flag's targeting applies: `flag` is enabled in the same
@@ -1861,9 +1964,13 @@ export interface components {
         };
         SignupBody: {
             email: components["schemas"]["Email"];
+            /**
+             * @description An invitation token sent to this email: the new user joins the inviting organization with
+             *     the invited role instead of creating one.
+             */
+            invitation?: string | null;
             name: components["schemas"]["Name"];
-            /** @description The name of the organization to create, with the new user as its owner. */
-            organization: components["schemas"]["Name"];
+            organization?: components["schemas"]["Name"] | null;
             /** @description 10 to 256 characters (at most 256 bytes of UTF-8). */
             password: string;
         };
@@ -1883,6 +1990,10 @@ export interface components {
         StateBody: {
             defaultVariant?: components["schemas"]["Key"] | null;
             enabled: boolean;
+            /** @description Read-only, as GET returns it: when sent, it must name the path's environment. */
+            environmentId?: string | null;
+            /** @description Read-only, as GET returns it: when sent, it must be the path's flag. */
+            flagKey?: string | null;
             /**
              * @description Flags that must evaluate to one of the listed variants here before the targeting
              *     applies; when one does not, the flag serves its default variant (at most 10).
@@ -1890,9 +2001,24 @@ export interface components {
             prerequisites?: components["schemas"]["Prerequisite"][];
             /** @description JsonLogic with flagd's operators; segments are referenced as `{"$ref": "segment-key"}`. */
             targeting?: unknown;
+            /** @description Read-only (ignored). */
+            updatedAt?: unknown;
+            /** @description Read-only (ignored). */
+            updatedBy?: unknown;
+            /** @description Read-only (ignored). */
+            updatedByName?: unknown;
             /**
              * Format: int64
              * @description The version last seen (0 for a state never set); or send `If-Match`.
+             */
+            version?: number | null;
+        };
+        ToggleBody: {
+            /** @description On or off; the rest of the state stays as it is. */
+            enabled: boolean;
+            /**
+             * Format: int64
+             * @description The version last seen; or send `If-Match`.
              */
             version?: number | null;
         };
@@ -1905,7 +2031,10 @@ export interface components {
         TokenView: {
             /** Format: int64 */
             createdAt: number;
+            /** @description The creator's user id. */
             createdBy: string;
+            /** @description The creator's name (null for someone since removed, and in a creation response). */
+            createdByName?: string | null;
             /** Format: int64 */
             expiresAt?: number | null;
             id: string;
@@ -2510,6 +2639,85 @@ export interface operations {
             };
         };
     };
+    rename_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -2721,6 +2929,134 @@ export interface operations {
             };
         };
     };
+    events: {
+        parameters: {
+            query?: {
+                /** @description Resume after this change record id (the `Last-Event-ID` header does the same). */
+                after?: string | null;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `change` events, one per committed change; `: keep-alive` comments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ChangeNotice"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_invitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description unexpired invitations, soonest to expire first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingInvitation"][];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     invite: {
         parameters: {
             query?: never;
@@ -2791,6 +3127,53 @@ export interface operations {
             };
             /** @description the request breaks a rule; details name each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                invitation: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3910,6 +4293,62 @@ export interface operations {
             };
         };
     };
+    delete_project: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted with its environments; their SDK keys no longer work */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     update_project: {
         parameters: {
             query?: never;
@@ -5010,6 +5449,63 @@ export interface operations {
             };
         };
     };
+    delete_environment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                environment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted; its SDK keys no longer work */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     update_environment: {
         parameters: {
             query?: never;
@@ -5303,6 +5799,56 @@ export interface operations {
             };
         };
     };
+    list_states: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                environment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every flag's state here (archived flags left out), by key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagStateView"][];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     get_state: {
         parameters: {
             query?: never;
@@ -5433,6 +5979,96 @@ export interface operations {
                 };
             };
             /** @description the engine's problems, each with its path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patch_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                environment: string;
+                flag: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToggleBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagState"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not found, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description stale version; details.currentVersion */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
             422: {
                 headers: {
                     [name: string]: unknown;
