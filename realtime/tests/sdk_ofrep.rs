@@ -376,3 +376,38 @@ async fn an_evaluation_over_budget_is_error_general_and_a_neighbour_still_answer
             >= 2.0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_origin_reads_why_through_cors() {
+    let f = Fixture::start().await;
+    f.admin
+        .allow_origins(&f.t, &["https://shop.example.com"])
+        .await;
+    let refused = harness::within("the allow-list to apply", async {
+        loop {
+            let r = f
+                .http
+                .post(f.url("/ofrep/v1/evaluate/flags"))
+                .header("origin", "https://evil.example.com")
+                .header("x-api-key", &f.t.client_key)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            if r.status() == 403 {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert_eq!(
+        refused.headers()["access-control-allow-origin"],
+        "https://evil.example.com"
+    );
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["errorCode"], "ORIGIN_NOT_ALLOWED");
+    let details = body["errorDetails"].as_str().unwrap();
+    assert!(details.contains("https://evil.example.com"), "{details}");
+    assert!(details.contains("allowed origins"), "{details}");
+}

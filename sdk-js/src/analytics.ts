@@ -17,6 +17,7 @@ interface TrackedEvent {
 export class Analytics {
   private counts = new Map<string, number>();
   private events: TrackedEvent[] = [];
+  private stopped = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private onHide = (e: Event) => {
     if (e.type === 'pagehide' || document.visibilityState === 'hidden') this.beacon();
@@ -36,11 +37,13 @@ export class Analytics {
   }
 
   count(flag: string, variant: string | undefined, n = 1): void {
+    if (this.stopped) return;
     const k = `${flag}\n${variant === undefined ? '' : variant}`;
     if (this.counts.has(k) || this.counts.size < MAX_COUNTERS) this.counts.set(k, (this.counts.get(k) || 0) + n);
   }
 
   track(name: string, data?: unknown, timestamp = Date.now()): void {
+    if (this.stopped) return;
     this.events.push({ name, data, timestamp });
     if (this.events.length > MAX_EVENTS) this.events.shift();
   }
@@ -65,8 +68,16 @@ export class Analytics {
     this.events = batch.events.concat(this.events).slice(-MAX_EVENTS);
   }
 
+  /** Sends nothing more and drops what is pending (the server refused the key). */
+  stop(): void {
+    this.stopped = true;
+    this.counts.clear();
+    this.events = [];
+    this.close();
+  }
+
   async flush(): Promise<void> {
-    const f = this.fetchImpl;
+    const f = this.stopped ? undefined : this.fetchImpl;
     let batch;
     while (f && (batch = this.take())) {
       try {
@@ -76,6 +87,8 @@ export class Analytics {
           body: JSON.stringify(batch),
           keepalive: true,
         });
+        // A refused key (revoked, or an origin not allowed) will not be taken later: stop.
+        if (r.status === 401 || r.status === 403) return this.stop();
         // A batch the server refuses as invalid is dropped; anything else is retried later.
         if (!r.ok && r.status !== 400 && r.status !== 413) return this.restore(batch);
       } catch {
@@ -86,6 +99,7 @@ export class Analytics {
 
   /** On page hide: the browser sends it even as the page goes away. */
   beacon(): void {
+    if (this.stopped) return;
     const send = typeof navigator !== 'undefined' && navigator.sendBeacon && navigator.sendBeacon.bind(navigator);
     if (!send) return void this.flush();
     let batch;

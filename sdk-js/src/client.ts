@@ -67,6 +67,7 @@ export class SwitchyardClient {
         fatal: (msg) => {
           this.fail(msg);
           this.connection.close();
+          this.analytics?.stop();
         },
         error: (msg) => this.fail(msg),
       },

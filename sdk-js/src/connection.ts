@@ -249,7 +249,7 @@ export class Connection {
       });
       if (!alive()) return -1;
       if (r.status === 401 || r.status === 403) {
-        this.h.fatal(`the server refused this client key (HTTP ${r.status})`);
+        this.h.fatal(await refusal(r));
         return -1;
       }
       if (r.status === 429) return Math.max(1, Number(r.headers.get('Retry-After')) || 1) * 1000;
@@ -266,4 +266,18 @@ export class Connection {
       return -1;
     }
   }
+}
+
+/** Why the server refused this client: its own words when it gave them (a refused origin says
+ * which origin and what to do), else the status. */
+async function refusal(r: Response): Promise<string> {
+  let details: unknown;
+  try {
+    details = (await r.json())?.errorDetails;
+  } catch {
+    // OFREP's 401 and 403 have no body
+  }
+  return typeof details === 'string' && details
+    ? `the server refused this client: ${details}`
+    : `the server refused this client key (HTTP ${r.status})`;
 }

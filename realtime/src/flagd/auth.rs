@@ -128,7 +128,7 @@ pub fn status(e: SdkError) -> Status {
                 "a live server key is required: send it as the flagd selector (flagd-selector) or authorization: Bearer",
             )
         }
-        e @ (SdkError::Forbidden(_) | SdkError::SecureMode(_)) => {
+        e @ (SdkError::Forbidden(_) | SdkError::OriginNotAllowed(_) | SdkError::SecureMode(_)) => {
             Status::permission_denied(e.to_string())
         }
         e @ SdkError::RateLimited(_) => Status::resource_exhausted(e.to_string()),

@@ -145,8 +145,8 @@ pub(crate) async fn authenticate(
             && !allowed.is_empty()
             && !allowed.iter().any(|a| a.trim_end_matches('/') == origin)
         {
-            return Err(SdkError::Forbidden(
-                "this origin is not allowed for the environment",
+            return Err(SdkError::OriginNotAllowed(
+                origin.chars().take(256).collect(),
             ));
         }
     }

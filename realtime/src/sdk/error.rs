@@ -22,6 +22,11 @@ pub enum SdkError {
     SecureMode(#[from] super::secure::SecureModeError),
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A client key used from a page whose origin the environment's allow-list does not hold.
+    #[error(
+        "this page's origin ({0}) is not in the environment's allowed origins: add it in the dashboard (Environments) or use the key from an allowed page"
+    )]
+    OriginNotAllowed(String),
     #[error("too many requests")]
     RateLimited(u64),
     #[error("{0}")]
@@ -82,6 +87,15 @@ impl IntoResponse for SdkError {
             )
                 .into_response(),
             SdkError::Forbidden(_) => StatusCode::FORBIDDEN.into_response(),
+            // A body, though OFREP's 403 has none, so the browser's SDK (which reads it through
+            // CORS) can tell the developer why, rather than blaming the key.
+            e @ SdkError::OriginNotAllowed(_) => (
+                StatusCode::FORBIDDEN,
+                axum::Json(
+                    json!({"errorCode": "ORIGIN_NOT_ALLOWED", "errorDetails": e.to_string()}),
+                ),
+            )
+                .into_response(),
             SdkError::RateLimited(s) => {
                 let mut r = StatusCode::TOO_MANY_REQUESTS.into_response();
                 r.headers_mut()

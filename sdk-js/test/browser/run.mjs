@@ -39,10 +39,10 @@ try {
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const t = await tenant(server.base);
-  const open = async (extra = '') => {
+  const open = async (extra = '', clientKey = t.clientKey) => {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    const q = new URLSearchParams({ baseUrl: server.base, clientKey: t.clientKey, flag: 'beta' });
+    const q = new URLSearchParams({ baseUrl: server.base, clientKey, flag: 'beta' });
     await page.goto(`${page_.url}?${q}${extra}`);
     return page;
   };
@@ -86,6 +86,19 @@ try {
     assert.equal(await sse.textContent('#transport'), 'sse');
     await change(sse, 'on', 'true');
     await sse.close();
+  });
+
+  await step('a page whose origin the environment does not allow is told so, not that its key is wrong', async () => {
+    const other = await tenant(server.base);
+    await other.call('PATCH', `/api/v1/projects/${other.project}/environments/${other.env}`, {
+      allowedOrigins: ['https://shop.example.com'],
+    });
+    const refused = await open('', other.clientKey);
+    await refused.waitForFunction(() => document.getElementById('error').textContent !== '', null, { timeout });
+    const error = await refused.textContent('#error');
+    assert.match(error, /allowed origins/, error);
+    assert.ok(error.includes(new URL(page_.url).origin), error);
+    await refused.close();
   });
 
   await step('the page survives a server restart and converges', async () => {

@@ -92,4 +92,24 @@ describe('analytics', () => {
     expect(posted()).toHaveLength(0);
     c.close();
   });
+
+  for (const status of [401, 403]) {
+    it(`stops sending and drops what it holds when the server answers ${status}`, async () => {
+      let refused = false;
+      api = fakeFetch((call) =>
+        refused && call.url.endsWith('/sdk/v1/events') ? { status } : { status: 202 },
+      );
+      const c = client();
+      refused = true;
+      c.string('color', '');
+      await vi.advanceTimersByTimeAsync(10000);
+      expect(posted()).toHaveLength(1);
+      c.string('color', '');
+      c.track('after');
+      await vi.advanceTimersByTimeAsync(60000);
+      await c.flush();
+      expect(posted()).toHaveLength(1);
+      c.close();
+    });
+  }
 });

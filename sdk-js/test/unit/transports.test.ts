@@ -113,6 +113,17 @@ describe('fallback', () => {
     c.close();
   });
 
+  it('says which origin was refused when the server explains a 403', async () => {
+    const why = "this page's origin (https://shop.test) is not in the environment's allowed origins";
+    const api = fakeFetch(() => ({ status: 403, body: { errorCode: 'ORIGIN_NOT_ALLOWED', errorDetails: why } }));
+    const c = init({ ...base, streaming: false, fetch: api.fetch });
+    const errors = vi.fn();
+    c.on('error', errors);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(errors.mock.calls[0][0].message).toBe(`the server refused this client: ${why}`);
+    c.close();
+  });
+
   it('waits as long as Retry-After says on 429', async () => {
     let n = 0;
     const api = fakeFetch(() => (n++ === 0 ? { status: 429, headers: { 'Retry-After': '7' } } : { status: 200, body: ofrep({}) }));
