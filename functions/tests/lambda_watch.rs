@@ -285,3 +285,51 @@ async fn every_function_answers_api_gateway_events() {
         (404, Some("not_found"))
     );
 }
+
+/// The `feed` function behind its function URL (what Terraform gives it, streaming): a change
+/// made through the `orgs` function arrives on the open stream as a `change` event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_function_streams_a_change_through_its_function_url() {
+    let w = watched().await;
+    let (token, org) = sign_up(&w).await;
+    let url = format!(
+        "http://127.0.0.1:{}/lambda-url/feed/api/v1/orgs/{org}/events",
+        w.port
+    );
+    let start = Instant::now();
+    let mut stream = loop {
+        match w.http.get(&url).bearer_auth(&token).send().await {
+            Ok(r) if r.status().is_success() => break r,
+            other if start.elapsed() > Duration::from_secs(240) => {
+                panic!("opening the feed failed: {other:?}")
+            }
+            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    };
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let (s, renamed) = invoke(
+        &w.http,
+        w.port,
+        "orgs",
+        &event(
+            "PATCH",
+            &format!("/api/v1/orgs/{org}"),
+            Some(&token),
+            Some(json!({"name": "Acme Inc"})),
+        ),
+    )
+    .await;
+    assert_eq!(s, 200, "{renamed}");
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !text.contains("organization.update") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let chunk = tokio::time::timeout(left, stream.chunk())
+            .await
+            .expect("the change within 30 s")
+            .unwrap()
+            .expect("the stream stays open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.contains("event: change"), "{text}");
+}
