@@ -10,12 +10,13 @@ locals {
   api_functions = ["auth", "orgs", "projects", "flags", "segments", "audit"]
 
   # What each group's store calls write (core/src/store): every write is one TransactWriteItems of
-  # Puts, plus Deletes where the group removes things (members and invitations, flags, segments).
-  # IAM authorises each action of a transaction as PutItem / DeleteItem.
+  # Puts, plus Deletes where the group removes things (members and invitations; projects and
+  # environments with their SDK keys; flags; segments). IAM authorises each action of a
+  # transaction as PutItem / DeleteItem.
   table_writes = {
     auth     = ["dynamodb:PutItem"]
     orgs     = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    projects = ["dynamodb:PutItem"]
+    projects = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     flags    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     segments = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     audit    = []
