@@ -83,6 +83,21 @@ def test_the_feed_urls_cors_allows_only_the_dashboard_origin(root, url):
     assert api.body["allowed_origins"] == cors["allow_origins"]
 
 
+def test_config_json_carries_the_feed_url_from_the_function_url(root):
+    (config,) = [b for b in root.resources("aws_s3_object") if b.body.get("key") == "config.json"]
+    assert "feedUrl = local.feed_url" in config.body["content"]
+    # Routes hang under it (<feedUrl>/api/v1/orgs/{org}/events): the URL without its trailing slash.
+    assert root.locals["feed_url"] == '${trimsuffix(aws_lambda_function_url.feed.function_url, "/")}'
+    assert tf.outputs()["feed_url"]["value"] == "${local.feed_url}"
+
+
+def test_the_dashboard_may_connect_to_the_feed(root):
+    """The dashboard's CSP cannot name the URL itself (the URL's CORS names the dashboard's origin,
+    which would be a cycle): any function URL of the region, as for the API's generated URL."""
+    assert root.locals["feed_csp_source"] == "https://*.lambda-url.${var.region}.on.aws"
+    # join("; ", [...]) is one expression; its connect-src directive is one string literal in it.
+    (connect,) = re.findall(r'"(connect-src [^"]*)"', root.locals["dashboard_csp"])
+    assert "${local.feed_csp_source}" in connect.split()
 
 
 def test_only_invocations_through_the_url_are_public(function, root):
