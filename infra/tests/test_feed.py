@@ -141,3 +141,5 @@ def test_open_streams_are_capped_by_a_documented_variable(function):
     assert cap["type"] == "number"
     assert "dashboard tab" in cap["description"]
     assert isinstance(cap["default"], int) and cap["default"] >= 1
+    readme = (tf.ROOT / "README.md").read_text()
+    assert "## The change feed" in readme and "feed_reserved_concurrency" in readme
