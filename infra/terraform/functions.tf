@@ -1,28 +1,32 @@
 # The Lambda functions: one per binary in functions/src/bin/ (infra/tests/test_functions.py proves
-# it). The six route groups of functions/src/lib.rs (enum Group) serve the dashboard API; the
-# publisher reads the table's stream; the webhooks dispatcher is in webhooks.tf, the change-request
+# it). Six route groups of functions/src/lib.rs (enum Group) serve the dashboard API behind API
+# Gateway; the seventh, the change feed, streams behind a function URL (feed.tf); the publisher
+# reads the table's stream; the webhooks dispatcher is in webhooks.tf, the change-request
 # scheduler in scheduler.tf. Each has its own role with only what its code does.
 
 locals {
   lambda_zip_dir = coalesce(var.lambda_zip_dir, "${path.root}/../../target/lambda-zips")
 
-  # The route groups (functions/src/lib.rs, Group::name).
+  # The route groups behind API Gateway (functions/src/lib.rs, Group::name); the feed group is
+  # module.feed_function (feed.tf).
   api_functions = ["auth", "orgs", "projects", "flags", "segments", "audit"]
 
   # What each group's store calls write (core/src/store): every write is one TransactWriteItems of
-  # Puts, plus Deletes where the group removes things (members and invitations, flags, segments).
-  # IAM authorises each action of a transaction as PutItem / DeleteItem.
+  # Puts, plus Deletes where the group removes things (members and invitations; projects and
+  # environments with their SDK keys; flags; segments). IAM authorises each action of a
+  # transaction as PutItem / DeleteItem.
   table_writes = {
     auth     = ["dynamodb:PutItem"]
     orgs     = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
-    projects = ["dynamodb:PutItem"]
+    projects = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     flags    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     segments = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     audit    = []
   }
 
-  # Every group authenticates callers and reads: items (GetItem), partitions (Query) and the gsi1
-  # index (Query: emails, secrets, memberships, projects, environments, audit targets).
+  # Every group (and the feed) authenticates callers and reads: items (GetItem), partitions
+  # (Query) and the gsi1 index (Query: emails, secrets, memberships, projects, environments,
+  # audit targets).
   api_read_statements = [
     {
       sid        = "TableReads"
@@ -93,7 +97,7 @@ locals {
 
 # Functions reach DynamoDB (gateway endpoint), Secrets Manager and X-Ray (HTTPS) and Redis.
 resource "aws_security_group" "functions" {
-  #checkov:skip=CKV2_AWS_5:Attached to every function's vpc_config through module.api_function and module.publisher_function (security_group_ids); the graph check cannot follow module inputs.
+  #checkov:skip=CKV2_AWS_5:Attached to every function's vpc_config through module.api_function, module.feed_function and module.publisher_function (security_group_ids); the graph check cannot follow module inputs.
   name        = "${var.name}-functions"
   description = "Lambda functions"
   vpc_id      = module.network.vpc_id

@@ -8,6 +8,11 @@ output "api_url" {
   value       = module.api.url
 }
 
+output "feed_url" {
+  description = "The dashboard's change feed: the feed function's URL (GET <feed_url>/api/v1/orgs/{org}/events, Server-Sent Events; config.json's feedUrl)."
+  value       = local.feed_url
+}
+
 output "realtime_url" {
   description = "The realtime service: OFREP, SDK WebSocket (wss://) and SSE streams."
   value       = local.realtime_url
@@ -57,6 +62,7 @@ output "function_names" {
   description = "The Lambda functions, by binary."
   value = merge(
     { for group, fn in module.api_function : group => fn.function_name },
+    { feed = module.feed_function.function_name },
     { publisher = module.publisher_function.function_name },
     { webhooks = module.webhooks_function.function_name },
     { scheduler = module.scheduler_function.function_name },

@@ -1,7 +1,9 @@
 # Every method and path of the dashboard API, to the route group (function) that serves it: the
 # #[utoipa::path(...)] attributes of functions/src/routes/*.rs, grouped as functions/src/lib.rs
-# groups the route files (states.rs, flagd.rs, analytics.rs, requests.rs and ramps.rs are part of the flags group).
-# infra/tests/test_routes.py proves this map and the Rust code agree, both ways.
+# groups the route files (states.rs, flagd.rs, analytics.rs, requests.rs and ramps.rs are part of the flags group;
+# invitations.rs and webhooks.rs of the orgs group). The feed group (events.rs, the dashboard's change
+# feed) is not here: API Gateway buffers responses, so that stream has a function URL of its own
+# (feed.tf). infra/tests/test_routes.py proves this map and the Rust code agree, both ways.
 
 locals {
   routes = {
@@ -15,6 +17,7 @@ locals {
     "GET /api/v1/orgs"                         = "orgs"
     "POST /api/v1/orgs"                        = "orgs"
     "GET /api/v1/orgs/{org}"                   = "orgs"
+    "PATCH /api/v1/orgs/{org}"                 = "orgs"
     "GET /api/v1/orgs/{org}/members"           = "orgs"
     "PUT /api/v1/orgs/{org}/members/{user}"    = "orgs"
     "DELETE /api/v1/orgs/{org}/members/{user}" = "orgs"
@@ -23,6 +26,9 @@ locals {
     "GET /api/v1/orgs/{org}/tokens"            = "orgs"
     "POST /api/v1/orgs/{org}/tokens"           = "orgs"
     "DELETE /api/v1/orgs/{org}/tokens/{token}" = "orgs"
+    # functions/src/routes/invitations.rs (pending invitations), in the orgs group
+    "GET /api/v1/orgs/{org}/invitations"                 = "orgs"
+    "DELETE /api/v1/orgs/{org}/invitations/{invitation}" = "orgs"
     # webhooks (docs/webhooks.md), in the orgs group
     "GET /api/v1/orgs/{org}/webhooks"                                            = "orgs"
     "POST /api/v1/orgs/{org}/webhooks"                                           = "orgs"
@@ -38,10 +44,12 @@ locals {
     "POST /api/v1/orgs/{org}/projects"                                             = "projects"
     "GET /api/v1/projects/{project}"                                               = "projects"
     "PATCH /api/v1/projects/{project}"                                             = "projects"
+    "DELETE /api/v1/projects/{project}"                                            = "projects"
     "GET /api/v1/projects/{project}/environments"                                  = "projects"
     "POST /api/v1/projects/{project}/environments"                                 = "projects"
     "GET /api/v1/projects/{project}/environments/{environment}"                    = "projects"
     "PATCH /api/v1/projects/{project}/environments/{environment}"                  = "projects"
+    "DELETE /api/v1/projects/{project}/environments/{environment}"                 = "projects"
     "GET /api/v1/projects/{project}/environments/{environment}/secure-mode"        = "projects"
     "GET /api/v1/projects/{project}/environments/{environment}/keys"               = "projects"
     "POST /api/v1/projects/{project}/environments/{environment}/keys"              = "projects"
@@ -54,6 +62,8 @@ locals {
     "PATCH /api/v1/projects/{project}/flags/{flag}"  = "flags"
     "DELETE /api/v1/projects/{project}/flags/{flag}" = "flags"
     # functions/src/routes/states.rs
+    "GET /api/v1/projects/{project}/environments/{environment}/flags"                  = "flags"
+    "PATCH /api/v1/projects/{project}/environments/{environment}/flags/{flag}"         = "flags"
     "GET /api/v1/projects/{project}/environments/{environment}/flags/{flag}"           = "flags"
     "PUT /api/v1/projects/{project}/environments/{environment}/flags/{flag}"           = "flags"
     "POST /api/v1/projects/{project}/environments/{environment}/flags/{flag}/copy"     = "flags"

@@ -1,6 +1,7 @@
 # The dashboard (a single-page app) and the SDK bundle, each from a private bucket through
 # CloudFront. make deploy uploads web/dist and sdk-js/dist after terraform apply; Terraform itself
-# writes the dashboard's /config.json, which tells the app where the API and realtime service are.
+# writes the dashboard's /config.json, which tells the app where the API, the change feed (feed.tf)
+# and the realtime service are.
 
 locals {
   dashboard_origin = var.dashboard_domain == null ? "https://${module.dashboard.domain_name}" : "https://${var.dashboard_domain}"
@@ -9,6 +10,8 @@ locals {
   # Known before the API exists (the API's CORS names the dashboard's origin, so the dashboard's
   # headers cannot name the API's generated URL).
   api_csp_source = var.api_domain == null ? "https://*.execute-api.${var.region}.amazonaws.com" : "https://${var.api_domain}"
+  # Likewise the change feed's function URL (its CORS names the dashboard's origin too).
+  feed_csp_source = "https://*.lambda-url.${var.region}.on.aws"
 
   dashboard_csp = join("; ", [
     "default-src 'self'",
@@ -16,7 +19,7 @@ locals {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self' ${local.api_csp_source} ${local.realtime_url} wss://${var.realtime_domain}",
+    "connect-src 'self' ${local.api_csp_source} ${local.feed_csp_source} ${local.realtime_url} wss://${var.realtime_domain}",
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -76,6 +79,7 @@ resource "aws_s3_object" "dashboard_config" {
   cache_control = "no-cache"
   content = jsonencode({
     apiBaseUrl  = module.api.url
+    feedUrl     = local.feed_url
     realtimeUrl = local.realtime_url
   })
 }

@@ -170,6 +170,16 @@ variable "lambda_reserved_concurrency" {
   }
 }
 
+variable "feed_reserved_concurrency" {
+  description = "Concurrent executions reserved for (and capping) the change feed function (feed.tf): every open dashboard tab holds one for as long as its stream is open (each invocation up to 15 minutes, billed for all of it, then the tab reconnects). Streams past the cap are throttled by Lambda until others close. See README.md, \"The change feed\"."
+  type        = number
+  default     = 50
+  validation {
+    condition     = var.feed_reserved_concurrency >= 1 && var.feed_reserved_concurrency <= 1000
+    error_message = "feed_reserved_concurrency must be between 1 and 1000."
+  }
+}
+
 variable "log_level" {
   description = "RUST_LOG of the functions and the realtime server."
   type        = string

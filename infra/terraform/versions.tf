@@ -3,9 +3,10 @@ terraform {
   required_version = ">= 1.11"
 
   required_providers {
+    # 6.28: aws_lambda_permission's invoked_via_function_url (the feed's function URL, feed.tf).
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 6.0, < 7.0"
+      version = ">= 6.28, < 7.0"
     }
     random = {
       source  = "hashicorp/random"

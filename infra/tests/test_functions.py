@@ -98,3 +98,21 @@ def test_no_secret_value_in_any_function_environment():
             assert "SECRET" not in name or name.endswith("_ARN"), name
             assert "random_password" not in str(value) and "secret_string" not in str(value), name
     assert root.locals["function_environment"]["SWITCHYARD_JWT_SECRET_ARN"] == "${module.jwt_secret.arn}"
+
+
+def test_the_projects_group_may_delete():
+    """Deleting a project (with its environments) or an environment removes their items and their
+    SDK keys in one transaction of Delete items, which IAM authorises as DeleteItem."""
+    routes = (rust_source.FUNCTIONS / "routes" / "projects.rs").read_text()
+    assert "st.changes.delete_project(" in routes, "routes/projects.rs no longer deletes projects"
+    assert ".delete_environment(" in routes, "routes/projects.rs no longer deletes environments"
+    assert rust_source.group_of_route_file()["projects"] == "projects"
+    batch = (rust_source.STORE / "projects.rs").read_text()
+    for fn in ("pub fn delete_project", "pub fn delete_environment"):
+        assert "self.delete(" in rust_source._fn_body(batch, fn), f"{fn} no longer deletes items"
+    root = tf.load()
+    assert "dynamodb:DeleteItem" in root.locals["table_writes"]["projects"]
+    # ... and the group's function gets its table_writes, conditioned on TransactWriteItems.
+    (api,) = [b for b in root.modules() if b.name == "api_function"]
+    assert "for writes in [local.table_writes[each.key]]" in api.body["statements"]
+    assert "TransactWriteItems" in api.body["statements"]
