@@ -245,6 +245,10 @@ pub async fn run_lambda(group: crate::Group) -> Result<(), lambda_http::Error> {
     lambda_http::run(crate::router(state, &[group])).await
 }
 
+/// How long one stream of the `feed` function lasts: a little less than the function's timeout
+/// (900 s in infra/terraform/feed.tf), so it ends cleanly instead of being cut off.
+pub const FEED_LAMBDA_STREAM: std::time::Duration = std::time::Duration::from_secs(870);
+
 /// The dashboard's change feed as a Lambda function behind a function URL that streams its
 /// response (API Gateway's HTTP API buffers responses). Each invocation is one stream, ended by
 /// the function's timeout at the latest; the dashboard reconnects with `Last-Event-ID`. The bus
@@ -252,6 +256,7 @@ pub async fn run_lambda(group: crate::Group) -> Result<(), lambda_http::Error> {
 pub async fn run_feed_lambda() -> Result<(), lambda_http::Error> {
     init_lambda_logs();
     let (state, bus) = state_and_bus_from_env().await?;
+    let state = state.with_feed(crate::feed::Feed::default().with_max_lifetime(FEED_LAMBDA_STREAM));
     tokio::spawn(state.feed.clone().follow(bus));
     lambda_http::run_with_streaming_response(crate::router(state, &[crate::Group::Feed])).await
 }

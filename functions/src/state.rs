@@ -78,12 +78,33 @@ impl AppState {
     /// shared yet); a shared state is returned unchanged.
     pub fn with_webhooks(mut self, setup: crate::webhooks::Setup) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
-            let hook = wake(&inner.feed, Some(inner.webhook_nudge.clone()));
-            inner.changes = inner.changes.clone().with_commit_hook(hook);
             inner.webhooks = Some(setup);
+            rewire(inner);
         }
         self
     }
+
+    /// The same state with another change feed (such as one whose streams end before a Lambda
+    /// function's timeout). Call it right after construction, as [`AppState::with_webhooks`].
+    pub fn with_feed(mut self, feed: crate::feed::Feed) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.feed = Arc::new(feed);
+            rewire(inner);
+        }
+        self
+    }
+}
+
+/// Points the change layer's commit hook at this state's feed (and webhook dispatcher).
+fn rewire(inner: &mut Inner) {
+    let nudge = inner
+        .webhooks
+        .is_some()
+        .then(|| inner.webhook_nudge.clone());
+    inner.changes = inner
+        .changes
+        .clone()
+        .with_commit_hook(wake(&inner.feed, nudge));
 }
 
 /// After every commit: wake the change feed's streams, and the webhook dispatcher if any.

@@ -165,3 +165,20 @@ async fn the_feed_caps_the_streams_one_caller_holds() {
         "a closed stream frees its slot"
     );
 }
+
+#[tokio::test]
+async fn a_feed_with_a_lifetime_ends_its_streams_when_it_is_over() {
+    use switchyard_functions::feed::Feed as Hub;
+    let api =
+        Api::embedded().with_feed(Hub::default().with_max_lifetime(Duration::from_millis(300)));
+    let p = Project::new(api).await;
+    let feed = Feed::open(&p, None).await.unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(10), async move {
+        let mut body = feed.body;
+        while let Some(frame) = body.frame().await {
+            frame.unwrap();
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended at its lifetime");
+}

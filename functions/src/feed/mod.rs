@@ -2,9 +2,11 @@
 //!
 //! A stream reads its organization's change log from where it is; it waits for a wake-up
 //! ([`Feed::changed`]) or [`FALLBACK_POLL`], whichever comes first. Commits in this process wake
-//! it at once (the change layer's commit hook); in AWS, where the API runs in Lambda, the realtime
-//! container serves the feed and the bus's change events wake it ([`Feed::follow`]). Changes
-//! that publish nothing on the bus (members, tokens) are read on the fallback poll.
+//! it at once (the change layer's commit hook: `serve`); in AWS the `feed` function serves it
+//! behind a streaming function URL and the bus's change events wake it ([`Feed::follow`]), and
+//! each stream ends a little before the function's timeout ([`Feed::with_max_lifetime`]) so the
+//! dashboard reconnects cleanly with `Last-Event-ID`. Changes that publish nothing on the bus
+//! (members, tokens) are read on the fallback poll.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -26,6 +28,7 @@ pub struct Feed {
     open: Mutex<HashMap<String, usize>>,
     per_caller: usize,
     total: usize,
+    max_lifetime: Option<Duration>,
 }
 
 impl Default for Feed {
@@ -50,7 +53,19 @@ impl Feed {
             open: Mutex::new(HashMap::new()),
             per_caller,
             total,
+            max_lifetime: None,
         }
+    }
+
+    /// The same feed, ending every stream after `d` at the latest.
+    pub fn with_max_lifetime(mut self, d: Duration) -> Feed {
+        self.max_lifetime = Some(d);
+        self
+    }
+
+    /// How long a stream may stay open at most (none: until its session ends).
+    pub fn max_lifetime(&self) -> Option<Duration> {
+        self.max_lifetime
     }
 
     /// Something was committed: wake every stream.

@@ -95,7 +95,10 @@ async fn events(
             Refused::Caller => ApiError::RateLimited(FALLBACK_POLL.as_secs()),
             Refused::Server => ApiError::RateLimited(FALLBACK_POLL.as_secs()),
         })?;
-    let ends_at = session_end(&st, &caller, &headers);
+    let ends_at = match (session_end(&st, &caller, &headers), st.feed.max_lifetime()) {
+        (Some(end), Some(max)) => Some(end.min(Instant::now() + max)),
+        (end, max) => end.or_else(|| max.map(|m| Instant::now() + m)),
+    };
     let tail = Tail {
         changed: st.feed.changed(),
         st,

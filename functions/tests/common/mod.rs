@@ -112,6 +112,22 @@ impl Api {
         }
     }
 
+    /// The same store and bus behind routers whose change feed is `feed`.
+    pub fn with_feed(self, feed: switchyard_functions::feed::Feed) -> Api {
+        let state = AppState::with_limiter(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            LoginLimiter::new(5, 1000),
+        )
+        .with_feed(feed);
+        Api {
+            router: router(state.clone(), &Group::ALL),
+            state,
+            ..self
+        }
+    }
+
     pub fn embedded() -> Api {
         let dir = tempfile::tempdir().unwrap();
         let kv = switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap();
