@@ -88,3 +88,16 @@ describe('SignIn with an invitation', () => {
     expect(screen.getAllByRole('link', { name: 'Create an account' })[0]).toHaveAttribute('href', `/signup?next=${next}`);
   });
 });
+
+describe('SignUp with an invitation that cannot be used', () => {
+  it('says so and what to do instead', async () => {
+    const user = userEvent.setup();
+    vi.stubGlobal('fetch', fakeFetch({ 'POST /api/v1/auth/signup': [404, { error: { code: 'not_found', message: 'invitation not found' } }] }).fn);
+    renderUi(<SignUp />, { route: '/signup?invitation=gone' });
+    await user.type(screen.getByLabelText(/^Your name/), 'Vera');
+    await user.type(screen.getByLabelText(/^Email/), 'vera@example.com');
+    await user.type(screen.getByLabelText(/^Password/), 'long enough password');
+    await user.click(screen.getByRole('button', { name: 'Create account and join' }));
+    expect(await screen.findByText(/It was revoked, has been used or has expired/)).toBeInTheDocument();
+  });
+});

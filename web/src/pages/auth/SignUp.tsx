@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { signUp, type SignUpBody } from '../../api/auth';
+import { ApiError } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { fieldError } from '../../lib/errors';
@@ -67,7 +68,13 @@ export default function SignUp() {
             error={err('password')}
           />
           {!invitation && <TextInput label="Organization" required {...form.getInputProps('organization')} error={err('organization')} />}
-          <ErrorAlert error={m.error} />
+          {invitation && m.error instanceof ApiError && (m.error.status === 404 || m.error.status === 410) ? (
+            <Alert color="red" role="alert" title="This invitation cannot be used">
+              It was revoked, has been used or has expired. Ask whoever invited you for a new link, or create a new organization instead.
+            </Alert>
+          ) : (
+            <ErrorAlert error={m.error} />
+          )}
           <Button type="submit" loading={m.isPending}>
             {invitation ? 'Create account and join' : 'Create account'}
           </Button>
