@@ -38,7 +38,8 @@ describe('EnvironmentSettings', () => {
     expect(name).toHaveAccessibleDescription(/Its key, production, stays/);
     await user.clear(name);
     expect(screen.getByRole('button', { name: 'Rename' })).toBeDisabled();
-    await user.type(name, 'Live');
+    await user.click(name);
+    await user.paste('Live');
     await user.click(screen.getByRole('button', { name: 'Rename' }));
     await waitFor(() => expect(api.calls).toContainEqual({ method: 'PATCH', path: `${P}/environments/e2`, body: { name: 'Live' } }));
   });
@@ -64,10 +65,12 @@ describe('EnvironmentSettings', () => {
     expect(dialog).toHaveTextContent('its 1 SDK key: they stop working at once');
     const confirm = within(dialog).getByRole('button', { name: 'Delete environment' });
     expect(confirm).toBeDisabled();
-    await user.type(within(dialog).getByLabelText(/^Type the environment's key/), 'Production');
+    await user.click(within(dialog).getByLabelText(/^Type the environment's key/));
+    await user.paste('Production');
     expect(confirm).toBeDisabled();
     await user.clear(within(dialog).getByLabelText(/^Type the environment's key/));
-    await user.type(within(dialog).getByLabelText(/^Type the environment's key/), 'production');
+    await user.click(within(dialog).getByLabelText(/^Type the environment's key/));
+    await user.paste('production');
     await user.click(confirm);
     await waitFor(() => expect(api.calls).toContainEqual({ method: 'DELETE', path: `${P}/environments/e2`, body: undefined }));
   });

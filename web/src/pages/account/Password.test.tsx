@@ -14,9 +14,13 @@ afterEach(() => {
 
 async function fill(current: string, next: string, repeat = next) {
   const user = userEvent.setup();
-  if (current) await user.type(screen.getByLabelText(/^Current password/), current);
-  if (next) await user.type(screen.getByLabelText(/^New password/), next);
-  if (repeat) await user.type(screen.getByLabelText(/^Repeat the new password/), repeat);
+  const put = async (label: RegExp, text: string) => {
+    await user.click(screen.getByLabelText(label));
+    await user.paste(text);
+  };
+  if (current) await put(/^Current password/, current);
+  if (next) await put(/^New password/, next);
+  if (repeat) await put(/^Repeat the new password/, repeat);
   await user.click(screen.getByRole('button', { name: 'Change password' }));
 }
 

@@ -2,10 +2,11 @@
  * Changing one's password: the current one, the new one twice. The server ends every other
  * session and answers with a new token for this one, so this browser stays signed in.
  */
-import { Alert, Button, Paper, PasswordInput, Stack } from '@mantine/core';
+import { Alert, Anchor, Button, Paper, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { changePassword, useMe } from '../../api/auth';
 import { ApiError, setToken } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -70,6 +71,9 @@ export default function Password() {
           </Stack>
         </form>
       </Paper>
+      <Anchor component={Link} to="/" size="sm">
+        Back to the dashboard
+      </Anchor>
     </Stack>
   );
 }

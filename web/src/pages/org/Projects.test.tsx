@@ -47,7 +47,8 @@ describe('Projects page', () => {
     const dialog = await screen.findByRole('dialog');
     const name = within(dialog).getByRole('textbox', { name: 'Project name' });
     await user.clear(name);
-    await user.type(name, 'Payments');
+    await user.click(name);
+    await user.paste('Payments');
     await user.click(within(dialog).getByRole('button', { name: 'Rename project' }));
     await waitFor(() => expect(api.calls).toContainEqual({ method: 'PATCH', path: '/api/v1/projects/p1', body: { name: 'Payments' } }));
   });
@@ -66,7 +67,8 @@ describe('Projects page', () => {
     await waitFor(() => expect(dialog).toHaveTextContent('its 1 flag and segments'));
     const confirm = within(dialog).getByRole('button', { name: 'Delete project' });
     expect(confirm).toBeDisabled();
-    await user.type(within(dialog).getByLabelText(/^Type the project's name/), 'Checkout service');
+    await user.click(within(dialog).getByLabelText(/^Type the project's name/));
+    await user.paste('Checkout service');
     await user.click(confirm);
     await waitFor(() => expect(api.calls).toContainEqual({ method: 'DELETE', path: '/api/v1/projects/p1', body: undefined }));
   });

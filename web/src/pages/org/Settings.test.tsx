@@ -31,7 +31,8 @@ describe('Organization settings', () => {
     expect(name).toHaveValue('Acme');
     await user.clear(name);
     expect(screen.getByText('Enter a name')).toBeInTheDocument();
-    await user.type(name, 'Acme Corp');
+    await user.click(name);
+    await user.paste('Acme Corp');
     await user.click(screen.getByRole('button', { name: 'Save name' }));
     await waitFor(() => expect(api.calls).toContainEqual({ method: 'PATCH', path: '/api/v1/orgs/o1', body: { name: 'Acme Corp' } }));
   });
@@ -40,7 +41,8 @@ describe('Organization settings', () => {
     const user = userEvent.setup();
     show('admin', { 'PATCH /api/v1/orgs/o1': [403, { error: { code: 'forbidden', message: 'only owners and admins rename an organization' } }] });
     const name = await screen.findByRole('textbox', { name: 'Organization name' });
-    await user.type(name, ' Corp');
+    await user.click(name);
+    await user.paste(' Corp');
     await user.click(screen.getByRole('button', { name: 'Save name' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Only owners and admins rename an organization.');
   });
