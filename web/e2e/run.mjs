@@ -6,7 +6,8 @@
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
 // missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
-// governance.mjs (approvals, change requests, schedules) and rollouts.mjs (ramps, prerequisites).
+// governance.mjs (approvals, change requests, schedules), rollouts.mjs (ramps, prerequisites) and
+// basics.mjs (settings, renames, keys, flagd import/export, password, invitations).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
+import { basics } from './basics.mjs';
 import { governance } from './governance.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
@@ -25,6 +27,7 @@ const STORIES = [
   ['dashboard', scenario],
   ['governance', governance],
   ['rollouts', rollouts],
+  ['basics', basics],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -23,6 +23,8 @@ const Analytics = lazy(() => import('./pages/project/Analytics'));
 const ChangeRequests = lazy(() => import('./pages/project/ChangeRequests'));
 const ChangeRequestPage = lazy(() => import('./pages/project/ChangeRequestPage'));
 const Schedules = lazy(() => import('./pages/project/Schedules'));
+const OrgSettings = lazy(() => import('./pages/org/Settings'));
+const Password = lazy(() => import('./pages/account/Password'));
 
 const loading = (
   <Center h={200}>
@@ -59,6 +61,8 @@ export function AppRoutes() {
           <Route path="orgs/:org/webhooks" element={<Webhooks />} />
           <Route path="orgs/:org/webhooks/:webhook" element={<WebhookPage />} />
           <Route path="orgs/:org/audit" element={<AuditLog />} />
+          <Route path="orgs/:org/settings" element={<OrgSettings />} />
+          <Route path="account/password" element={<Password />} />
           <Route path="orgs/:org/projects/:project" element={<ProjectHome />} />
           <Route path="orgs/:org/projects/:project/envs/:env" element={<Navigate to="flags" replace />} />
           <Route path="orgs/:org/projects/:project/envs/:env/flags" element={<Flags />} />

@@ -59,3 +59,12 @@ export function lastPlace(org: string): { project: string; envKey: string } | nu
     return null;
   }
 }
+
+/** Forgets the place remembered in an organization when it was in `project` (deleted). */
+export function forgetPlace(org: string, project: string): void {
+  try {
+    if (lastPlace(org)?.project === project) window.localStorage.removeItem(LAST_KEY(org));
+  } catch {
+    // nothing remembered
+  }
+}

@@ -2,13 +2,25 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type { Me, Session } from './types';
 
-export const signUp = (b: { email: string; password: string; name: string; organization: string }) =>
-  api.post<Session>('/api/v1/auth/signup', b, { anonymous: true });
+/**
+ * Sign-up either creates an organization (`organization`, its name) or joins the one that sent
+ * an invitation (`invitation`, the invitation's token; the email must be the invited one).
+ */
+export type SignUpBody = { email: string; password: string; name: string } & (
+  | { organization: string; invitation?: never }
+  | { invitation: string; organization?: never }
+);
+
+export const signUp = (b: SignUpBody) => api.post<Session>('/api/v1/auth/signup', b, { anonymous: true });
 
 export const signIn = (b: { email: string; password: string }) =>
   api.post<Session>('/api/v1/auth/login', b, { anonymous: true });
 
 export const signOut = () => api.post<void>('/api/v1/auth/logout');
+
+/** Changes the caller's password: other sessions end, and the answer carries a new token for this one. */
+export const changePassword = (b: { currentPassword: string; newPassword: string }) =>
+  api.post<Session>('/api/v1/auth/password', b, { keepSessionOn401: true });
 
 export const acceptInvitation = (token: string) =>
   api.post<{ orgId: string; role: string }>('/api/v1/invitations/accept', { token });

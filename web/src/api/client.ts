@@ -66,6 +66,8 @@ export interface RequestOptions {
   anonymous?: boolean;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** A 401 here answers the request (a wrong current password), it does not end the session. */
+  keepSessionOn401?: boolean;
 }
 
 async function readError(res: Response): Promise<ApiError> {
@@ -106,7 +108,7 @@ export async function request<T>(
   }
   if (!res.ok) {
     const err = await readError(res);
-    if (res.status === 401 && token) unauthorizedListeners.forEach((l) => l());
+    if (res.status === 401 && token && !opts.keepSessionOn401) unauthorizedListeners.forEach((l) => l());
     throw err;
   }
   if (res.status === 204) return undefined as T;

@@ -5,10 +5,28 @@ import type { ApiToken, Invitation, Member, Organization, Role, Scope } from './
 
 export const orgKeys = {
   members: (org: string) => ['orgs', org, 'members'] as const,
+  invitations: (org: string) => ['orgs', org, 'invitations'] as const,
   tokens: (org: string) => ['orgs', org, 'tokens'] as const,
 };
 
+/** An invitation not yet accepted (`GET /api/v1/orgs/{org}/invitations`; members managers only). */
+export interface PendingInvitation {
+  id: string;
+  email: string;
+  role: Role;
+  /** The user who sent it. */
+  invitedBy: string;
+  invitedByName: string | null;
+  expiresAt: number;
+}
+
+/** An API token with its creator's name (`null`: a former member; absent from older servers). */
+export type TokenView = ApiToken & { createdByName?: string | null };
+
 export const createOrg = (name: string) => api.post<Organization>('/api/v1/orgs', { name });
+
+/** Renames an organization (owners and admins). */
+export const renameOrg = (org: string, name: string) => api.patch<Organization>(`/api/v1/orgs/${seg(org)}`, { name });
 
 export function useMembers(org: string) {
   return useQuery({
@@ -21,6 +39,18 @@ export function useMembers(org: string) {
 export const invite = (org: string, b: { email: string; role: Role }) =>
   api.post<Invitation>(`/api/v1/orgs/${seg(org)}/invitations`, b);
 
+export function usePendingInvitations(org: string, enabled: boolean) {
+  return useQuery({
+    queryKey: orgKeys.invitations(org),
+    queryFn: () => api.get<PendingInvitation[]>(`/api/v1/orgs/${seg(org)}/invitations`),
+    enabled,
+    ...liveQuery,
+  });
+}
+
+export const revokeInvitation = (org: string, id: string) =>
+  api.del(`/api/v1/orgs/${seg(org)}/invitations/${seg(id)}`);
+
 export const setRole = (org: string, user: string, role: Role) =>
   api.put(`/api/v1/orgs/${seg(org)}/members/${seg(user)}`, { role });
 
@@ -30,7 +60,7 @@ export const removeMember = (org: string, user: string) =>
 export function useTokens(org: string, enabled: boolean) {
   return useQuery({
     queryKey: orgKeys.tokens(org),
-    queryFn: () => api.get<ApiToken[]>(`/api/v1/orgs/${seg(org)}/tokens`),
+    queryFn: () => api.get<TokenView[]>(`/api/v1/orgs/${seg(org)}/tokens`),
     enabled,
     ...liveQuery,
   });

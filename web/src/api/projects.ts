@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-import type { ApprovalPolicy, Environment, KeyCreated, KeyKind, Page, Project, SdkKey, SecureModeView } from './types';
+import type { ApprovalPolicy, Environment, FlagdDocument, ImportSummary, KeyCreated, KeyKind, Page, Project, SdkKey, SecureModeView } from './types';
 
 export const projectKeys = {
   list: (org: string) => ['orgs', org, 'projects'] as const,
@@ -10,6 +10,9 @@ export const projectKeys = {
   environments: (project: string) => ['projects', project, 'environments'] as const,
   keys: (project: string, env: string) => ['projects', project, 'environments', env, 'keys'] as const,
 };
+
+/** Whether an environment is marked critical (production-like: shown in a warning colour, its toggles confirm). */
+export const isCritical = (env: Environment | undefined): boolean => !!(env as { critical?: boolean } | undefined)?.critical;
 
 export function useProjects(org: string | undefined) {
   return useQuery({
@@ -35,6 +38,9 @@ export function useProject(project: string | undefined) {
 export const updateProject = (project: string, b: { name?: string; clientVisibleByDefault?: boolean }) =>
   api.patch<Project>(`/api/v1/projects/${seg(project)}`, b);
 
+/** Deletes a project with its environments, flags and segments; its SDK keys stop working (owners and admins). */
+export const deleteProject = (project: string) => api.del(`/api/v1/projects/${seg(project)}`);
+
 /** Secure mode as admins see it: on or off, and the secret customers' servers sign with. */
 export function useSecureMode(project: string, env: string, enabled = true) {
   return useQuery({
@@ -59,9 +65,28 @@ export const createEnvironment = (project: string, b: { key: string; name?: stri
 export const updateEnvironment = (
   project: string,
   env: string,
-  b: { name?: string; allowedOrigins?: string[]; secureMode?: boolean; customEvents?: boolean; approval?: ApprovalPolicy | null },
+  b: {
+    name?: string;
+    allowedOrigins?: string[];
+    secureMode?: boolean;
+    customEvents?: boolean;
+    approval?: ApprovalPolicy | null;
+    critical?: boolean;
+  },
 ) =>
   api.patch<Environment>(`/api/v1/projects/${seg(project)}/environments/${seg(env)}`, b);
+
+/** Deletes an environment with its flag states and keys (owners and admins). */
+export const deleteEnvironment = (project: string, env: string) =>
+  api.del(`/api/v1/projects/${seg(project)}/environments/${seg(env)}`);
+
+const flagdPath = (project: string, env: string) => `/api/v1/projects/${seg(project)}/environments/${seg(env)}/flagd`;
+
+/** The environment as a flagd document, as SDKs and flagd read it (read fresh, for a download or an import's preview). */
+export const exportFlagd = (project: string, env: string) => api.get<FlagdDocument>(flagdPath(project, env));
+
+/** Imports a flagd document into the environment, all or nothing (422 lists every problem with its path). */
+export const importFlagd = (project: string, env: string, doc: unknown) => api.put<ImportSummary>(flagdPath(project, env), doc);
 
 export function useSdkKeys(project: string, env: string) {
   return useQuery({

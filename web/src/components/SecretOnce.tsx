@@ -1,7 +1,12 @@
-/** A secret the API shows once: displayed with a copy button and a plain warning. */
+/**
+ * A secret the API shows once: displayed with a copy button and a plain warning. The page that
+ * shows it takes it away once the secret stops working (revoked, expired, gone), so a secret is
+ * never offered for copying after it has become useless.
+ */
 import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 
-export function SecretOnce({ secret, label }: { secret: string; label: string }) {
+export function SecretOnce({ secret, label, note, onDone }: { secret: string; label: string; note?: ReactNode; onDone?: () => void }) {
   return (
     <Alert color="yellow" title={`${label}: copy it now`} role="status">
       <Stack gap="xs">
@@ -18,6 +23,16 @@ export function SecretOnce({ secret, label }: { secret: string; label: string })
             )}
           </CopyButton>
         </Group>
+        {note && (
+          <Text size="sm" data-testid="secret-overlap">
+            {note}
+          </Text>
+        )}
+        {onDone && (
+          <Button size="xs" variant="default" w="fit-content" onClick={onDone}>
+            I have stored it
+          </Button>
+        )}
       </Stack>
     </Alert>
   );

@@ -18,6 +18,29 @@ export const DEFAULT_OVERLAP = 86400;
 /** When a key rotated now with `overlapSeconds` stops working (Unix ms). */
 export const stopsAt = (overlapSeconds: number, now: number = Date.now()) => now + overlapSeconds * 1000;
 
+/** A duration ahead in words: `23 min`, `5 h 10 min`, `3 days`. */
+export function durationWords(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 1) return 'less than a minute';
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  if (h < 48) return m ? `${h} h ${m} min` : `${h} h`;
+  return `${Math.round(h / 24)} days`;
+}
+
+/** A moment as a clock time, with its date unless it is today: `14:05`, `Dec 7, 14:05`. */
+export function clockTime(at: number, now: number): string {
+  const d = new Date(at);
+  const clock = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === new Date(now).toDateString() ? clock : `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })}, ${clock}`;
+}
+
+/** How long a rotated key's old secret still works: `until 14:05 (in 23 min)`, or `stopped at 14:05`. */
+export function overlapText(expiresAt: number, now: number = Date.now()): string {
+  return expiresAt > now ? `until ${clockTime(expiresAt, now)} (in ${durationWords(expiresAt - now)})` : `stopped at ${clockTime(expiresAt, now)}`;
+}
+
 export function RotateKey({ onRotate, loading, now = Date.now }: { onRotate: (overlapSeconds: number) => void; loading?: boolean; now?: () => number }) {
   const [open, setOpen] = useState(false);
   const [overlap, setOverlap] = useState(DEFAULT_OVERLAP);

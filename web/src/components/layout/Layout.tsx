@@ -49,6 +49,7 @@ export function Layout() {
         { to: `${orgPath(org)}/tokens`, label: 'API tokens' },
         { to: `${orgPath(org)}/webhooks`, label: 'Webhooks' },
         { to: `${orgPath(org)}/audit`, label: 'Audit log' },
+        { to: `${orgPath(org)}/settings`, label: 'Settings' },
       ]
     : [];
   const link = (l: NavItem) => (

@@ -43,6 +43,7 @@ export function UserMenu() {
             </Text>
           </Menu.Label>
           <Menu.Item onClick={() => setNewOrg(true)}>New organization…</Menu.Item>
+          <Menu.Item onClick={() => navigate('/account/password')}>Change password</Menu.Item>
           <Menu.Divider />
           <Menu.Item onClick={doSignOut}>Sign out</Menu.Item>
         </Menu.Dropdown>

@@ -1,8 +1,9 @@
-import { Button, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { acceptInvitation, useMe } from '../../api/auth';
+import { acceptInvitation, signOut, useMe } from '../../api/auth';
+import { useSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { orgPath } from '../../scope';
 import { AuthFrame } from './AuthFrame';
@@ -14,6 +15,7 @@ export default function AcceptInvitation() {
   const me = useMe();
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const { signedOut } = useSession();
   const m = useMutation({
     mutationFn: () => acceptInvitation(token.trim()),
     onSuccess: async (membership) => {
@@ -21,6 +23,16 @@ export default function AcceptInvitation() {
       navigate(orgPath(membership.orgId), { replace: true });
     },
   });
+  /** The invitation is for someone without an account here: sign out, and sign up with it. */
+  async function signUpInstead() {
+    try {
+      await signOut();
+    } catch {
+      // the session is dropped here either way
+    }
+    signedOut();
+    navigate(`/signup?invitation=${encodeURIComponent(token.trim())}`);
+  }
   const missing = touched && !token.trim() ? 'Paste the invitation code you received' : undefined;
   return (
     <AuthFrame title="Join an organization">
@@ -42,6 +54,14 @@ export default function AcceptInvitation() {
           </Button>
         </Stack>
       </form>
+      {token.trim() && (
+        <Text size="sm">
+          Invited with another email address, and no account for it yet?{' '}
+          <Anchor component="button" type="button" size="sm" onClick={signUpInstead}>
+            Sign out and create that account
+          </Anchor>
+        </Text>
+      )}
     </AuthFrame>
   );
 }

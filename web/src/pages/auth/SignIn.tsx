@@ -6,6 +6,7 @@ import { signIn } from '../../api/auth';
 import { useSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AuthFrame } from './AuthFrame';
+import { invitationFrom } from './invitation';
 
 /** Only same-site paths are followed after sign-in. */
 export function safeNext(next: string | null): string {
@@ -17,6 +18,7 @@ export default function SignIn() {
   const { signedIn, ended } = useSession();
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
+  const invited = !!invitationFrom(params);
   const form = useForm({
     initialValues: { email: '', password: '' },
     validate: {
@@ -34,6 +36,15 @@ export default function SignIn() {
   return (
     <AuthFrame title="Sign in">
       {ended && <Alert color="blue">{ended}</Alert>}
+      {invited && (
+        <Alert color="blue" title="You have an invitation" data-testid="signin-invitation">
+          New to Switchyard?{' '}
+          <Anchor component={Link} to={`/signup?next=${encodeURIComponent(next)}`}>
+            Create an account
+          </Anchor>{' '}
+          and you join the organization that invited you at once. Already have one? Sign in to accept it.
+        </Alert>
+      )}
       <form onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), password: v.password }))} noValidate>
         <Stack>
           <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />

@@ -1,9 +1,11 @@
-import { Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Card, Group, Menu, Modal, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { createProject, projectKeys, useProjects } from '../../api/projects';
+import type { Project } from '../../api/types';
+import { DeleteProject, RenameProject } from '../../components/keys/ProjectActions';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { fieldError } from '../../lib/errors';
@@ -63,6 +65,67 @@ function NewProject({ org, onClose }: { org: string; onClose: () => void }) {
   );
 }
 
+/** One project's card: open it; admins rename or delete it from its menu. */
+function ProjectCard({ org, project: p, canManage }: { org: string; project: Project; canManage: boolean }) {
+  const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  return (
+    <Card withBorder data-testid={`project-${p.id}`}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <Stack gap={2}>
+          <Anchor component={Link} to={projectPath(org, p.id)} fw={600} aria-label={`Open project ${p.name}`}>
+            {p.name}
+          </Anchor>
+          <Text size="xs" c="dimmed">
+            Created {dateTime(p.createdAt)}
+          </Text>
+        </Stack>
+        {canManage && (
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${p.name}`}>
+                ⋯
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => setRenaming(true)}>Rename…</Menu.Item>
+              <Menu.Item color="red" onClick={() => setDeleting(true)}>
+                Delete…
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        )}
+      </Group>
+      <Modal opened={renaming} onClose={() => setRenaming(false)} title={`Rename ${p.name}`}>
+        <RenameProject project={p} onDone={() => setRenaming(false)} />
+      </Modal>
+      <DeleteProject project={p} opened={deleting} onClose={() => setDeleting(false)} onDeleted={() => {}} />
+    </Card>
+  );
+}
+
+/** What an organization without projects shows: what a project is, and the button to make one. */
+function NoProjects({ canCreate, onCreate }: { canCreate: boolean; onCreate: () => void }) {
+  return (
+    <Paper withBorder p="xl" data-testid="no-projects">
+      <Stack align="flex-start" gap="xs">
+        <Title order={3} size="h4">
+          No projects yet
+        </Title>
+        <Text size="sm" c="dimmed">
+          A project holds your flags and segments, with an environment for each stage (development and production to start) and the
+          SDK keys your apps use.
+        </Text>
+        {canCreate ? (
+          <Button onClick={onCreate}>Create your first project</Button>
+        ) : (
+          <Text size="sm">Creating projects needs the admin role: ask an admin of this organization.</Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
 export default function Projects() {
   const { org = '' } = useParams();
   const role = useRole(org);
@@ -81,15 +144,10 @@ export default function Projects() {
         }
       />
       <ErrorAlert error={projects.error} />
-      {projects.data?.items.length === 0 && <Text c="dimmed">No projects yet. Create the first one to start adding flags.</Text>}
+      {projects.data?.items.length === 0 && <NoProjects canCreate={canCreate} onCreate={() => setOpen(true)} />}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
         {projects.data?.items.map((p) => (
-          <Card key={p.id} withBorder component={Link} to={projectPath(org, p.id)} aria-label={`Open project ${p.name}`}>
-            <Text fw={600}>{p.name}</Text>
-            <Text size="xs" c="dimmed">
-              Created {dateTime(p.createdAt)}
-            </Text>
-          </Card>
+          <ProjectCard key={p.id} org={org} project={p} canManage={canCreate} />
         ))}
       </SimpleGrid>
       <Modal opened={open} onClose={() => setOpen(false)} title="New project">

@@ -90,7 +90,12 @@ export default function Tokens() {
         </Paper>
       )}
       <ErrorAlert error={tokens.error ?? revoke.error} />
-      {manage && (
+      {manage && tokens.data?.length === 0 && (
+        <Text c="dimmed" size="sm" data-testid="no-tokens">
+          No API tokens yet. Create one above for a script or a CI job: give it only the scopes it needs; its secret is shown once.
+        </Text>
+      )}
+      {manage && !!tokens.data?.length && (
         <Table striped>
           <Table.Thead>
             <Table.Tr>
@@ -121,7 +126,7 @@ export default function Tokens() {
                 <Table.Td>
                   <Text size="sm">{dateTime(t.createdAt)}</Text>
                   <Text size="xs" c="dimmed">
-                    by {actorName(`user:${t.createdBy}`, members.data)}
+                    by {t.createdByName ?? actorName(`user:${t.createdBy}`, members.data)}
                   </Text>
                 </Table.Td>
                 <Table.Td>{t.expiresAt ? dateTime(t.expiresAt) : 'never'}</Table.Td>

@@ -1,27 +1,29 @@
-/** Environments of the project, and the current environment's SDK keys with ready snippets. */
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
+/**
+ * Environments of the project (rename, critical, delete), the current environment's SDK keys with
+ * ready snippets, its settings and its flagd file, and the project's own settings.
+ */
+import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link } from 'react-router';
-import { createEnvironment, createSdkKey, projectKeys, revokeSdkKey, rotateSdkKey, updateEnvironment, useSdkKeys } from '../../api/projects';
-import type { Environment, KeyCreated, KeyKind } from '../../api/types';
-import { ConfirmButton } from '../../components/ConfirmButton';
-import { ApprovalSetting } from '../../components/keys/ApprovalSetting';
-import { ProjectSettings } from '../../components/keys/ProjectSettings';
-import { RotateKey } from '../../components/keys/RotateKey';
-import { SecureMode } from '../../components/keys/SecureMode';
+import { Link, useNavigate } from 'react-router';
+import { createEnvironment, isCritical, projectKeys, updateEnvironment, useEnvironments, useProject } from '../../api/projects';
+import type { Environment } from '../../api/types';
 import { CustomEventsSetting } from '../../components/CustomEventsSetting';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FlagdPanel } from '../../components/flagd/FlagdPanel';
+import { ApprovalSetting } from '../../components/keys/ApprovalSetting';
+import { EnvironmentSettings } from '../../components/keys/EnvironmentSettings';
+import { KeysPanel } from '../../components/keys/KeysPanel';
+import { DeleteProjectButton, RenameProject } from '../../components/keys/ProjectActions';
+import { ProjectSettings } from '../../components/keys/ProjectSettings';
+import { SecureMode } from '../../components/keys/SecureMode';
 import { PageHeader } from '../../components/PageHeader';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
-import { SecretOnce } from '../../components/SecretOnce';
-import { SnippetTabs } from '../../components/SnippetTabs';
 import { fieldError } from '../../lib/errors';
-import { dateTime } from '../../lib/format';
 import { policyText } from '../../lib/requests/status';
-import { canManageProjects } from '../../lib/roles';
+import { canEditFlags, canManageProjects } from '../../lib/roles';
 import { KEY_HINT, KEY_RE } from '../../lib/values';
-import { envPath, useScope } from '../../scope';
+import { envPath, orgPath, useScope } from '../../scope';
 
 function NewEnvironment({ project, existing }: { project: string; existing: string[] }) {
   const qc = useQueryClient();
@@ -85,163 +87,117 @@ function Origins({ project, env, canManage }: { project: string; env: Environmen
   );
 }
 
-function Keys({ project, env, canManage }: { project: string; env: Environment; canManage: boolean }) {
-  const keys = useSdkKeys(project, env.id);
-  const qc = useQueryClient();
-  const [created, setCreated] = useState<KeyCreated | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: projectKeys.keys(project, env.id) });
-  const create = useMutation({ mutationFn: (kind: KeyKind) => createSdkKey(project, env.id, kind), onSuccess: (k) => setCreated(k), onSettled: refresh });
-  const rotate = useMutation({
-    mutationFn: ({ id, overlap }: { id: string; overlap: number }) => rotateSdkKey(project, env.id, id, overlap),
-    onSuccess: (k) => setCreated(k),
-    onSettled: refresh,
-  });
-  const revoke = useMutation({ mutationFn: (id: string) => revokeSdkKey(project, env.id, id), onSettled: refresh });
-  const now = Date.now();
-  const live = (keys.data ?? []).filter((k) => !k.revokedAt && !(k.expiresAt && k.expiresAt <= now));
+export const CriticalBadge = () => (
+  <Badge color="orange" variant="filled" size="sm" title="A critical environment: its toggles ask for confirmation">
+    critical
+  </Badge>
+);
+
+function EnvironmentsTable({ org, project, current, environments }: { org: string; project: string; current: Environment | undefined; environments: Environment[] }) {
   return (
-    <Stack>
-      <Group>
-        <Button size="sm" disabled={!canManage} loading={create.isPending && create.variables === 'client'} onClick={() => create.mutate('client')}>
-          New client key
-        </Button>
-        <Button size="sm" variant="default" disabled={!canManage} loading={create.isPending && create.variables === 'server'} onClick={() => create.mutate('server')}>
-          New server key
-        </Button>
-      </Group>
-      <Text size="xs" c="dimmed">
-        Client keys are public (browsers; they see evaluated values only). Server keys are secret (full flag documents).
-      </Text>
-      <ErrorAlert error={keys.error ?? create.error ?? rotate.error ?? revoke.error} />
-      {created && (
-        <Paper withBorder p="md" data-testid="new-key">
-          <Stack>
-            <SecretOnce secret={created.secret} label={`New ${created.key.kind} key for ${env.name}`} />
-            <SnippetTabs kind={created.key.kind} secret={created.secret} />
-          </Stack>
-        </Paper>
-      )}
-      {live.length === 0 ? (
-        <Text c="dimmed" size="sm">
-          No keys yet for {env.name}.
-        </Text>
-      ) : (
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Key</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {live.map((k) => (
-              <Table.Tr key={k.id}>
-                <Table.Td>
-                  <Badge variant="light" color={k.kind === 'server' ? 'red' : 'indigo'}>
-                    {k.kind}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <code>{k.prefix}…</code>
-                </Table.Td>
-                <Table.Td>{dateTime(k.createdAt)}</Table.Td>
-                <Table.Td>{k.expiresAt ? <Text size="sm" c="orange">stops working {dateTime(k.expiresAt)}</Text> : 'never'}</Table.Td>
-                <Table.Td>
-                  {canManage && (
-                    <Group gap={4} wrap="nowrap">
-                      {!k.expiresAt && <RotateKey loading={rotate.isPending && rotate.variables?.id === k.id} onRotate={(overlap) => rotate.mutate({ id: k.id, overlap })} />}
-                      <ConfirmButton size="xs" variant="subtle" color="red" confirm="Revoke this key? Whatever uses it stops working." confirmLabel="Revoke" onConfirm={() => revoke.mutate(k.id)}>
-                        Revoke
-                      </ConfirmButton>
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {!created && (
-        <Stack gap="xs">
-          <Title order={4} size="h6">
-            Using a key
-          </Title>
-          <SnippetTabs kind="client" secret={null} />
-        </Stack>
-      )}
-    </Stack>
+    <Table>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Environment</Table.Th>
+          <Table.Th>Key</Table.Th>
+          <Table.Th>Revision</Table.Th>
+          <Table.Th>Origins</Table.Th>
+          <Table.Th>Approvals</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {environments.map((e) => (
+          <Table.Tr key={e.id} bg={e.id === current?.id ? 'indigo.0' : undefined} data-testid={`env-row-${e.key}`}>
+            <Table.Td>
+              <Group gap={6} wrap="nowrap">
+                <Anchor component={Link} to={`${envPath(org, project, e.key)}/environments`}>
+                  {e.name}
+                </Anchor>
+                {isCritical(e) && <CriticalBadge />}
+              </Group>
+            </Table.Td>
+            <Table.Td>
+              <code>{e.key}</code>
+            </Table.Td>
+            <Table.Td>{e.revision}</Table.Td>
+            <Table.Td>{e.allowedOrigins?.length ? e.allowedOrigins.join(', ') : 'any'}</Table.Td>
+            <Table.Td>
+              {e.approval ? (
+                <Badge variant="light" color="violet" title={policyText(e.approval)}>
+                  {e.approval.approvals} approval{e.approval.approvals === 1 ? '' : 's'}
+                </Badge>
+              ) : (
+                'not required'
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function ProjectPanel({ org, project, canManage }: { org: string; project: string; canManage: boolean }) {
+  const p = useProject(project);
+  const navigate = useNavigate();
+  return (
+    <Paper withBorder p="md">
+      <Stack>
+        <Title order={3} size="h4">
+          Project settings
+        </Title>
+        {canManage && p.data && <RenameProject key={p.data.name} project={p.data} />}
+        <ProjectSettings project={project} canManage={canManage} />
+        {canManage && p.data && <DeleteProjectButton project={p.data} onDeleted={() => navigate(`${orgPath(org)}/projects`, { replace: true })} />}
+      </Stack>
+    </Paper>
   );
 }
 
 export default function Environments() {
-  const { org, project, env, environments, role } = useScope();
+  const { org, project, envKey, env, environments, role } = useScope();
+  const projectData = useProject(project);
+  const loaded = useEnvironments(project).isSuccess;
   const canManage = canManageProjects(role);
   return (
     <Stack>
       <PageHeader title="Environments & SDK keys" description="Each environment has its own flag states and its own keys." />
       {!canManage && <ReadOnlyNotice role={role} need="admin" />}
-      <Table>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Environment</Table.Th>
-            <Table.Th>Key</Table.Th>
-            <Table.Th>Revision</Table.Th>
-            <Table.Th>Origins</Table.Th>
-            <Table.Th>Approvals</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {environments.map((e) => (
-            <Table.Tr key={e.id} bg={e.id === env?.id ? 'indigo.0' : undefined}>
-              <Table.Td>
-                <Anchor component={Link} to={`${envPath(org, project, e.key)}/environments`}>
-                  {e.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <code>{e.key}</code>
-              </Table.Td>
-              <Table.Td>{e.revision}</Table.Td>
-              <Table.Td>{e.allowedOrigins?.length ? e.allowedOrigins.join(', ') : 'any'}</Table.Td>
-              <Table.Td>
-                {e.approval ? (
-                  <Badge variant="light" color="violet" title={policyText(e.approval)}>
-                    {e.approval.approvals} approval{e.approval.approvals === 1 ? '' : 's'}
-                  </Badge>
-                ) : (
-                  'not required'
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <EnvironmentsTable org={org} project={project} current={env} environments={environments} />
       {canManage && <NewEnvironment project={project} existing={environments.map((e) => e.key)} />}
+      {loaded && environments.length === 0 && (
+        <Text c="dimmed" data-testid="no-environments">
+          This project has no environments yet. {canManage ? 'Add one above (for example development), then create a key for it here.' : 'An admin adds them.'}
+        </Text>
+      )}
+      {!env && environments.length > 0 && (
+        <Alert color="yellow" title={`There is no environment ${envKey} in this project`}>
+          It may have been deleted. Pick one in the table above.
+        </Alert>
+      )}
       {env && (
-        <Paper withBorder p="md">
+        <Paper withBorder p="md" style={isCritical(env) ? { borderColor: 'var(--mantine-color-orange-5)' } : undefined}>
           <Stack>
-            <Title order={3} size="h4">
-              {env.name}
-            </Title>
-            <Keys key={env.id} project={project} env={env} canManage={canManage} />
+            <Group gap="xs">
+              <Title order={3} size="h4">
+                {env.name}
+              </Title>
+              {isCritical(env) && <CriticalBadge />}
+            </Group>
+            <KeysPanel key={env.id} project={project} env={env} canManage={canManage} />
             <Origins key={`o-${env.id}`} project={project} env={env} canManage={canManage} />
             <SecureMode key={`s-${env.id}`} project={project} env={env} canManage={canManage} />
             <CustomEventsSetting key={`c-${env.id}`} project={project} env={env} canManage={canManage} />
             <ApprovalSetting key={`a-${env.id}`} project={project} env={env} canManage={canManage} />
+            <FlagdPanel project={project} projectName={projectData.data?.name ?? project} env={env} canEdit={canEditFlags(role)} />
+            <Title order={4} size="h6">
+              Environment settings
+            </Title>
+            <EnvironmentSettings key={`e-${env.id}`} org={org} project={project} env={env} environments={environments} canManage={canManage} />
           </Stack>
         </Paper>
       )}
-      <Paper withBorder p="md">
-        <Stack>
-          <Title order={3} size="h4">
-            Project settings
-          </Title>
-          <ProjectSettings project={project} canManage={canManage} />
-        </Stack>
-      </Paper>
+      <ProjectPanel org={org} project={project} canManage={canManage} />
     </Stack>
   );
 }

@@ -1,0 +1,43 @@
+import { screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeFetch, renderUi } from '../../test/render';
+import Tokens from './Tokens';
+
+const ORG = '/api/v1/orgs/o1';
+const ME = [200, { user: { id: 'u1', email: 'ada@example.com', name: 'Ada', createdAt: 0 }, memberships: [{ organization: { id: 'o1', name: 'Acme', createdAt: 0 }, role: 'admin' }] }] as [number, unknown];
+const token = (id: string, createdBy: string, createdByName?: string | null) => ({ id, orgId: 'o1', name: `token ${id}`, prefix: `sy_tok_${id}`, scopes: ['read'], createdAt: 0, createdBy, createdByName });
+
+afterEach(() => vi.unstubAllGlobals());
+
+function show(tokens: unknown[]) {
+  vi.stubGlobal(
+    'fetch',
+    fakeFetch({
+      'GET /api/v1/auth/me': ME,
+      [`GET ${ORG}/members`]: [200, [{ userId: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin' }]],
+      [`GET ${ORG}/tokens`]: [200, tokens],
+    }).fn,
+  );
+  renderUi(
+    <Routes>
+      <Route path="/orgs/:org/tokens" element={<Tokens />} />
+    </Routes>,
+    { route: '/orgs/o1/tokens' },
+  );
+}
+
+describe('Tokens page', () => {
+  it("shows each token's creator by the name the API gives, else from the members", async () => {
+    show([token('t1', 'u9', 'Grace'), token('t2', 'u1'), token('t3', 'u8', null)]);
+    const rows = await screen.findAllByRole('row');
+    await waitFor(() => expect(rows[1]).toHaveTextContent('by Grace'));
+    await waitFor(() => expect(screen.getAllByRole('row')[2]).toHaveTextContent('by Ada'));
+    expect(screen.getAllByRole('row')[3]).toHaveTextContent('by a former member');
+  });
+
+  it('without tokens, says what one is for', async () => {
+    show([]);
+    expect(await screen.findByTestId('no-tokens')).toHaveTextContent('No API tokens yet');
+  });
+});
