@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
+import { whenFeedDown } from './live';
 import type { Me, Session } from './types';
 
 export const signUp = (b: { email: string; password: string; name: string; organization: string }) =>
@@ -20,7 +21,7 @@ export function useMe(enabled = true) {
     enabled,
     refetchOnWindowFocus: true,
     // Roles change under us (an admin promotes or demotes): check now and then.
-    refetchInterval: 10_000,
+    refetchInterval: whenFeedDown(10_000),
     staleTime: 5_000,
   });
 }
