@@ -59,7 +59,7 @@ export function parseChange(data: string): ChangeEvent | null {
 type Key = readonly unknown[];
 
 /** Evaluation counts are not changes, and an audit entry is never rewritten: no change touches them. */
-function untouchable(k: Key): boolean {
+export function untouchable(k: Key): boolean {
   return k.includes('evaluations') || (k[0] === 'orgs' && k[2] === 'audit' && k[3] === 'entry');
 }
 
