@@ -141,11 +141,12 @@ export const listFlagStates = (project: string, env: string) =>
   api.get<FlagStateView[]>(`${p(project)}/environments/${seg(env)}/flags`);
 
 /** The states of several environments at once (for per-environment columns). */
-export function useFlagStates(project: string, envIds: string[]) {
+export function useFlagStates(project: string, envIds: string[], enabled = true) {
   return useQueries({
     queries: envIds.map((env) => ({
       queryKey: flagKeys.states(project, env),
       queryFn: () => listFlagStates(project, env),
+      enabled,
       ...liveQuery,
     })),
   });

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useFlagEvaluations } from '../../api/analytics';
 import { useRamp } from '../../api/ramps';
-import { useFlag, useFlagd, useFlags, useFlagState, useSegments } from '../../api/flags';
+import { useFlag, useFlags, useFlagState, useSegments } from '../../api/flags';
 import { EvaluationsChart } from '../../components/EvaluationsChart';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CopyToEnvironment } from '../../components/flag/CopyToEnvironment';
@@ -18,7 +18,7 @@ import { RampPanel } from '../../components/ramps/RampPanel';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { isRunning, RAMP_COLOR, rampBadge } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
-import { describeStale, rolledOut } from '../../lib/stale';
+import { describeStale, staleReason } from '../../lib/stale';
 import { envPath, useScope } from '../../scope';
 
 export default function FlagPage() {
@@ -28,7 +28,6 @@ export default function FlagPage() {
   const tab = params.get('tab') ?? 'targeting';
   const flag = useFlag(project, key);
   const state = useFlagState(project, env?.id, key);
-  const flagd = useFlagd(project, env?.id);
   const segments = useSegments(project);
   const flags = useFlags(project);
   const ramp = useRamp(project, env?.id, key);
@@ -46,7 +45,7 @@ export default function FlagPage() {
     );
   }
   const f = flag.data;
-  const stale = rolledOut(flagd.data?.flags[key]);
+  const stale = staleReason(f, state.data, null, 7);
   const running = ramp.data && isRunning(ramp.data) ? ramp.data : null;
   const openTab = (t: string) => setParams(t !== 'targeting' ? { tab: t } : {}, { replace: true });
   return (
