@@ -140,7 +140,7 @@ export default function FlagPage() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="settings" pt="md">
-          <SettingsTab project={project} flag={f} canEdit={canEdit} listPath={listPath} />
+          <SettingsTab project={project} flag={f} environments={environments} canEdit={canEdit} listPath={listPath} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
