@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { governance } from './governance.mjs';
+import { live } from './live.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -25,6 +26,7 @@ const STORIES = [
   ['dashboard', scenario],
   ['governance', governance],
   ['rollouts', rollouts],
+  ['live', live],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

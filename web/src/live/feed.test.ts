@@ -100,6 +100,18 @@ describe('the change feed connection', () => {
     expect(f.reopened()).toBe(0);
   });
 
+  it('starts at "now" when the server refuses the id to resume after', async () => {
+    const [a, b] = [stream(), stream()];
+    const f = feed([a.response, () => new Response('{}', { status: 400 }), b.response]);
+    close = f.close;
+    a.send(record(7));
+    await vi.waitFor(() => expect(f.changes).toHaveLength(1));
+    a.end();
+    await vi.waitFor(() => expect(f.calls).toHaveLength(3));
+    expect([f.calls[1].headers['Last-Event-ID'], f.calls[2].headers['Last-Event-ID']]).toEqual(['7', undefined]);
+    await vi.waitFor(() => expect(f.reopened()).toBe(1));
+  });
+
   it('drops a stream that stays silent and opens it again', async () => {
     const [a, b] = [stream(), stream()];
     const f = feed([a.response, b.response], { idleMs: 20 });

@@ -94,6 +94,11 @@ export function openFeed(o: FeedOptions): { close(): void } {
     if (closed) return;
     if (res.status === 401 || res.status === 403) return stop(`the change feed answered ${res.status}`);
     if (res.status === 404 || res.status === 405 || (res.ok && (!isEventStream(res) || !res.body))) return stop('this server has no change feed');
+    if (res.status === 400 && parser.lastEventId) {
+      // The id to resume after was refused: start at "now"; the reopen refreshes everything.
+      parser.forgetId();
+      return retry('the change feed refused the id to resume after');
+    }
     if (!res.ok) return retry(`the change feed answered ${res.status}`, res.status === 429);
 
     const since = Date.now();

@@ -44,6 +44,11 @@ export class SseParser {
     return this.id;
   }
 
+  /** Forgets the last event id (the server refused it): the next connection starts at "now". */
+  forgetId(): void {
+    this.id = '';
+  }
+
   /** Reads one chunk of the stream; returns what it completed, in order. */
   push(chunk: string): SseItem[] {
     if (!chunk) return [];

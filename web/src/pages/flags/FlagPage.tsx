@@ -16,6 +16,7 @@ import { VariantsTab } from '../../components/flag/VariantsTab';
 import { RampNotice } from '../../components/ramps/RampNotice';
 import { RampPanel } from '../../components/ramps/RampPanel';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
+import { CRITICAL_COLOR, isCritical } from '../../components/safety/critical';
 import { isRunning, RAMP_COLOR, rampBadge } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';
@@ -89,7 +90,9 @@ export default function FlagPage() {
       {!canEdit && <ReadOnlyNotice role={role} need="editor" />}
       <Tabs value={tab} onChange={(t) => openTab(t ?? 'targeting')} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="targeting">Targeting in {env.name}</Tabs.Tab>
+          <Tabs.Tab value="targeting" color={isCritical(env) ? CRITICAL_COLOR : undefined}>
+            Targeting in {env.name}
+          </Tabs.Tab>
           <Tabs.Tab value="ramp">Ramp in {env.name}</Tabs.Tab>
           <Tabs.Tab value="variants">Variants</Tabs.Tab>
           <Tabs.Tab value="playground">Playground</Tabs.Tab>
