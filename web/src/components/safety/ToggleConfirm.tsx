@@ -44,7 +44,7 @@ export function ToggleConfirm({ project, toggle, onClose, onConfirm }: Props) {
           </Alert>
           <Text size="sm">
             {t.on
-              ? `Every SDK connected to ${t.env.name} starts serving this flag's rules at once.`
+              ? `Every SDK connected to ${t.env.name} starts serving ${t.flag} at once.`
               : `Every SDK connected to ${t.env.name} falls back to its code default at once.`}
           </Text>
           <Group justify="flex-end">
