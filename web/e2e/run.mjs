@@ -18,6 +18,7 @@ import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { basics } from './basics.mjs';
 import { governance } from './governance.mjs';
+import { live } from './live.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -28,6 +29,7 @@ const STORIES = [
   ['governance', governance],
   ['rollouts', rollouts],
   ['basics', basics],
+  ['live', live],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { RequireSession } from './auth/session';
 import { Layout } from './components/layout/Layout';
+import { LiveFeed } from './live/LiveProvider';
 import { OrgHome, ProjectHome, RequestRedirect, RootRedirect } from './pages/Redirects';
 
 const SignIn = lazy(() => import('./pages/auth/SignIn'));
@@ -49,7 +50,9 @@ export function AppRoutes() {
         <Route
           element={
             <RequireSession>
-              <Layout />
+              <LiveFeed>
+                <Layout />
+              </LiveFeed>
             </RequireSession>
           }
         >

@@ -25,13 +25,18 @@ export function useEnvironmentEvaluations(project: string, env: string | undefin
   });
 }
 
+/** The query of one flag's evaluation counts in one environment over the last `hours` hours. */
+export const flagEvaluationsQuery = (project: string, env: string, flag: string, hours: number) => ({
+  queryKey: ['projects', project, 'env', env, 'flags', flag, 'evaluations', hours] as const,
+  queryFn: () => fetchOrNull(`${envPath(project, env)}/flags/${seg(flag)}/evaluations?hours=${hours}`),
+  retry: false,
+});
+
 export function useFlagEvaluations(project: string, env: string | undefined, flag: string, hours: number) {
   return useQuery({
-    queryKey: ['projects', project, 'env', env, 'flags', flag, 'evaluations', hours],
-    queryFn: () => fetchOrNull(`${envPath(project, env!)}/flags/${seg(flag)}/evaluations?hours=${hours}`),
+    ...flagEvaluationsQuery(project, env ?? '', flag, hours),
     enabled: !!env,
     refetchInterval: 15_000,
     refetchOnWindowFocus: true,
-    retry: false,
   });
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
+import { whenFeedDown } from './live';
 import type { AuditEntry, AuditPage } from './types';
 
 /** What `GET /api/v1/orgs/{org}/audit` filters on (all optional; times are Unix ms). */
@@ -75,7 +76,7 @@ export function useAudit(org: string, f: AuditFilter, { enabled = true, interval
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next ?? undefined,
     enabled: enabled && !!org,
-    refetchInterval: interval,
+    refetchInterval: whenFeedDown(interval),
     refetchOnWindowFocus: true,
     placeholderData: keepPrevious ? keepPreviousData : undefined,
   });

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
+import { whenFeedDown } from './live';
 import type { Me, Session } from './types';
 
 /**
@@ -32,7 +33,7 @@ export function useMe(enabled = true) {
     enabled,
     refetchOnWindowFocus: true,
     // Roles change under us (an admin promotes or demotes): check now and then.
-    refetchInterval: 10_000,
+    refetchInterval: whenFeedDown(10_000),
     staleTime: 5_000,
   });
 }

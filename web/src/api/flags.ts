@@ -8,6 +8,8 @@ export const flagKeys = {
   flag: (project: string, flag: string) => ['projects', project, 'flags', flag] as const,
   state: (project: string, env: string, flag: string) => ['projects', project, 'env', env, 'flags', flag] as const,
   flagd: (project: string, env: string) => ['projects', project, 'env', env, 'flagd'] as const,
+  /** Every flag's state in one environment (`GET .../environments/{env}/flags`). */
+  states: (project: string, env: string) => ['projects', project, 'env', env, 'states'] as const,
   segments: (project: string) => ['projects', project, 'segments'] as const,
 };
 
@@ -127,3 +129,29 @@ export function useFlagdAll(project: string, envIds: string[]) {
     })),
   });
 }
+
+/**
+ * A flag's state with the name of who changed it last (`GET .../environments/{env}/flags`). A
+ * state never set has `version: 0`, `enabled: false`, `updatedAt: 0`.
+ */
+export type FlagStateView = FlagState & { updatedByName?: string | null };
+
+/** Every non-archived flag's state in one environment, in flag-key order (one request). */
+export const listFlagStates = (project: string, env: string) =>
+  api.get<FlagStateView[]>(`${p(project)}/environments/${seg(env)}/flags`);
+
+/** The states of several environments at once (for per-environment columns). */
+export function useFlagStates(project: string, envIds: string[], enabled = true) {
+  return useQueries({
+    queries: envIds.map((env) => ({
+      queryKey: flagKeys.states(project, env),
+      queryFn: () => listFlagStates(project, env),
+      enabled,
+      ...liveQuery,
+    })),
+  });
+}
+
+/** Turns a flag on or off in one environment, everything else kept (refused with 409 on a stale `version`). */
+export const patchFlagState = (project: string, env: string, flag: string, b: { enabled: boolean; version: number }) =>
+  api.patch<FlagState>(statePath(project, env, flag), b);

@@ -1,7 +1,7 @@
 /** Timed ramps: a flag's last ramp in an environment, a project's ramps, starting, pausing, resuming, cancelling. */
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, seg } from './client';
-import { liveQuery } from './live';
+import { liveQuery, whenFeedDown } from './live';
 import type { NewRamp, Ramp } from './types';
 
 export const rampKeys = {
@@ -37,7 +37,7 @@ export function useRamps(project: string | undefined, { interval = 10_000 }: { i
     queryKey: rampKeys.all(project ?? ''),
     queryFn: ({ signal }) => api.get<{ items: Ramp[] }>(`/api/v1/projects/${seg(project!)}/ramps`, { signal }).then((r) => r.items),
     enabled: !!project,
-    refetchInterval: interval,
+    refetchInterval: whenFeedDown(interval),
     refetchOnWindowFocus: true,
   });
 }

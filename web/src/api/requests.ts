@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
-import { liveQuery } from './live';
+import { FALLBACK_POLL_MS, liveQuery, whenFeedDown } from './live';
 import type { ChangeRequest, NewRequest, Page, RequestComment, RequestPatch, RequestStatus, RequestView } from './types';
 
 export const requestKeys = {
@@ -50,13 +50,13 @@ export function useRequests(project: string, status: RequestStatus | null) {
 export const ACTIVE_STATUSES: RequestStatus[] = ['open', 'approved', 'conflicted'];
 
 /** Every active request of a project (open, approved, conflicted), newest first. */
-export function useActiveRequests(project: string | undefined, { interval = liveQuery.refetchInterval }: { interval?: number } = {}) {
+export function useActiveRequests(project: string | undefined, { interval = FALLBACK_POLL_MS }: { interval?: number } = {}) {
   const qs = useQueries({
     queries: ACTIVE_STATUSES.map((status) => ({
       queryKey: [...requestKeys.list(project ?? '', status), 'active'],
       queryFn: ({ signal }: { signal: AbortSignal }) => listRequests(project!, status, null, 100, signal),
       enabled: !!project,
-      refetchInterval: interval,
+      refetchInterval: whenFeedDown(interval),
       refetchOnWindowFocus: true,
     })),
   });

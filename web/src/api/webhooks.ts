@@ -5,7 +5,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
-import { liveQuery } from './live';
+import { polledQuery } from './live';
 import type { Delivery, DeliveryPage, NewWebhook, Webhook, WebhookPatch, WebhookWithSecret } from './types';
 
 // ---- Event types ----------------------------------------------------------------------------
@@ -51,7 +51,7 @@ export function useWebhooks(org: string, enabled = true) {
     queryKey: webhookKeys.list(org),
     queryFn: () => api.get<{ items: Webhook[] }>(base(org)),
     enabled: enabled && !!org,
-    ...liveQuery,
+    ...polledQuery,
   });
 }
 
@@ -62,7 +62,7 @@ export function useWebhook(org: string, id: string, enabled = true) {
     queryKey: webhookKeys.one(org, id),
     queryFn: () => getWebhook(org, id),
     enabled: enabled && !!org && !!id,
-    ...liveQuery,
+    ...polledQuery,
   });
 }
 
@@ -116,7 +116,7 @@ export function useDeliveries(org: string, id: string, { enabled = true, limit =
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next ?? undefined,
     enabled: enabled && !!org && !!id,
-    ...liveQuery,
+    ...polledQuery,
   });
   const items = useMemo(() => flattenDeliveries(q.data?.pages), [q.data]);
   return {

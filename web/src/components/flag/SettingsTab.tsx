@@ -1,14 +1,15 @@
 /** Name, description, tags; archive and delete. */
-import { Alert, Button, Checkbox, Group, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { deleteFlag, flagKeys, updateFlag } from '../../api/flags';
-import type { Flag } from '../../api/types';
+import type { Environment, Flag } from '../../api/types';
 import { fieldError } from '../../lib/errors';
 import { KEY_RE } from '../../lib/values';
-import { ConfirmButton } from '../ConfirmButton';
+import { ArchiveFlag } from '../safety/ArchiveFlag';
+import { TypedConfirm } from '../safety/TypedConfirm';
 import { flagChange, proposalTitle } from '../../lib/requests/proposal';
 import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 import type { FlagChange } from '../../api/types';
@@ -22,8 +23,9 @@ const proposing = (flag: Flag, fields: Omit<FlagChange, 'kind' | 'flag' | 'baseV
   return { changes, title: proposalTitle(changes, () => '') };
 };
 
-export function SettingsTab({ project, flag, canEdit, listPath }: { project: string; flag: Flag; canEdit: boolean; listPath: string }) {
+export function SettingsTab({ project, flag, environments, canEdit, listPath }: { project: string; flag: Flag; environments: Environment[]; canEdit: boolean; listPath: string }) {
   const qc = useQueryClient();
+  const [deleting, setDeleting] = useState(false);
   const navigate = useNavigate();
   const form = useForm({
     initialValues: details(flag),
@@ -49,13 +51,13 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
     },
   });
   const visibility = useMutation({ mutationFn: (clientVisible: boolean) => updateFlag(project, flag.key, { clientVisible, version: flag.version }), onSuccess: done });
-  const archive = useMutation({ mutationFn: () => updateFlag(project, flag.key, { archived: !flag.archived, version: flag.version }), onSuccess: done });
   const remove = useMutation({
     mutationFn: () => deleteFlag(project, flag.key, flag.version),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: flagKeys.list(project) });
       navigate(listPath);
     },
+    onError: () => setDeleting(false),
   });
   return (
     <Stack maw={640}>
@@ -85,16 +87,27 @@ export function SettingsTab({ project, flag, canEdit, listPath }: { project: str
       {canEdit && (
         <Alert color="gray" title="Archive or delete">
           <Stack gap="xs">
-            <Group>
-              <Button variant="default" loading={archive.isPending} onClick={() => archive.mutate()}>
-                {flag.archived ? 'Unarchive' : 'Archive'}
-              </Button>
-              <ConfirmButton color="red" variant="light" confirm={`Delete ${flag.key} from every environment? SDKs will get their code default.`} confirmLabel="Delete" onConfirm={() => remove.mutate()} loading={remove.isPending}>
+            <Group align="flex-start">
+              <ArchiveFlag project={project} flag={flag} environments={environments} onChanged={done} />
+              <Button color="red" variant="light" onClick={() => setDeleting(true)} loading={remove.isPending}>
                 Delete flag
-              </ConfirmButton>
+              </Button>
             </Group>
-            <ApprovalRequiredAlert error={archive.error} propose={proposing(flag, { archived: !flag.archived })} />
             <ApprovalRequiredAlert error={remove.error} />
+            <TypedConfirm
+              opened={deleting}
+              onClose={() => setDeleting(false)}
+              title={`Delete ${flag.key}?`}
+              phrase={flag.key}
+              confirmLabel="Delete flag"
+              onConfirm={() => remove.mutate()}
+              loading={remove.isPending}
+            >
+              <Text size="sm">
+                {flag.key} goes from every environment, with its states. Every SDK gets <code>FLAG_NOT_FOUND</code> for it and code falls back to its
+                default. This cannot be undone.
+              </Text>
+            </TypedConfirm>
           </Stack>
         </Alert>
       )}

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Flag } from '../../api/types';
 import { fakeFetch, renderUi } from '../../test/render';
-import { request } from '../../test/request-fixtures';
+import { PROD, request } from '../../test/request-fixtures';
 import { SettingsTab } from './SettingsTab';
 
 const flag = { projectId: 'p1', key: 'checkout', name: 'Checkout', description: '', type: 'boolean', variants: [], tags: [], archived: false, version: 4 } as unknown as Flag;
@@ -12,15 +12,19 @@ const refusal = { error: { code: 'approval_required', message: 'environment prod
 afterEach(() => vi.unstubAllGlobals());
 
 describe('archiving a flag of a project with a protected environment', () => {
-  it('is refused with an offer to propose the archive, made on the flag version', async () => {
+  it('is refused with an offer to propose the archive, made on the flag version', { timeout: 15_000 }, async () => {
     const user = userEvent.setup();
     const api = fakeFetch({
+      'GET /api/v1/projects/p1/environments/e-prod/flags': [200, []],
       'PATCH /api/v1/projects/p1/flags/checkout': [403, refusal],
       'POST /api/v1/projects/p1/change-requests': [201, request({ title: 'Archive checkout' })],
     });
     vi.stubGlobal('fetch', api.fn);
-    renderUi(<SettingsTab project="p1" flag={flag} canEdit listPath="/flags" />);
+    renderUi(<SettingsTab project="p1" flag={flag} environments={[PROD]} canEdit listPath="/flags" />);
     await user.click(screen.getByRole('button', { name: 'Archive' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Archive checkout?' });
+    await user.type(within(confirm).getByLabelText('Type checkout to confirm'), 'checkout');
+    await user.click(within(confirm).getByRole('button', { name: 'Archive flag' }));
     const alert = await screen.findByTestId('approval-required');
     expect(alert).toHaveTextContent('Nothing was changed.');
     await user.click(within(alert).getByRole('button', { name: 'Propose this change…' }));

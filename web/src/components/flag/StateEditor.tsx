@@ -23,6 +23,8 @@ import { PrerequisitesEditor } from '../prerequisites/PrerequisitesEditor';
 import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 import { ApprovalBadge } from '../requests/Badges';
 import { ProposeModal } from '../requests/ProposeModal';
+import { CRITICAL_COLOR, isCritical } from '../safety/critical';
+import { ToggleConfirm } from '../safety/ToggleConfirm';
 import { TargetingEditor } from '../targeting/TargetingEditor';
 
 interface Draft {
@@ -67,6 +69,9 @@ export function StateEditor({ project, env, flag, state, segments, flags = [], c
   const [tried, setTried] = useState(false);
   const [proposing, setProposing] = useState<'propose' | 'schedule' | null>(null);
   const policy = env.approval ?? null;
+  // Turning a flag on or off in a critical environment asks first (an approval policy asks already).
+  const critical = !policy && isCritical(env);
+  const [confirming, setConfirming] = useState(false);
   const dirty = !same(draft, draftOf(base));
   const variants = flag.variants.map((v) => v.name);
 
@@ -136,6 +141,7 @@ export function StateEditor({ project, env, flag, state, segments, flags = [], c
               label={draft.enabled ? `On in ${env.name}` : `Off in ${env.name}`}
               aria-label={`Enabled in ${env.name}`}
               checked={draft.enabled}
+              color={isCritical(env) ? CRITICAL_COLOR : undefined}
               disabled={!canEdit}
               onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
             />
@@ -154,6 +160,11 @@ export function StateEditor({ project, env, flag, state, segments, flags = [], c
           </Group>
           <Group gap="xs">
             {policy && <ApprovalBadge policy={policy} />}
+            {isCritical(env) && (
+              <Badge color={CRITICAL_COLOR} variant="light" data-testid="critical-badge">
+                {env.name} is critical
+              </Badge>
+            )}
             <Badge variant="light" data-testid="state-version">
               version {base.version}
             </Badge>
@@ -198,7 +209,7 @@ export function StateEditor({ project, env, flag, state, segments, flags = [], c
             </Button>
           ) : (
             <>
-              <Button disabled={!dirty || !jsonOk} loading={save.isPending} onClick={checked(() => save.mutate())}>
+              <Button disabled={!dirty || !jsonOk} loading={save.isPending} onClick={checked(() => (critical && draft.enabled !== base.enabled ? setConfirming(true) : save.mutate()))}>
                 Save {env.name}
               </Button>
               <Button variant="light" disabled={!dirty || !jsonOk} onClick={checked(() => setProposing('schedule'))}>
@@ -216,6 +227,15 @@ export function StateEditor({ project, env, flag, state, segments, flags = [], c
           {env.name} requires approval: your change is proposed as a change request and applies once approved ({policyText(policy).toLowerCase()}).
         </Text>
       )}
+      <ToggleConfirm
+        project={project}
+        toggle={confirming ? { env, flag: flag.key, on: draft.enabled, targeting: targetingToJson(draft.targeting) } : null}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          save.mutate();
+        }}
+      />
       <ProposeModal
         opened={proposing !== null}
         onClose={() => setProposing(null)}

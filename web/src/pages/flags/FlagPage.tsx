@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useFlagEvaluations } from '../../api/analytics';
 import { useRamp } from '../../api/ramps';
-import { useFlag, useFlagd, useFlags, useFlagState, useSegments } from '../../api/flags';
+import { useFlag, useFlags, useFlagState, useSegments } from '../../api/flags';
 import { EvaluationsChart } from '../../components/EvaluationsChart';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CopyToEnvironment } from '../../components/flag/CopyToEnvironment';
@@ -16,9 +16,10 @@ import { VariantsTab } from '../../components/flag/VariantsTab';
 import { RampNotice } from '../../components/ramps/RampNotice';
 import { RampPanel } from '../../components/ramps/RampPanel';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
+import { CRITICAL_COLOR, isCritical } from '../../components/safety/critical';
 import { isRunning, RAMP_COLOR, rampBadge } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
-import { describeStale, rolledOut } from '../../lib/stale';
+import { describeStale, staleReason } from '../../lib/stale';
 import { envPath, useScope } from '../../scope';
 
 export default function FlagPage() {
@@ -28,7 +29,6 @@ export default function FlagPage() {
   const tab = params.get('tab') ?? 'targeting';
   const flag = useFlag(project, key);
   const state = useFlagState(project, env?.id, key);
-  const flagd = useFlagd(project, env?.id);
   const segments = useSegments(project);
   const flags = useFlags(project);
   const ramp = useRamp(project, env?.id, key);
@@ -46,7 +46,7 @@ export default function FlagPage() {
     );
   }
   const f = flag.data;
-  const stale = rolledOut(flagd.data?.flags[key]);
+  const stale = staleReason(f, state.data, null, 7);
   const running = ramp.data && isRunning(ramp.data) ? ramp.data : null;
   const openTab = (t: string) => setParams(t !== 'targeting' ? { tab: t } : {}, { replace: true });
   return (
@@ -90,7 +90,9 @@ export default function FlagPage() {
       {!canEdit && <ReadOnlyNotice role={role} need="editor" />}
       <Tabs value={tab} onChange={(t) => openTab(t ?? 'targeting')} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="targeting">Targeting in {env.name}</Tabs.Tab>
+          <Tabs.Tab value="targeting" color={isCritical(env) ? CRITICAL_COLOR : undefined}>
+            Targeting in {env.name}
+          </Tabs.Tab>
           <Tabs.Tab value="ramp">Ramp in {env.name}</Tabs.Tab>
           <Tabs.Tab value="variants">Variants</Tabs.Tab>
           <Tabs.Tab value="playground">Playground</Tabs.Tab>
@@ -141,7 +143,7 @@ export default function FlagPage() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="settings" pt="md">
-          <SettingsTab project={project} flag={f} canEdit={canEdit} listPath={listPath} />
+          <SettingsTab project={project} flag={f} environments={environments} canEdit={canEdit} listPath={listPath} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
