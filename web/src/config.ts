@@ -4,9 +4,14 @@ export interface AppConfig {
   apiBaseUrl: string;
   /** Where the SDK endpoints (/sdk, /ofrep) live; empty: the API's origin. */
   realtimeUrl: string;
+  /** Where the change feed (/api/v1/orgs/{org}/events) lives; empty: the API's origin. In AWS
+   * it is a Lambda function URL that streams, since API Gateway buffers responses. */
+  feedUrl: string;
 }
 
-let current: AppConfig = { apiBaseUrl: '', realtimeUrl: '' };
+const SAME_ORIGIN: AppConfig = { apiBaseUrl: '', realtimeUrl: '', feedUrl: '' };
+
+let current: AppConfig = SAME_ORIGIN;
 
 function clean(v: unknown): string {
   return typeof v === 'string' ? v.trim().replace(/\/+$/, '') : '';
@@ -18,13 +23,17 @@ export async function loadConfig(fetchFn: typeof fetch = fetch): Promise<AppConf
     const res = await fetchFn('/config.json', { cache: 'no-store' });
     if (res.ok) {
       const body = (await res.json()) as Partial<AppConfig>;
-      current = { apiBaseUrl: clean(body.apiBaseUrl), realtimeUrl: clean(body.realtimeUrl) };
+      current = {
+        apiBaseUrl: clean(body.apiBaseUrl),
+        realtimeUrl: clean(body.realtimeUrl),
+        feedUrl: clean(body.feedUrl),
+      };
       return current;
     }
   } catch {
     // not JSON (an SPA fallback page) or unreachable: same origin
   }
-  current = { apiBaseUrl: '', realtimeUrl: '' };
+  current = SAME_ORIGIN;
   return current;
 }
 

@@ -5,7 +5,8 @@ import { flagKeys } from '../api/flags';
 import { isFeedUp } from '../api/live';
 import { renderUi } from '../test/render';
 import type { ChangeEvent } from './change';
-import { LiveProvider, useFeedStatus, useLiveChanges } from './LiveProvider';
+import { setConfig } from '../config';
+import { LiveProvider, feedUrl, useFeedStatus, useLiveChanges } from './LiveProvider';
 
 const enc = new TextEncoder();
 
@@ -81,5 +82,19 @@ describe('the live provider', () => {
     s.drop();
     await waitFor(() => expect(s.connections()).toBe(2), { timeout: 3000 });
     await waitFor(() => expect(screen.getByText(new RegExp(`dev ${dev + 1} prod ${prod + 1}$`))).toBeInTheDocument());
+  });
+});
+
+describe('feedUrl', () => {
+  afterEach(() => setConfig({ apiBaseUrl: '', realtimeUrl: '', feedUrl: '' }));
+
+  it('goes to the feed function when config.json names one (AWS)', () => {
+    setConfig({ apiBaseUrl: 'https://api.example.com', realtimeUrl: 'https://rt.example.com', feedUrl: 'https://f.lambda-url.eu-west-1.on.aws' });
+    expect(feedUrl('o1')).toBe('https://f.lambda-url.eu-west-1.on.aws/api/v1/orgs/o1/events');
+  });
+
+  it("goes to the API's origin otherwise (serve: the page's own)", () => {
+    setConfig({ apiBaseUrl: '', realtimeUrl: 'https://rt.example.com', feedUrl: '' });
+    expect(feedUrl('o1')).toBe('/api/v1/orgs/o1/events');
   });
 });

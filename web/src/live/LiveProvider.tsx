@@ -24,10 +24,10 @@ interface LiveValue {
 
 const LiveContext = createContext<LiveValue>({ status: 'stopped', subscribe: () => () => {} });
 
-/** Where the feed of `org` is: the realtime server's origin in AWS, else the API's (`serve`: this page's). */
+/** Where the feed of `org` is: `feedUrl` (in AWS the feed function's URL), else the API's origin (`serve`: this page's). */
 export function feedUrl(org: string): string {
   const c = config();
-  return `${c.realtimeUrl || c.apiBaseUrl}/api/v1/orgs/${seg(org)}/events`;
+  return `${c.feedUrl || c.apiBaseUrl}/api/v1/orgs/${seg(org)}/events`;
 }
 
 export function LiveProvider({ org, children }: { org: string; children: ReactNode }) {
