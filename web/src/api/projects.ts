@@ -12,8 +12,6 @@ export const projectKeys = {
 };
 
 /** Whether an environment is marked critical (production-like: shown in a warning colour, its toggles confirm). */
-export const isCritical = (env: Environment | undefined): boolean => !!(env as { critical?: boolean } | undefined)?.critical;
-
 export function useProjects(org: string | undefined) {
   return useQuery({
     queryKey: projectKeys.list(org ?? ''),

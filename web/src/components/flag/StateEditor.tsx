@@ -23,7 +23,7 @@ import { PrerequisitesEditor } from '../prerequisites/PrerequisitesEditor';
 import { ApprovalRequiredAlert } from '../requests/ApprovalRequiredAlert';
 import { ApprovalBadge } from '../requests/Badges';
 import { ProposeModal } from '../requests/ProposeModal';
-import { CRITICAL_COLOR, isCritical } from '../safety/critical';
+import { CRITICAL_COLOR, isCritical } from '../../lib/critical';
 import { ToggleConfirm } from '../safety/ToggleConfirm';
 import { TargetingEditor } from '../targeting/TargetingEditor';
 

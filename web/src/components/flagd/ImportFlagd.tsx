@@ -7,7 +7,8 @@ import { Alert, Button, FileInput, Group, List, Modal, Stack, Text, Textarea } f
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { exportFlagd, importFlagd, isCritical } from '../../api/projects';
+import { exportFlagd, importFlagd } from '../../api/projects';
+import { isCritical } from '../../lib/critical';
 import type { Environment, ImportSummary } from '../../api/types';
 import { ErrorAlert } from '../ErrorAlert';
 import { ImportPreview } from './ImportPreview';

@@ -5,7 +5,7 @@ import type { Environment, Flag, FlagState } from '../../api/types';
 import { fakeFetch, renderUi } from '../../test/render';
 import { StateEditor } from '../flag/StateEditor';
 
-const prod: Environment = { id: 'e-prod', orgId: 'o', projectId: 'p', key: 'production', name: 'production', revision: 3, allowedOrigins: [], createdAt: 0 };
+const prod: Environment = { id: 'e-prod', orgId: 'o', projectId: 'p', key: 'production', name: 'production', revision: 3, allowedOrigins: [], createdAt: 0, critical: true };
 const flag = { projectId: 'p', key: 'checkout-v2', name: 'Checkout', type: 'boolean', variants: [{ name: 'on', value: true }, { name: 'off', value: false }], tags: [], archived: false, version: 1, createdBy: 'user:u', createdAt: 0, updatedBy: 'user:u', updatedAt: 0 } as Flag;
 const state: FlagState = { environmentId: 'e-prod', flagKey: 'checkout-v2', enabled: true, defaultVariant: 'off', targeting: null, version: 4, updatedBy: 'user:u', updatedAt: 0 };
 const PATH = '/api/v1/projects/p/environments/e-prod/flags/checkout-v2';

@@ -5,7 +5,7 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { Environment } from '../../api/types';
 import { countRules, toggleSummary } from './blastRadius';
-import { CRITICAL_COLOR } from './critical';
+import { CRITICAL_COLOR } from '../../lib/critical';
 import { useLastHourEvaluations } from './useLastHour';
 
 export interface PendingToggle {

@@ -16,7 +16,7 @@ import { VariantsTab } from '../../components/flag/VariantsTab';
 import { RampNotice } from '../../components/ramps/RampNotice';
 import { RampPanel } from '../../components/ramps/RampPanel';
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
-import { CRITICAL_COLOR, isCritical } from '../../components/safety/critical';
+import { CRITICAL_COLOR, isCritical } from '../../lib/critical';
 import { isRunning, RAMP_COLOR, rampBadge } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { describeStale, staleReason } from '../../lib/stale';

@@ -47,8 +47,8 @@ export function state(over: Partial<FlagStateView> = {}): FlagStateView {
   };
 }
 
-/** Production without an approval policy: critical by its key alone. */
-export const PROD_OPEN: Environment = { id: 'e-prod', orgId: 'o1', projectId: 'p1', key: 'production', name: 'production', revision: 9, allowedOrigins: [], createdAt: 0 };
+/** Production without an approval policy, marked critical (as the server creates it). */
+export const PROD_OPEN: Environment = { id: 'e-prod', orgId: 'o1', projectId: 'p1', key: 'production', name: 'production', revision: 9, allowedOrigins: [], createdAt: 0, critical: true };
 
 const enc = new TextEncoder();
 

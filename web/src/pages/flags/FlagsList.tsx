@@ -15,7 +15,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { NewFlagModal } from '../../components/flag/NewFlagModal';
 import { PageHeader } from '../../components/PageHeader';
 import { ApprovalBadge } from '../../components/requests/Badges';
-import { CRITICAL_COLOR, isCritical } from '../../components/safety/critical';
+import { CRITICAL_COLOR, isCritical } from '../../lib/critical';
 import { runningByFlag } from '../../lib/ramps/progress';
 import { canEditFlags } from '../../lib/roles';
 import { staleReason } from '../../lib/stale';

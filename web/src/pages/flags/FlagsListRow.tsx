@@ -3,7 +3,7 @@ import { Anchor, Badge, Group, Switch, Table, Text, Tooltip } from '@mantine/cor
 import { Link } from 'react-router';
 import type { FlagStateView } from '../../api/flags';
 import type { Environment, Flag, Member, Ramp } from '../../api/types';
-import { CRITICAL_COLOR, isCritical } from '../../components/safety/critical';
+import { CRITICAL_COLOR, isCritical } from '../../lib/critical';
 import { actorName, ago, dateTime } from '../../lib/format';
 import { RAMP_COLOR, rampBadge, rampSummary } from '../../lib/ramps/progress';
 import { describeStale, type StaleReason } from '../../lib/stale';

@@ -13,7 +13,7 @@ import { flagKeys, type FlagStateView, patchFlagState } from '../../api/flags';
 import type { Environment, FlagState, Json } from '../../api/types';
 import { ApprovalRequiredAlert } from '../../components/requests/ApprovalRequiredAlert';
 import { ProposeModal } from '../../components/requests/ProposeModal';
-import { isCritical } from '../../components/safety/critical';
+import { isCritical } from '../../lib/critical';
 import { ToggleConfirm } from '../../components/safety/ToggleConfirm';
 import { notifyWithUndo } from '../../components/safety/undo';
 import { stateChange, stateTitle } from '../../lib/requests/proposal';

@@ -6,7 +6,8 @@ import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, TagsInput, Te
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { createEnvironment, isCritical, projectKeys, updateEnvironment, useEnvironments, useProject } from '../../api/projects';
+import { createEnvironment, projectKeys, updateEnvironment, useEnvironments, useProject } from '../../api/projects';
+import { isCritical } from '../../lib/critical';
 import type { Environment } from '../../api/types';
 import { CustomEventsSetting } from '../../components/CustomEventsSetting';
 import { ErrorAlert } from '../../components/ErrorAlert';
