@@ -6,3 +6,5 @@
  */
 export * from './imports';
 export * from './records';
+export * from './actors';
+export * from './sentence';
