@@ -8,3 +8,5 @@ export * from './imports';
 export * from './records';
 export * from './actors';
 export * from './sentence';
+export * from './diff';
+export { ruleText } from './rules';
