@@ -6,7 +6,7 @@ const SYSTEM: Record<string, string> = {
   scheduler: 'the scheduler',
   ramp: 'the ramp runner',
   webhooks: 'the webhook dispatcher',
-  import: 'an import',
+  import: 'Switchyard',
 };
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../../api/types';
 import { entry } from '../../test/audit-fixtures';
 import { entryLines, fieldLabel } from './diff';
 import { ruleText } from './rules';
@@ -22,8 +23,8 @@ describe("a flag state's change, readably", () => {
   });
 
   it('reads a rule as the rule builder does', () => {
-    const [r] = (parseTargeting(targeting(rule(['DE', 'FR'], 'on'), 'off')) as { rules: never[] }).rules;
-    expect(ruleText(r)).toBe('if country is one of ["DE", "FR"] → serve on');
+    const t = parseTargeting(targeting(rule(['DE', 'FR'], 'on'), 'off') as Json);
+    expect(t.kind === 'rules' && ruleText(t.rules[0])).toBe('if country is one of ["DE", "FR"] → serve on');
   });
 
   it('lists rules added, removed and serving something else, and the fall-through', () => {

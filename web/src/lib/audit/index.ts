@@ -10,3 +10,4 @@ export * from './actors';
 export * from './sentence';
 export * from './diff';
 export { ruleText } from './rules';
+export * from './filters';

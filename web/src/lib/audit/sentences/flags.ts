@@ -14,6 +14,7 @@ const FLAG_WORDS: Record<string, string> = {
 
 function flagUpdate(c: Ctx): Part[] {
   const k = code(c.key);
+  if (!c.before || !c.after) return ['changed flag ', k];
   const fields = changedFields(c.before, c.after, Object.keys(FLAG_WORDS));
   if (fields.length === 1 && fields[0] === 'name' && str(c.after, 'name')) return ['renamed flag ', k, ' to ', quote(str(c.after, 'name')!)];
   if (fields.length === 1 && fields[0] === 'clientVisible') {
@@ -55,6 +56,7 @@ const nowOnOff = (c: Ctx): Part[] => (c.after && typeof c.after.enabled === 'boo
 
 function segmentUpdate(c: Ctx): Part[] {
   const k = code(c.key);
+  if (!c.before || !c.after) return ['changed segment ', k];
   const fields = changedFields(c.before, c.after, ['name', 'description', 'rule']);
   if (fields.length === 1 && fields[0] === 'name' && str(c.after, 'name')) return ['renamed segment ', k, ' to ', quote(str(c.after, 'name')!)];
   if (fields.length === 0) return ['saved segment ', k, ' without changes'];

@@ -10,6 +10,7 @@ function renamed(what: string, c: Ctx): Part[] | null {
 }
 
 function projectUpdate(c: Ctx): Part[] {
+  if (!c.before || !c.after) return [`changed project ${name(c) ?? c.key}`];
   const fields = changedFields(c.before, c.after, ['name', 'clientVisibleByDefault']);
   const p = name(c) ?? 'a project';
   if (fields.length === 1 && fields[0] === 'name') return renamed('project', c) ?? [`renamed project ${p}`];
@@ -29,8 +30,9 @@ const ENV_WORDS: Record<string, string> = {
 };
 
 function environmentUpdate(c: Ctx): Part[] {
-  const fields = changedFields(c.before, c.after, Object.keys(ENV_WORDS));
   const env = name(c) ?? c.env ?? c.key;
+  if (!c.before || !c.after) return [`changed environment ${env}`];
+  const fields = changedFields(c.before, c.after, Object.keys(ENV_WORDS));
   const on = (f: string) => c.after?.[f] === true;
   if (fields.length === 1) {
     switch (fields[0]) {
@@ -63,6 +65,7 @@ function webhook(c: Ctx): string {
 }
 
 function webhookUpdate(c: Ctx): Part[] {
+  if (!c.before || !c.after) return [`changed ${webhook(c)}`];
   const [was, is] = [c.before?.enabled, c.after?.enabled];
   const fields = changedFields(c.before, c.after, ['url', 'description', 'filter']);
   const toggled = typeof was === 'boolean' && typeof is === 'boolean' && was !== is;
