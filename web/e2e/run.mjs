@@ -6,7 +6,8 @@
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
 // missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
-// governance.mjs (approvals, change requests, schedules) and rollouts.mjs (ramps, prerequisites).
+// governance.mjs (approvals, change requests, schedules), rollouts.mjs (ramps, prerequisites) and
+// history.mjs (the audit log as sentences, its filters, the command palette and shortcuts).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { governance } from './governance.mjs';
+import { history } from './history.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -25,6 +27,7 @@ const STORIES = [
   ['dashboard', scenario],
   ['governance', governance],
   ['rollouts', rollouts],
+  ['history', history],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,8 @@ import { Route, Routes, useLocation } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../api/types';
 import { fakeFetch, renderUi } from '../../test/render';
-import { CommandPalette, palette } from './CommandPalette';
+import { CommandPalette } from './CommandPalette';
+import { palette } from './PaletteDialog';
 
 afterEach(() => {
   act(() => palette.close());
