@@ -76,7 +76,7 @@ export async function history({ t, context, server, screenshotsDir: dir }) {
     await rules.getByRole('button').first().click();
     await rules.getByTestId('change-line').filter({ hasText: 'Enabled: off → on' }).waitFor();
     await rules.getByTestId('change-line').filter({ hasText: 'Rule 1 added: if country is one of ["DE", "FR"] → serve on' }).waitFor();
-    await rules.getByText('Show JSON').click();
+    await rules.getByRole('switch', { name: 'Show JSON' }).check();
     await rules.getByTestId('diff-json').getByText('/targeting').waitFor();
     await shot(page, dir, 'audit-diff');
   });
@@ -107,11 +107,12 @@ export async function history({ t, context, server, screenshotsDir: dir }) {
     const search = page.getByRole('textbox', { name: 'Search flags, pages and actions' });
     await search.waitFor();
     await search.fill('hero');
-    await page.getByRole('button', { name: new RegExp(FLAG) }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: new RegExp(FLAG) }).waitFor();
     await shot(page, dir, 'palette');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`/envs/[^/]+/flags/${FLAG}$`));
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
   await t.step('keyboard shortcuts: g a to the audit log, g f to the flags, ? for the list', async () => {

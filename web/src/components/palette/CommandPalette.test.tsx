@@ -112,6 +112,18 @@ describe('CommandPalette', () => {
     await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent('/orgs/o1/audit'));
   });
 
+  it('still takes shortcuts after the palette was opened and closed', async () => {
+    const user = userEvent.setup();
+    api();
+    renderAt(FLAGS);
+    fireEvent.keyDown(document.documentElement, { key: 'k', code: 'KeyK', ctrlKey: true });
+    await search();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Search flags, pages and actions' })).toBeNull());
+    await user.keyboard('ga');
+    await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent('/orgs/o1/audit'));
+  });
+
   it('shows the shortcut list on ?', async () => {
     const user = userEvent.setup();
     api();

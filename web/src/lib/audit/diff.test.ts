@@ -96,5 +96,11 @@ describe("a flag's and a segment's change, readably", () => {
     const bare = entry({ action: 'x.y', target: 'x:1', changes: [{ path: '/filter/events', before: ['a'], after: ['a', 'b'] }, { path: '/version', before: 1, after: 2 }] });
     expect(entryLines(bare)).toEqual([{ what: 'Filter › events', change: 'changed', before: 'a', after: 'a, b' }]);
     expect(fieldLabel('')).toBe('The whole record');
+    const project = entry({ action: 'project.create', target: 'project:p1', after: { project: { id: 'p1', name: 'Storefront', clientVisibleByDefault: true }, environments: [{ name: 'development' }, { name: 'production' }] } });
+    expect(entryLines(project)).toEqual([
+      { what: 'Name', change: 'added', after: 'Storefront' },
+      { what: 'Environments', change: 'added', after: 'development, production' },
+      { what: 'Client visible by default', change: 'added', after: 'true' },
+    ]);
   });
 });

@@ -146,9 +146,17 @@ export function objectLines(reading: Reading, before: unknown, after: unknown, c
   }
 }
 
+/** A new project's record, `{project, environments}`: its name and its environments. */
+function projectCreatedLines(after: Obj): DiffLine[] {
+  const p = isObj(after.project) ? after.project : {};
+  const envs = Array.isArray(after.environments) ? after.environments.filter(isObj).map((e) => String(e.name ?? e.key ?? '')) : [];
+  return [...field('Name', undefined, p.name), ...field('Environments', undefined, envs), ...rest(undefined, p, ['name'])];
+}
+
 /** An entry's lines (an import's are read item by item instead: `importItems`). */
 export function entryLines(e: Pick<AuditEntry, 'action' | 'before' | 'after' | 'changes'>): DiffLine[] {
   try {
+    if (e.action === 'project.create' && isObj(e.after) && isObj(e.after.project)) return projectCreatedLines(e.after);
     return objectLines(readingOf(e.action), e.before, e.after, e.changes ?? []);
   } catch {
     // Something no reading expected: the JSON view still shows it.

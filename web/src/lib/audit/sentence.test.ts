@@ -70,6 +70,9 @@ describe('each audit entry as a sentence', () => {
   });
 
   it('describes settings: projects, environments and webhooks', () => {
+    const created = { project: { id: 'p1', name: 'Storefront' }, environments: [{ name: 'development' }, { name: 'production' }] };
+    expect(say(entry({ ...ada, action: 'project.create', target: 'project:p1', after: created }))).toBe('Ada created project Storefront with the environments development and production');
+    expect(say(entry({ ...ada, action: 'project.create', target: 'project:p1' }))).toBe('Ada created a project');
     expect(say(entry({ ...ada, action: 'project.update', target: 'project:p1', before: { name: 'Shop' }, after: { name: 'Storefront' } }))).toBe('Ada renamed project Shop to Storefront');
     expect(say(entry({ ...ada, action: 'environment.update', target: 'environment:production', environmentId: 'e-prod', before: { name: 'production', approval: null }, after: { name: 'production', approval: { approvals: 1 } } }))).toBe(
       'Ada made changes in production require approval',

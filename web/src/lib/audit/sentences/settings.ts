@@ -1,8 +1,17 @@
 /** Sentences about the organization, its projects, environments and webhooks. */
 import { deepEqual } from '../../json';
-import { changedFields, type Ctx, type Describe, list, type Part, quote, str } from '../parts';
+import { changedFields, type Ctx, type Describe, isObj, list, type Part, quote, str } from '../parts';
 
 const name = (c: Ctx) => str(c.after, 'name') ?? str(c.before, 'name');
+
+/** A project's record holds the project, or (on creation) `{project, environments}`. */
+const projectName = (c: Ctx) => name(c) ?? str(isObj(c.after?.project) ? c.after.project : undefined, 'name') ?? str(isObj(c.before?.project) ? c.before.project : undefined, 'name');
+
+function projectCreated(c: Ctx): Part[] {
+  const envs = Array.isArray(c.after?.environments) ? (c.after.environments as unknown[]).map((e) => str(isObj(e) ? e : undefined, 'name')).filter((n): n is string => !!n) : [];
+  const p = projectName(c);
+  return [`created ${p ? `project ${p}` : 'a project'}${envs.length ? ` with ${envs.length === 1 ? 'the environment' : 'the environments'} ${list(envs)}` : ''}`];
+}
 
 function renamed(what: string, c: Ctx): Part[] | null {
   const [from, to] = [str(c.before, 'name'), str(c.after, 'name')];
@@ -10,7 +19,7 @@ function renamed(what: string, c: Ctx): Part[] | null {
 }
 
 function projectUpdate(c: Ctx): Part[] {
-  if (!c.before || !c.after) return [`changed project ${name(c) ?? c.key}`];
+  if (!c.before || !c.after) return [`changed ${projectName(c) ? `project ${projectName(c)}` : 'a project'}`];
   const fields = changedFields(c.before, c.after, ['name', 'clientVisibleByDefault']);
   const p = name(c) ?? 'a project';
   if (fields.length === 1 && fields[0] === 'name') return renamed('project', c) ?? [`renamed project ${p}`];
@@ -82,9 +91,9 @@ export const SETTINGS_SENTENCES: Record<string, Describe> = {
     const to = str(c.after, 'name');
     return renamed('the organization', c) ?? (to ? [`renamed the organization to ${to}`] : ['changed the organization']);
   },
-  'project.create': (c) => [`created project ${name(c) ?? c.key}`],
+  'project.create': projectCreated,
   'project.update': projectUpdate,
-  'project.delete': (c) => [`deleted project ${name(c) ?? c.key}`],
+  'project.delete': (c) => [`deleted ${projectName(c) ? `project ${projectName(c)}` : 'a project'}`],
   'environment.create': (c) => [`created environment ${name(c) ?? c.key}`],
   'environment.update': environmentUpdate,
   'environment.delete': (c) => [`deleted environment ${name(c) ?? c.key}`],
