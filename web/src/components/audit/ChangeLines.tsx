@@ -19,7 +19,7 @@ export function ChangeLines({ lines }: { lines: DiffLine[] }) {
     <Stack gap={4} data-testid="change-lines">
       {lines.map((l, i) => (
         <Group key={i} gap="xs" wrap="nowrap" align="flex-start" data-testid="change-line" data-change={l.change}>
-          <Text span size="sm" fw={700} c={COLOR[l.change]} w={12} aria-label={l.change}>
+          <Text span size="sm" fw={700} c={COLOR[l.change]} w={12} aria-hidden>
             {SIGN[l.change]}
           </Text>
           <Text size="sm" style={{ flex: 1 }}>
