@@ -151,10 +151,11 @@ describe('AuditLog', () => {
 
   it('opens a shared link on its filtered view, asking for nothing wider', async () => {
     const asked = pagedLog({ '': { items: [], next: null } });
-    renderLog('/orgs/o1/audit?project=p1&environment=production&actor=user:u1&flag=beta');
+    renderLog('/orgs/o1/audit?project=p1&environment=production&actor=user:u1&flag=beta&from=2026-12-01&to=2026-12-03');
     await waitFor(() => expect(screen.getByText('No recorded change matches these filters.')).toBeInTheDocument());
-    expect(asked.map((q) => Object.fromEntries(q))).toEqual([{ project: 'p1', environment: 'e-prod', actor: 'user:u1', key: 'beta', limit: '50' }]);
-    expect(screen.getByTestId('audit-summary')).toHaveTextContent('Changes to beta in production (Storefront) by Ada');
+    const days = { from: String(new Date(2026, 11, 1).getTime()), to: String(new Date(2026, 11, 4).getTime()) };
+    expect(asked.map((q) => Object.fromEntries(q))).toEqual([{ project: 'p1', environment: 'e-prod', actor: 'user:u1', key: 'beta', ...days, limit: '50' }]);
+    expect(screen.getByTestId('audit-summary')).toHaveTextContent('Changes to beta in production (Storefront) by Ada from 1 Dec 2026 to 3 Dec 2026');
     expect(screen.getByRole('combobox', { name: /^Flag/ })).toHaveValue('beta');
   });
 
