@@ -1,18 +1,19 @@
 /**
  * The command palette and the keyboard shortcuts, mounted once inside the app's frame. mod+K or
- * `/` opens the palette (`PaletteDialog`, loaded on first use so that it weighs nothing on the
- * first page load); `g f`, `g s`, `g a` jump to the flags, segments and audit log; `?` lists them.
+ * `/` opens the palette (`PaletteDialog`, loaded on first use, as the shortcut list is, so that
+ * neither weighs on the first page load); `g f`, `g s`, `g a` jump to the flags, segments and
+ * audit log; `?` lists them.
  */
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { canEditFlags } from '../../lib/roles';
 import { lastPlace, useScope } from '../../scope';
-import { shortcutPath } from './commands';
-import { ShortcutsHelp } from './ShortcutsHelp';
+import { shortcutPath } from './shortcuts';
 import { useShortcuts } from './useShortcuts';
 
 const PaletteDialog = lazy(() => import('./PaletteDialog'));
+const ShortcutsHelp = lazy(() => import('./ShortcutsHelp'));
 
 export function CommandPalette() {
   const scope = useScope();
@@ -41,7 +42,11 @@ export function CommandPalette() {
           <PaletteDialog org={org} place={place} flag={flag} canCreate={canEditFlags(role)} opens={opens} onShortcuts={() => setHelp(true)} />
         </Suspense>
       )}
-      <ShortcutsHelp opened={help} onClose={() => setHelp(false)} />
+      {help && (
+        <Suspense fallback={null}>
+          <ShortcutsHelp opened onClose={() => setHelp(false)} />
+        </Suspense>
+      )}
     </>
   );
 }

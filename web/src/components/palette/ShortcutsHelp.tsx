@@ -5,7 +5,7 @@ import { SHORTCUT_HELP } from './shortcuts';
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 const shown = (k: string) => (k === 'mod' ? (isMac() ? '⌘' : 'Ctrl') : k);
 
-export function ShortcutsHelp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+export default function ShortcutsHelp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   return (
     <Modal opened={opened} onClose={onClose} title="Keyboard shortcuts" size="lg">
       <Table data-testid="shortcuts-help">

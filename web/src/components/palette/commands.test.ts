@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment, Flag } from '../../api/types';
-import { paletteCommands, shortcutPath } from './commands';
+import { paletteCommands } from './commands';
+import { shortcutPath } from './shortcuts';
 
 const flag = (key: string, name: string, over: Partial<Flag> = {}): Flag => ({
   key, name, projectId: 'p1', type: 'boolean', variants: [], createdAt: 0, createdBy: 'user:u1', updatedAt: 0, updatedBy: 'user:u1', version: 1, ...over,

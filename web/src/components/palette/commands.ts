@@ -90,10 +90,3 @@ export function paletteCommands(w: Where): Command[] {
   out.push({ id: 'action:shortcuts', group: 'Actions', label: 'Keyboard shortcuts', description: 'Show the shortcut list (?)', keywords: ['keys', 'help'], run: 'shortcuts' });
   return out;
 }
-
-/** Where `g f`, `g s` and `g a` go: the project's flags and segments (the projects list outside one), the audit log. */
-export function shortcutPath(action: 'flags' | 'segments' | 'audit', org: string, place: Where['place']): string | null {
-  if (!org) return null;
-  if (action === 'audit') return `${orgPath(org)}/audit`;
-  return place ? `${envPath(org, place.project, place.envKey)}/${action}` : `${orgPath(org)}/projects`;
-}

@@ -3,6 +3,7 @@
  * `?` for the list of them, read from key presses one at a time; the command palette opens on
  * mod+K and `/` (Mantine Spotlight's own shortcut).
  */
+import { envPath, orgPath } from '../../scope';
 
 export type ShortcutAction = 'flags' | 'segments' | 'audit' | 'help';
 
@@ -55,4 +56,11 @@ export function ignoredPress(e: Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'alt
     if (['combobox', 'listbox', 'menu', 'menuitem', 'slider', 'textbox'].includes(t.getAttribute('role') ?? '')) return true;
   }
   return typeof document !== 'undefined' && !!document.querySelector('[role="dialog"][aria-modal="true"]');
+}
+
+/** Where `g f`, `g s` and `g a` go: the project's flags and segments (the projects list outside one), the audit log. */
+export function shortcutPath(action: 'flags' | 'segments' | 'audit', org: string, place: { project: string; envKey: string } | null): string | null {
+  if (!org) return null;
+  if (action === 'audit') return `${orgPath(org)}/audit`;
+  return place ? `${envPath(org, place.project, place.envKey)}/${action}` : `${orgPath(org)}/projects`;
 }
