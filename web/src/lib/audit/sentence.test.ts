@@ -83,6 +83,16 @@ describe('each audit entry as a sentence', () => {
     );
   });
 
+  it('says what the organization settings changed: renames, deletions, a revoked invitation, a critical environment', () => {
+    expect(say(entry({ ...ada, action: 'organization.update', target: 'organization:o1', before: { name: 'Acme' }, after: { name: 'Acme Corp' } }))).toBe('Ada renamed the organization Acme to Acme Corp');
+    expect(say(entry({ ...ada, action: 'project.delete', target: 'project:p1', before: { id: 'p1', name: 'Storefront' } }))).toBe('Ada deleted project Storefront');
+    expect(say(entry({ ...ada, action: 'environment.delete', target: 'environment:staging', environmentId: 'e-gone', before: { key: 'staging', name: 'Staging' } }))).toBe('Ada deleted environment Staging');
+    expect(say(entry({ ...ada, action: 'invitation.revoke', target: 'invitation:bob@x.com', before: { email: 'bob@x.com', role: 'editor' } }))).toBe('Ada revoked the invitation of bob@x.com');
+    expect(say(entry({ ...ada, action: 'environment.update', target: 'environment:production', environmentId: 'e-prod', before: { name: 'production', critical: false }, after: { name: 'production', critical: true } }))).toBe(
+      'Ada marked production as critical',
+    );
+  });
+
   it('says what happened to a change request, the scheduler included', () => {
     expect(say(entry({ ...ada, action: 'change_request.approve', target: 'change_request:r1', after: { id: 'r1', title: 'Turn on checkout' } }))).toBe('Ada approved change request “Turn on checkout”');
     expect(say(entry({ actor: 'system:scheduler', action: 'schedule.apply', target: 'change_request:r12', after: { id: 'r12', title: 'Launch' } }))).toBe(
@@ -124,6 +134,8 @@ describe('each audit entry as a sentence', () => {
       'project.create', 'project.update', 'ramp.advance', 'ramp.cancel', 'ramp.complete', 'ramp.pause', 'ramp.resume', 'ramp.start', 'schedule.apply',
       'schedule.fail', 'sdk_key.create', 'sdk_key.revoke', 'sdk_key.rotate', 'segment.create', 'segment.delete', 'segment.update', 'webhook.create',
       'webhook.delete', 'webhook.disable', 'webhook.rotate', 'webhook.update',
+      // Added by issue #20 (main, after the dashboard's basics).
+      'environment.delete', 'invitation.revoke', 'organization.update', 'project.delete',
     ];
     expect(recorded.filter((a) => !KNOWN_ACTIONS.includes(a))).toEqual([]);
   });
