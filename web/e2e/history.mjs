@@ -46,14 +46,21 @@ export async function history({ t, context, server, screenshotsDir: dir }) {
     await page.goto(`${envUrl('production')}/flags/${FLAG}`);
     await page.getByLabel('Enabled in production').check();
     await page.getByRole('button', { name: 'Save production' }).click();
-    await page.getByText(new RegExp(`^Saved ${FLAG} in production`)).waitFor();
+    // Production is critical (the server's default where it says so): the save asks first.
+    const confirm = page.getByRole('dialog', { name: `Turn on ${FLAG} in production?` }).getByRole('button', { name: 'Turn on in production' });
+    const saved = page.getByText(new RegExp(`^Saved ${FLAG} in production`));
+    await confirm.or(saved).first().waitFor();
+    if (await confirm.isVisible()) await confirm.click();
+    const prod = `/api/v1/projects/${projectId}/environments/${await envId('production')}/flags/${FLAG}`;
+    for (let i = 0; i < 50 && !(await apiAs(page, 'GET', prod)).body.enabled; i++) await page.waitForTimeout(100);
+    expectEqual((await apiAs(page, 'GET', prod)).body.enabled, true, 'the flag in production');
     // The rules through the API, as a CI job would write them.
     const dev = await envId('development');
     const path = `/api/v1/projects/${projectId}/environments/${dev}/flags/${FLAG}`;
     const now = (await apiAs(page, 'GET', path)).body;
     const targeting = { if: [{ in: [{ var: 'country' }, ['DE', 'FR']] }, 'on', 'off'] };
-    const saved = await apiAs(page, 'PUT', path, { enabled: true, defaultVariant: now.defaultVariant ?? null, targeting, prerequisites: [], version: now.version });
-    expectEqual(saved.status, 200, 'the rules saved');
+    const put = await apiAs(page, 'PUT', path, { enabled: true, defaultVariant: now.defaultVariant ?? null, targeting, prerequisites: [], version: now.version });
+    expectEqual(put.status, 200, 'the rules saved');
   });
 
   await t.step('the audit log says each change as a sentence, with the environment', async () => {

@@ -1,8 +1,7 @@
-import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, seg } from './client';
-import { projectKeys } from './projects';
-import type { AuditEntry, AuditPage, Environment } from './types';
+import type { AuditEntry, AuditPage } from './types';
 
 /** What `GET /api/v1/orgs/{org}/audit` filters on (all optional; times are Unix ms). */
 export interface AuditFilter {
@@ -111,22 +110,4 @@ export function useAuditEntry(org: string, id: string | null | undefined) {
     // A change record is never rewritten: read once.
     staleTime: Infinity,
   });
-}
-
-/**
- * Environment names by id across the projects of the entries shown (an organization's log spans
- * projects), read once each and shared with the rest of the app's environment lists.
- */
-export function useEnvironmentNames(projectIds: (string | null | undefined)[]): (id: string) => string | undefined {
-  const ids = [...new Set(projectIds.filter((p): p is string => !!p))].sort();
-  const results = useQueries({
-    queries: ids.map((p) => ({
-      queryKey: projectKeys.environments(p),
-      queryFn: ({ signal }: { signal: AbortSignal }) => api.get<Environment[]>(`/api/v1/projects/${seg(p)}/environments`, { signal }),
-      staleTime: 30_000,
-    })),
-  });
-  const names = new Map<string, string>();
-  for (const r of results) for (const e of r.data ?? []) names.set(e.id, e.name);
-  return (id) => names.get(id);
 }

@@ -6,7 +6,8 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useMemo } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import { useAudit, useEnvironmentNames } from '../../api/audit';
+import { useAudit } from '../../api/audit';
+import { useEnvironmentNames } from '../../api/environmentNames';
 import { useMembers, useTokens } from '../../api/orgs';
 import { useEnvironments, useProjects } from '../../api/projects';
 import { AuditList } from '../../components/AuditList';

@@ -1,6 +1,7 @@
 /** The one change a link named (`?change={id}`), open on its diff above the log. */
 import { Alert, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { useAuditEntry, useEnvironmentNames } from '../../api/audit';
+import { useAuditEntry } from '../../api/audit';
+import { useEnvironmentNames } from '../../api/environmentNames';
 import { ApiError } from '../../api/client';
 import type { Member } from '../../api/types';
 import { AuditList } from '../../components/AuditList';
