@@ -17,6 +17,8 @@ describe('each audit entry as a sentence', () => {
     expect(say(on)).toBe('Ada turned on hero-banner in production');
     const off = entry({ ...ada, action: 'flag_state.update', target: 'flag:hero-banner', environmentId: 'e-prod', before: { enabled: true, targeting: null }, after: { enabled: false, targeting: { if: [] } } });
     expect(say(off)).toBe('Ada turned off hero-banner in production and changed its targeting');
+    const first = entry({ ...ada, action: 'flag_state.update', target: 'flag:hero-banner', environmentId: 'e-prod', before: { enabled: false, defaultVariant: null }, after: { enabled: true, defaultVariant: 'on' } });
+    expect(say(first)).toBe('Ada turned on hero-banner in production with default variant on');
   });
 
   it('names the parts of a state that changed, and shows keys as code', () => {

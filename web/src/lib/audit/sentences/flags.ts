@@ -41,11 +41,12 @@ function stateUpdate(c: Ctx): Part[] | null {
   const was = c.before?.enabled === true;
   const is = c.after.enabled === true;
   const others = stateChanges(c);
+  const to = str(c.after, 'defaultVariant');
   if (was !== is) {
     const base: Part[] = [is ? 'turned on ' : 'turned off ', k, ...inEnv(c)];
+    if (others.length === 1 && others[0] === 'default variant' && to) return [...base, ' with default variant ', code(to)];
     return others.length ? [...base, ` and changed its ${list(others)}`] : base;
   }
-  const to = str(c.after, 'defaultVariant');
   if (others.length === 1 && others[0] === 'default variant' && to) return ['changed the default variant of ', k, ...inEnv(c), ' to ', code(to)];
   if (others.length) return [`changed the ${list(others)} of `, k, ...inEnv(c)];
   return ['saved ', k, ...inEnv(c), ' without changes'];
