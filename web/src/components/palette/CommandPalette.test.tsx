@@ -4,7 +4,7 @@ import { Route, Routes, useLocation } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../api/types';
 import { fakeFetch, renderUi } from '../../test/render';
-import { CommandPalette } from './CommandPalette';
+import { CommandPalette, openPalette } from './CommandPalette';
 import { palette } from './PaletteDialog';
 
 afterEach(() => {
@@ -89,6 +89,13 @@ describe('CommandPalette', () => {
     await user.type(await search(), 'history');
     await user.click(await screen.findByRole('button', { name: /of checkout/ }));
     await waitFor(() => expect(screen.getByTestId('where')).toHaveTextContent(`${FLAGS}/checkout?tab=history`));
+  });
+
+  it('opens from a button too (openPalette), for screens without a keyboard', async () => {
+    api();
+    renderAt(FLAGS);
+    act(() => openPalette());
+    expect(await search()).toBeInTheDocument();
   });
 
   it('offers New flag to an editor and opens its form', async () => {

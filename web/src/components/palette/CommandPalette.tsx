@@ -5,7 +5,7 @@
  * audit log; `?` lists them.
  */
 import { useHotkeys } from '@mantine/hooks';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { canEditFlags } from '../../lib/roles';
 import { lastPlace, useScope } from '../../scope';
@@ -13,6 +13,10 @@ import { shortcutPath } from './shortcuts';
 import { useShortcuts } from './useShortcuts';
 
 const PaletteDialog = lazy(() => import('./PaletteDialog'));
+
+const OPEN_EVENT = 'switchyard:open-palette';
+/** Opens the command palette from anywhere: a header button, a touch screen with no keyboard. */
+export const openPalette = () => window.dispatchEvent(new Event(OPEN_EVENT));
 const ShortcutsHelp = lazy(() => import('./ShortcutsHelp'));
 
 export function CommandPalette() {
@@ -25,6 +29,11 @@ export function CommandPalette() {
   const [opens, setOpens] = useState(0);
   const [help, setHelp] = useState(false);
   const open = () => setOpens((n) => n + 1);
+  useEffect(() => {
+    const onOpen = () => setOpens((n) => n + 1);
+    window.addEventListener(OPEN_EVENT, onOpen);
+    return () => window.removeEventListener(OPEN_EVENT, onOpen);
+  }, []);
   useHotkeys([
     ['mod+K', open],
     ['/', open],
