@@ -6,8 +6,10 @@
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
 // missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
-// governance.mjs (approvals, change requests, schedules), rollouts.mjs (ramps, prerequisites) and
-// basics.mjs (settings, renames, keys, flagd import/export, password, invitations).
+// governance.mjs (approvals, change requests, schedules), rollouts.mjs (ramps, prerequisites),
+// basics.mjs (settings, renames, keys, flagd import/export, password, invitations), live.mjs (two
+// browsers following the change feed, safe clicks) and history.mjs (the audit log as sentences,
+// its filters, the command palette and shortcuts).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { basics } from './basics.mjs';
 import { governance } from './governance.mjs';
 import { live } from './live.mjs';
+import { history } from './history.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -30,6 +33,7 @@ const STORIES = [
   ['rollouts', rollouts],
   ['basics', basics],
   ['live', live],
+  ['history', history],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,4 +1,4 @@
-/** An audit entry's changes: each JSON Pointer with its value before and after. */
+/** An audit entry's changes as JSON: each JSON Pointer with its value before and after. */
 import { Code, Table, Text } from '@mantine/core';
 import type { Change } from '../api/types';
 
@@ -11,11 +11,11 @@ function show(v: unknown) {
   );
 }
 
-export function DiffView({ changes }: { changes: Change[] }) {
+export function DiffView({ changes, testId = 'diff' }: { changes: Change[]; testId?: string }) {
   const shown = changes.filter((c) => !['/version', '/updatedAt', '/updatedBy'].includes(c.path));
   if (shown.length === 0) return <Text size="sm" c="dimmed">No visible changes.</Text>;
   return (
-    <Table withTableBorder layout="fixed" data-testid="diff">
+    <Table withTableBorder layout="fixed" data-testid={testId}>
       <Table.Thead>
         <Table.Tr>
           <Table.Th w="25%">What</Table.Th>

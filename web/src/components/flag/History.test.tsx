@@ -17,7 +17,7 @@ describe('History', () => {
   it("reads the flag's newest changes one page at a time, with restore only for this environment", async () => {
     const user = userEvent.setup();
     const asked: URLSearchParams[] = [];
-    const devChange = entry({ action: 'flag_state.update', target: 'flag:beta', environmentId: 'e-dev', revisions: { 'e-dev': 9 }, before: { enabled: false }, after: { enabled: true }, changes: [{ path: '/enabled', before: false, after: true }] });
+    const devChange = entry({ actorName: 'Ada', action: 'flag_state.update', target: 'flag:beta', environmentId: 'e-dev', revisions: { 'e-dev': 9 }, before: { enabled: false }, after: { enabled: true }, changes: [{ path: '/enabled', before: false, after: true }] });
     const prodChange = entry({ action: 'flag_state.update', target: 'flag:beta', environmentId: 'e-prod', after: { enabled: true } });
     const created = entry({ action: 'flag.create', target: 'flag:beta', after: { key: 'beta' } });
     vi.stubGlobal(
@@ -35,8 +35,8 @@ describe('History', () => {
     await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(2));
     expect(Object.fromEntries(asked[0])).toEqual({ project: 'p1', key: 'beta', limit: '50' });
     const [first, second] = screen.getAllByTestId('audit-entry');
-    expect(within(first).getByText('development')).toBeInTheDocument();
-    expect(within(second).getByText('production')).toBeInTheDocument();
+    expect(within(first).getByTestId('audit-sentence')).toHaveTextContent('Ada turned on beta in development');
+    expect(within(second).getByTestId('audit-sentence')).toHaveTextContent('A removed member turned on beta in production');
     await user.click(within(first).getAllByRole('button')[0]);
     expect(within(first).getByTestId('audit-revisions')).toHaveTextContent('development revision 9');
     expect(await within(first).findByRole('button', { name: 'Restore this version in development' })).toBeInTheDocument();
@@ -60,5 +60,28 @@ describe('History', () => {
     renderUi(<History org="o1" project="p1" env={dev} environments={[dev, prod]} flagKey="beta" state={state} canEdit />);
     await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(1));
     expect(screen.queryByRole('button', { name: /Restore/, hidden: true })).toBeNull();
+  });
+
+  it('shows a change of rules rule by rule, in words, with the JSON one switch away', async () => {
+    const user = userEvent.setup();
+    const rule = (c: string[], v: string) => [{ in: [{ var: 'country' }, c] }, v];
+    const before = { enabled: true, targeting: { if: [...rule(['DE'], 'on'), 'off'] } };
+    const after = { enabled: true, targeting: { if: [...rule(['DE'], 'on'), ...rule(['FR'], 'on'), 'off'] } };
+    const changed = entry({ actorName: 'Ada', action: 'flag_state.update', target: 'flag:beta', environmentId: 'e-dev', before, after, changes: [{ path: '/targeting/if', before: before.targeting.if, after: after.targeting.if }] });
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch({
+        'GET /api/v1/orgs/o1/members': [200, []],
+        'GET /api/v1/orgs/o1/audit': [200, { items: [changed], next: null }],
+      }).fn,
+    );
+    renderUi(<History org="o1" project="p1" env={dev} environments={[dev, prod]} flagKey="beta" state={state} canEdit />);
+    const item = await screen.findByTestId('audit-entry');
+    expect(within(item).getByTestId('audit-sentence')).toHaveTextContent('Ada changed the targeting of beta in development');
+    await user.click(within(item).getAllByRole('button')[0]);
+    expect(within(item).getByTestId('change-line')).toHaveTextContent('Rule 2 added: if country is one of ["FR"] → serve on');
+    expect(within(item).queryByTestId('diff-json')).toBeNull();
+    await user.click(await within(item).findByRole('switch', { name: 'Show JSON' }));
+    expect(within(item).getByTestId('diff-json')).toHaveTextContent('/targeting/if');
   });
 });

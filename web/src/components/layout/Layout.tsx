@@ -5,6 +5,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { useActiveRequests } from '../../api/requests';
 import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
+import { CommandPalette } from '../palette/CommandPalette';
 import { Switchers } from './Switchers';
 import { UserMenu } from './UserMenu';
 
@@ -113,6 +114,7 @@ export function Layout() {
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />
+        <CommandPalette />
       </AppShell.Main>
     </AppShell>
   );
