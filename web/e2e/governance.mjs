@@ -164,7 +164,7 @@ export async function governance({ t, context, launch, server, demo, examplesDir
   await t.step("the flag's history says the change came via the request and who approved it", async () => {
     t.setPage(owner);
     await owner.goto(`${flagUrl('production')}?tab=history`);
-    const entry = owner.getByTestId('audit-entry').filter({ hasText: 'flag_state.update' }).filter({ hasText: 'via change request' }).first();
+    const entry = owner.getByTestId('audit-entry').filter({ hasText: 'turned on' }).filter({ hasText: 'via change request' }).first();
     await entry.getByRole('button').first().click();
     const line = entry.getByTestId('audit-request');
     await line.getByText(`Via change request ${TITLE} (approved by Olga Owner)`, { exact: false }).waitFor();
