@@ -33,7 +33,7 @@ function InviteForm({ org, myRole }: { org: string; myRole: Role | undefined }) 
   const link = sent ? `${window.location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` : '';
   return (
     <Paper withBorder p="md">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Invite someone
       </Title>
       <form noValidate onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), role: v.role }))}>
@@ -92,6 +92,7 @@ export default function Members() {
       {!manage && <ReadOnlyNotice role={role} need="admin" />}
       {manage && <InviteForm org={org} myRole={role} />}
       <ErrorAlert error={members.error ?? change.error ?? remove.error} />
+      <Table.ScrollContainer minWidth={520}>
       <Table striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>
@@ -142,6 +143,7 @@ export default function Members() {
           })}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
     </Stack>
   );
 }

@@ -55,7 +55,7 @@ export default function Tokens() {
       {!manage && <ReadOnlyNotice role={role} need="admin" />}
       {manage && (
         <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
+          <Title order={2} size="h5" mb="sm">
             New token
           </Title>
           <form
@@ -91,6 +91,7 @@ export default function Tokens() {
       )}
       <ErrorAlert error={tokens.error ?? revoke.error} />
       {manage && (
+        <Table.ScrollContainer minWidth={640}>
         <Table striped>
           <Table.Thead>
             <Table.Tr>
@@ -138,6 +139,7 @@ export default function Tokens() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
     </Stack>
   );

@@ -126,6 +126,7 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
           No keys yet for {env.name}.
         </Text>
       ) : (
+        <Table.ScrollContainer minWidth={720}>
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -163,6 +164,7 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       {!created && (
         <Stack gap="xs">
@@ -183,6 +185,7 @@ export default function Environments() {
     <Stack>
       <PageHeader title="Environments & SDK keys" description="Each environment has its own flag states and its own keys." />
       {!canManage && <ReadOnlyNotice role={role} need="admin" />}
+      <Table.ScrollContainer minWidth={600}>
       <Table>
         <Table.Thead>
           <Table.Tr>
@@ -219,11 +222,12 @@ export default function Environments() {
           ))}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
       {canManage && <NewEnvironment project={project} existing={environments.map((e) => e.key)} />}
       {env && (
         <Paper withBorder p="md">
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               {env.name}
             </Title>
             <Keys key={env.id} project={project} env={env} canManage={canManage} />
@@ -236,7 +240,7 @@ export default function Environments() {
       )}
       <Paper withBorder p="md">
         <Stack>
-          <Title order={3} size="h4">
+          <Title order={2} size="h4">
             Project settings
           </Title>
           <ProjectSettings project={project} canManage={canManage} />
