@@ -1,6 +1,7 @@
 /** A month calendar with a mark on each day something is scheduled; a day can be picked to filter. */
 import { Indicator } from '@mantine/core';
 import { Calendar } from '@mantine/dates';
+import '@mantine/dates/styles.css'; // with the date pickers, not in the first load
 import dayjs from 'dayjs';
 
 interface Props {
