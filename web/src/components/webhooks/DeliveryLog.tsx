@@ -133,7 +133,7 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
   return (
     <Paper withBorder p="md">
       <Stack>
-        <Title order={3} size="h5">
+        <Title order={2} size="h5">
           Delivery log
         </Title>
         <ErrorAlert error={log.error ?? again.error} />

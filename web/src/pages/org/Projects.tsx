@@ -84,7 +84,7 @@ export default function Projects() {
       {projects.data?.items.length === 0 && <Text c="dimmed">No projects yet. Create the first one to start adding flags.</Text>}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
         {projects.data?.items.map((p) => (
-          <Card key={p.id} withBorder component={Link} to={projectPath(org, p.id)} aria-label={`Open project ${p.name}`}>
+          <Card key={p.id} withBorder component={Link} to={projectPath(org, p.id)}>
             <Text fw={600}>{p.name}</Text>
             <Text size="xs" c="dimmed">
               Created {dateTime(p.createdAt)}
