@@ -5,10 +5,10 @@
  * move to the top of the drawer, and the header keeps only the burger, the name and the account
  * menu, which fit any phone.
  */
-import { Anchor, AppShell, Badge, Burger, Divider, Group, NavLink, ScrollArea, Text, Title, useMantineTheme } from '@mantine/core';
+import { Anchor, AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, ScrollArea, Text, Title, useMantineTheme } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useActiveRequests } from '../../api/requests';
 import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
 import { Switchers } from './Switchers';
@@ -146,7 +146,16 @@ export function Layout() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* A page still loading (each loads on demand) keeps the header and navigation on screen. */}
+        <Suspense
+          fallback={
+            <Center h={200}>
+              <Loader aria-label="Loading" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
