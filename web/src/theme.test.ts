@@ -11,9 +11,11 @@ describe('theme colours', () => {
     }
   });
 
-  it('light badges and alerts read at 4.5:1 or more on their own background', () => {
+  it('light badges, alerts and buttons read at 4.5:1 or more on their own background, hovered too', () => {
     for (const name of Object.keys(full.colors).filter((n) => n !== 'dark')) {
-      expect(contrast(full.colors[name][1], light[`--mantine-color-${name}-light-color`]), name).toBeGreaterThanOrEqual(4.5);
+      for (const bg of [full.colors[name][1], full.colors[name][2]]) {
+        expect(contrast(bg, light[`--mantine-color-${name}-light-color`]), `${name} on ${bg}`).toBeGreaterThanOrEqual(4.5);
+      }
     }
   });
 
@@ -25,10 +27,14 @@ describe('theme colours', () => {
     }
   });
 
-  it('dimmed text, links and errors read at 4.5:1 or more on white', () => {
-    for (const v of ['--mantine-color-dimmed', '--mantine-color-anchor', '--mantine-color-error']) {
+  it('dimmed text, links, errors and placeholders read at 4.5:1 or more on white', () => {
+    for (const v of ['--mantine-color-dimmed', '--mantine-color-anchor', '--mantine-color-error', '--mantine-color-placeholder']) {
       expect(contrast('#ffffff', light[v]), v).toBeGreaterThanOrEqual(4.5);
     }
+  });
+
+  it('links stand out from black text at 3:1 or more', () => {
+    expect(contrast('#000000', light['--mantine-color-anchor'])).toBeGreaterThanOrEqual(3);
   });
 
   it('leaves a colour that already reads as it is', () => {

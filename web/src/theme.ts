@@ -20,12 +20,19 @@ export const theme = createTheme({
     // during the animation was released 16 px above itself and never clicked (the e2e's flaky
     // restore step).
     Accordion: { defaultProps: { transitionDuration: 0 } },
-    // Icon-only buttons get names: a modal's ×, a calendar's month arrows.
-    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
+    // Icon-only buttons get names: the × of a modal, a drawer, a notification and an alert, and a
+    // calendar's month arrows.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close drawer' } } },
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } },
+    Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },
     Calendar: { defaultProps: { ariaLabels: CALENDAR_LABELS } },
     DatePicker: { defaultProps: { ariaLabels: CALENDAR_LABELS } },
     DateTimePicker: { defaultProps: { ariaLabels: CALENDAR_LABELS } },
     DatePickerInput: { defaultProps: { ariaLabels: CALENDAR_LABELS } },
+    // A table that scrolls sideways on a phone can be scrolled from the keyboard too (focus it, then
+    // the arrow keys), even when nothing in it can take the focus (axe: scrollable-region-focusable).
+    TableScrollContainer: { defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } },
     // Mantine's focus placeholder is a role="presentation" element with a tabindex inside
     // role="menu", which menus may not hold (axe: aria-required-children, critical).
     Menu: { defaultProps: { withInitialFocusPlaceholder: false } },
@@ -81,13 +88,17 @@ export const cssVariablesResolver: CSSVariablesResolver = (t: MantineTheme) => {
     light[`--mantine-color-${name}-filled`] = filled;
     light[`--mantine-color-${name}-filled-hover`] = rgbToHex(darken(filled, 0.1));
     // Coloured text and outlines sit on white, on the light gray of tables and code, and on
-    // their own colour's lightest tints (an active navigation link, a selected row).
-    const text = readableOn(['#ffffff', t.colors.gray[1], palette[0], palette[1]], palette[shade]);
+    // their own colour's lightest tints (an active navigation link, a selected row, a hovered
+    // subtle button).
+    const text = readableOn(['#ffffff', t.colors.gray[1], palette[0], palette[1], palette[2]], palette[shade]);
     light[`--mantine-color-${name}-outline`] = text;
     light[`--mantine-color-${name}-text`] = text;
-    light[`--mantine-color-${name}-light-color`] = readableOn([palette[0], palette[1]], palette[9]);
+    light[`--mantine-color-${name}-light-color`] = readableOn([palette[0], palette[1], palette[2]], palette[9]); // 2: hovered
   }
-  light['--mantine-color-anchor'] = light[`--mantine-color-${t.primaryColor}-text`];
+  // Links: 4.5:1 on white, light gray and a selected row, and still 3:1 from black body text.
+  light['--mantine-color-anchor'] = readableOn(['#ffffff', t.colors.gray[1], t.colors[t.primaryColor][0]], t.colors[t.primaryColor][shade]);
   light['--mantine-color-error'] = readableOn('#ffffff', t.colors.red[6]);
+  // Placeholders are text too (a date picker's "Pick a date and time" is all its field shows).
+  light['--mantine-color-placeholder'] = readableOn(['#ffffff', t.colors.gray[0]], t.colors.gray[6]);
   return { variables: {}, light, dark: {} };
 };

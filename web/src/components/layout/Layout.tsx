@@ -90,6 +90,16 @@ export function Layout() {
       padding="md"
     >
       <AppShell.Header>
+        <a
+          href="#main-content"
+          className="skip-link"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main-content')?.focus();
+          }}
+        >
+          Skip to content
+        </a>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap" miw={0}>
             <Burger
@@ -145,7 +155,7 @@ export function Layout() {
           {orgLinks.map(link)}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         {/* A page still loading (each loads on demand) keeps the header and navigation on screen. */}
         <Suspense
           fallback={

@@ -85,7 +85,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
                 <Table.Td>{a.error ?? ''}</Table.Td>
                 <Table.Td>
                   {a.response ? (
-                    <Code block style={{ maxHeight: 160, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                    <Code block tabIndex={0} style={{ maxHeight: 160, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
                       {a.response}
                     </Code>
                   ) : null}
@@ -99,7 +99,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
         Body sent
       </Title>
       {d.body ? (
-        <Code block data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
+        <Code block tabIndex={0} data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
           {prettyBody(d.body)}
         </Code>
       ) : (
