@@ -5,8 +5,11 @@
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
-// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
-// governance.mjs (approvals, change requests, schedules) and rollouts.mjs (ramps, prerequisites).
+// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard, and
+// every page at 390, 768 and 1280 px), governance.mjs (approvals, change requests, schedules),
+// rollouts.mjs (ramps, prerequisites) and keyboard.mjs (the main flows with the keyboard alone).
+// Every screenshot taken with lib/ui.mjs's `shot` also checks the page with axe and for sideways
+// scrolling (lib/a11y.mjs, lib/screens.mjs).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { harness } from './lib/harness.mjs';
 import { startReceiver, startStatic, startSwitchyard } from './lib/servers.mjs';
 import { governance } from './governance.mjs';
+import { keyboard } from './keyboard.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -25,6 +29,7 @@ const STORIES = [
   ['dashboard', scenario],
   ['governance', governance],
   ['rollouts', rollouts],
+  ['keyboard', keyboard],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));
