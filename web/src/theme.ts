@@ -22,7 +22,8 @@ export const theme = createTheme({
     Accordion: { defaultProps: { transitionDuration: 0 } },
     // Icon-only buttons get names: the × of a modal, a drawer, a notification and an alert, and a
     // calendar's month arrows.
-    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    // A dialog's <header> is its title bar, not a second banner landmark beside the page's.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' }, attributes: { header: { role: 'none' } } } },
     Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close drawer' } } },
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss' } } },
     Alert: { defaultProps: { closeButtonLabel: 'Dismiss' } },

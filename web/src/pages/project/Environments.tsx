@@ -1,5 +1,5 @@
 /** Environments of the project, and the current environment's SDK keys with ready snippets. */
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, TagsInput, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -134,7 +134,9 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
               <Table.Th>Key</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th>Expires</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -168,7 +170,7 @@ function Keys({ project, env, canManage }: { project: string; env: Environment; 
       )}
       {!created && (
         <Stack gap="xs">
-          <Title order={4} size="h6">
+          <Title order={3} size="h6">
             Using a key
           </Title>
           <SnippetTabs kind="client" secret={null} />
