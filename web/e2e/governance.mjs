@@ -184,7 +184,7 @@ export async function governance({ t, context, launch, server, demo, examplesDir
     await pickDateTime(editor, 'Apply at', at.valueOf());
     await dialog.getByRole('button', { name: 'Schedule', exact: true }).click();
     await dialog.getByTestId('request-opened').getByText('applies by itself at', { exact: false }).waitFor();
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await editor.goto(`${envUrl('development')}/schedules`);
     const item = editor.getByTestId('scheduled-request').filter({ hasText: `Turn on ${FLAG} in development` });
     await item.getByText('10:00').waitFor();

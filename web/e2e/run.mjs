@@ -5,11 +5,13 @@
 // port with a temporary data directory and web/dist, serves sdk-js/examples on another port,
 // receives webhooks on a third, drives Debian's Chromium through playwright-core, saves
 // screenshots in e2e/screenshots/, and stops everything at the end. It builds only what is
-// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard),
-// governance.mjs (approvals, change requests, schedules), rollouts.mjs (ramps, prerequisites),
-// basics.mjs (settings, renames, keys, flagd import/export, password, invitations), live.mjs (two
-// browsers following the change feed, safe clicks) and history.mjs (the audit log as sentences,
-// its filters, the command palette and shortcuts).
+// missing (web/dist, the SDK bundle, the server binary). Stories: scenario.mjs (the dashboard, and
+// every page at 390, 768 and 1280 px), governance.mjs (approvals, change requests, schedules),
+// rollouts.mjs (ramps, prerequisites), basics.mjs (settings, renames, keys, flagd import/export,
+// password, invitations), live.mjs (two browsers following the change feed, safe clicks),
+// history.mjs (the audit log as sentences, its filters, the command palette and shortcuts) and
+// keyboard.mjs (the main flows with the keyboard alone). Every screenshot taken with lib/ui.mjs's
+// `shot` also checks the page with axe and for sideways scrolling (lib/a11y.mjs, lib/screens.mjs).
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import { basics } from './basics.mjs';
 import { governance } from './governance.mjs';
 import { live } from './live.mjs';
 import { history } from './history.mjs';
+import { keyboard } from './keyboard.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -34,6 +37,7 @@ const STORIES = [
   ['basics', basics],
   ['live', live],
   ['history', history],
+  ['keyboard', keyboard],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

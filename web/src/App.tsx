@@ -6,7 +6,7 @@ import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
 import { SessionProvider } from './auth/session';
 import { AppRoutes } from './routes';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 function makeClient() {
   return new QueryClient({
@@ -23,7 +23,7 @@ function makeClient() {
 export function App() {
   const [client] = useState(makeClient);
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>
         <BrowserRouter>

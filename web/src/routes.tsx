@@ -1,11 +1,30 @@
-/** Every page and its URL. The organization, project and environment live in the path. */
+/**
+ * Every page and its URL. The organization, project and environment live in the path.
+ *
+ * Each page, and the signed-in frame around them (Layout), loads on demand (React.lazy), so the
+ * first load holds only React, the router, the query client, Mantine's core and these routes:
+ * the sign-in page does not wait for the frame, charts (recharts) or the rule builder.
+ */
 import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { RequireSession } from './auth/session';
-import { Layout } from './components/layout/Layout';
 import { LiveFeed } from './live/LiveProvider';
 import { OrgHome, ProjectHome, RequestRedirect, RootRedirect } from './pages/Redirects';
+
+/** The frame's code, fetched at once when a session exists (see `preloadLayout`), else when needed. */
+const loadLayout = () => import('./components/layout/Layout');
+const Layout = lazy(() => loadLayout().then((m) => ({ default: m.Layout })));
+
+/**
+ * Starts fetching the signed-in frame now, beside whatever page the URL names, so that a signed-in
+ * first visit does not fetch the two one after the other. Called at startup with a session.
+ */
+export function preloadLayout(): void {
+  void loadLayout().catch(() => {
+    // the lazy import tries again, and shows its own error, when the frame is rendered
+  });
+}
 
 const SignIn = lazy(() => import('./pages/auth/SignIn'));
 const SignUp = lazy(() => import('./pages/auth/SignUp'));

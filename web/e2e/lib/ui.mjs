@@ -1,4 +1,6 @@
 // Helpers for driving the dashboard the way a person does: labels, roles and keys.
+import { checkA11y } from './a11y.mjs';
+import { checkNoOverflow } from './screens.mjs';
 
 /** Picks `option` in the Mantine Select labelled `label`. */
 export async function choose(scope, page, label, option) {
@@ -23,9 +25,18 @@ export async function apiAs(page, method, path, body) {
   );
 }
 
-export async function shot(page, dir, name) {
+/**
+ * A full-page screenshot `<name>.png`, then, on a dashboard page (not the SDK demo page), the
+ * checks every page must pass: nothing scrolls sideways and axe finds nothing serious or critical
+ * (lib/a11y.mjs). `{ checks: false }` takes the picture only.
+ */
+export async function shot(page, dir, name, { checks = true } = {}) {
   await page.waitForTimeout(300); // let charts and transitions settle
   await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  if (checks && (await page.locator('#root').count())) {
+    await checkNoOverflow(page, name);
+    await checkA11y(page, name);
+  }
 }
 
 export function expectEqual(actual, expected, what) {

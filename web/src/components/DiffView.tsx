@@ -5,7 +5,7 @@ import type { Change } from '../api/types';
 function show(v: unknown) {
   if (v === undefined) return <Text size="xs" c="dimmed">(none)</Text>;
   return (
-    <Code block style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto' }}>
+    <Code block tabIndex={0} style={{ whiteSpace: 'pre-wrap', maxHeight: 240, overflow: 'auto' }}>
       {JSON.stringify(v, null, 2)}
     </Code>
   );

@@ -1,5 +1,6 @@
 /** Evaluations over time, stacked per variant (or per flag). */
 import { AreaChart } from '@mantine/charts';
+import '@mantine/charts/styles.css'; // with the charts, not in the first load
 import { Alert, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import type { Evaluations } from '../api/types';
 import { bucketFor, toSeries, totals } from '../lib/analytics';

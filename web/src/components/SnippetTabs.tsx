@@ -27,7 +27,7 @@ export function SnippetTabs({ kind, secret, flag }: { kind: KeyKind; secret: str
       {tabs.map((t) => (
         <Tabs.Panel key={t.value} value={t.value} pt="xs">
           <Stack gap={4}>
-            <Code block data-testid={`snippet-${t.value}`}>
+            <Code block data-testid={`snippet-${t.value}`} tabIndex={0}>
               {t.code}
             </Code>
             <CopyButton value={t.code}>

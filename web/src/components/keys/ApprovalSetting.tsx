@@ -50,7 +50,7 @@ export function ApprovalSetting({ project, env, canManage }: { project: string; 
   const off = !canManage || !draft.on;
   return (
     <Stack gap="xs" component="section" aria-label={`Approvals in ${env.name}`}>
-      <Title order={4} size="h6">
+      <Title order={3} size="h6">
         Approvals
       </Title>
       <Switch

@@ -3,7 +3,7 @@
  * revoke them, with the snippet to paste. A new secret is shown once, and only while it works:
  * revoking its key, or the key expiring or disappearing from the list, takes the box away.
  */
-import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { createSdkKey, projectKeys, revokeSdkKey, rotateSdkKey, useSdkKeys } from '../../api/projects';
@@ -118,6 +118,7 @@ export function KeysPanel({ project, env, canManage }: { project: string; env: E
         </Stack>
       ) : (
         live.length > 0 && (
+          <Table.ScrollContainer minWidth={720}>
           <Table>
             <Table.Thead>
               <Table.Tr>
@@ -125,7 +126,9 @@ export function KeysPanel({ project, env, canManage }: { project: string; env: E
                 <Table.Th>Key</Table.Th>
                 <Table.Th>Created</Table.Th>
                 <Table.Th>Expires</Table.Th>
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -171,6 +174,7 @@ export function KeysPanel({ project, env, canManage }: { project: string; env: E
               ))}
             </Table.Tbody>
           </Table>
+          </Table.ScrollContainer>
         )
       )}
       {!secret && (

@@ -50,7 +50,9 @@ export function SecureMode({ project, env, canManage }: { project: string; env: 
                 )}
               </CopyButton>
             </Group>
-            <Code block>{hashSnippet(secret)}</Code>
+            <Code block tabIndex={0}>
+              {hashSnippet(secret)}
+            </Code>
           </Stack>
         </Alert>
       )}

@@ -1,8 +1,14 @@
-/** The frame around every signed-in page: header with the pickers, navigation, content. */
-import { Anchor, AppShell, Badge, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+/**
+ * The frame around every signed-in page: header with the pickers, navigation, content.
+ * From 992 px the navigation stays open beside the page; below it a burger opens it as a drawer.
+ * From 768 px the organization, project and environment pickers sit in the header; below it they
+ * move to the top of the drawer, and the header keeps only the burger, the name and the account
+ * menu, which fit any phone.
+ */
+import { Anchor, AppShell, Badge, Burger, Center, Divider, Group, Loader, NavLink, ScrollArea, Text, Title, useMantineTheme } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useActiveRequests } from '../../api/requests';
 import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
 import { CommandPalette } from '../palette/CommandPalette';
@@ -18,9 +24,17 @@ interface NavItem {
 
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
+  const theme = useMantineTheme();
+  // Read at once (not after the first paint), so the pickers do not jump from one place to the other.
+  const pickersInHeader = useMediaQuery(`(min-width: ${theme.breakpoints.sm})`, true, { getInitialValueInEffect: false });
+  const navbarBeside = useMediaQuery(`(min-width: ${theme.breakpoints.md})`, true, { getInitialValueInEffect: false });
+  // A closed drawer is only moved off-screen: hidden too, so that Tab and screen readers skip it.
+  const drawerClosed = !navbarBeside && !opened;
   const scope = useScope();
   const { org, role } = scope;
   const loc = useLocation();
+  // Whatever was picked or followed in the drawer, the page it opens is what the user wants to see.
+  useEffect(close, [loc.pathname, close]);
   useEffect(() => {
     if (scope.org && scope.project && scope.envKey) rememberPlace(scope.org, scope.project, scope.envKey);
   }, [scope.org, scope.project, scope.envKey]);
@@ -78,26 +92,57 @@ export function Layout() {
       padding="md"
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />
-            <Anchor component={Link} to="/" underline="never" c="inherit" visibleFrom="sm">
-              <Title order={4}>Switchyard</Title>
+        <a
+          href="#main-content"
+          className="skip-link"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main-content')?.focus();
+          }}
+        >
+          Skip to content
+        </a>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label="Toggle navigation"
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
+            <Anchor component={Link} to="/" underline="never" c="inherit" style={{ flexShrink: 0 }}>
+              <Title order={4} component="span">
+                Switchyard
+              </Title>
             </Anchor>
-            <Switchers />
+            {pickersInHeader && <Switchers />}
           </Group>
           <Group gap="sm" wrap="nowrap">
             {role && (
-              <Text size="xs" c="dimmed" visibleFrom="sm" data-testid="my-role">
+              <Text size="xs" c="dimmed" visibleFrom="md" data-testid="my-role">
                 {role}
               </Text>
             )}
-            <UserMenu />
+            <UserMenu role={role} />
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main navigation">
+      <AppShell.Navbar
+        p="xs"
+        aria-label="Main navigation"
+        id="main-navigation"
+        style={drawerClosed ? { visibility: 'hidden' } : undefined}
+      >
         <ScrollArea>
+          {!pickersInHeader && (
+            <>
+              <Switchers stacked />
+              <Divider my="sm" />
+            </>
+          )}
           {projectLinks.length > 0 && (
             <Text size="xs" c="dimmed" fw={600} px="sm" pt="xs" pb={4}>
               PROJECT
@@ -112,8 +157,17 @@ export function Layout() {
           {orgLinks.map(link)}
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>
-        <Outlet />
+      <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
+        {/* A page still loading (each loads on demand) keeps the header and navigation on screen. */}
+        <Suspense
+          fallback={
+            <Center h={200}>
+              <Loader aria-label="Loading" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
         <CommandPalette />
       </AppShell.Main>
     </AppShell>

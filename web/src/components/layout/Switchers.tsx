@@ -1,5 +1,5 @@
 /** Organization, project and environment pickers; the choice lives in the URL. */
-import { Group, Select } from '@mantine/core';
+import { Group, Select, Stack } from '@mantine/core';
 import { useLocation, useNavigate } from 'react-router';
 import { useMe } from '../../api/auth';
 import { useProjects } from '../../api/projects';
@@ -10,7 +10,8 @@ function swapEnv(pathname: string, envKey: string): string {
   return pathname.replace(/(\/projects\/[^/]+\/envs\/)[^/]+/, `$1${encodeURIComponent(envKey)}`);
 }
 
-export function Switchers() {
+/** In a row for the header, or `stacked` (full width, labelled) for the navigation drawer on phones. */
+export function Switchers({ stacked = false }: { stacked?: boolean }) {
   const { org, project, envKey, environments } = useScope();
   const me = useMe();
   const projects = useProjects(org || undefined);
@@ -18,13 +19,14 @@ export function Switchers() {
   const loc = useLocation();
   const orgs = me.data?.memberships ?? [];
 
-  return (
-    <Group gap="xs" wrap="nowrap">
+  // In the header each picker is named by its aria-label; in the drawer by a visible label.
+  const named = (name: string, width: number) =>
+    stacked ? { label: name, size: 'sm' as const, w: '100%' } : { 'aria-label': name, size: 'xs' as const, w: width };
+  const pickers = (
+    <>
       <Select
-        aria-label="Organization"
+        {...named('Organization', 150)}
         placeholder="Organization"
-        size="xs"
-        w={160}
         data={orgs.map((m) => ({ value: m.organization.id, label: m.organization.name }))}
         value={org || null}
         onChange={(v) => v && v !== org && navigate(orgPath(v))}
@@ -33,10 +35,8 @@ export function Switchers() {
       />
       {org && (
         <Select
-          aria-label="Project"
+          {...named('Project', 150)}
           placeholder={projects.data?.items.length === 0 ? 'No projects yet' : 'Project'}
-          size="xs"
-          w={160}
           data={(projects.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
           value={project || null}
           onChange={(v) => v && v !== project && navigate(projectPath(org, v))}
@@ -45,10 +45,8 @@ export function Switchers() {
       )}
       {project && (
         <Select
-          aria-label="Environment"
+          {...named('Environment', 130)}
           placeholder="Environment"
-          size="xs"
-          w={140}
           data={environments.map((e) => ({ value: e.key, label: e.name }))}
           value={envKey || null}
           onChange={(v) => {
@@ -58,6 +56,7 @@ export function Switchers() {
           allowDeselect={false}
         />
       )}
-    </Group>
+    </>
   );
+  return stacked ? <Stack gap="xs">{pickers}</Stack> : <Group gap="xs" wrap="nowrap">{pickers}</Group>;
 }

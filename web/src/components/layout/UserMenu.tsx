@@ -1,11 +1,15 @@
-import { Avatar, Menu, Text, UnstyledButton } from '@mantine/core';
-import { useState } from 'react';
+import { Avatar, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { lazy, Suspense, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { signOut, useMe } from '../../api/auth';
+import type { Role } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { NewOrgModal } from './NewOrgModal';
 
-export function UserMenu() {
+// Loaded when first opened: the form library it uses is not needed for the first paint.
+const NewOrgModal = lazy(() => import('./NewOrgModal').then((m) => ({ default: m.NewOrgModal })));
+
+/** The account menu: who is signed in (and their role here), a new organization, sign out. */
+export function UserMenu({ role }: { role?: Role }) {
   const me = useMe();
   const { signedOut } = useSession();
   const navigate = useNavigate();
@@ -27,8 +31,10 @@ export function UserMenu() {
     <>
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
-          <UnstyledButton aria-label="Account menu">
-            <Avatar radius="xl" size="sm" color="indigo">
+          <UnstyledButton>
+            {/* Named by this text, not by the initials beside it (which say nothing to a screen reader). */}
+            <VisuallyHidden>Account menu</VisuallyHidden>
+            <Avatar radius="xl" size="sm" color="indigo" aria-hidden>
               {initials}
             </Avatar>
           </UnstyledButton>
@@ -41,6 +47,11 @@ export function UserMenu() {
             <Text size="xs" c="dimmed">
               {user?.email}
             </Text>
+            {role && (
+              <Text size="xs" c="dimmed">
+                Role here: {role}
+              </Text>
+            )}
           </Menu.Label>
           <Menu.Item onClick={() => setNewOrg(true)}>New organization…</Menu.Item>
           <Menu.Item onClick={() => navigate('/account/password')}>Change password</Menu.Item>
@@ -48,7 +59,11 @@ export function UserMenu() {
           <Menu.Item onClick={doSignOut}>Sign out</Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <NewOrgModal opened={newOrg} onClose={() => setNewOrg(false)} />
+      {newOrg && (
+        <Suspense fallback={null}>
+          <NewOrgModal opened onClose={() => setNewOrg(false)} />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -30,7 +30,7 @@ export function PrerequisitesEditor({ value, onChange, flags, self, defaultVaria
     <Paper withBorder p="md" component="section" aria-label="Prerequisites">
       <Stack gap="xs">
         <Group justify="space-between">
-          <Title order={4} size="h6">
+          <Title order={2} size="h6">
             Prerequisites
           </Title>
           {!readOnly && (

@@ -75,7 +75,7 @@ export function RampEditor({ project, env, flag, state, canEdit }: Props) {
   return (
     <Paper withBorder p="md" component="section" aria-label={`Plan a ramp in ${env.name}`}>
       <Stack gap="sm">
-        <Title order={4} size="h5">
+        <Title order={2} size="h5">
           Plan a ramp in {env.name}
         </Title>
         <Text size="sm" c="dimmed">

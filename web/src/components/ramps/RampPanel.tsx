@@ -58,7 +58,7 @@ export function RampPanel({ project, env, flag, state, canEdit }: Props) {
           {canEdit ? (
             <RampEditor key={`${env.id}/${flag.key}`} project={project} env={env} flag={flag} state={state} canEdit={canEdit} />
           ) : (
-            <Title order={5} c="dimmed">
+            <Title order={2} size="h5" c="dimmed">
               An editor can plan a ramp here.
             </Title>
           )}

@@ -45,7 +45,7 @@ export function RampProgress({ project, env, ramp: r, canEdit }: Props) {
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap">
           <Group gap="xs">
-            <Title order={4} size="h5">
+            <Title order={2} size="h5">
               Ramp to {r.variant} in {env.name}
             </Title>
             <Badge color={RAMP_COLOR[r.status]} variant="light" data-testid="ramp-status">

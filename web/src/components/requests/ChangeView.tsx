@@ -58,7 +58,9 @@ function Frame({ label, c, stored, error, live, extra, body }: FrameProps) {
     <Card withBorder padding="sm" data-testid="request-change">
       <Stack gap="xs">
         <Group gap="xs" justify="space-between">
-          <Title order={5}>{label}</Title>
+          <Title order={3} size="h5">
+            {label}
+          </Title>
           <Badge variant="outline" size="sm">
             {(c.kind === 'state' || c.kind === 'ramp') && c.baseVersion === 0 ? 'made before it was ever set' : `made on version ${c.baseVersion}`}
           </Badge>

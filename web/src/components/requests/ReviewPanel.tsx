@@ -68,7 +68,7 @@ export function ReviewPanel({ project, request: r, viewer }: { project: string; 
   return (
     <Paper withBorder p="md" data-testid="review-panel">
       <Stack gap="sm">
-        <Title order={4} size="h5">
+        <Title order={2} size="h5">
           {r.status === 'conflicted' ? 'Refresh' : reviewing ? 'Review' : 'Actions'}
         </Title>
         {r.status === 'open' && block && (

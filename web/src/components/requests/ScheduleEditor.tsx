@@ -1,6 +1,7 @@
 /** When a request applies by itself: shown, and changed or removed by those who may edit it. */
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
+import '@mantine/dates/styles.css'; // with the date pickers, not in the first load
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { editRequest, requestKeys } from '../../api/requests';

@@ -2,7 +2,7 @@
  * An endpoint's deliveries as the API pages them (pending first, oldest first; then sent, newest
  * first): each with its attempts and the body sent, and a way to send it again.
  */
-import { ActionIcon, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
@@ -56,7 +56,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
         {d.deliveredAt ? `, delivered ${dateTime(d.deliveredAt)}` : ''}
         {d.state === 'pending' && d.nextAttemptAt ? `, next attempt at ${dateTime(d.nextAttemptAt)}` : ''}
       </Text>
-      <Title order={4} size="h6">
+      <Title order={3} size="h6">
         Attempts{attemptCount(d) > d.attempts.length ? ` (the last ${d.attempts.length} of ${attemptCount(d)})` : ''}
       </Title>
       {d.attempts.length === 0 ? (
@@ -85,7 +85,7 @@ function Details({ d }: { d: Delivery }): ReactNode {
                 <Table.Td>{a.error ?? ''}</Table.Td>
                 <Table.Td>
                   {a.response ? (
-                    <Code block style={{ maxHeight: 160, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                    <Code block tabIndex={0} style={{ maxHeight: 160, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
                       {a.response}
                     </Code>
                   ) : null}
@@ -95,11 +95,11 @@ function Details({ d }: { d: Delivery }): ReactNode {
           </Table.Tbody>
         </Table>
       )}
-      <Title order={4} size="h6">
+      <Title order={3} size="h6">
         Body sent
       </Title>
       {d.body ? (
-        <Code block data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
+        <Code block tabIndex={0} data-testid="delivery-body" style={{ maxHeight: 360, overflow: 'auto' }}>
           {prettyBody(d.body)}
         </Code>
       ) : (
@@ -133,7 +133,7 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
   return (
     <Paper withBorder p="md">
       <Stack>
-        <Title order={3} size="h5">
+        <Title order={2} size="h5">
           Delivery log
         </Title>
         <ErrorAlert error={log.error ?? again.error} />
@@ -147,7 +147,9 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
             <Table>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th w={36} />
+                  <Table.Th w={36}>
+                    <VisuallyHidden>Details</VisuallyHidden>
+                  </Table.Th>
                   <Table.Th>Event</Table.Th>
                   <Table.Th>Change</Table.Th>
                   <Table.Th>State</Table.Th>
@@ -155,7 +157,9 @@ export function DeliveryLog({ org, webhook, canManage }: { org: string; webhook:
                   <Table.Th>Last status</Table.Th>
                   <Table.Th>Last duration</Table.Th>
                   <Table.Th>Time</Table.Th>
-                  <Table.Th />
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

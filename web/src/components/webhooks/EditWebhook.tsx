@@ -111,7 +111,7 @@ export function EditWebhook({ org, webhook, projects, environments, canEdit }: P
       >
         <Stack>
           <Group justify="space-between">
-            <Title order={3} size="h5">
+            <Title order={2} size="h5">
               Settings
             </Title>
             <Group gap="xs">

@@ -76,7 +76,7 @@ export function Secrets({ org, webhook, canManage }: { org: string; webhook: Web
     <Paper withBorder p="md">
       <Stack>
         <Group justify="space-between">
-          <Title order={3} size="h5">
+          <Title order={2} size="h5">
             Signing secrets
           </Title>
           {canManage && <RotateDialog onRotate={(s) => rotate.mutate(s)} loading={rotate.isPending} />}

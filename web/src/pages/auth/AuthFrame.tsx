@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
+    <Center component="main" mih="100vh" p="md" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" w={420} maw="100%">
         <Stack>
           <Title order={1} size="h3">

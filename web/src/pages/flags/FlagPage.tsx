@@ -60,7 +60,9 @@ export default function FlagPage() {
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4}>
           <Group gap="xs">
-            <Title order={2}>{f.name}</Title>
+            <Title order={1} size="h2">
+              {f.name}
+            </Title>
             <Badge variant="light">{f.type}</Badge>
             {f.archived && <Badge color="gray">archived</Badge>}
             {running && (

@@ -1,4 +1,4 @@
-import { Badge, Button, Code, CopyButton, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Code, CopyButton, Group, Paper, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -36,7 +36,7 @@ function InviteForm({ org, myRole }: { org: string; myRole: Role | undefined }) 
   const link = sent ? `${window.location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` : '';
   return (
     <Paper withBorder p="md">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Invite someone
       </Title>
       <form noValidate onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), role: v.role }))}>
@@ -102,6 +102,7 @@ function PendingInvitations({ org, members }: { org: string; members: Member[] |
         </Text>
       )}
       {!!list.data?.length && (
+        <Table.ScrollContainer minWidth={560}>
         <Table>
           <Table.Thead>
             <Table.Tr>
@@ -145,6 +146,7 @@ function PendingInvitations({ org, members }: { org: string; members: Member[] |
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
     </Paper>
   );
@@ -172,13 +174,16 @@ export default function Members() {
       {!manage && <ReadOnlyNotice role={role} need="admin" />}
       {manage && <InviteForm org={org} myRole={role} />}
       <ErrorAlert error={members.error ?? change.error ?? remove.error} />
+      <Table.ScrollContainer minWidth={520}>
       <Table striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Name</Table.Th>
             <Table.Th>Email</Table.Th>
             <Table.Th>Role</Table.Th>
-            <Table.Th />
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -222,6 +227,7 @@ export default function Members() {
           })}
         </Table.Tbody>
       </Table>
+      </Table.ScrollContainer>
       {manage && <PendingInvitations org={org} members={members.data} />}
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Group, NumberInput, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, NumberInput, Paper, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -55,7 +55,7 @@ export default function Tokens() {
       {!manage && <ReadOnlyNotice role={role} need="admin" />}
       {manage && (
         <Paper withBorder p="md">
-          <Title order={3} size="h5" mb="sm">
+          <Title order={2} size="h5" mb="sm">
             New token
           </Title>
           <form
@@ -96,6 +96,7 @@ export default function Tokens() {
         </Text>
       )}
       {manage && !!tokens.data?.length && (
+        <Table.ScrollContainer minWidth={640}>
         <Table striped>
           <Table.Thead>
             <Table.Tr>
@@ -104,7 +105,9 @@ export default function Tokens() {
               <Table.Th>Scopes</Table.Th>
               <Table.Th>Created</Table.Th>
               <Table.Th>Expires</Table.Th>
-              <Table.Th />
+              <Table.Th>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -143,6 +146,7 @@ export default function Tokens() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
     </Stack>
   );

@@ -87,7 +87,7 @@ export default function WebhookPage() {
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4}>
           <Group gap="xs">
-            <Title order={2} style={{ wordBreak: 'break-all' }}>
+            <Title order={1} size="h2" style={{ wordBreak: 'break-all' }}>
               {name}
             </Title>
             <Badge variant="outline" style={BADGE}>

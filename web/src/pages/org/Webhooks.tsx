@@ -55,6 +55,7 @@ export default function Webhooks() {
         </Text>
       )}
       {items.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
         <Table striped highlightOnHover>
           <Table.Thead>
             <Table.Tr>
@@ -89,6 +90,7 @@ export default function Webhooks() {
             ))}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       {manage && <NewWebhookModal org={org} opened={open} onClose={() => setOpen(false)} projects={scope.projects} environments={scope.environments} />}
     </Stack>

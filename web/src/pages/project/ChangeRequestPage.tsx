@@ -51,7 +51,9 @@ export default function ChangeRequestPage() {
       </Breadcrumbs>
       <Stack gap={4}>
         <Group gap="xs">
-          <Title order={2}>{r.title}</Title>
+          <Title order={1} size="h2">
+            {r.title}
+          </Title>
           <StatusBadge status={r.status} />
           {can.edit && <EditRequest project={project} request={r} members={members.data} />}
         </Group>
@@ -82,7 +84,7 @@ export default function ChangeRequestPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Changes ({r.changes.length})
             </Title>
             {!isActive(r) && (
@@ -93,7 +95,7 @@ export default function ChangeRequestPage() {
             {r.changes.map((c, i) => (
               <ChangeView key={i} c={c} project={project} environments={environments} live={isActive(r)} />
             ))}
-            <Title order={3} size="h4">
+            <Title order={2} size="h4">
               Comments
             </Title>
             <RequestComments project={project} request={r} members={members.data} canComment={can.comment} />
@@ -104,7 +106,7 @@ export default function ChangeRequestPage() {
             <ReviewPanel project={project} request={r} viewer={viewer} />
             <Paper withBorder p="md">
               <Stack gap="sm">
-                <Title order={4} size="h5">
+                <Title order={2} size="h5">
                   Approvals {approvalsText(r) !== 'not needed' && <span data-testid="approvals-count">{approvalsText(r)}</span>}
                 </Title>
                 <Text size="sm" c="dimmed" data-testid="request-policy">
@@ -117,7 +119,7 @@ export default function ChangeRequestPage() {
             </Paper>
             <Paper withBorder p="md">
               <Stack gap="xs">
-                <Title order={4} size="h5">
+                <Title order={2} size="h5">
                   Schedule
                 </Title>
                 <ScheduleEditor key={`${r.id}/${r.version}`} project={project} request={r} canEdit={can.edit} />

@@ -96,6 +96,7 @@ export const CriticalBadge = () => (
 
 function EnvironmentsTable({ org, project, current, environments }: { org: string; project: string; current: Environment | undefined; environments: Environment[] }) {
   return (
+    <Table.ScrollContainer minWidth={600}>
     <Table>
       <Table.Thead>
         <Table.Tr>
@@ -135,6 +136,7 @@ function EnvironmentsTable({ org, project, current, environments }: { org: strin
         ))}
       </Table.Tbody>
     </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -144,7 +146,7 @@ function ProjectPanel({ org, project, canManage }: { org: string; project: strin
   return (
     <Paper withBorder p="md">
       <Stack>
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           Project settings
         </Title>
         {canManage && p.data && <RenameProject key={p.data.name} project={p.data} />}
@@ -180,7 +182,7 @@ export default function Environments() {
         <Paper withBorder p="md" style={isCritical(env) ? { borderColor: 'var(--mantine-color-orange-5)' } : undefined}>
           <Stack>
             <Group gap="xs">
-              <Title order={3} size="h4">
+              <Title order={2} size="h4">
                 {env.name}
               </Title>
               {isCritical(env) && <CriticalBadge />}

@@ -63,7 +63,7 @@ describe('the schedules view', () => {
     const { soon } = show();
     const key = dayjs(soon).format('YYYY-MM-DD');
     const mark = await screen.findByTestId(`calendar-day-${key}`);
-    expect(mark).toHaveTextContent('2');
+    expect(mark.style.getPropertyValue('--schedule-count')).toBe('"2"');
     await user.click(screen.getByRole('button', { name: `${dayjs(soon).format('D MMMM YYYY')}: 2 scheduled` }));
     expect(screen.getByText(`Only ${dayjs(soon).format('D MMMM YYYY')}`)).toBeInTheDocument();
     expect(within(screen.getByTestId('schedule-day')).getAllByTestId('scheduled-request')).toHaveLength(2);

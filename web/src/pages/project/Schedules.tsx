@@ -26,7 +26,7 @@ function Day({ day, requests, members, environments, pathOf }: { day: string; re
   const envName = (id: string) => environments.find((e) => e.id === id)?.name ?? 'an environment';
   return (
     <Stack gap="xs" data-testid="schedule-day">
-      <Title order={4} size="h6">
+      <Title order={2} size="h6">
         {dayjs(day).format('dddd D MMMM YYYY')}
       </Title>
       {requests.map((r) => {

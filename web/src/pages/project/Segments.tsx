@@ -1,5 +1,5 @@
 /** Segments: named, reusable conditions, referenced from targeting as {"$ref": key}. */
-import { Alert, Button, Code, Group, List, Modal, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, List, Modal, Stack, Table, Text, Textarea, TextInput, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -125,7 +125,9 @@ export default function Segments() {
                 <Table.Th>Segment</Table.Th>
                 <Table.Th>Rule</Table.Th>
                 <Table.Th>Changed</Table.Th>
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
