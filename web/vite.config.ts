@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.mjs'],
     css: false,
+    // Tests that type into forms take seconds on a busy 2-core machine (make test runs them beside
+    // other work); 5 s (the default) failed them for load alone. Tests assert behaviour, not time.
+    testTimeout: 20_000,
   },
 });
