@@ -7,7 +7,7 @@ const COLOR = { added: 'green', removed: 'red', changed: 'blue' } as const;
 
 function Value({ text, was }: { text: string; was?: boolean }) {
   return (
-    <Text span size="sm" ff="monospace" c={was ? 'red.8' : 'green.9'} td={was ? 'line-through' : undefined} style={{ wordBreak: 'break-word' }}>
+    <Text span size="sm" ff="monospace" c={was ? 'red' : 'green'} td={was ? 'line-through' : undefined} style={{ wordBreak: 'break-word' }}>
       {text}
     </Text>
   );
