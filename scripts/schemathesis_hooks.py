@@ -29,6 +29,7 @@ VERSIONED = {
     ("PUT", P + "/segments/{segment}"): (P + "/segments/{segment}", "body.version"),
     ("DELETE", P + "/segments/{segment}"): (P + "/segments/{segment}", "query.version"),
     ("PUT", STATE): (STATE, "body.version"),
+    ("PATCH", STATE): (STATE, "body.version"),
     ("POST", STATE + "/restore"): (STATE, "body.version"),
     ("PATCH", "/api/v1/orgs/{org}/webhooks/{webhook}"): (
         "/api/v1/orgs/{org}/webhooks/{webhook}",

@@ -21,7 +21,8 @@ both_stores!(
     a_revoked_invitation_cannot_be_accepted,
     an_invitee_signs_up_into_the_inviting_organization,
     signing_up_with_an_invitation_for_another_email_makes_no_account,
-    signing_up_with_both_an_organization_and_an_invitation_answers_422,
+    an_invitation_wins_over_an_organization_name,
+    signing_up_without_an_organization_name_creates_one_for_the_user,
     renaming_the_organization_is_audited,
     an_editor_cannot_rename_the_organization,
     deleting_an_environment_ends_its_keys,
@@ -220,7 +221,7 @@ async fn signing_up_with_an_invitation_for_another_email_makes_no_account(api: A
     assert_eq!(login.status, StatusCode::UNAUTHORIZED, "{}", login.body);
 }
 
-async fn signing_up_with_both_an_organization_and_an_invitation_answers_422(api: Api) {
+async fn an_invitation_wins_over_an_organization_name(api: Api) {
     let p = Project::new(api).await;
     let token = invite(&p, "bob@example.com", "editor").await;
     let r = p
@@ -235,7 +236,32 @@ async fn signing_up_with_both_an_organization_and_an_invitation_answers_422(api:
             )),
         )
         .await;
-    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["organization"]["id"], p.org.as_str());
+}
+
+async fn signing_up_without_an_organization_name_creates_one_for_the_user(api: Api) {
+    let r = api
+        .call(
+            "POST",
+            "/api/v1/auth/signup",
+            None,
+            Some(signup_body("bob@example.com", json!({}))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["organization"]["name"], "Bob's organization");
+    let org = r.body["organization"]["id"].as_str().unwrap();
+    let token = r.body["token"].as_str().unwrap();
+    let members = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/members"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(members.body[0]["role"], "owner", "{}", members.body);
 }
 
 async fn renaming_the_organization_is_audited(api: Api) {

@@ -32,12 +32,12 @@ pub struct SignupBody {
     password: String,
     #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
     name: String,
-    /// The name of the organization to create, with the new user as its owner (or send
-    /// `invitation` instead).
+    /// The name of the organization to create, with the new user as its owner (default: "<name>'s
+    /// organization"; ignored when `invitation` is sent).
     #[schema(value_type = Option<switchyard_core::changes::rules::schema::Name>)]
     organization: Option<String>,
     /// An invitation token sent to this email: the new user joins the inviting organization with
-    /// the invited role instead of creating one.
+    /// the invited role and no organization is created.
     invitation: Option<String>,
 }
 
@@ -70,7 +70,7 @@ pub struct SessionResponse {
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupBody,
-    responses((status = 201, body = SessionResponse), (status = 409, description = "email in use"), (status = 422)))]
+    responses((status = 201, body = SessionResponse), (status = 404, description = "the invitation does not exist, was revoked or has expired"), (status = 409, description = "email in use"), (status = 422)))]
 async fn signup(
     State(st): State<AppState>,
     Json(b): Json<SignupBody>,
@@ -78,15 +78,10 @@ async fn signup(
     let email = b.email.trim().to_lowercase();
     validate::email("email", &email)?;
     validate::name("name", &b.name)?;
-    match (&b.organization, &b.invitation) {
-        (Some(org), None) => validate::name("organization", org)?,
-        (None, Some(token)) => invited(&st, token, &email).await?,
-        _ => {
-            return Err(validate::field_error(
-                "organization",
-                "send either the organization to create or the invitation to accept",
-            ));
-        }
+    match (&b.invitation, &b.organization) {
+        (Some(token), _) => invited(&st, token, &email).await?,
+        (None, Some(org)) => validate::name("organization", org)?,
+        (None, None) => {}
     }
     password::check_new(&b.password).map_err(|m| validate::field_error("password", &m))?;
     let hash = tokio::task::spawn_blocking(move || password::hash(&b.password))
@@ -102,17 +97,21 @@ async fn signup(
         created_at: now_ms(),
     };
     st.store.create_user(&user).await?;
-    let org = match (&b.organization, &b.invitation) {
-        (Some(name), _) => st.changes.create_org(&user, name).await?,
-        (None, token) => {
-            let joined = st
-                .changes
-                .accept_invitation(&user, token.as_deref().unwrap_or_default())
-                .await?;
+    let org = match (&b.invitation, &b.organization) {
+        (Some(token), _) => {
+            let joined = st.changes.accept_invitation(&user, token).await?;
             st.store
                 .get_org(&joined.org_id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound("organization".into()))?
+        }
+        (None, Some(name)) => st.changes.create_org(&user, name).await?,
+        (None, None) => {
+            let name: String = format!("{}'s organization", user.name)
+                .chars()
+                .take(100)
+                .collect();
+            st.changes.create_org(&user, &name).await?
         }
     };
     let token = st

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use switchyard_core::domain::{ChangeRecord, now_ms};
 use tokio::sync::watch;
 use tokio::time::Instant;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::access::{self, Need};
@@ -39,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// Resume after this change record id (the `Last-Event-ID` header does the same).
+    #[param(pattern = "^[0-9]{20}$")]
     after: Option<String>,
 }
 
@@ -63,9 +66,49 @@ pub struct ChangeNotice {
     at: i64,
 }
 
+/// One `change` event as it travels (OpenAPI's Server-Sent Events item): `event` is `change`,
+/// `id` the change record id, and `data` a [`ChangeNotice`] as JSON.
+#[derive(Debug)]
+pub struct ChangeEvent;
+
+impl utoipa::PartialSchema for ChangeEvent {
+    fn schema() -> RefOr<Schema> {
+        let text = |pattern: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(pattern))
+        };
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "One `change` event: `data` is a ChangeNotice as JSON; `id` resumes the stream.",
+            ))
+            .property("event", text("^change$"))
+            .property("id", text("^[0-9]{20}$"))
+            .property(
+                "data",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .content_media_type("application/json")
+                    .content_schema(Some(Ref::from_schema_name("ChangeNotice"))),
+            )
+            .required("event")
+            .required("id")
+            .required("data")
+            .into()
+    }
+}
+
+impl ToSchema for ChangeEvent {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push(("ChangeNotice".into(), ChangeNotice::schema()));
+        ChangeNotice::schemas(schemas);
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/events", tag = "audit", security(("bearer" = [])),
     params(("org" = String, Path), FeedQuery),
-    responses((status = 200, content_type = "text/event-stream", body = ChangeNotice, description = "`change` events, one per committed change; `: keep-alive` comments"),
+    responses((status = 200, content_type = "text/event-stream", body = ChangeEvent, description = "`change` events, one per committed change; `: keep-alive` comments"),
         (status = 429, description = "too many open streams")))]
 async fn events(
     State(st): State<AppState>,

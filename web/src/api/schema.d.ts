@@ -985,6 +985,12 @@ export interface components {
             /** @description JSON Pointer of what changed. */
             path: string;
         };
+        /** @description One `change` event: `data` is a ChangeNotice as JSON; `id` resumes the stream. */
+        ChangeEvent: {
+            data: string;
+            event: string;
+            id: string;
+        };
         /** @description One committed change, as the `data` of a `change` event. */
         ChangeNotice: {
             /** @description Such as `flag_state.update`. */
@@ -1966,7 +1972,7 @@ export interface components {
             email: components["schemas"]["Email"];
             /**
              * @description An invitation token sent to this email: the new user joins the inviting organization with
-             *     the invited role instead of creating one.
+             *     the invited role and no organization is created.
              */
             invitation?: string | null;
             name: components["schemas"]["Name"];
@@ -2373,6 +2379,15 @@ export interface operations {
             };
             /** @description malformed request: not JSON, or a query that does not parse */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the invitation does not exist, was revoked or has expired */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2949,7 +2964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ChangeNotice"];
+                    "text/event-stream": components["schemas"]["ChangeEvent"];
                 };
             };
             /** @description malformed request: not JSON, or a query that does not parse */
