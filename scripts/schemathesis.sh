@@ -18,7 +18,9 @@ if [ ! -x .venv/bin/schemathesis ]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
-"$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --web-dir "$data/none" >"$data/serve.log" 2>&1 &
+# Every generated signup comes from 127.0.0.1.
+SWITCHYARD_SIGNUPS_PER_ADDRESS=1000000 SWITCHYARD_LOGIN_FAILURES_PER_ADDRESS=1000000 \
+  "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --web-dir "$data/none" >"$data/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 base="http://127.0.0.1:$port"

@@ -46,6 +46,7 @@ async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
         name: "Ada".into(),
         password_hash: String::new(),
         session_generation: 0,
+        version: 0,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

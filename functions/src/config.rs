@@ -9,6 +9,8 @@
 //!   least 32 bytes), read at start; never a plain environment value in AWS. Outside AWS,
 //!   `SWITCHYARD_JWT_SECRET_FILE` names a file holding the key in hex instead.
 //! - `SWITCHYARD_QUOTA_*`: the quotas ([`QuotaArgs`]; `switchyard serve` takes the same as flags)
+//! - `SWITCHYARD_LOGIN_*`, `SWITCHYARD_SIGNUPS_PER_ADDRESS`: login and signup limits
+//!   ([`LoginLimitArgs`])
 //! - webhooks ([`WebhookArgs`]): `SWITCHYARD_WEBHOOK_KEY_SECRET_ARN` names the secret holding the
 //!   32-byte key (hex) that seals webhook secrets (outside AWS, `SWITCHYARD_WEBHOOK_KEY_FILE`
 //!   names a file holding it); `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
@@ -22,6 +24,7 @@ use switchyard_core::bus::Bus;
 use switchyard_core::changes::Quotas;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::Limits;
 use crate::state::AppState;
 
 /// The quotas of every organization (see README, "Quotas"): flags `--quota-*` of `switchyard
@@ -76,6 +79,37 @@ impl QuotaArgs {
     }
 }
 
+/// Login and signup limits ([`crate::auth::rate_limit`]): flags `--login-*` / `--signups-*` of
+/// `switchyard serve`, or the environment variables of the Lambda functions.
+#[derive(Debug, Clone, Args)]
+pub struct LoginLimitArgs {
+    /// Failed logins to one account from one address before each further one waits (1 s,
+    /// doubling).
+    #[arg(long = "login-failures-per-account-and-address", env = "SWITCHYARD_LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default_value_t = Limits::default().pair_free)]
+    pub pair_free: u64,
+    /// Failed logins from one address over every account (password spraying).
+    #[arg(long = "login-failures-per-address", env = "SWITCHYARD_LOGIN_FAILURES_PER_ADDRESS", default_value_t = Limits::default().address_free)]
+    pub address_free: u64,
+    /// Failed logins to one account from every address together.
+    #[arg(long = "login-failures-per-account", env = "SWITCHYARD_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = Limits::default().account_free)]
+    pub account_free: u64,
+    /// Signups from one address before each further one waits.
+    #[arg(long = "signups-per-address", env = "SWITCHYARD_SIGNUPS_PER_ADDRESS", default_value_t = Limits::default().signup_free)]
+    pub signup_free: u64,
+}
+
+impl LoginLimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            pair_free: self.pair_free,
+            address_free: self.address_free,
+            account_free: self.account_free,
+            signup_free: self.signup_free,
+            ..Limits::default()
+        }
+    }
+}
+
 /// Where webhooks may go and what their messages link to (`switchyard serve` flags, or the
 /// environment of the Lambda functions).
 #[derive(Debug, Clone, Args)]
@@ -124,6 +158,8 @@ struct LambdaConfig {
     #[command(flatten)]
     quotas: QuotaArgs,
     #[command(flatten)]
+    login: LoginLimitArgs,
+    #[command(flatten)]
     webhooks: WebhookArgs,
 }
 
@@ -158,6 +194,10 @@ pub async fn state_from_env() -> Result<AppState, String> {
 /// The state, and the bus its change layer publishes on.
 pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String> {
     let quotas = quotas_from_env()?;
+    let login = LambdaConfig::try_parse_from(["switchyard-lambda"])
+        .map_err(|e| format!("bad login limit setting: {e}"))?
+        .login
+        .limits();
     let store = if let Ok(table) = std::env::var("SWITCHYARD_TABLE") {
         StoreConfig::DynamoDb {
             table,
@@ -179,7 +219,7 @@ pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String
         backends.store,
         backends.bus.clone(),
         jwt,
-        crate::auth::rate_limit::LoginLimiter::default(),
+        crate::auth::rate_limit::LoginLimiter::new(login),
         quotas,
     );
     let state = match webhooks_from_env().await? {

@@ -41,6 +41,10 @@ pub enum ApiError {
     /// Too many attempts; retry after the given seconds (429).
     #[error("too many requests; retry in {0} s")]
     RateLimited(u64),
+    /// The store is too busy to take this write now; nothing was written, retry after a second
+    /// (503).
+    #[error("the service is busy; nothing was changed, try again in a moment")]
+    Unavailable(String),
     /// Something on our side failed; the message is logged, not shown (500).
     #[error("internal error")]
     Internal(String),
@@ -80,6 +84,9 @@ impl ApiError {
                 "rate_limited",
                 json!({"retryAfter": s}),
             ),
+            ApiError::Unavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Value::Null)
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
         }
     }
@@ -99,6 +106,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Invalid(message) => ApiError::invalid(message, json!([])),
             StoreError::Backend(cause) => ApiError::Internal(cause),
+            StoreError::Busy(cause) => ApiError::Unavailable(cause),
         }
     }
 }
@@ -132,12 +140,19 @@ impl From<ChangeError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, details) = self.parts();
-        if let ApiError::Internal(cause) = &self {
-            tracing::error!(%cause, "internal error");
+        match &self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::Unavailable(cause) => tracing::warn!(%cause, "store busy"),
+            _ => {}
         }
         let body =
             json!({"error": {"code": code, "message": self.to_string(), "details": details}});
         let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::Unavailable(_) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if let ApiError::RateLimited(seconds) = self {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -156,6 +171,17 @@ mod tests {
 
     async fn body(r: Response) -> Value {
         serde_json::from_slice(&to_bytes(r.into_body(), 1 << 16).await.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_busy_store_answers_503_with_retry_after_and_hides_the_cause() {
+        let r = ApiError::from(StoreError::Busy("TransactionConflict x8 on ORG#1".into()))
+            .into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        let b = body(r).await;
+        assert_eq!(b["error"]["code"], "unavailable");
+        assert!(!b.to_string().contains("ORG#1"));
     }
 
     #[tokio::test]

@@ -69,7 +69,20 @@ locals {
     audit    = {}
   }
   group_statements = {
-    auth = []
+    # Login and signup limits (functions/src/auth/rate_limit.rs) count attempts in counters of
+    # their own partitions: an atomic UpdateItem (ADD), a PutItem replacing an expired count and
+    # a BatchWriteItem of the last attempt's time, all outside transactions, so confined to the
+    # ATTEMPT# partitions (core/src/store/layout.rs, ATTEMPT_PREFIX).
+    auth = [{
+      sid       = "LoginAttemptCounters"
+      actions   = ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"]
+      resources = [module.table.arn]
+      conditions = [{
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["ATTEMPT#*"]
+      }]
+    }]
     orgs = [{
       sid        = "WebhookKey"
       actions    = ["secretsmanager:GetSecretValue"]

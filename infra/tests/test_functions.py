@@ -116,3 +116,22 @@ def test_the_projects_group_may_delete():
     (api,) = [b for b in root.modules() if b.name == "api_function"]
     assert "for writes in [local.table_writes[each.key]]" in api.body["statements"]
     assert "TransactWriteItems" in api.body["statements"]
+
+
+def test_the_auth_group_writes_attempt_counters_only_in_their_partitions():
+    """The login limits write outside transactions (an atomic ADD, a replacing put, a batch of
+    the last attempt's time): the auth group may, only under the ATTEMPT# prefix the store uses."""
+    layout = (rust_source.STORE / "layout.rs").read_text()
+    assert 'pub const ATTEMPT_PREFIX: &str = "ATTEMPT#";' in layout
+    attempts = (rust_source.STORE / "attempts.rs").read_text()
+    assert "add_counter(" in attempts and "put_counters(" in attempts
+    root = tf.load()
+    (statement,) = root.locals["group_statements"]["auth"]
+    assert set(statement["actions"]) == {"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"}
+    (condition,) = statement["conditions"]
+    assert condition["test"] == "ForAllValues:StringLike"
+    assert condition["variable"] == "dynamodb:LeadingKeys"
+    assert condition["values"] == ["ATTEMPT#*"]
+    for group, statements in root.locals["group_statements"].items():
+        if group != "auth":
+            assert all("dynamodb:UpdateItem" not in s["actions"] for s in statements), group

@@ -29,4 +29,5 @@ pub mod listen;
 pub mod mcp;
 pub mod metrics;
 pub mod sdk;
+pub mod security_headers;
 pub mod server;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
 use switchyard_functions::auth::jwt::JwtKeys;
+use switchyard_functions::auth::rate_limit::LoginLimiter;
 use switchyard_functions::webhooks::{Dispatcher, RetryPolicy};
 use switchyard_functions::{AppState, Group};
 use tokio::sync::watch;
@@ -76,6 +77,9 @@ pub struct ServeArgs {
     /// The quotas the dashboard API enforces (the `realtime` role writes nothing but counters).
     #[command(flatten)]
     pub quotas: switchyard_functions::config::QuotaArgs,
+    /// Login and signup limits of the dashboard API.
+    #[command(flatten)]
+    pub login: switchyard_functions::config::LoginLimitArgs,
     /// Webhooks: where endpoints may point, the dashboard's address in messages.
     #[command(flatten)]
     pub webhooks: switchyard_functions::config::WebhookArgs,
@@ -128,6 +132,8 @@ pub struct RealtimeArgs {
     pub delivery: DeliveryArgs,
 }
 
+/// Built once at start: the size difference between the two roles' flags costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Role {
     Serve(ServeArgs),
@@ -227,6 +233,7 @@ async fn run(role: Role) -> Result<(), String> {
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let limits = delivery.limits.apply(Limits::default());
+    let proxy_hops = limits.trusted_proxy_hops;
     let sdk_state = SdkState::new(
         envs.clone(),
         metrics.clone(),
@@ -276,14 +283,10 @@ async fn run(role: Role) -> Result<(), String> {
             &local_key(&a.data_dir, "webhook.key")?,
             &format!("http://{}", a.addr),
         )?;
-        let state = AppState::with_options(
-            store.clone(),
-            bus.clone(),
-            jwt,
-            Default::default(),
-            a.quotas.quotas(),
-        )
-        .with_webhooks(webhooks.clone());
+        let login = LoginLimiter::new(a.login.limits()).with_trusted_proxy_hops(proxy_hops);
+        let state =
+            AppState::with_options(store.clone(), bus.clone(), jwt, login, a.quotas.quotas())
+                .with_webhooks(webhooks.clone());
         tokio::spawn(webhook_worker(
             Dispatcher::new(state.changes.clone(), webhooks, RetryPolicy::default())?,
             state.webhook_nudge.clone(),
@@ -299,6 +302,7 @@ async fn run(role: Role) -> Result<(), String> {
             .merge(api)
             .nest_service("/mcp", mcp)
             .fallback_service(dashboard(&a.web_dir));
+        app = crate::security_headers::apply(app);
     }
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;

@@ -38,6 +38,8 @@ impl Switchyard {
             .arg(format!("127.0.0.1:{port}"))
             .args(args)
             .env("RUST_LOG", "warn")
+            // Tests sign up many users from 127.0.0.1.
+            .env("SWITCHYARD_SIGNUPS_PER_ADDRESS", "1000000")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in env {

@@ -110,7 +110,8 @@ export async function switchyard(role = 'serve', extra = [], env = {}) {
   const args = [role, '--addr', `127.0.0.1:${port}`, '--sdk-bundle', join(root, 'sdk-js/dist/switchyard.min.js')];
   if (role === 'serve') args.push('--data-dir', data, '--web-dir', join(data, 'none'));
   const s = new Service(`switchyard ${role}`, bin, [...args, ...extra], {
-    env,
+    // Scenarios sign up many users from 127.0.0.1; the login scenario sets its own limits.
+    env: { SWITCHYARD_SIGNUPS_PER_ADDRESS: '1000000', ...env },
     line: role === 'serve' ? 'Switchyard is running at' : 'Switchyard realtime is listening',
   });
   s.base = `http://127.0.0.1:${port}`;

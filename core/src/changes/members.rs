@@ -13,6 +13,10 @@ use crate::store::Batch;
 
 /// How long an invitation stays valid.
 pub const INVITATION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// How long an API token lives when its creator does not say.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+/// The longest an API token may live.
+pub const MAX_TOKEN_DAYS: u32 = 3650;
 /// The prefix of API token secrets.
 pub const API_TOKEN_PREFIX: &str = "sy_api_";
 
@@ -31,8 +35,8 @@ pub struct NewToken {
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<TokenScope>,
-    /// Days until the token expires; none: it does not expire.
-    #[cfg_attr(feature = "openapi", schema(maximum = 4294967295_u64))]
+    /// Days until the token expires (1–3650; default 90). Every token expires.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
     pub expires_in_days: Option<u32>,
 }
 
@@ -54,8 +58,54 @@ fn may_assign(mine: Role, theirs: Option<Role>, new: Option<Role>) -> Result<()>
 }
 
 impl Changes {
+    /// When a member's role goes from `from` to `to` (`None`: not a member), writes the new
+    /// owner count in `batch`, conditioned on the count read, so two changes that would each
+    /// leave one owner cannot both commit; refuses a change that would leave none.
+    async fn count_owners(
+        &self,
+        batch: &mut Batch,
+        org: &str,
+        from: Option<Role>,
+        to: Option<Role>,
+    ) -> Result<()> {
+        let (was, will) = (from == Some(Role::Owner), to == Some(Role::Owner));
+        if was == will {
+            return Ok(());
+        }
+        let (seen, count) = self.store.owner_count(org).await?;
+        let next = if will {
+            count.saturating_add(1)
+        } else {
+            count.saturating_sub(1)
+        };
+        if next == 0 {
+            return Err(ChangeError::Conflict {
+                message: "an organization keeps at least one owner".into(),
+                details: serde_json::Value::Null,
+            });
+        }
+        batch.set_owner_count(org, seen, next)?;
+        Ok(())
+    }
+
     /// Creates an organization with `user` as its owner.
     pub async fn create_org(&self, user: &User, name: &str) -> Result<Organization> {
+        self.org_for(user, name, false).await
+    }
+
+    /// Signs `user` up with a new organization `name`: the user, the organization and its owner
+    /// in one change, so a signup that fails leaves no account behind.
+    pub async fn sign_up(&self, user: &User, name: &str) -> Result<Organization> {
+        self.org_for(user, name, true).await
+    }
+
+    /// Signs `user` up into the organization whose invitation `token` is: the user and the
+    /// membership in one change.
+    pub async fn sign_up_invited(&self, user: &User, token: &str) -> Result<Membership> {
+        self.accept(user, token, true).await
+    }
+
+    async fn org_for(&self, user: &User, name: &str, new_user: bool) -> Result<Organization> {
         rules::name("name", name)?;
         let org = Organization {
             id: new_id(),
@@ -69,8 +119,12 @@ impl Changes {
             created_at: self.now(),
         };
         let mut batch = Batch::new();
+        if new_user {
+            batch.create_user(user)?;
+        }
         batch.create_org(&org)?;
         batch.put_membership(&owner)?;
+        batch.set_owner_count(&org.id, None, 1)?;
         let record = self.record(
             &Actor::User(user.id.clone()),
             Scope::org(&org.id),
@@ -100,6 +154,8 @@ impl Changes {
         };
         let mut batch = Batch::new();
         batch.put_membership(&next)?;
+        self.count_owners(&mut batch, org, Some(current.role), Some(role))
+            .await?;
         let record = self.record(
             actor,
             Scope::org(org),
@@ -113,7 +169,8 @@ impl Changes {
     }
 
     /// Removes a member (anyone may leave; removing others is for admins, checked by the
-    /// caller). An organization keeps at least one owner.
+    /// caller). An organization keeps at least one owner; the API tokens the member made are
+    /// revoked in the same change.
     pub async fn remove_member(
         &self,
         actor: &Actor,
@@ -125,24 +182,26 @@ impl Changes {
         if *actor != Actor::User(user.to_owned()) {
             may_assign(mine, Some(current.role), None)?;
         }
-        if current.role == Role::Owner {
-            let owners = self
-                .store
-                .list_members(org, None, 500)
-                .await?
-                .items
-                .iter()
-                .filter(|x| x.role == Role::Owner)
-                .count();
-            if owners <= 1 {
-                return Err(ChangeError::Conflict {
-                    message: "an organization keeps at least one owner".into(),
-                    details: serde_json::Value::Null,
-                });
-            }
-        }
         let mut batch = Batch::new();
         batch.delete_membership(org, user);
+        self.count_owners(&mut batch, org, Some(current.role), None)
+            .await?;
+        // The API tokens the member made act with the member's say: they end with it.
+        let now = self.now();
+        for t in self.store.all_api_tokens(org).await? {
+            if t.created_by == user
+                && t.revoked_at.is_none()
+                && t.expires_at.is_none_or(|at| at > now)
+            {
+                batch.put_api_token(
+                    &ApiToken {
+                        revoked_at: Some(now),
+                        ..t
+                    },
+                    false,
+                )?;
+            }
+        }
         let record = self.record(
             actor,
             Scope::org(org),
@@ -194,6 +253,10 @@ impl Changes {
     /// Accepts an invitation sent to `user`'s email: the membership is added and the invitation
     /// consumed, together.
     pub async fn accept_invitation(&self, user: &User, token: &str) -> Result<Membership> {
+        self.accept(user, token, false).await
+    }
+
+    async fn accept(&self, user: &User, token: &str, new_user: bool) -> Result<Membership> {
         let inv = match self
             .store
             .get_invitation(&hash_secret(token.trim()))
@@ -208,9 +271,20 @@ impl Changes {
             role: inv.role,
             created_at: self.now(),
         };
+        let before = self.store.get_membership(&inv.org_id, &user.id).await?;
         let mut batch = Batch::new();
+        if new_user {
+            batch.create_user(user)?;
+        }
         batch.delete_invitation(&inv);
         batch.put_membership(&m)?;
+        self.count_owners(
+            &mut batch,
+            &inv.org_id,
+            before.map(|b| b.role),
+            Some(m.role),
+        )
+        .await?;
         let record = self.record(
             &Actor::User(user.id.clone()),
             Scope::org(&inv.org_id),
@@ -237,6 +311,13 @@ impl Changes {
         if new.scopes.is_empty() {
             return Err(ChangeError::field("scopes", "needs at least one scope"));
         }
+        let days = new.expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(ChangeError::field(
+                "expiresInDays",
+                format!("between 1 and {MAX_TOKEN_DAYS} days"),
+            ));
+        }
         let now = self.now();
         let active = self
             .store
@@ -256,7 +337,7 @@ impl Changes {
             prefix: secret.chars().take(14).collect(),
             created_by: creator.id.clone(),
             created_at: now,
-            expires_at: new.expires_in_days.map(|d| now + i64::from(d) * 86_400_000),
+            expires_at: Some(now + i64::from(days) * 86_400_000),
             revoked_at: None,
         };
         let mut batch = Batch::new();

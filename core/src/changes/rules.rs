@@ -2,6 +2,7 @@
 //! import, restore, copy, and later schedules and approvals). Each failure names its field with a
 //! JSON Pointer, as the engine's problems do.
 
+use crate::store::json_len;
 use serde_json::Value;
 
 use super::error::{ChangeError, Result};
@@ -273,10 +274,6 @@ pub mod schema {
     #[derive(Debug, utoipa::ToSchema)]
     #[schema(pattern = "^https?://[A-Za-z0-9.:-]{1,253}$")]
     pub struct Origin(String);
-}
-
-fn json_len<T: serde::Serialize + ?Sized>(v: &T) -> usize {
-    serde_json::to_vec(v).map_or(usize::MAX, |b| b.len())
 }
 
 #[cfg(test)]

@@ -22,6 +22,11 @@ pub struct User {
     /// Bumped by logout and password changes: session tokens of older generations are refused.
     pub session_generation: u64,
     pub created_at: i64,
+    /// The stored item's version, set when read (not part of the document): an update names the
+    /// one it read, so a stale write (a logout that read the user before a password change)
+    /// cannot put an old password hash back.
+    #[serde(skip)]
+    pub version: u64,
 }
 
 /// Roles, weakest first: viewer < editor < admin < owner.

@@ -3,35 +3,40 @@
 use serde_json::json;
 
 use super::batch::Batch;
-use super::{Cond, KvError, Op, Order, Page, Result, Store, StoreError, item, layout};
+use super::{Cond, KvError, MAX_PAGE, Op, Order, Page, Result, Store, StoreError, item, layout};
 use crate::domain::{ApiToken, Invitation, Membership, Organization, User};
+
+/// A new user's items: the user, and its email's claim (both must not exist yet).
+fn user_items(user: &User) -> Result<[super::Item; 2]> {
+    let email = user.email.to_lowercase();
+    Ok([
+        item(
+            layout::user(&user.id),
+            "USER".into(),
+            Some((layout::email(&email), "USER".into())),
+            0,
+            user,
+        )?,
+        item(
+            layout::email(&email),
+            "EMAIL".into(),
+            None,
+            0,
+            &json!({"userId": user.id}),
+        )?,
+    ])
+}
 
 impl Store {
     /// Creates a user; the email must be unused (case-insensitive).
     pub async fn create_user(&self, user: &User) -> Result<()> {
-        let email = user.email.to_lowercase();
-        let ops = vec![
-            Op::Put {
-                item: item(
-                    layout::user(&user.id),
-                    "USER".into(),
-                    Some((layout::email(&email), "USER".into())),
-                    0,
-                    user,
-                )?,
+        let ops = user_items(user)?
+            .into_iter()
+            .map(|item| Op::Put {
+                item,
                 cond: Cond::Absent,
-            },
-            Op::Put {
-                item: item(
-                    layout::email(&email),
-                    "EMAIL".into(),
-                    None,
-                    0,
-                    &json!({"userId": user.id}),
-                )?,
-                cond: Cond::Absent,
-            },
-        ];
+            })
+            .collect();
         match self.kv.transact(ops).await {
             Err(KvError::Condition { index: 1 }) => {
                 Err(StoreError::AlreadyExists("a user with this email".into()))
@@ -42,7 +47,14 @@ impl Store {
     }
 
     pub async fn get_user(&self, id: &str) -> Result<Option<User>> {
-        self.get_doc(&layout::user(id), "USER").await
+        match self.kv.get(&layout::user(id), "USER").await? {
+            Some(found) => {
+                let mut user: User = super::decode(&found)?;
+                user.version = found.v;
+                Ok(Some(user))
+            }
+            None => Ok(None),
+        }
     }
 
     pub async fn get_user_by_email(&self, email: &str) -> Result<Option<User>> {
@@ -55,24 +67,32 @@ impl Store {
         }
     }
 
-    /// Saves a user's changed password hash, name or session generation (the email stays).
+    /// Saves a user's changed password hash, name or session generation (the email stays), if
+    /// the stored user is still the version `user` was read at; otherwise a conflict and nothing
+    /// is written.
     pub async fn update_user(&self, user: &User) -> Result<()> {
         let email = user.email.to_lowercase();
         let put = item(
             layout::user(&user.id),
             "USER".into(),
             Some((layout::email(&email), "USER".into())),
-            0,
+            user.version.saturating_add(1),
             user,
         )?;
-        self.write(
-            vec![Op::Put {
-                item: put,
-                cond: Cond::Version(0),
-            }],
-            || StoreError::NotFound("user".into()),
-        )
-        .await
+        let ops = vec![Op::Put {
+            item: put,
+            cond: Cond::Version(user.version),
+        }];
+        match self.kv.transact(ops).await {
+            Err(KvError::Condition { .. }) => match self.get_user(&user.id).await? {
+                None => Err(StoreError::NotFound("user".into())),
+                Some(now) => Err(StoreError::Conflict {
+                    what: "this user".into(),
+                    current: Some(now.version),
+                }),
+            },
+            other => Ok(other?),
+        }
     }
 
     pub async fn get_org(&self, id: &str) -> Result<Option<Organization>> {
@@ -91,6 +111,28 @@ impl Store {
     ) -> Result<Page<Membership>> {
         self.page(&layout::org(org), "MEMBER#", cursor, limit, Order::Asc)
             .await
+    }
+
+    /// An organization's owner count: (the stored count, if stored; the count). Organizations
+    /// from before the count was stored are counted from their members.
+    pub async fn owner_count(&self, org: &str) -> Result<(Option<u64>, u64)> {
+        if let Some(found) = self.kv.get(&layout::org(org), layout::OWNERS).await? {
+            return Ok((Some(found.v), found.v));
+        }
+        let mut owners = 0u64;
+        let mut cursor = None;
+        loop {
+            let page = self.list_members(org, cursor.as_deref(), MAX_PAGE).await?;
+            owners += page
+                .items
+                .iter()
+                .filter(|m| m.role == crate::domain::Role::Owner)
+                .count() as u64;
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok((None, owners)),
+            }
+        }
     }
 
     /// The organizations a user belongs to, with the user's role in each.
@@ -129,6 +171,15 @@ impl Store {
 
 /// Organizations, members, invitations and API tokens, written as part of a change.
 impl Batch {
+    /// Creates a user with the rest of a change (a signup: the user and its organization or
+    /// membership commit together, or not at all).
+    pub fn create_user(&mut self, user: &User) -> Result<()> {
+        for item in user_items(user)? {
+            self.push(item, Cond::Absent);
+        }
+        Ok(())
+    }
+
     pub fn create_org(&mut self, org: &Organization) -> Result<()> {
         self.push(
             item(layout::org(&org.id), "ORG".into(), None, 0, org)?,
@@ -149,6 +200,22 @@ impl Batch {
     /// Adds a member, or changes a member's role.
     pub fn put_membership(&mut self, m: &Membership) -> Result<()> {
         self.push(membership_item(m)?, Cond::Any);
+        Ok(())
+    }
+
+    /// Sets the organization's owner count to `count`, if it is still what was read (`seen`;
+    /// `None`: the count was never stored and was counted from the members).
+    pub fn set_owner_count(&mut self, org: &str, seen: Option<u64>, count: u64) -> Result<()> {
+        self.push(
+            item(
+                layout::org(org),
+                layout::OWNERS.into(),
+                None,
+                count,
+                &json!({}),
+            )?,
+            seen.map_or(Cond::Absent, Cond::Version),
+        );
         Ok(())
     }
 

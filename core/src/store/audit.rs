@@ -27,7 +27,7 @@ impl Store {
         let mut items = Vec::new();
         // Read pages until enough entries match or the log ends.
         loop {
-            let page: Page<ChangeRecord> = match &filter.target {
+            let page: Page<Stored> = match &filter.target {
                 Some(t) => {
                     self.index_page(
                         &layout::audit_target(org, t),
@@ -43,7 +43,12 @@ impl Store {
                         .await?
                 }
             };
-            items.extend(page.items.into_iter().filter(|e| filter.matches(e)));
+            let matching: Vec<Stored> = page
+                .items
+                .into_iter()
+                .filter(|e| filter.matches(&e.record))
+                .collect();
+            items.extend(self.hydrate(org, matching).await?);
             cursor = page.next;
             if items.len() >= limit || cursor.is_none() {
                 return Ok(Page {
@@ -59,7 +64,8 @@ impl Store {
         if !is_change_id(id) {
             return Ok(None);
         }
-        self.get_doc(&layout::changes(org), id).await
+        let found: Option<Stored> = self.get_doc(&layout::changes(org), id).await?;
+        Ok(self.hydrate(org, found.into_iter().collect()).await?.pop())
     }
 
     /// The id of the organization's newest change record (none: it has none yet).
@@ -97,8 +103,53 @@ impl Store {
                 Order::Asc,
             )
             .await?;
-        items.iter().map(decode).collect()
+        let stored = items.iter().map(decode).collect::<Result<Vec<Stored>>>()?;
+        self.hydrate(org, stored).await
     }
+
+    /// The records, with the before and after of those stored in parts read back.
+    async fn hydrate(&self, org: &str, stored: Vec<Stored>) -> Result<Vec<ChangeRecord>> {
+        let mut out = Vec::with_capacity(stored.len());
+        for Stored {
+            mut record,
+            body_parts,
+        } in stored
+        {
+            if body_parts > 0 {
+                let parts = self
+                    .kv
+                    .query(
+                        &layout::change_bodies(org),
+                        &format!("{}#", record.id),
+                        None,
+                        body_parts,
+                        Order::Asc,
+                    )
+                    .await?;
+                let text: String = parts.iter().filter_map(|p| p.d["text"].as_str()).collect();
+                let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    StoreError::Backend(format!(
+                        "the body of change {} is unreadable: {e}",
+                        record.id
+                    ))
+                })?;
+                record.before = Some(body["before"].clone()).filter(|v| !v.is_null());
+                record.after = Some(body["after"].clone()).filter(|v| !v.is_null());
+            }
+            out.push(record);
+        }
+        Ok(out)
+    }
+}
+
+/// A change record as stored: with `bodyParts` when its before and after are stored apart.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stored {
+    #[serde(flatten)]
+    record: ChangeRecord,
+    #[serde(default)]
+    body_parts: usize,
 }
 
 impl Store {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::projects::env_item;
 use super::{After, Cond, Item, KvError, MAX_PAGE, Op, Order, Result, Store, StoreError, item};
-use super::{MAX_TRANSACTION_OPS, decode, layout};
+use super::{MAX_TRANSACTION_OPS, decode, item_bytes, layout};
 use crate::domain::{ChangeEvent, ChangeRecord, Environment};
 
 /// How many times a change is tried when it loses a race for a revision or the change number.
@@ -216,10 +216,18 @@ impl Store {
                 },
             });
             for record in &records {
-                ops.push(Op::Put {
-                    item: record_item(record)?,
-                    cond: Cond::Absent,
-                });
+                for item in record_items(record)? {
+                    ops.push(Op::Put {
+                        item,
+                        cond: Cond::Absent,
+                    });
+                }
+            }
+            if ops.len() > MAX_TRANSACTION_OPS {
+                return Err(StoreError::Invalid(format!(
+                    "this change writes {} items with its record; at most {MAX_TRANSACTION_OPS} fit in one change",
+                    ops.len()
+                )));
             }
             match self.kv.transact(ops).await {
                 Ok(()) => return Ok(CommittedAll { records, events }),
@@ -295,14 +303,68 @@ impl Store {
     }
 }
 
-pub(crate) fn record_item(r: &ChangeRecord) -> Result<Item> {
-    item(
+/// A record's items: the record, and when it would not fit one item (a large targeting rule's
+/// before and after, an import's documents), its before and after as JSON text in parts of
+/// [`BODY_PART_BYTES`], the record naming how many (`bodyParts`).
+pub(crate) fn record_items(r: &ChangeRecord) -> Result<Vec<Item>> {
+    let whole = item(
         layout::changes(&r.org_id),
         r.id.clone(),
         Some((layout::audit_target(&r.org_id, &r.target), r.id.clone())),
         0,
         r,
-    )
+    )?;
+    if item_bytes(&whole) <= BODY_PART_BYTES {
+        return Ok(vec![whole]);
+    }
+    let body = serde_json::json!({"before": r.before, "after": r.after}).to_string();
+    let parts = split_text(&body, BODY_PART_BYTES);
+    let head = ChangeRecord {
+        before: None,
+        after: None,
+        ..r.clone()
+    };
+    let mut record = item(
+        layout::changes(&r.org_id),
+        r.id.clone(),
+        Some((layout::audit_target(&r.org_id, &r.target), r.id.clone())),
+        0,
+        &head,
+    )?;
+    if let Some(d) = record.d.as_object_mut() {
+        d.insert("bodyParts".into(), parts.len().into());
+    }
+    let mut items = vec![record];
+    for (n, text) in parts.into_iter().enumerate() {
+        items.push(item(
+            layout::change_bodies(&r.org_id),
+            layout::change_body_part(&r.id, n),
+            None,
+            0,
+            &serde_json::json!({ "text": text }),
+        )?);
+    }
+    Ok(items)
+}
+
+/// How much JSON text one body part holds (under DynamoDB's 400 KB item limit, with room for
+/// the keys and the JSON escaping of the text).
+pub const BODY_PART_BYTES: usize = 300 * 1024;
+
+/// `text` in pieces of at most `max` bytes, cut at character boundaries.
+fn split_text(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(max);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (head, tail) = rest.split_at(cut);
+        out.push(head.to_owned());
+        rest = tail;
+    }
+    out
 }
 
 /// Names an item for a conflict message.
@@ -319,6 +381,9 @@ fn describe(sk: &str) -> String {
             "ENV" => "the environment".to_owned(),
             "PROJECT" => "the project".to_owned(),
             "ORG" => "the organization".to_owned(),
+            "EMAIL" => "a user with this email".to_owned(),
+            "USER" => "this user".to_owned(),
+            layout::OWNERS => "the organization's owners".to_owned(),
             other => other.to_owned(),
         },
     }

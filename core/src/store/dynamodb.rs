@@ -9,8 +9,9 @@ use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest, ScalarAttributeType,
-    Select, StreamSpecification, StreamViewType, TransactWriteItem, WriteRequest,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValue,
+    ScalarAttributeType, Select, StreamSpecification, StreamViewType, TransactWriteItem,
+    WriteRequest,
 };
 use std::collections::HashMap;
 
@@ -56,7 +57,16 @@ impl DynamoDb {
     /// `AWS_ENDPOINT_URL` for another endpoint).
     pub async fn from_env(table: impl Into<String>) -> DynamoDb {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        DynamoDb::new(Client::new(&config), table)
+        // Without it a request whose answer never comes waits until the Lambda times out; with
+        // it, the attempt is retried (transactions carry their idempotency token).
+        let dynamo = aws_sdk_dynamodb::config::Builder::from(&config)
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        DynamoDb::new(Client::from_conf(dynamo), table)
     }
 
     pub fn table(&self) -> &str {
@@ -375,29 +385,33 @@ impl Kv for DynamoDb {
             };
             writes.push(write);
         }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e)) => match e.err() {
-                TransactWriteItemsError::TransactionCanceledException(c) => {
-                    let index = c
-                        .cancellation_reasons()
-                        .iter()
-                        .position(|r| r.code() == Some("ConditionalCheckFailed"));
-                    match index {
-                        Some(index) => Err(KvError::Condition { index }),
-                        None => Err(KvError::Backend(format!("transaction cancelled: {c}"))),
-                    }
+        // One token for every try: DynamoDB answers a repeat of a transaction that already
+        // committed (its answer lost to a timeout) with success instead of running it again.
+        let token = hex::encode(rand::random::<[u8; 16]>());
+        let mut last = String::new();
+        for attempt in 0..TRANSACT_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(backoff(attempt)).await;
+            }
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(writes.clone()))
+                .client_request_token(&token)
+                .send()
+                .await;
+            match judge(sent) {
+                Tried::Done => return Ok(()),
+                Tried::Failed(e) => return Err(e),
+                Tried::Again(why) => {
+                    tracing::debug!(attempt, %why, "transaction retried");
+                    last = why;
                 }
-                other => Err(KvError::Backend(DisplayErrorContext(other).to_string())),
-            },
-            Err(other) => Err(backend(other)),
+            }
         }
+        Err(KvError::Busy(format!(
+            "the transaction did not go through in {TRANSACT_ATTEMPTS} tries: {last}"
+        )))
     }
 
     async fn put_counters(&self, counters: Vec<Counter>) -> Result<(), KvError> {
@@ -410,6 +424,74 @@ impl Kv for DynamoDb {
             table: &self.table,
         };
         write_all(&sink, counters, &self.counter_writes).await
+    }
+
+    async fn add_counter(
+        &self,
+        pk: &str,
+        sk: &str,
+        by: u64,
+        now: i64,
+        ttl: i64,
+    ) -> Result<u64, KvError> {
+        check_key(pk)?;
+        check_key(sk)?;
+        let n = |v: i64| AttributeValue::N(v.to_string());
+        // DynamoDB deletes expired items lazily (up to days later): a counter past its ttl is
+        // replaced, not added to. Two tries cover a race with another process replacing it.
+        for _ in 0..3 {
+            let added = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key(TABLE_HASH_KEY, s(pk))
+                .key(TABLE_RANGE_KEY, s(sk))
+                .update_expression("ADD #v :by SET #ttl = :ttl")
+                .condition_expression("attribute_not_exists(#ttl) OR #ttl > :now")
+                .expression_attribute_names("#v", "v")
+                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+                .expression_attribute_values(":by", AttributeValue::N(by.to_string()))
+                .expression_attribute_values(":ttl", n(ttl))
+                .expression_attribute_values(":now", n(now))
+                .return_values(ReturnValue::UpdatedNew)
+                .send()
+                .await;
+            match added {
+                Ok(out) => {
+                    return out
+                        .attributes()
+                        .and_then(|a| a.get("v"))
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|v| v.parse().ok())
+                        .ok_or_else(|| KvError::Backend("the counter came back without v".into()));
+                }
+                Err(SdkError::ServiceError(e))
+                    if e.err().is_conditional_check_failed_exception() => {}
+                Err(e) => return Err(backend(e)),
+            }
+            let replaced = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(counter_attrs(&Counter {
+                    pk: pk.to_owned(),
+                    sk: sk.to_owned(),
+                    count: by,
+                    ttl,
+                })))
+                .condition_expression("#ttl <= :now")
+                .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+                .expression_attribute_values(":now", n(now))
+                .send()
+                .await;
+            match replaced {
+                Ok(_) => return Ok(by),
+                Err(SdkError::ServiceError(e))
+                    if e.err().is_conditional_check_failed_exception() => {}
+                Err(e) => return Err(backend(e)),
+            }
+        }
+        Err(KvError::Backend(format!("counter {pk}/{sk} kept changing")))
     }
 
     async fn counter_range(
@@ -451,6 +533,80 @@ impl Kv for DynamoDb {
                 _ => return Ok(out),
             }
         }
+    }
+}
+
+/// How long one request to DynamoDB may take before it is given up and retried.
+pub const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How many times one transaction is sent while DynamoDB answers that it could not run it now
+/// (another transaction on the same items, throttling, a server error, no answer at all).
+pub const TRANSACT_ATTEMPTS: u32 = 8;
+
+/// The wait before try `attempt` (1-based): "full jitter" over an exponential ceiling (25 ms
+/// doubling, at most 1 s), so writers that collided do not collide again in step.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let ceiling = 25u64.saturating_mul(1 << attempt.min(10)).min(1000);
+    std::time::Duration::from_millis(rand::random_range(0..=ceiling))
+}
+
+/// What one `TransactWriteItems` came to.
+enum Tried {
+    Done,
+    Failed(KvError),
+    /// Worth sending again (with the same token), for this reason.
+    Again(String),
+}
+
+fn judge<R: std::fmt::Debug>(
+    sent: Result<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput,
+        SdkError<TransactWriteItemsError, R>,
+    >,
+) -> Tried {
+    let e = match sent {
+        Ok(_) => return Tried::Done,
+        Err(e) => e,
+    };
+    match &e {
+        SdkError::ServiceError(service) => match service.err() {
+            TransactWriteItemsError::TransactionCanceledException(c) => {
+                let codes: Vec<&str> = c
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().unwrap_or("None"))
+                    .collect();
+                if let Some(index) = codes.iter().position(|c| *c == "ConditionalCheckFailed") {
+                    return Tried::Failed(KvError::Condition { index });
+                }
+                let passing = [
+                    "TransactionConflict",
+                    "ThrottlingError",
+                    "ProvisionedThroughputExceeded",
+                ];
+                if codes.iter().any(|c| passing.contains(c)) {
+                    Tried::Again(format!("cancelled: {}", codes.join(",")))
+                } else {
+                    Tried::Failed(KvError::Backend(format!("transaction cancelled: {c}")))
+                }
+            }
+            TransactWriteItemsError::TransactionInProgressException(_)
+            | TransactWriteItemsError::ProvisionedThroughputExceededException(_)
+            | TransactWriteItemsError::RequestLimitExceeded(_)
+            | TransactWriteItemsError::ThrottlingException(_)
+            | TransactWriteItemsError::InternalServerError(_) => {
+                Tried::Again(DisplayErrorContext(&e).to_string())
+            }
+            other if other.code() == Some("ServiceUnavailable") => {
+                Tried::Again(DisplayErrorContext(&e).to_string())
+            }
+            other => Tried::Failed(KvError::Backend(DisplayErrorContext(other).to_string())),
+        },
+        // No answer: it may have committed; the same token makes sending it again safe.
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            Tried::Again(DisplayErrorContext(&e).to_string())
+        }
+        _ => Tried::Failed(backend(e)),
     }
 }
 

@@ -271,6 +271,45 @@ impl Kv for Embedded {
         .await
     }
 
+    async fn add_counter(
+        &self,
+        pk: &str,
+        sk: &str,
+        by: u64,
+        now: i64,
+        ttl: i64,
+    ) -> Result<u64, KvError> {
+        check_key(pk)?;
+        check_key(sk)?;
+        let key = item_key(pk, sk);
+        self.blocking(move |db| {
+            let tx = db.begin_write().map_err(backend)?;
+            let count;
+            {
+                let mut table = tx.open_table(COUNTERS).map_err(backend)?;
+                let mut expiry = tx.open_table(EXPIRY).map_err(backend)?;
+                let old = table.get(key.as_str()).map_err(backend)?.map(|v| v.value());
+                let base = match old {
+                    Some((n, at)) if at > now => n,
+                    _ => 0,
+                };
+                count = base.saturating_add(by);
+                table.insert(key.as_str(), (count, ttl)).map_err(backend)?;
+                if let Some((_, old_ttl)) = old.filter(|(_, t)| *t != ttl) {
+                    expiry
+                        .remove(expiry_key(old_ttl, &key).as_str())
+                        .map_err(backend)?;
+                }
+                expiry
+                    .insert(expiry_key(ttl, &key).as_str(), ())
+                    .map_err(backend)?;
+            }
+            tx.commit().map_err(backend)?;
+            Ok(count)
+        })
+        .await
+    }
+
     async fn counter_range(
         &self,
         pk: &str,

@@ -73,6 +73,11 @@ pub enum Call<'a> {
     PutCounters {
         counters: &'a [Counter],
     },
+    AddCounter {
+        pk: &'a str,
+        sk: &'a str,
+        by: u64,
+    },
     CounterRange {
         pk: &'a str,
         from: &'a str,
@@ -93,7 +98,8 @@ pub enum Answer<'a> {
     Item(Option<&'a Item>),
     /// To [`Call::Query`] and [`Call::QueryIndex`].
     Items(&'a [Item]),
-    /// To [`Call::Count`] (items counted) and [`Call::SweepCounters`] (counters deleted).
+    /// To [`Call::Count`] (items counted), [`Call::SweepCounters`] (counters deleted) and
+    /// [`Call::AddCounter`] (the count after).
     Number(usize),
     /// To [`Call::Transact`] and [`Call::PutCounters`].
     Written,
@@ -224,6 +230,22 @@ impl<H: Hook> Kv for Intercepted<H> {
         let call = Call::PutCounters { counters: &seen };
         let forward = || self.inner.put_counters(counters);
         self.around(call, forward, |()| Answer::Written).await
+    }
+
+    async fn add_counter(
+        &self,
+        pk: &str,
+        sk: &str,
+        by: u64,
+        now: i64,
+        ttl: i64,
+    ) -> Result<u64, KvError> {
+        let call = Call::AddCounter { pk, sk, by };
+        let forward = || self.inner.add_counter(pk, sk, by, now, ttl);
+        self.around(call, forward, |n| {
+            Answer::Number(usize::try_from(*n).unwrap_or(usize::MAX))
+        })
+        .await
     }
 
     async fn counter_range(

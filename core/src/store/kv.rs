@@ -84,6 +84,10 @@ pub enum KvError {
     Invalid(String),
     #[error("storage backend: {0}")]
     Backend(String),
+    /// The backend could not take the write now (contention, throttling) and kept refusing it
+    /// through every retry; nothing was written. Worth trying again later.
+    #[error("storage busy: {0}")]
+    Busy(String),
 }
 
 #[async_trait]
@@ -126,6 +130,19 @@ pub trait Kv: Send + Sync + Debug {
     /// different item.
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError>;
 
+    /// Adds `by` to the counter at (`pk`, `sk`) in one atomic step and sets its expiry to `ttl`
+    /// (epoch seconds); a counter that is missing, or whose expiry is at or before `now`, starts
+    /// from zero. Returns the count after. For counts several processes share (attempt limits),
+    /// where [`Kv::put_counters`]'s absolute totals would lose concurrent increments.
+    async fn add_counter(
+        &self,
+        pk: &str,
+        sk: &str,
+        by: u64,
+        now: i64,
+        ttl: i64,
+    ) -> Result<u64, KvError>;
+
     /// Writes counter items, each replacing what is stored under its key: they hold absolute
     /// totals, so writing one again (a retry) changes nothing. Not transactional: a failure may
     /// leave some written, and writing them all again is harmless.
@@ -159,6 +176,41 @@ pub struct Counter {
     pub ttl: i64,
 }
 
+/// DynamoDB's limit on one item (attribute names and values), which both backends enforce.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+/// DynamoDB's limit on the items of one `TransactWriteItems` together, which both backends
+/// enforce.
+pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+
+/// An item's size as DynamoDB counts it: attribute names and values (`d` is stored as JSON text,
+/// `v` as a number of at most 21 bytes).
+pub fn item_bytes(item: &Item) -> usize {
+    let g1 = item
+        .g1
+        .as_ref()
+        .map_or(0, |(g, gs)| 4 + g.len() + 4 + gs.len());
+    2 + item.pk.len() + 2 + item.sk.len() + g1 + 1 + 21 + 1 + json_len(&item.d)
+}
+
+/// The length of `v` as compact JSON text, without building the text.
+pub fn json_len<T: Serialize + ?Sized>(v: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    match serde_json::to_writer(&mut c, v) {
+        Ok(()) => c.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 /// DynamoDB's limit on one `TransactWriteItems`, which both backends enforce.
 pub const MAX_TRANSACTION_OPS: usize = 100;
 
@@ -168,6 +220,24 @@ pub fn check_transaction(ops: &[Op]) -> Result<(), KvError> {
         return Err(KvError::Invalid(format!(
             "a transaction may write at most {MAX_TRANSACTION_OPS} items, not {}",
             ops.len()
+        )));
+    }
+    let mut total = 0usize;
+    for op in ops {
+        let bytes = match op {
+            Op::Put { item, .. } => item_bytes(item),
+            Op::Delete { pk, sk, .. } => pk.len() + sk.len() + 4,
+        };
+        if bytes > MAX_ITEM_BYTES {
+            return Err(KvError::Invalid(format!(
+                "an item of {bytes} bytes is larger than the {MAX_ITEM_BYTES} bytes one item may hold"
+            )));
+        }
+        total += bytes;
+    }
+    if total > MAX_TRANSACTION_BYTES {
+        return Err(KvError::Invalid(format!(
+            "this change writes {total} bytes; at most {MAX_TRANSACTION_BYTES} fit in one transaction"
         )));
     }
     let mut keys: Vec<(&str, &str)> = ops.iter().map(Op::key).collect();

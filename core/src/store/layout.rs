@@ -15,7 +15,9 @@
 //! | flag state | `ENV#{env}` | `STATE#{key}` | |
 //! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
+//! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
+//! | owner count (`v` = how many owners; every owner change writes it, conditioned on the count it read) | `ORG#{org}` | `OWNERS` | |
 //! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
 //! | webhook endpoint (`v` = version) | `ORG#{org}` | `WEBHOOK#{id}` | `WEBHOOKS` / `{org}#{id}` |
 //! | queued webhook delivery | `WHQ#{org}#{webhook}` | `{delivery id}` | |
@@ -25,6 +27,7 @@
 //! | a ramp (`v` = version) | `RAMPS#{project}` | `{environment}#{flag}` | |
 //! | what comes due at `at` (a scheduled request, a ramp's next step: the scheduler's index) | `DUE` | `{at:013}#{project}#{id}` | |
 //! | counter (`v` = one node's count, `ttl`) | `STATS#{env}` | `{hour:012}#{flag}#{variant}#{node}` | |
+//! | attempts under a limit key (counters: `n` the count, `last` the last one's Unix ms; `ttl`) | `ATTEMPT#{sha256 of the key}` | `n` / `last` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
 //! `ttl` (counters only: epoch seconds after which DynamoDB's TTL deletes the item).
@@ -91,6 +94,14 @@ pub fn sdk_key(id: &str) -> String {
 pub fn changes(org: &str) -> String {
     format!("CHANGE#{org}")
 }
+/// The parts of change records too large for one item (their before and after).
+pub fn change_bodies(org: &str) -> String {
+    format!("CHANGEBODY#{org}")
+}
+/// Part `n` of record `id`'s body.
+pub fn change_body_part(id: &str, n: usize) -> String {
+    format!("{id}#{n:04}")
+}
 pub fn consumer(name: &str) -> String {
     format!("CONSUMER#{name}")
 }
@@ -131,10 +142,15 @@ pub fn ramp(environment: &str, flag: &str) -> String {
 }
 /// The partition of scheduled requests, by time: the scheduler reads it from the start.
 pub const DUE: &str = "DUE";
+
+/// Attempt counts under a limit key ([`super::attempts`]).
+pub const ATTEMPT_PREFIX: &str = "ATTEMPT#";
 /// A scheduled request's place in [`DUE`]: its time first, zero-padded, so order is time order.
 pub fn due(at: i64, project: &str, request: &str) -> String {
     format!("{:013}#{project}#{request}", at.max(0))
 }
+/// The sort key of an organization's owner count (in its `ORG#` partition; `v` = the count).
+pub const OWNERS: &str = "OWNERS";
 /// The sort key of an organization's change counter (in its `ORG#` partition).
 pub const CHANGE_SEQ: &str = "CHANGESEQ";
 pub fn audit_target(org: &str, target: &str) -> String {

@@ -12,6 +12,7 @@
 //! slow reads, counting what a read brings back), for tests of what the layers above do then.
 
 mod accounts;
+mod attempts;
 mod audit;
 mod batch;
 #[cfg(feature = "tokio")]
@@ -31,12 +32,13 @@ mod ramps;
 mod requests;
 mod webhooks;
 
+pub use attempts::Attempts;
 pub use batch::{Batch, Committed, CommittedAll, MAX_ATTEMPTS};
 pub use counters::{DEFAULT_RETENTION_DAYS, counter_ttl};
 pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};
 pub use kv::{
-    After, Cond, Counter, Item, Kv, KvError, MAX_TRANSACTION_OPS, Op, Order, check_key,
-    check_transaction,
+    After, Cond, Counter, Item, Kv, KvError, MAX_ITEM_BYTES, MAX_TRANSACTION_BYTES,
+    MAX_TRANSACTION_OPS, Op, Order, check_key, check_transaction, item_bytes, json_len,
 };
 pub use requests::{DueItem, DueKind};
 
@@ -59,12 +61,16 @@ pub enum StoreError {
     Invalid(String),
     #[error("storage: {0}")]
     Backend(String),
+    /// The store kept refusing the write as busy (contention, throttling); nothing was written.
+    #[error("storage busy: {0}")]
+    Busy(String),
 }
 
 impl From<KvError> for StoreError {
     fn from(e: KvError) -> Self {
         match e {
             KvError::Invalid(m) => StoreError::Invalid(m),
+            KvError::Busy(m) => StoreError::Busy(m),
             other => StoreError::Backend(other.to_string()),
         }
     }

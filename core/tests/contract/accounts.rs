@@ -291,3 +291,23 @@ pub async fn pagination(h: Harness) {
         Err(StoreError::Invalid(_))
     ));
 }
+
+pub async fn a_user_update_from_a_stale_read_is_refused(h: Harness) {
+    let s = &h.store;
+    let ada = user("ada@example.com");
+    s.create_user(&ada).await.unwrap();
+    // A logout read the user; a password change lands first; then the logout writes.
+    let read_by_logout = s.get_user(&ada.id).await.unwrap().unwrap();
+    let mut changed = s.get_user(&ada.id).await.unwrap().unwrap();
+    changed.password_hash = "$argon2id$new".into();
+    changed.session_generation += 1;
+    s.update_user(&changed).await.unwrap();
+    let mut logout = read_by_logout;
+    logout.session_generation += 1;
+    assert!(matches!(
+        s.update_user(&logout).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let stored = s.get_user(&ada.id).await.unwrap().unwrap();
+    assert_eq!(stored.password_hash, "$argon2id$new");
+}

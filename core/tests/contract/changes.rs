@@ -251,3 +251,41 @@ pub async fn concurrent_changes_across_one_organization_all_commit(h: Harness) {
         "no gap, no repeat"
     );
 }
+
+/// A record whose before and after hold `bytes` of text each.
+fn large_record(org: &str, project: &str, bytes: usize) -> AuditEntry {
+    let mut r = audit(org, project, "flag:big", "flag.update");
+    r.before = Some(json!({"rules": "b".repeat(bytes)}));
+    r.after = Some(json!({"rules": "é".repeat(bytes / 2)}));
+    r
+}
+
+pub async fn a_record_too_large_for_one_item_is_read_back_whole(h: Harness) {
+    let s = &h.store;
+    let (org, project, _) = setup(s, 1).await;
+    let r = large_record(&org.id, &project.id, 260 * 1024);
+    s.create_flag(&flag(&project.id, "big"), &r).await.unwrap();
+    let all = s.changes_after(&org.id, None, 500).await.unwrap();
+    let stored = all.iter().find(|c| c.target == "flag:big").unwrap();
+    assert_eq!(stored.before, r.before);
+    assert_eq!(stored.after, r.after);
+    let one = s.get_change(&org.id, &stored.id).await.unwrap().unwrap();
+    assert_eq!(one.after, r.after);
+    let listed = s
+        .list_audit(&org.id, &AuditFilter::default(), None, 1, Order::Desc)
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].before, r.before);
+}
+
+pub async fn a_change_larger_than_one_transaction_is_refused_and_writes_nothing(h: Harness) {
+    let s = &h.store;
+    let (org, project, _) = setup(s, 1).await;
+    let r = large_record(&org.id, &project.id, 2 * 1024 * 1024);
+    let refused = s.create_flag(&flag(&project.id, "big"), &r).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert!(s.get_flag(&project.id, "big").await.unwrap().is_none());
+}

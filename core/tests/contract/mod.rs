@@ -2,6 +2,8 @@
 
 #[path = "accounts.rs"]
 mod accounts;
+#[path = "attempts.rs"]
+mod attempts;
 #[path = "changes.rs"]
 mod changes;
 #[path = "counters.rs"]
@@ -12,6 +14,7 @@ mod counts;
 mod flags;
 
 pub use accounts::*;
+pub use attempts::*;
 pub use changes::*;
 pub use counters::*;
 pub use counts::*;
@@ -29,6 +32,7 @@ fn user(email: &str) -> User {
         name: "Ada".into(),
         password_hash: "$argon2id$x".into(),
         session_generation: 0,
+        version: 0,
         created_at: now_ms(),
     }
 }

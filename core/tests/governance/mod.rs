@@ -297,6 +297,7 @@ async fn user(store: &Store, name: &str) -> User {
         name: name.into(),
         password_hash: String::new(),
         session_generation: 0,
+        version: 0,
         created_at: T0,
     };
     store.create_user(&u).await.unwrap();

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod faulty_dynamodb;
+
 /// A child process that is killed when dropped.
 #[derive(Debug)]
 pub struct Server {

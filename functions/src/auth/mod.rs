@@ -1,5 +1,6 @@
 //! Authentication: passwords, session tokens and login rate limits.
 
+pub mod address;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;

@@ -1,12 +1,13 @@
 //! Sign-up, sign-in, sign-out, the current user, password change.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchyard_core::domain::{Organization, User, hash_secret, new_id, now_ms};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::auth::address::SourceAddress;
 use crate::auth::password;
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
@@ -70,11 +71,13 @@ pub struct SessionResponse {
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupBody,
-    responses((status = 201, body = SessionResponse), (status = 404, description = "the invitation does not exist, was revoked or has expired"), (status = 409, description = "email in use"), (status = 422)))]
+    responses((status = 201, body = SessionResponse), (status = 404, description = "the invitation does not exist, was revoked or has expired"), (status = 409, description = "email in use"), (status = 422), (status = 429, description = "too many signups from this address; see Retry-After")))]
 async fn signup(
     State(st): State<AppState>,
+    from: SourceAddress,
     Json(b): Json<SignupBody>,
 ) -> Result<(StatusCode, axum::Json<SessionResponse>), ApiError> {
+    st.login_limiter.signup(&st.store, from).await?;
     let email = b.email.trim().to_lowercase();
     validate::email("email", &email)?;
     validate::name("name", &b.name)?;
@@ -94,24 +97,25 @@ async fn signup(
         name: b.name.trim().to_owned(),
         password_hash: hash,
         session_generation: 0,
+        version: 0,
         created_at: now_ms(),
     };
-    st.store.create_user(&user).await?;
+    // One change each way: the user exists only if its organization or membership does.
     let org = match (&b.invitation, &b.organization) {
         (Some(token), _) => {
-            let joined = st.changes.accept_invitation(&user, token).await?;
+            let joined = st.changes.sign_up_invited(&user, token).await?;
             st.store
                 .get_org(&joined.org_id)
                 .await?
                 .ok_or_else(|| ApiError::NotFound("organization".into()))?
         }
-        (None, Some(name)) => st.changes.create_org(&user, name).await?,
+        (None, Some(name)) => st.changes.sign_up(&user, name).await?,
         (None, None) => {
             let name: String = format!("{}'s organization", user.name)
                 .chars()
                 .take(100)
                 .collect();
-            st.changes.create_org(&user, &name).await?
+            st.changes.sign_up(&user, &name).await?
         }
     };
     let token = st
@@ -149,26 +153,17 @@ pub struct LoginBody {
     password: String,
 }
 
-/// The client's address as the load balancer or API Gateway reports it.
-fn client_address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map_or_else(|| "direct".to_owned(), |v| v.trim().to_owned())
-}
-
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = SessionResponse), (status = 401), (status = 429, description = "too many attempts; see Retry-After")))]
 async fn login(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    from: SourceAddress,
     Json(b): Json<LoginBody>,
 ) -> Result<axum::Json<SessionResponse>, ApiError> {
     let email = b.email.trim().to_lowercase();
     st.login_limiter
-        .check(&email, &client_address(&headers))
-        .map_err(ApiError::RateLimited)?;
+        .before_login(&st.store, &email, from)
+        .await?;
     let user = st.store.get_user_by_email(&email).await?;
     // Without a user, verify against a fixed hash anyway, so timing does not tell who exists.
     let stored = user
@@ -179,6 +174,9 @@ async fn login(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     match user {
         Some(u) if ok => {
+            st.login_limiter
+                .login_succeeded(&st.store, &email, from)
+                .await?;
             let token = st
                 .jwt
                 .issue(&u.id, u.session_generation)
@@ -189,9 +187,14 @@ async fn login(
                 organization: None,
             }))
         }
-        _ => Err(ApiError::Unauthorized(
-            "the email or the password is wrong".into(),
-        )),
+        _ => {
+            st.login_limiter
+                .login_failed(&st.store, &email, from)
+                .await?;
+            Err(ApiError::Unauthorized(
+                "the email or the password is wrong".into(),
+            ))
+        }
     }
 }
 

@@ -62,12 +62,17 @@ pub struct Reply {
 
 impl Api {
     pub fn build(store: Store, guard: Box<dyn std::any::Any + Send>) -> Api {
+        // An internal error's cause is logged; a failing test shows it with its output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_max_level(tracing::Level::ERROR)
+            .try_init();
         let bus = Arc::new(InProcessBus::default());
         let state = AppState::with_limiter(
             store.clone(),
             bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::new(5, 1000),
+            LoginLimiter::default(),
         )
         .with_webhooks(webhook_setup(LOOPBACK));
         Api {
@@ -85,7 +90,7 @@ impl Api {
             self.store.clone(),
             self.bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::new(5, 1000),
+            LoginLimiter::default(),
             quotas,
         )
         .with_webhooks(webhook_setup(LOOPBACK));
@@ -102,7 +107,7 @@ impl Api {
             self.store.clone(),
             self.bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::new(5, 1000),
+            LoginLimiter::default(),
         )
         .with_webhooks(webhook_setup(egress));
         Api {
@@ -112,13 +117,47 @@ impl Api {
         }
     }
 
+    /// The same store and bus behind routers that limit logins with `limiter` (a second
+    /// process, as far as the limits can tell).
+    pub fn with_login_limiter(self, limiter: LoginLimiter) -> Api {
+        let state = AppState::with_limiter(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            limiter,
+        );
+        Api {
+            router: router(state.clone(), &Group::ALL),
+            state,
+            ..self
+        }
+    }
+
+    /// Another process over the same store and bus, limiting logins with `limiter`; `self` must
+    /// outlive it (it holds the store's server).
+    pub fn twin(&self, limiter: LoginLimiter) -> Api {
+        let state = AppState::with_limiter(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            limiter,
+        );
+        Api {
+            router: router(state.clone(), &Group::ALL),
+            state,
+            bus: self.bus.clone(),
+            store: self.store.clone(),
+            _guard: Box::new(()),
+        }
+    }
+
     /// The same store and bus behind routers whose change feed is `feed`.
     pub fn with_feed(self, feed: switchyard_functions::feed::Feed) -> Api {
         let state = AppState::with_limiter(
             self.store.clone(),
             self.bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::new(5, 1000),
+            LoginLimiter::default(),
         )
         .with_feed(feed);
         Api {
@@ -193,6 +232,30 @@ impl Api {
             None => req.body(Body::empty()),
         };
         self.raw(req.unwrap()).await
+    }
+
+    /// A request arriving over a TCP connection from `peer` (as `serve` sees it), with
+    /// `headers`.
+    pub async fn call_from(
+        &self,
+        peer: &str,
+        method: &str,
+        path: &str,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(Body::from(body.to_string())).unwrap();
+        let addr: std::net::SocketAddr = peer.parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        self.raw(req).await
     }
 
     /// Signs up a user with a new organization: (token, org id, user id).

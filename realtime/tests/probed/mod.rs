@@ -74,6 +74,7 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
         name: "Ada".into(),
         password_hash: String::new(),
         session_generation: 0,
+        version: 0,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

@@ -42,7 +42,8 @@ export class Switchyard {
       bin,
       ['serve', '--addr', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir,
         '--sdk-bundle', join(sdkRoot, 'dist/switchyard.min.js'), '--web-dir', join(this.dataDir, 'no-web')],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
+      // Every test signs up from 127.0.0.1: more than the per-address default.
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn', SWITCHYARD_SIGNUPS_PER_ADDRESS: '1000000' } },
     );
     this.child = child;
     // Never outlive the test, even when it fails.

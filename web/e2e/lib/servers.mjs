@@ -33,6 +33,9 @@ export async function waitFor(what, fn, timeoutMs = 30_000, everyMs = 200) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/** Every story signs up many users from 127.0.0.1: more than the per-address default. */
+const TEST_LIMITS = { SWITCHYARD_SIGNUPS_PER_ADDRESS: '1000000' };
+
 /** Starts `switchyard serve`; resolves once /healthz answers. `env` adds to the environment. */
 export async function startSwitchyard({ bin, dataDir, webDir, sdkBundle, logFile, env = {} }) {
   const port = await freePort();
@@ -40,7 +43,7 @@ export async function startSwitchyard({ bin, dataDir, webDir, sdkBundle, logFile
   const child = spawn(
     bin,
     ['serve', '--addr', addr, '--data-dir', dataDir, '--web-dir', webDir, '--sdk-bundle', sdkBundle, '--revision-check-secs', '2'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', ...TEST_LIMITS, ...env } },
   );
   const out = [];
   const keep = (d) => {

@@ -1499,7 +1499,7 @@ export interface components {
         NewToken: {
             /**
              * Format: int32
-             * @description Days until the token expires; none: it does not expire.
+             * @description Days until the token expires (1–3650; default 90). Every token expires.
              */
             expiresInDays?: number | null;
             name: components["schemas"]["Name"];
@@ -2415,6 +2415,15 @@ export interface operations {
             };
             /** @description see the error's message */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many signups from this address; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,7 +71,7 @@ export default function Tokens() {
             <Stack>
               <Group align="flex-start" wrap="wrap">
                 <TextInput label="Name" w={260} {...form.getInputProps('name')} />
-                <NumberInput label="Expires in (days)" description="Empty: never" w={160} min={1} max={3650} {...form.getInputProps('expiresInDays')} />
+                <NumberInput label="Expires in (days)" description="1–3650; empty: 90" w={160} min={1} max={3650} {...form.getInputProps('expiresInDays')} />
               </Group>
               <Checkbox.Group label="Scopes" {...form.getInputProps('scopes')}>
                 <Group mt={4}>
