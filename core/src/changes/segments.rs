@@ -169,8 +169,10 @@ impl Changes {
     ) -> Result<()> {
         let current = self.segment(p, key).await?;
         let mut users = Vec::new();
+        let mut checked = std::collections::BTreeMap::new();
         for env in self.store.list_environments(&p.id).await? {
             if let Some(snap) = self.store.load_environment(&env.id).await? {
+                checked.insert(env.id.clone(), snap.environment.revision);
                 for (f, s) in &snap.flags {
                     if s.targeting.as_ref().is_some_and(|t| references(t, key)) {
                         users.push(json!({"flag": f.key, "environment": env.key}));
@@ -186,6 +188,8 @@ impl Changes {
         }
         let mut batch = Batch::new();
         batch.delete_segment(&p.id, key, expected);
+        // A flag that starts using the segment meanwhile moves its environment's revision.
+        batch.pin_revisions(checked);
         let record = self.record(
             actor,
             Scope::project(p),

@@ -6,6 +6,9 @@ use super::{
 };
 use crate::domain::{AuditFilter, ChangeRecord};
 
+/// How many pages one filtered audit read goes through at most.
+pub const MAX_PAGES_PER_READ: usize = 10;
+
 /// Change record ids are 20 digits.
 fn is_change_id(id: &str) -> bool {
     id.len() == 20 && id.bytes().all(|b| b.is_ascii_digit())
@@ -14,7 +17,8 @@ fn is_change_id(id: &str) -> bool {
 impl Store {
     /// Change records of an organization, filtered, newest first (or oldest first with
     /// [`Order::Asc`]). Filtering on `target` reads the target's own index; other filters are
-    /// applied to each page read.
+    /// applied to each page read, at most [`MAX_PAGES_PER_READ`] pages per call: a filter that
+    /// matches little answers with fewer items (even none) and the cursor to read on from.
     pub async fn list_audit(
         &self,
         org: &str,
@@ -25,8 +29,8 @@ impl Store {
     ) -> Result<Page<ChangeRecord>> {
         let mut cursor = cursor.map(str::to_owned);
         let mut items = Vec::new();
-        // Read pages until enough entries match or the log ends.
-        loop {
+        // Read pages until enough entries match, the log ends, or the read's budget is spent.
+        for pages in 1.. {
             let page: Page<Stored> = match &filter.target {
                 Some(t) => {
                     self.index_page(
@@ -50,13 +54,14 @@ impl Store {
                 .collect();
             items.extend(self.hydrate(org, matching).await?);
             cursor = page.next;
-            if items.len() >= limit || cursor.is_none() {
-                return Ok(Page {
-                    items,
-                    next: cursor,
-                });
+            if items.len() >= limit || cursor.is_none() || pages >= MAX_PAGES_PER_READ {
+                break;
             }
         }
+        Ok(Page {
+            items,
+            next: cursor,
+        })
     }
 
     /// One change record by id.

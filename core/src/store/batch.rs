@@ -22,6 +22,9 @@ pub struct Batch {
     keys: Vec<String>,
     /// Environments whose own item the batch writes at a new revision.
     moved: Vec<(String, u64)>,
+    /// The revisions a check was made on: the change commits only if the environments it moves
+    /// are exactly these, still at these revisions.
+    pinned: Option<BTreeMap<String, u64>>,
 }
 
 /// Which environments' revisions a change moves.
@@ -54,6 +57,13 @@ pub struct CommittedAll {
 impl Batch {
     pub fn new() -> Batch {
         Batch::default()
+    }
+
+    /// Commits only if the environments the change moves are still exactly `revisions` (id →
+    /// revision read): a check made on what they held (no flag uses this segment) then holds at
+    /// the commit. Otherwise [`StoreError::Conflict`], and nothing is written.
+    pub fn pin_revisions(&mut self, revisions: BTreeMap<String, u64>) {
+        self.pinned = Some(revisions);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -153,6 +163,19 @@ impl Store {
         };
         for _attempt in 0..MAX_ATTEMPTS {
             let envs = self.bumped_environments(&batch.bump).await?;
+            if let Some(pins) = &batch.pinned {
+                let now: BTreeMap<String, u64> = envs
+                    .iter()
+                    .map(|e| Ok((decode::<Environment>(e)?.id, e.v)))
+                    .collect::<Result<_>>()?;
+                if &now != pins {
+                    return Err(StoreError::Conflict {
+                        what: "the project's environments (they changed while this change was checked)"
+                            .into(),
+                        current: None,
+                    });
+                }
+            }
             let dropped = batch.dropped_states.len() * envs.len();
             let total = batch.ops.len() + dropped + envs.len() + 1 + records.len();
             if total > MAX_TRANSACTION_OPS {

@@ -33,6 +33,7 @@ mod requests;
 mod webhooks;
 
 pub use attempts::Attempts;
+pub use audit::MAX_PAGES_PER_READ;
 pub use batch::{Batch, Committed, CommittedAll, MAX_ATTEMPTS};
 pub use counters::{DEFAULT_RETENTION_DAYS, counter_ttl};
 pub use flags::{EnvironmentSnapshot, MAX_ENVIRONMENTS, default_state, definition};

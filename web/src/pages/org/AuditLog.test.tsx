@@ -83,6 +83,14 @@ describe('AuditLog', () => {
     expect(screen.queryByRole('button', { name: 'Load older entries' })).toBeNull();
   });
 
+  it('says a page without a match is not the end when the server read only part of the log', async () => {
+    pagedLog({ '': { items: [], next: 'c-2' }, 'c-2': { items: [entry({ action: 'flag.create', target: 'flag:old' })], next: null } });
+    renderLog('/orgs/o1/audit?flag=old');
+    expect(await screen.findByText(/Nothing matches in the entries read so far/)).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Load older entries' }));
+    await waitFor(() => expect(targets()).toEqual(['old']));
+  });
+
   it('offers no "load more" when the first page is the whole log', async () => {
     pagedLog({ '': { items: [entry({ action: 'flag.create', target: 'flag:only' })], next: null } });
     renderLog();

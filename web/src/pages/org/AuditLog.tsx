@@ -77,7 +77,13 @@ export default function AuditLog() {
           members={members.data}
           envName={envName}
           projectName={!f.project && projectList.length > 1 ? projectName : undefined}
-          empty={hasFilters(f) ? 'No recorded change matches these filters.' : 'Nothing recorded yet.'}
+          empty={
+            audit.hasMore
+              ? 'Nothing matches in the entries read so far: load older entries to look further back.'
+              : hasFilters(f)
+                ? 'No recorded change matches these filters.'
+                : 'Nothing recorded yet.'
+          }
         />
       )}
       {audit.hasMore && !waiting && (
