@@ -34,6 +34,12 @@ if [ ! -x .venv/bin/moto_server ]; then
   .venv/bin/pip install --quiet 'moto[server]>=5,<6'
 fi
 
+# aiosmtpd: a real SMTP server on loopback that receives the password reset mail in the tests.
+if ! .venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+  echo "installing aiosmtpd into .venv"
+  .venv/bin/pip install --quiet 'aiosmtpd>=1.4,<2'
+fi
+
 # The official Standard Webhooks verifier, which judges every webhook signature in the tests.
 if ! .venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
   echo "installing standardwebhooks into .venv"

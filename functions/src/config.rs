@@ -11,6 +11,8 @@
 //! - `SWITCHYARD_QUOTA_*`: the quotas ([`QuotaArgs`]; `switchyard serve` takes the same as flags)
 //! - `SWITCHYARD_LOGIN_*`, `SWITCHYARD_SIGNUPS_PER_ADDRESS`: login and signup limits
 //!   ([`LoginLimitArgs`])
+//! - `SWITCHYARD_SMTP_URL` (or `SWITCHYARD_SMTP_URL_SECRET_ARN`), `SWITCHYARD_MAIL_FROM`: password
+//!   reset mail ([`MailArgs`])
 //! - webhooks ([`WebhookArgs`]): `SWITCHYARD_WEBHOOK_KEY_SECRET_ARN` names the secret holding the
 //!   32-byte key (hex) that seals webhook secrets (outside AWS, `SWITCHYARD_WEBHOOK_KEY_FILE`
 //!   names a file holding it); `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
@@ -110,6 +112,33 @@ impl LoginLimitArgs {
     }
 }
 
+/// Mail (password reset links): `--smtp-url` / `SWITCHYARD_SMTP_URL` (in AWS the secret
+/// `SWITCHYARD_SMTP_URL_SECRET_ARN` names holds it, since it carries SES's SMTP credentials).
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// The SMTP server for password reset mail (`smtp://host:port`, `smtps://user:pass@host:465`);
+    /// none: passwords cannot be reset by mail.
+    #[arg(long = "smtp-url", env = "SWITCHYARD_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of that mail.
+    #[arg(
+        long = "mail-from",
+        env = "SWITCHYARD_MAIL_FROM",
+        default_value = "Switchyard <no-reply@switchyard.invalid>"
+    )]
+    pub from: String,
+}
+
+impl MailArgs {
+    /// The mail sender, linking to `dashboard_url`; none without an SMTP URL.
+    pub fn mail(&self, dashboard_url: &str) -> Result<Option<crate::mail::Mail>, String> {
+        self.smtp_url
+            .as_deref()
+            .map(|url| crate::mail::Mail::new(url, &self.from, dashboard_url))
+            .transpose()
+    }
+}
+
 /// Where webhooks may go and what their messages link to (`switchyard serve` flags, or the
 /// environment of the Lambda functions).
 #[derive(Debug, Clone, Args)]
@@ -126,7 +155,7 @@ pub struct WebhookArgs {
         value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub allow_private: bool,
-    /// The dashboard's public address, for the links in webhook messages.
+    /// The dashboard's public address, for the links in webhook messages and in mail.
     #[arg(long = "dashboard-url", env = "SWITCHYARD_DASHBOARD_URL")]
     pub dashboard_url: Option<String>,
 }
@@ -160,6 +189,8 @@ struct LambdaConfig {
     #[command(flatten)]
     login: LoginLimitArgs,
     #[command(flatten)]
+    mail: MailArgs,
+    #[command(flatten)]
     webhooks: WebhookArgs,
 }
 
@@ -178,6 +209,23 @@ pub async fn webhooks_from_env() -> Result<Option<crate::webhooks::Setup>, Strin
         .map_err(|e| format!("bad webhook setting: {e}"))?
         .webhooks;
     args.setup(&key, "").map(Some)
+}
+
+/// The mail sender from the environment: `SWITCHYARD_SMTP_URL`, or the secret
+/// `SWITCHYARD_SMTP_URL_SECRET_ARN` names; links go to `SWITCHYARD_DASHBOARD_URL`.
+pub async fn mail_from_env() -> Result<Option<crate::mail::Mail>, String> {
+    let config = LambdaConfig::try_parse_from(["switchyard-lambda"])
+        .map_err(|e| format!("bad mail setting: {e}"))?;
+    let mut args = config.mail;
+    if args.smtp_url.is_none()
+        && let Ok(arn) = std::env::var("SWITCHYARD_SMTP_URL_SECRET_ARN")
+    {
+        let url = String::from_utf8(secret("the SMTP URL", &arn).await?)
+            .map_err(|_| "the SMTP URL secret is not text".to_owned())?;
+        args.smtp_url = Some(url.trim().to_owned());
+    }
+    let dashboard = config.webhooks.dashboard_url.unwrap_or_default();
+    args.mail(&dashboard)
 }
 
 /// The quotas from the `SWITCHYARD_QUOTA_*` environment variables (defaults where unset).
@@ -224,6 +272,10 @@ pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String
     );
     let state = match webhooks_from_env().await? {
         Some(setup) => state.with_webhooks(setup),
+        None => state,
+    };
+    let state = match mail_from_env().await? {
+        Some(mail) => state.with_mail(mail),
         None => state,
     };
     Ok((state, backends.bus))

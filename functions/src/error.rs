@@ -45,6 +45,9 @@ pub enum ApiError {
     /// (503).
     #[error("the service is busy; nothing was changed, try again in a moment")]
     Unavailable(String),
+    /// This server is not set up for the request (no mail server for password resets) (501).
+    #[error("{0}")]
+    NotConfigured(String),
     /// Something on our side failed; the message is logged, not shown (500).
     #[error("internal error")]
     Internal(String),
@@ -86,6 +89,9 @@ impl ApiError {
             ),
             ApiError::Unavailable(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", Value::Null)
+            }
+            ApiError::NotConfigured(_) => {
+                (StatusCode::NOT_IMPLEMENTED, "not_configured", Value::Null)
             }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", Value::Null),
         }

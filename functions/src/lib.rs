@@ -26,6 +26,7 @@ pub mod diff;
 pub mod error;
 pub mod extract;
 pub mod feed;
+pub mod mail;
 pub mod names;
 pub mod openapi;
 pub mod publisher;
@@ -83,7 +84,7 @@ impl Group {
 
     fn routes(self) -> OpenApiRouter<AppState> {
         match self {
-            Group::Auth => routes::auth::routes(),
+            Group::Auth => routes::auth::routes().merge(routes::password_reset::routes()),
             Group::Orgs => routes::orgs::routes()
                 .merge(routes::invitations::routes())
                 .merge(routes::webhooks::routes()),

@@ -27,6 +27,8 @@ pub struct Inner {
     pub webhook_nudge: Arc<tokio::sync::Notify>,
     /// The dashboard's change feed: woken after every commit made here.
     pub feed: Arc<crate::feed::Feed>,
+    /// Where password reset links are mailed from (none: this server sends no mail).
+    pub mail: Option<crate::mail::Mail>,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,6 +72,7 @@ impl AppState {
             webhooks: None,
             webhook_nudge: Arc::new(tokio::sync::Notify::new()),
             feed,
+            mail: None,
         }))
     }
 
@@ -80,6 +83,15 @@ impl AppState {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
             inner.webhooks = Some(setup);
             rewire(inner);
+        }
+        self
+    }
+
+    /// The same state, mailing password reset links through `mail`. Call it right after
+    /// construction, as [`AppState::with_webhooks`].
+    pub fn with_mail(mut self, mail: crate::mail::Mail) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.mail = Some(mail);
         }
         self
     }

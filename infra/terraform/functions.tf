@@ -14,9 +14,10 @@ locals {
   # What each group's store calls write (core/src/store): every write is one TransactWriteItems of
   # Puts, plus Deletes where the group removes things (members and invitations; projects and
   # environments with their SDK keys; flags; segments). IAM authorises each action of a
-  # transaction as PutItem / DeleteItem.
+  # transaction as PutItem / DeleteItem. The auth group deletes a password reset token as it
+  # sets the new password.
   table_writes = {
-    auth     = ["dynamodb:PutItem"]
+    auth     = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     orgs     = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     projects = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     flags    = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
@@ -95,6 +96,20 @@ locals {
     audit    = []
   }
 
+  # Password reset mail for the auth group (functions/src/config.rs, MailArgs), only when an SMTP
+  # URL secret is given (SES's SMTP interface: smtps://USER:PASSWORD@email-smtp.REGION.amazonaws.com:465).
+  mail_environment = var.smtp_url_secret_arn == null ? {} : {
+    SWITCHYARD_SMTP_URL_SECRET_ARN = var.smtp_url_secret_arn
+    SWITCHYARD_MAIL_FROM           = var.mail_from
+    SWITCHYARD_DASHBOARD_URL       = local.dashboard_origin
+  }
+  mail_statements = var.smtp_url_secret_arn == null ? [] : [{
+    sid        = "SmtpUrl"
+    actions    = ["secretsmanager:GetSecretValue"]
+    resources  = [var.smtp_url_secret_arn]
+    conditions = []
+  }]
+
   # The quotas (functions/src/config.rs, QuotaArgs): SWITCHYARD_QUOTA_<NAME>, only those set.
   quota_environment = { for name, limit in var.quotas : "SWITCHYARD_QUOTA_${upper(name)}" => tostring(limit) }
 
@@ -141,8 +156,8 @@ module "api_function" {
   name_prefix = var.name
   binary      = each.key
   zip_dir     = local.lambda_zip_dir
-  environment = merge(local.quota_environment, local.function_environment, local.group_environment[each.key])
-  statements = concat(local.api_read_statements, local.group_statements[each.key], [
+  environment = merge(local.quota_environment, local.function_environment, each.key == "auth" ? local.mail_environment : {}, local.group_environment[each.key])
+  statements = concat(local.api_read_statements, local.group_statements[each.key], each.key == "auth" ? local.mail_statements : [], [
     for writes in [local.table_writes[each.key]] : {
       sid       = "TransactionalWrites"
       actions   = writes

@@ -13,6 +13,9 @@ locals {
     "POST /api/v1/auth/logout"   = "auth"
     "GET /api/v1/auth/me"        = "auth"
     "POST /api/v1/auth/password" = "auth"
+    # functions/src/routes/password_reset.rs
+    "POST /api/v1/auth/password-reset"         = "auth"
+    "POST /api/v1/auth/password-reset/confirm" = "auth"
     # functions/src/routes/orgs.rs
     "GET /api/v1/orgs"                         = "orgs"
     "POST /api/v1/orgs"                        = "orgs"

@@ -515,3 +515,19 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "smtp_url_secret_arn" {
+  description = "Secrets Manager secret holding the SMTP URL password reset mail goes through (SES's SMTP interface: smtps://USER:PASSWORD@email-smtp.REGION.amazonaws.com:465), or null: passwords cannot be reset by mail (the API answers 501)."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.smtp_url_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:", var.smtp_url_secret_arn))
+    error_message = "smtp_url_secret_arn must be a Secrets Manager ARN or null."
+  }
+}
+
+variable "mail_from" {
+  description = "The sender of password reset mail (an address SES has verified)."
+  type        = string
+  default     = "Switchyard <no-reply@example.com>"
+}

@@ -135,3 +135,20 @@ def test_the_auth_group_writes_attempt_counters_only_in_their_partitions():
     for group, statements in root.locals["group_statements"].items():
         if group != "auth":
             assert all("dynamodb:UpdateItem" not in s["actions"] for s in statements), group
+
+
+def test_only_the_auth_group_gets_the_smtp_secret_and_only_its_arn():
+    """Password reset mail: the auth function gets the SMTP URL secret's ARN (never the URL, which
+    carries SES's SMTP credentials) and may read that one secret, only when one is configured."""
+    root = tf.load()
+    (api,) = [b for b in root.modules() if b.name == "api_function"]
+    assert 'each.key == "auth" ? local.mail_environment : {}' in api.body["environment"]
+    assert 'each.key == "auth" ? local.mail_statements : []' in api.body["statements"]
+    env = root.locals["mail_environment"]
+    assert env.startswith("${var.smtp_url_secret_arn == null ? {} : {")
+    assert "SWITCHYARD_SMTP_URL_SECRET_ARN = var.smtp_url_secret_arn" in env
+    assert "SWITCHYARD_SMTP_URL " not in env and "SWITCHYARD_SMTP_URL=" not in env
+    statements = root.locals["mail_statements"]
+    assert "secretsmanager:GetSecretValue" in statements and "var.smtp_url_secret_arn" in statements
+    config = (rust_source.FUNCTIONS / "config.rs").read_text()
+    assert '"SWITCHYARD_SMTP_URL_SECRET_ARN"' in config

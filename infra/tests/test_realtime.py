@@ -174,7 +174,8 @@ def test_quotas_reach_every_api_function(root):
     )
     (api,) = [b for b in root.modules() if b.name == "api_function"]
     assert api.body["environment"] == (
-        "${merge(local.quota_environment, local.function_environment, local.group_environment[each.key])}"
+        "${merge(local.quota_environment, local.function_environment, "
+        'each.key == "auth" ? local.mail_environment : {}, local.group_environment[each.key])}'
     )
     # The per-group additions never carry quotas of their own (nor override the shared ones).
     assert not any("SWITCHYARD_QUOTA_" in str(env) for env in root.locals["group_environment"].values())

@@ -80,6 +80,9 @@ pub struct ServeArgs {
     /// Login and signup limits of the dashboard API.
     #[command(flatten)]
     pub login: switchyard_functions::config::LoginLimitArgs,
+    /// Password reset mail.
+    #[command(flatten)]
+    pub mail: switchyard_functions::config::MailArgs,
     /// Webhooks: where endpoints may point, the dashboard's address in messages.
     #[command(flatten)]
     pub webhooks: switchyard_functions::config::WebhookArgs,
@@ -284,9 +287,17 @@ async fn run(role: Role) -> Result<(), String> {
             &format!("http://{}", a.addr),
         )?;
         let login = LoginLimiter::new(a.login.limits()).with_trusted_proxy_hops(proxy_hops);
-        let state =
+        let dashboard_url = a
+            .webhooks
+            .dashboard_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", a.addr));
+        let mut state =
             AppState::with_options(store.clone(), bus.clone(), jwt, login, a.quotas.quotas())
                 .with_webhooks(webhooks.clone());
+        if let Some(mail) = a.mail.mail(&dashboard_url)? {
+            state = state.with_mail(mail);
+        }
         tokio::spawn(webhook_worker(
             Dispatcher::new(state.changes.clone(), webhooks, RetryPolicy::default())?,
             state.webhook_nudge.clone(),

@@ -29,6 +29,8 @@ export function preloadLayout(): void {
 const SignIn = lazy(() => import('./pages/auth/SignIn'));
 const SignUp = lazy(() => import('./pages/auth/SignUp'));
 const AcceptInvitation = lazy(() => import('./pages/auth/AcceptInvitation'));
+const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
+const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
 const Projects = lazy(() => import('./pages/org/Projects'));
 const Members = lazy(() => import('./pages/org/Members'));
 const Tokens = lazy(() => import('./pages/org/Tokens'));
@@ -58,6 +60,8 @@ export function AppRoutes() {
       <Routes>
         <Route path="/signin" element={<SignIn />} />
         <Route path="/signup" element={<SignUp />} />
+        <Route path="/forgot-password" element={<ForgotPassword />} />
+        <Route path="/reset-password" element={<ResetPassword />} />
         <Route
           path="/invitations/accept"
           element={

@@ -6,6 +6,21 @@ use super::batch::Batch;
 use super::{Cond, KvError, MAX_PAGE, Op, Order, Page, Result, Store, StoreError, item, layout};
 use crate::domain::{ApiToken, Invitation, Membership, Organization, User};
 
+/// Saves `user` at its next version, if it is still at the version it was read at.
+pub(super) fn user_update_op(user: &User) -> Result<Op> {
+    let email = user.email.to_lowercase();
+    Ok(Op::Put {
+        item: item(
+            layout::user(&user.id),
+            "USER".into(),
+            Some((layout::email(&email), "USER".into())),
+            user.version.saturating_add(1),
+            user,
+        )?,
+        cond: Cond::Version(user.version),
+    })
+}
+
 /// A new user's items: the user, and its email's claim (both must not exist yet).
 fn user_items(user: &User) -> Result<[super::Item; 2]> {
     let email = user.email.to_lowercase();
@@ -71,18 +86,7 @@ impl Store {
     /// the stored user is still the version `user` was read at; otherwise a conflict and nothing
     /// is written.
     pub async fn update_user(&self, user: &User) -> Result<()> {
-        let email = user.email.to_lowercase();
-        let put = item(
-            layout::user(&user.id),
-            "USER".into(),
-            Some((layout::email(&email), "USER".into())),
-            user.version.saturating_add(1),
-            user,
-        )?;
-        let ops = vec![Op::Put {
-            item: put,
-            cond: Cond::Version(user.version),
-        }];
+        let ops = vec![user_update_op(user)?];
         match self.kv.transact(ops).await {
             Err(KvError::Condition { .. }) => match self.get_user(&user.id).await? {
                 None => Err(StoreError::NotFound("user".into())),

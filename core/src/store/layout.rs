@@ -16,6 +16,7 @@
 //! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
 //! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
+//! | password reset token (used once, until `expiresAt`) | `RESET#{sha256}` | `RESET` | |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | owner count (`v` = how many owners; every owner change writes it, conditioned on the count it read) | `ORG#{org}` | `OWNERS` | |
 //! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
@@ -93,6 +94,10 @@ pub fn sdk_key(id: &str) -> String {
 }
 pub fn changes(org: &str) -> String {
     format!("CHANGE#{org}")
+}
+/// A password reset token (by its SHA-256).
+pub fn password_reset(hash: &str) -> String {
+    format!("RESET#{hash}")
 }
 /// The parts of change records too large for one item (their before and after).
 pub fn change_bodies(org: &str) -> String {

@@ -30,6 +30,7 @@ pub mod layout;
 mod projects;
 mod ramps;
 mod requests;
+mod resets;
 mod webhooks;
 
 pub use attempts::Attempts;
@@ -42,6 +43,7 @@ pub use kv::{
     MAX_TRANSACTION_OPS, Op, Order, check_key, check_transaction, item_bytes, json_len,
 };
 pub use requests::{DueItem, DueKind};
+pub use resets::PasswordReset;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

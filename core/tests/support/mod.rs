@@ -139,3 +139,101 @@ pub fn redis_server(port: Option<u16>) -> Server {
     wait_for_port(port, "redis-server", &mut child);
     Server { child, port }
 }
+
+/// A real SMTP server on loopback (aiosmtpd, from PyPI, in `.venv`) that keeps every message it
+/// receives in a Maildir: what a test's mail actually went through.
+pub struct SmtpSink {
+    pub server: Server,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        let python = find("SWITCHYARD_PYTHON", ".venv/bin/python", "python3");
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("mail");
+        let port = free_port();
+        let mut child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts (make test installs it into .venv)");
+        wait_for_port(port, "aiosmtpd", &mut child);
+        SmtpSink {
+            server: Server { child, port },
+            maildir,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.server.port)
+    }
+
+    /// Every message received so far, as text (a quoted-printable body decoded, as a mail
+    /// client shows it).
+    pub fn messages(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .map(|m| {
+                if m.contains("Content-Transfer-Encoding: quoted-printable") {
+                    quoted_printable(&m)
+                } else {
+                    m
+                }
+            })
+            .collect()
+    }
+
+    /// Waits (up to 20 s) for a message to `to`, and returns it.
+    pub fn message_to(&self, to: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(m) = self
+                .messages()
+                .into_iter()
+                .find(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(to)))
+            {
+                return m;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no mail to {to} arrived"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Decodes quoted-printable text: soft line breaks (`=` at a line's end) and `=XX` escapes.
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -175,6 +175,23 @@ impl LoginLimiter {
         Ok(())
     }
 
+    /// Before mailing a password reset link for `email` asked from `from`: refused while the
+    /// address (10 free, like signups) or the account (3 free: no mail bombing) must wait,
+    /// counted otherwise.
+    pub async fn password_reset(
+        &self,
+        store: &Store,
+        email: &str,
+        from: SourceAddress,
+    ) -> Result<(), ApiError> {
+        let mut keys = vec![(format!("reset:account:{}", email.to_lowercase()), 3)];
+        if let Some(a) = from.key() {
+            keys.push((format!("reset:address:{a}"), self.limits.signup_free));
+        }
+        self.check(store, &keys).await?;
+        self.count(store, &keys).await
+    }
+
     /// Before a signup from `from`: refused while the address must wait, counted otherwise.
     /// Without a known address nothing is counted.
     pub async fn signup(&self, store: &Store, from: SourceAddress) -> Result<(), ApiError> {

@@ -8,6 +8,7 @@ pub mod flagd;
 pub mod flags;
 pub mod invitations;
 pub mod orgs;
+pub mod password_reset;
 pub mod projects;
 pub mod ramps;
 pub mod requests;

@@ -151,6 +151,22 @@ impl Api {
         }
     }
 
+    /// The same store and bus behind routers that mail through `mail`.
+    pub fn with_mail(self, mail: switchyard_functions::mail::Mail) -> Api {
+        let state = AppState::with_limiter(
+            self.store.clone(),
+            self.bus.clone(),
+            JwtKeys::from_secret(SECRET).unwrap(),
+            LoginLimiter::default(),
+        )
+        .with_mail(mail);
+        Api {
+            router: router(state.clone(), &Group::ALL),
+            state,
+            ..self
+        }
+    }
+
     /// The same store and bus behind routers whose change feed is `feed`.
     pub fn with_feed(self, feed: switchyard_functions::feed::Feed) -> Api {
         let state = AppState::with_limiter(

@@ -17,6 +17,14 @@ export const signUp = (b: SignUpBody) => api.post<Session>('/api/v1/auth/signup'
 export const signIn = (b: { email: string; password: string }) =>
   api.post<Session>('/api/v1/auth/login', b, { anonymous: true });
 
+/** Mails a reset link if an account has this email (the same answer either way). */
+export const requestPasswordReset = (email: string) =>
+  api.post<void>('/api/v1/auth/password-reset', { email }, { anonymous: true });
+
+/** Sets a new password with the token of a mailed link; every session ends. */
+export const resetPassword = (b: { token: string; password: string }) =>
+  api.post<void>('/api/v1/auth/password-reset/confirm', b, { anonymous: true });
+
 export const signOut = () => api.post<void>('/api/v1/auth/logout');
 
 /** Changes the caller's password: other sessions end, and the answer carries a new token for this one. */

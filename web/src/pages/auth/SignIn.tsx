@@ -49,6 +49,9 @@ export default function SignIn() {
         <Stack>
           <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
           <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
+          <Anchor component={Link} to="/forgot-password" size="sm" w="fit-content">
+            Forgot your password?
+          </Anchor>
           <ErrorAlert error={m.error} />
           <Button type="submit" loading={m.isPending}>
             Sign in
