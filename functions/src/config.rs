@@ -262,7 +262,7 @@ pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String
     };
     let backends = Backends::open(store, bus).await?;
     let secret = signing_key().await?;
-    let jwt = JwtKeys::from_secret(&secret)?;
+    let jwt = JwtKeys::from_config(&secret)?;
     let state = AppState::with_options(
         backends.store,
         backends.bus.clone(),
@@ -299,6 +299,10 @@ async fn signing_key() -> Result<Vec<u8>, String> {
     if let Ok(path) = std::env::var("SWITCHYARD_JWT_SECRET_FILE") {
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        // A key ring (JSON, see auth::jwt) as it is; one key in hex.
+        if text.trim_start().starts_with('{') {
+            return Ok(text.into_bytes());
+        }
         return hex::decode(text.trim()).map_err(|_| format!("{path} does not hold a hex key"));
     }
     let arn = std::env::var("SWITCHYARD_JWT_SECRET_ARN").map_err(|_| {

@@ -1,8 +1,18 @@
 //! Session tokens: HS256 JWTs with the algorithm pinned and `exp`, `iss` and `aud` required and
 //! checked. The signing key comes from configuration (Secrets Manager in AWS, a generated key file
 //! for `switchyard serve`).
+//!
+//! Keys rotate without random 401s: the configuration may hold a key ring,
+//! `{"keys": [{"kid": "2026-12", "secret": "..."}, {"kid": "2026-06", "secret": "..."}]}`. The
+//! first key signs, and its `kid` goes in every token's header; every listed key verifies the
+//! tokens that name it. Rotating is three steps, each deployed everywhere before the next: add
+//! the new key second (all instances now accept it), move it first (new tokens use it), and after
+//! a token lifetime (12 h) drop the old one. A token without `kid` (from before key rings) is
+//! checked against every listed key.
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use switchyard_core::clock::{Clock, SystemClock};
@@ -30,9 +40,26 @@ pub struct Claims {
 
 #[derive(Clone)]
 pub struct JwtKeys {
+    /// The key that signs, with its id.
+    kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// Every key that verifies, by id (the signing key first).
+    decoding: Vec<(String, DecodingKey)>,
     validation: Validation,
+}
+
+/// A key ring as configuration holds it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ring {
+    keys: Vec<RingKey>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RingKey {
+    kid: String,
+    secret: String,
 }
 
 impl fmt::Debug for JwtKeys {
@@ -42,13 +69,47 @@ impl fmt::Debug for JwtKeys {
 }
 
 impl JwtKeys {
-    /// Keys from a secret of at least [`MIN_KEY_LEN`] bytes.
+    /// Keys from a secret of at least [`MIN_KEY_LEN`] bytes (its `kid`: the first 8 hex digits
+    /// of its SHA-256).
     pub fn from_secret(secret: &[u8]) -> Result<JwtKeys, String> {
-        if secret.len() < MIN_KEY_LEN {
-            return Err(format!(
-                "the JWT signing key must be at least {MIN_KEY_LEN} bytes, got {}",
-                secret.len()
-            ));
+        let kid = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(secret))[..8].to_owned();
+        JwtKeys::from_ring(vec![(kid, secret.to_vec())])
+    }
+
+    /// Keys from configuration: a key ring as JSON (see the module's documentation), or one
+    /// secret.
+    pub fn from_config(value: &[u8]) -> Result<JwtKeys, String> {
+        if value.trim_ascii_start().starts_with(b"{") {
+            let ring: Ring = serde_json::from_slice(value)
+                .map_err(|e| format!("the JWT key ring does not parse: {e}"))?;
+            return JwtKeys::from_ring(
+                ring.keys
+                    .into_iter()
+                    .map(|k| (k.kid, k.secret.into_bytes()))
+                    .collect(),
+            );
+        }
+        JwtKeys::from_secret(value)
+    }
+
+    /// Keys from `(kid, secret)` pairs: the first signs, all verify.
+    pub fn from_ring(keys: Vec<(String, Vec<u8>)>) -> Result<JwtKeys, String> {
+        let Some((kid, first)) = keys.first() else {
+            return Err("the JWT key ring is empty".into());
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for (kid, secret) in &keys {
+            if secret.len() < MIN_KEY_LEN {
+                return Err(format!(
+                    "the JWT signing key {kid:?} must be at least {MIN_KEY_LEN} bytes, got {}",
+                    secret.len()
+                ));
+            }
+            if kid.is_empty() || !seen.insert(kid.clone()) {
+                return Err(format!(
+                    "the JWT key ring names {kid:?} twice (or not at all)"
+                ));
+            }
         }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
@@ -56,8 +117,12 @@ impl JwtKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.leeway = 30;
         Ok(JwtKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            kid: kid.clone(),
+            encoding: EncodingKey::from_secret(first),
+            decoding: keys
+                .iter()
+                .map(|(kid, secret)| (kid.clone(), DecodingKey::from_secret(secret)))
+                .collect(),
             validation,
         })
     }
@@ -73,15 +138,32 @@ impl JwtKeys {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| format!("cannot sign a token: {e}"))
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.kid.clone());
+        encode(&header, &claims, &self.encoding).map_err(|e| format!("cannot sign a token: {e}"))
     }
 
-    /// Verifies a token: signature, algorithm, expiry, issuer and audience.
+    /// Verifies a token: signature (by the key its `kid` names), algorithm, expiry, issuer and
+    /// audience.
     pub fn verify(&self, token: &str) -> Result<Claims, String> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| format!("invalid token: {e}"))
+        let header = decode_header(token).map_err(|e| format!("invalid token: {e}"))?;
+        let candidates: Vec<&DecodingKey> = match &header.kid {
+            Some(kid) => self
+                .decoding
+                .iter()
+                .filter(|(k, _)| k == kid)
+                .map(|(_, key)| key)
+                .collect(),
+            None => self.decoding.iter().map(|(_, key)| key).collect(),
+        };
+        let mut last = "invalid token: no key has this kid".to_owned();
+        for key in candidates {
+            match decode::<Claims>(token, key, &self.validation) {
+                Ok(data) => return Ok(data.claims),
+                Err(e) => last = format!("invalid token: {e}"),
+            }
+        }
+        Err(last)
     }
 }
 
@@ -128,6 +210,76 @@ mod tests {
         let claims = keys().verify(&token).unwrap();
         assert_eq!((claims.sub.as_str(), claims.generation), ("u1", 3));
         assert!(JwtKeys::from_secret(b"short").is_err());
+    }
+
+    fn ring(kids: &[(&str, &[u8])]) -> JwtKeys {
+        JwtKeys::from_ring(
+            kids.iter()
+                .map(|(k, s)| ((*k).to_owned(), s.to_vec()))
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    const OLD: &[u8] = b"old-key-old-key-old-key-old-key-!";
+    const NEW: &[u8] = b"new-key-new-key-new-key-new-key-!";
+
+    #[test]
+    fn a_token_names_the_key_that_signed_it() {
+        let token = ring(&[("k2", NEW), ("k1", OLD)]).issue("u1", 0).unwrap();
+        assert_eq!(decode_header(&token).unwrap().kid.as_deref(), Some("k2"));
+    }
+
+    #[test]
+    fn a_new_key_listed_second_is_accepted_before_it_signs() {
+        let token = ring(&[("k2", NEW)]).issue("u1", 0).unwrap();
+        assert!(ring(&[("k1", OLD), ("k2", NEW)]).verify(&token).is_ok());
+    }
+
+    #[test]
+    fn tokens_of_the_old_key_verify_while_it_is_listed_and_not_after() {
+        let token = ring(&[("k1", OLD)]).issue("u1", 0).unwrap();
+        assert!(ring(&[("k2", NEW), ("k1", OLD)]).verify(&token).is_ok());
+        assert!(ring(&[("k2", NEW)]).verify(&token).is_err());
+    }
+
+    #[test]
+    fn a_kid_does_not_let_another_listed_key_verify() {
+        // Signed with the old key but naming the new one.
+        let claims = good_claims();
+        let forged = forge(json!({"alg": "HS256", "kid": "k2"}), claims, OLD);
+        assert!(ring(&[("k2", NEW), ("k1", OLD)]).verify(&forged).is_err());
+    }
+
+    #[test]
+    fn a_token_from_before_key_rings_verifies_with_its_key() {
+        let legacy = forge(json!({"alg": "HS256", "typ": "JWT"}), good_claims(), OLD);
+        assert!(ring(&[("k2", NEW), ("k1", OLD)]).verify(&legacy).is_ok());
+    }
+
+    #[test]
+    fn configuration_holds_a_ring_or_one_secret() {
+        let ring_json = format!(
+            r#"{{"keys": [{{"kid": "k2", "secret": "{}"}}, {{"kid": "k1", "secret": "{}"}}]}}"#,
+            std::str::from_utf8(NEW).unwrap(),
+            std::str::from_utf8(OLD).unwrap()
+        );
+        let keys = JwtKeys::from_config(ring_json.as_bytes()).unwrap();
+        let token = keys.issue("u1", 0).unwrap();
+        assert_eq!(decode_header(&token).unwrap().kid.as_deref(), Some("k2"));
+        assert!(JwtKeys::from_config(OLD).unwrap().verify(&token).is_err());
+        assert!(
+            JwtKeys::from_config(NEW).unwrap().verify(&token).is_err(),
+            "kid differs"
+        );
+        for bad in [
+            r#"{"keys": []}"#,
+            r#"{"keys": [{"kid": "a", "secret": "short"}]}"#,
+            r#"{"keys": [{"kid": "a", "secret": "0123456789abcdef0123456789abcdef"}, {"kid": "a", "secret": "0123456789abcdef0123456789abcdef"}]}"#,
+            r#"{"keys": "#,
+        ] {
+            assert!(JwtKeys::from_config(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 
     #[test]
