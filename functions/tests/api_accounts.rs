@@ -422,3 +422,32 @@ async fn a_revoked_api_token_answers_401(api: Api) {
         "unauthorized",
     );
 }
+
+// Renewals.
+
+#[tokio::test]
+async fn a_session_renews_into_a_token_that_works() {
+    let api = Api::embedded();
+    let (token, _, _) = api.signup("ada@example.com").await;
+    let r = api
+        .call("POST", "/api/v1/auth/refresh", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let renewed = r.body["token"].as_str().unwrap();
+    let me = api
+        .call("GET", "/api/v1/auth/me", Some(renewed), None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_logged_out_session_does_not_renew() {
+    let api = Api::embedded();
+    let (token, _, _) = api.signup("ada@example.com").await;
+    api.call("POST", "/api/v1/auth/logout", Some(&token), None)
+        .await;
+    let r = api
+        .call("POST", "/api/v1/auth/refresh", Some(&token), None)
+        .await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+}

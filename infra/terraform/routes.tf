@@ -13,6 +13,7 @@ locals {
     "POST /api/v1/auth/logout"   = "auth"
     "GET /api/v1/auth/me"        = "auth"
     "POST /api/v1/auth/password" = "auth"
+    "POST /api/v1/auth/refresh"  = "auth"
     # functions/src/routes/password_reset.rs
     "POST /api/v1/auth/password-reset"         = "auth"
     "POST /api/v1/auth/password-reset/confirm" = "auth"

@@ -19,8 +19,11 @@ use switchyard_core::clock::{Clock, SystemClock};
 
 pub const ISSUER: &str = "switchyard";
 pub const AUDIENCE: &str = "switchyard-dashboard";
-/// How long a session token lives.
-pub const TTL_SECONDS: u64 = 12 * 3600;
+/// How long a session token lives: a session unused this long ends (the dashboard renews its
+/// token while its user is active).
+pub const IDLE_SECONDS: u64 = 30 * 60;
+/// How long a session lasts at most from its sign-in, renewed or not.
+pub const ABSOLUTE_SECONDS: u64 = 12 * 3600;
 /// The shortest signing key accepted (bytes).
 pub const MIN_KEY_LEN: usize = 32;
 
@@ -36,6 +39,10 @@ pub struct Claims {
     pub exp: u64,
     pub iss: String,
     pub aud: String,
+    /// When the user signed in (Unix s): renewals keep it, and end at [`ABSOLUTE_SECONDS`] after
+    /// it. Absent in tokens from before renewals: their `iat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -127,16 +134,37 @@ impl JwtKeys {
         })
     }
 
-    /// Issues a token for a user.
+    /// Issues a token for a user who just signed in.
     pub fn issue(&self, user_id: &str, generation: u64) -> Result<String, String> {
+        self.sign(user_id, generation, now(), now())
+    }
+
+    /// A new token for the session `claims` (verified) belong to: another [`IDLE_SECONDS`], never
+    /// past [`ABSOLUTE_SECONDS`] from its sign-in; `Err` once the session reached that.
+    pub fn renew(&self, claims: &Claims) -> Result<String, String> {
+        let signed_in = claims.auth_time.unwrap_or(claims.iat);
         let now = now();
+        if now >= signed_in.saturating_add(ABSOLUTE_SECONDS) {
+            return Err("the session has reached its 12-hour limit; sign in again".into());
+        }
+        self.sign(&claims.sub, claims.generation, signed_in, now)
+    }
+
+    fn sign(
+        &self,
+        user_id: &str,
+        generation: u64,
+        auth_time: u64,
+        now: u64,
+    ) -> Result<String, String> {
         let claims = Claims {
             sub: user_id.to_owned(),
             generation,
             iat: now,
-            exp: now + TTL_SECONDS,
+            exp: (now + IDLE_SECONDS).min(auth_time.saturating_add(ABSOLUTE_SECONDS)),
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
+            auth_time: Some(auth_time),
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
@@ -223,6 +251,27 @@ mod tests {
 
     const OLD: &[u8] = b"old-key-old-key-old-key-old-key-!";
     const NEW: &[u8] = b"new-key-new-key-new-key-new-key-!";
+
+    #[test]
+    fn a_token_lasts_the_idle_timeout() {
+        let claims = keys().verify(&keys().issue("u1", 0).unwrap()).unwrap();
+        assert_eq!(claims.exp - claims.iat, IDLE_SECONDS);
+        assert_eq!(claims.auth_time, Some(claims.iat));
+    }
+
+    #[test]
+    fn a_renewal_keeps_the_sign_in_time_and_stops_at_the_absolute_limit() {
+        let k = keys();
+        let mut old = k.verify(&k.issue("u1", 4).unwrap()).unwrap();
+        // Signed in 11 h 50 min ago: the renewal ends at 12 h, not 30 min from now.
+        old.auth_time = Some(now() - ABSOLUTE_SECONDS + 600);
+        let renewed = k.verify(&k.renew(&old).unwrap()).unwrap();
+        assert_eq!(renewed.auth_time, old.auth_time);
+        assert_eq!(renewed.generation, 4);
+        assert_eq!(renewed.exp, old.auth_time.unwrap() + ABSOLUTE_SECONDS);
+        old.auth_time = Some(now() - ABSOLUTE_SECONDS);
+        assert!(k.renew(&old).is_err());
+    }
 
     #[test]
     fn a_token_names_the_key_that_signed_it() {

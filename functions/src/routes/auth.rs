@@ -21,6 +21,32 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
+        .routes(routes!(refresh))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = SessionResponse, description = "a new token for this session: another 30 minutes, never past 12 hours from the sign-in"),
+        (status = 400, description = "API tokens do not renew"),
+        (status = 401, description = "the session has ended (idle, 12 hours old, logged out)")))]
+async fn refresh(
+    State(st): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::Json<SessionResponse>, ApiError> {
+    let Caller::User(u) = caller else {
+        return Err(ApiError::BadRequest(
+            "API tokens do not renew: they expire when their creator chose".into(),
+        ));
+    };
+    let claims = crate::extract::bearer_of(&headers)
+        .and_then(|t| st.jwt.verify(t).ok())
+        .ok_or_else(|| ApiError::Unauthorized("the session has ended".into()))?;
+    let token = st.jwt.renew(&claims).map_err(ApiError::Unauthorized)?;
+    Ok(axum::Json(SessionResponse {
+        token,
+        user: (&u).into(),
+        organization: None,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

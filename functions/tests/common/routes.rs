@@ -8,6 +8,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/auth/password"),
+    ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
     ("get", "/api/v1/orgs"),
