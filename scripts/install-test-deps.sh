@@ -40,6 +40,12 @@ if ! .venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
   .venv/bin/pip install --quiet 'aiosmtpd>=1.4,<2'
 fi
 
+# pyotp: the reference TOTP implementation the two-factor tests take their codes from.
+if ! .venv/bin/python -c 'import pyotp' 2>/dev/null; then
+  echo "installing pyotp into .venv"
+  .venv/bin/pip install --quiet 'pyotp>=2.9,<3'
+fi
+
 # The official Standard Webhooks verifier, which judges every webhook signature in the tests.
 if ! .venv/bin/python -c 'import standardwebhooks' 2>/dev/null; then
   echo "installing standardwebhooks into .venv"

@@ -47,6 +47,9 @@ async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
         password_hash: String::new(),
         session_generation: 0,
         version: 0,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: 0,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// its limit (422).
     #[error("{message}")]
     QuotaExceeded { message: String, details: Value },
+    /// The password was right; the account signs in with an authenticator code too (401, code
+    /// `two_factor_required`).
+    #[error("the password is right; now the code from your authenticator app")]
+    TwoFactorRequired,
     /// No credentials, or credentials that do not verify (401).
     #[error("{0}")]
     Unauthorized(String),
@@ -73,6 +77,9 @@ impl ApiError {
                 details.clone(),
             ),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", Value::Null),
+            ApiError::TwoFactorRequired => {
+                (StatusCode::UNAUTHORIZED, "two_factor_required", Value::Null)
+            }
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", Value::Null),
             ApiError::ApprovalRequired { details, .. } => {
                 (StatusCode::FORBIDDEN, "approval_required", details.clone())

@@ -84,7 +84,9 @@ impl Group {
 
     fn routes(self) -> OpenApiRouter<AppState> {
         match self {
-            Group::Auth => routes::auth::routes().merge(routes::password_reset::routes()),
+            Group::Auth => routes::auth::routes()
+                .merge(routes::password_reset::routes())
+                .merge(routes::two_factor::routes()),
             Group::Orgs => routes::orgs::routes()
                 .merge(routes::invitations::routes())
                 .merge(routes::webhooks::routes()),

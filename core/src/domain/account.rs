@@ -27,6 +27,15 @@ pub struct User {
     /// cannot put an old password hash back.
     #[serde(skip)]
     pub version: u64,
+    /// Two-factor sign-in: the TOTP secret (RFC 6238, base32) once a code confirmed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
+    /// A TOTP secret being set up, until its first code confirms it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step a code was accepted at: each code works once.
+    #[serde(default)]
+    pub totp_last_step: u64,
 }
 
 /// Roles, weakest first: viewer < editor < admin < owner.

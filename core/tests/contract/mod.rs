@@ -33,6 +33,9 @@ fn user(email: &str) -> User {
         password_hash: "$argon2id$x".into(),
         session_generation: 0,
         version: 0,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: 0,
         created_at: now_ms(),
     }
 }

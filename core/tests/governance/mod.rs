@@ -298,6 +298,9 @@ async fn user(store: &Store, name: &str) -> User {
         password_hash: String::new(),
         session_generation: 0,
         version: 0,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: 0,
         created_at: T0,
     };
     store.create_user(&u).await.unwrap();

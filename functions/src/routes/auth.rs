@@ -76,6 +76,8 @@ pub struct PublicUser {
     email: String,
     name: String,
     created_at: i64,
+    /// Whether signing in asks for an authenticator code.
+    two_factor: bool,
 }
 
 impl From<&User> for PublicUser {
@@ -85,6 +87,7 @@ impl From<&User> for PublicUser {
             email: u.email.clone(),
             name: u.name.clone(),
             created_at: u.created_at,
+            two_factor: u.totp_secret.is_some(),
         }
     }
 }
@@ -124,6 +127,9 @@ async fn signup(
         password_hash: hash,
         session_generation: 0,
         version: 0,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: 0,
         created_at: now_ms(),
     };
     // One change each way: the user exists only if its organization or membership does.
@@ -177,10 +183,13 @@ async fn invited(st: &AppState, token: &str, email: &str) -> Result<(), ApiError
 pub struct LoginBody {
     email: String,
     password: String,
+    /// The authenticator app's 6-digit code, for accounts with two-factor sign-in (asked for with
+    /// 401 `two_factor_required` after a right password).
+    code: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
-    responses((status = 200, body = SessionResponse), (status = 401), (status = 429, description = "too many attempts; see Retry-After")))]
+    responses((status = 200, body = SessionResponse), (status = 401, description = "wrong email, password or code; code `two_factor_required`: the password is right, send the authenticator code too"), (status = 429, description = "too many attempts; see Retry-After")))]
 async fn login(
     State(st): State<AppState>,
     from: SourceAddress,
@@ -199,7 +208,28 @@ async fn login(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     match user {
-        Some(u) if ok => {
+        Some(mut u) if ok => {
+            if let Some(secret) = u.totp_secret.clone() {
+                let Some(code) = b.code.as_deref() else {
+                    return Err(ApiError::TwoFactorRequired);
+                };
+                let Some(step) = crate::auth::totp::accept(&secret, code, u.totp_last_step) else {
+                    st.login_limiter
+                        .login_failed(&st.store, &email, from)
+                        .await?;
+                    return Err(ApiError::Unauthorized(
+                        "the authenticator code is wrong or was used already".into(),
+                    ));
+                };
+                // The code is spent: a second sign-in with it fails (and so does a racing one).
+                u.totp_last_step = step;
+                st.store.update_user(&u).await.map_err(|e| match e {
+                    switchyard_core::store::StoreError::Conflict { .. } => ApiError::Unauthorized(
+                        "the authenticator code is wrong or was used already".into(),
+                    ),
+                    other => other.into(),
+                })?;
+            }
             st.login_limiter
                 .login_succeeded(&st.store, &email, from)
                 .await?;

@@ -14,4 +14,5 @@ pub mod ramps;
 pub mod requests;
 pub mod segments;
 pub mod states;
+pub mod two_factor;
 pub mod webhooks;

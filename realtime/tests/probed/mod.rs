@@ -75,6 +75,9 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
         password_hash: String::new(),
         session_generation: 0,
         version: 0,
+        totp_secret: None,
+        totp_pending: None,
+        totp_last_step: 0,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();
