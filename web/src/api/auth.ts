@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import { whenFeedDown } from './live';
-import type { Me, Session } from './types';
+import type { Me, Schemas, Session } from './types';
 
 /**
  * Sign-up either creates an organization (`organization`, its name) or joins the one that sent
@@ -14,7 +14,14 @@ export type SignUpBody = { email: string; password: string; name: string } & (
 
 export const signUp = (b: SignUpBody) => api.post<Session>('/api/v1/auth/signup', b, { anonymous: true });
 
-export const signIn = (b: { email: string; password: string }) =>
+export type TwoFactorSetup = Schemas['TwoFactorSetup'];
+
+/** A new authenticator secret; it takes effect once `enableTwoFactor` confirms a code. */
+export const setUpTwoFactor = () => api.post<TwoFactorSetup>('/api/v1/auth/two-factor/setup', {});
+export const enableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/enable', { code });
+export const disableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/disable', { code });
+
+export const signIn = (b: { email: string; password: string; code?: string }) =>
   api.post<Session>('/api/v1/auth/login', b, { anonymous: true });
 
 /** Mails a reset link if an account has this email (the same answer either way). */

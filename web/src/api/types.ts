@@ -5,7 +5,7 @@
  */
 import type { components } from './schema';
 
-type Schemas = components['schemas'];
+export type Schemas = components['schemas'];
 
 export type Role = Schemas['Role'];
 export const ROLES: Role[] = ['viewer', 'editor', 'admin', 'owner'];

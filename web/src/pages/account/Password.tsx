@@ -12,6 +12,7 @@ import { ApiError, setToken } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { fieldError } from '../../lib/errors';
+import { TwoFactor } from './TwoFactor';
 
 interface Values {
   currentPassword: string;
@@ -71,6 +72,7 @@ export default function Password() {
           </Stack>
         </form>
       </Paper>
+      <TwoFactor />
       <Anchor component={Link} to="/" size="sm">
         Back to the dashboard
       </Anchor>

@@ -1,8 +1,10 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { signIn } from '../../api/auth';
+import { ApiError } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { AuthFrame } from './AuthFrame';
@@ -19,8 +21,10 @@ export default function SignIn() {
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
   const invited = !!invitationFrom(params);
+  // The password was right and the account asks for an authenticator code too.
+  const [needCode, setNeedCode] = useState(false);
   const form = useForm({
-    initialValues: { email: '', password: '' },
+    initialValues: { email: '', password: '', code: '' },
     validate: {
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter your email address'),
       password: (v) => (v ? null : 'Enter your password'),
@@ -28,6 +32,9 @@ export default function SignIn() {
   });
   const m = useMutation({
     mutationFn: signIn,
+    onError: (e) => {
+      if (e instanceof ApiError && e.code === 'two_factor_required') setNeedCode(true);
+    },
     onSuccess: (s) => {
       signedIn(s.token);
       navigate(next, { replace: true });
@@ -45,14 +52,26 @@ export default function SignIn() {
           and you join the organization that invited you at once. Already have one? Sign in to accept it.
         </Alert>
       )}
-      <form onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), password: v.password }))} noValidate>
+      <form
+        onSubmit={form.onSubmit((v) => m.mutate({ email: v.email.trim(), password: v.password, ...(needCode ? { code: v.code.trim() } : {}) }))}
+        noValidate
+      >
         <Stack>
           <TextInput label="Email" type="email" autoComplete="email" required {...form.getInputProps('email')} />
           <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
           <Anchor component={Link} to="/forgot-password" size="sm" w="fit-content">
             Forgot your password?
           </Anchor>
-          <ErrorAlert error={m.error} />
+          {needCode && (
+            <TextInput
+              label="Code from your authenticator app"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              data-autofocus
+              {...form.getInputProps('code')}
+            />
+          )}
+          {!(needCode && m.error instanceof ApiError && m.error.code === 'two_factor_required') && <ErrorAlert error={m.error} />}
           <Button type="submit" loading={m.isPending}>
             Sign in
           </Button>
