@@ -21,14 +21,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
-        .routes(routes!(refresh))
+        .routes(routes!(renew_session))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = SessionResponse, description = "a new token for this session: another 30 minutes, never past 12 hours from the sign-in"),
         (status = 400, description = "API tokens do not renew"),
         (status = 401, description = "the session has ended (idle, 12 hours old, logged out)")))]
-async fn refresh(
+async fn renew_session(
     State(st): State<AppState>,
     caller: Caller,
     headers: axum::http::HeaderMap,

@@ -15,9 +15,9 @@ use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(setup))
-        .routes(routes!(enable))
-        .routes(routes!(disable))
+        .routes(routes!(set_up_two_factor))
+        .routes(routes!(enable_two_factor))
+        .routes(routes!(disable_two_factor))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,7 +48,7 @@ fn user(caller: Caller) -> Result<switchyard_core::domain::User, ApiError> {
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/setup", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TwoFactorSetup, description = "a new secret; it takes effect once a code confirms it"),
         (status = 400), (status = 401), (status = 409, description = "two-factor sign-in is on already")))]
-async fn setup(
+async fn set_up_two_factor(
     State(st): State<AppState>,
     caller: Caller,
 ) -> Result<axum::Json<TwoFactorSetup>, ApiError> {
@@ -72,7 +72,7 @@ async fn setup(
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/enable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is on"), (status = 400), (status = 401),
         (status = 409, description = "no setup to confirm"), (status = 422, description = "the code does not match")))]
-async fn enable(
+async fn enable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
     Json(b): Json<CodeBody>,
@@ -96,7 +96,7 @@ async fn enable(
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/disable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is off"), (status = 400), (status = 401),
         (status = 409, description = "it is off already"), (status = 422, description = "the code does not match")))]
-async fn disable(
+async fn disable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
     Json(b): Json<CodeBody>,

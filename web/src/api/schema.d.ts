@@ -109,7 +109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["refresh"];
+        post: operations["renew_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -141,7 +141,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["disable"];
+        post: operations["disable_two_factor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -157,7 +157,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["enable"];
+        post: operations["enable_two_factor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["setup"];
+        post: operations["set_up_two_factor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2601,7 +2601,7 @@ export interface operations {
             };
         };
     };
-    refresh: {
+    renew_session: {
         parameters: {
             query?: never;
             header?: never;
@@ -2725,7 +2725,7 @@ export interface operations {
             };
         };
     };
-    disable: {
+    disable_two_factor: {
         parameters: {
             query?: never;
             header?: never;
@@ -2801,7 +2801,7 @@ export interface operations {
             };
         };
     };
-    enable: {
+    enable_two_factor: {
         parameters: {
             query?: never;
             header?: never;
@@ -2877,7 +2877,7 @@ export interface operations {
             };
         };
     };
-    setup: {
+    set_up_two_factor: {
         parameters: {
             query?: never;
             header?: never;
