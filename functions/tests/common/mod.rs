@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 use switchyard_core::bus::{Bus, InProcessBus, Subscription};
+use switchyard_core::changes::Quotas;
 use switchyard_core::store::Store;
 use switchyard_functions::auth::jwt::JwtKeys;
 use switchyard_functions::auth::rate_limit::LoginLimiter;
@@ -84,64 +85,52 @@ impl Api {
         }
     }
 
-    /// The same store and bus behind routers that enforce `quotas`.
-    pub fn with_quotas(self, quotas: switchyard_core::changes::Quotas) -> Api {
-        let state = AppState::with_options(
-            self.store.clone(),
-            self.bus.clone(),
-            JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::default(),
-            quotas,
-        )
-        .with_webhooks(webhook_setup(LOOPBACK));
-        Api {
-            router: router(state.clone(), &Group::ALL),
-            state,
-            ..self
-        }
-    }
-
-    /// The same store and bus behind routers whose webhooks may go only where `egress` allows.
-    pub fn with_egress(self, egress: Egress) -> Api {
-        let state = AppState::with_limiter(
-            self.store.clone(),
-            self.bus.clone(),
-            JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::default(),
-        )
-        .with_webhooks(webhook_setup(egress));
-        Api {
-            router: router(state.clone(), &Group::ALL),
-            state,
-            ..self
-        }
-    }
-
-    /// The same store and bus behind routers that limit logins with `limiter` (a second
-    /// process, as far as the limits can tell).
-    pub fn with_login_limiter(self, limiter: LoginLimiter) -> Api {
-        let state = AppState::with_limiter(
+    /// A new state over this store and bus: another process, as far as the store can tell.
+    fn fresh_state(&self, limiter: LoginLimiter, quotas: Quotas) -> AppState {
+        AppState::with_options(
             self.store.clone(),
             self.bus.clone(),
             JwtKeys::from_secret(SECRET).unwrap(),
             limiter,
-        );
+            quotas,
+        )
+    }
+
+    /// The same store and bus behind routers over `state`.
+    fn serving(self, state: AppState) -> Api {
         Api {
             router: router(state.clone(), &Group::ALL),
             state,
             ..self
         }
+    }
+
+    /// The same store and bus behind routers that enforce `quotas`.
+    pub fn with_quotas(self, quotas: Quotas) -> Api {
+        let state = self
+            .fresh_state(LoginLimiter::default(), quotas)
+            .with_webhooks(webhook_setup(LOOPBACK));
+        self.serving(state)
+    }
+
+    /// The same store and bus behind routers whose webhooks may go only where `egress` allows.
+    pub fn with_egress(self, egress: Egress) -> Api {
+        let state = self
+            .fresh_state(LoginLimiter::default(), Quotas::default())
+            .with_webhooks(webhook_setup(egress));
+        self.serving(state)
+    }
+
+    /// The same store and bus behind routers that limit logins with `limiter`.
+    pub fn with_login_limiter(self, limiter: LoginLimiter) -> Api {
+        let state = self.fresh_state(limiter, Quotas::default());
+        self.serving(state)
     }
 
     /// Another process over the same store and bus, limiting logins with `limiter`; `self` must
     /// outlive it (it holds the store's server).
     pub fn twin(&self, limiter: LoginLimiter) -> Api {
-        let state = AppState::with_limiter(
-            self.store.clone(),
-            self.bus.clone(),
-            JwtKeys::from_secret(SECRET).unwrap(),
-            limiter,
-        );
+        let state = self.fresh_state(limiter, Quotas::default());
         Api {
             router: router(state.clone(), &Group::ALL),
             state,
@@ -153,34 +142,18 @@ impl Api {
 
     /// The same store and bus behind routers that mail through `mail`.
     pub fn with_mail(self, mail: switchyard_functions::mail::Mail) -> Api {
-        let state = AppState::with_limiter(
-            self.store.clone(),
-            self.bus.clone(),
-            JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::default(),
-        )
-        .with_mail(mail);
-        Api {
-            router: router(state.clone(), &Group::ALL),
-            state,
-            ..self
-        }
+        let state = self
+            .fresh_state(LoginLimiter::default(), Quotas::default())
+            .with_mail(mail);
+        self.serving(state)
     }
 
     /// The same store and bus behind routers whose change feed is `feed`.
     pub fn with_feed(self, feed: switchyard_functions::feed::Feed) -> Api {
-        let state = AppState::with_limiter(
-            self.store.clone(),
-            self.bus.clone(),
-            JwtKeys::from_secret(SECRET).unwrap(),
-            LoginLimiter::default(),
-        )
-        .with_feed(feed);
-        Api {
-            router: router(state.clone(), &Group::ALL),
-            state,
-            ..self
-        }
+        let state = self
+            .fresh_state(LoginLimiter::default(), Quotas::default())
+            .with_feed(feed);
+        self.serving(state)
     }
 
     pub fn embedded() -> Api {
