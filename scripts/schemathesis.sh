@@ -18,11 +18,16 @@ if [ ! -x .venv/bin/schemathesis ]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
-# Every generated signup comes from 127.0.0.1.
+# Password reset mail goes to a real SMTP server (aiosmtpd) that keeps it in a Maildir.
+smtp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+.venv/bin/python -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$data/mail" >/dev/null 2>&1 &
+smtp_pid=$!
+# Every generated signup, login and reset comes from 127.0.0.1.
 SWITCHYARD_SIGNUPS_PER_ADDRESS=1000000 SWITCHYARD_LOGIN_FAILURES_PER_ADDRESS=1000000 \
-  "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --web-dir "$data/none" >"$data/serve.log" 2>&1 &
+  "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --web-dir "$data/none" \
+  --smtp-url "smtp://127.0.0.1:$smtp_port" >"$data/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid $smtp_pid 2>/dev/null; wait $pid $smtp_pid 2>/dev/null; rm -rf "$data"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
 token=$(.venv/bin/python scripts/schemathesis_seed.py "$base" "$data/schemathesis.toml")

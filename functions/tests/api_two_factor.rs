@@ -129,7 +129,7 @@ async fn a_wrong_code_turns_nothing_on(api: Api) {
         json!({"code": other}),
     )
     .await;
-    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
     assert_eq!(login(&api, None).await.status, StatusCode::OK);
 }
 

@@ -11,7 +11,6 @@ use crate::auth::totp;
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
 use crate::state::AppState;
-use crate::validate;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,7 +32,13 @@ pub struct TwoFactorSetup {
 #[serde(deny_unknown_fields)]
 pub struct CodeBody {
     /// The authenticator app's 6-digit code.
+    #[schema(pattern = "^[0-9]{6}$")]
     code: String,
+}
+
+/// A code that does not match is a failed proof of who is asking (as a wrong current password is).
+fn wrong_code() -> ApiError {
+    ApiError::Unauthorized("the code does not match the app's code now".into())
 }
 
 fn user(caller: Caller) -> Result<switchyard_core::domain::User, ApiError> {
@@ -71,7 +76,7 @@ async fn set_up_two_factor(
 
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/enable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is on"), (status = 400), (status = 401),
-        (status = 409, description = "no setup to confirm"), (status = 422, description = "the code does not match")))]
+        (status = 409, description = "no setup to confirm"), (status = 401, description = "the code does not match")))]
 async fn enable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
@@ -84,8 +89,7 @@ async fn enable_two_factor(
             details: serde_json::Value::Null,
         });
     };
-    let step = totp::accept(&pending, &b.code, 0)
-        .ok_or_else(|| validate::field_error("code", "does not match the app's code now"))?;
+    let step = totp::accept(&pending, &b.code, 0).ok_or_else(wrong_code)?;
     u.totp_secret = Some(pending);
     u.totp_pending = None;
     u.totp_last_step = step;
@@ -95,7 +99,7 @@ async fn enable_two_factor(
 
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/disable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is off"), (status = 400), (status = 401),
-        (status = 409, description = "it is off already"), (status = 422, description = "the code does not match")))]
+        (status = 409, description = "it is off already"), (status = 401, description = "the code does not match")))]
 async fn disable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
@@ -108,8 +112,7 @@ async fn disable_two_factor(
             details: serde_json::Value::Null,
         });
     };
-    totp::accept(&secret, &b.code, u.totp_last_step)
-        .ok_or_else(|| validate::field_error("code", "does not match the app's code now"))?;
+    totp::accept(&secret, &b.code, u.totp_last_step).ok_or_else(wrong_code)?;
     u.totp_secret = None;
     u.totp_pending = None;
     st.store.update_user(&u).await?;

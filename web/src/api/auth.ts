@@ -18,8 +18,9 @@ export type TwoFactorSetup = Schemas['TwoFactorSetup'];
 
 /** A new authenticator secret; it takes effect once `enableTwoFactor` confirms a code. */
 export const setUpTwoFactor = () => api.post<TwoFactorSetup>('/api/v1/auth/two-factor/setup', {});
-export const enableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/enable', { code });
-export const disableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/disable', { code });
+/** A code that does not match answers 401: this session stays. */
+export const enableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/enable', { code }, { keepSessionOn401: true });
+export const disableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/disable', { code }, { keepSessionOn401: true });
 
 export const signIn = (b: { email: string; password: string; code?: string }) =>
   api.post<Session>('/api/v1/auth/login', b, { anonymous: true });

@@ -2754,7 +2754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description see the error's message */
+            /** @description the code does not match */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2790,7 +2790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the code does not match */
+            /** @description the request breaks a rule; details name each field */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +2830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description see the error's message */
+            /** @description the code does not match */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2866,7 +2866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the code does not match */
+            /** @description the request breaks a rule; details name each field */
             422: {
                 headers: {
                     [name: string]: unknown;
