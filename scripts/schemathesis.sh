@@ -27,7 +27,7 @@ SWITCHYARD_SIGNUPS_PER_ADDRESS=1000000 SWITCHYARD_LOGIN_FAILURES_PER_ADDRESS=100
   "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --web-dir "$data/none" \
   --smtp-url "smtp://127.0.0.1:$smtp_port" >"$data/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid $smtp_pid 2>/dev/null; wait $pid $smtp_pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid $smtp_pid 2>/dev/null; wait $pid $smtp_pid 2>/dev/null || true; rm -rf "$data"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
 token=$(.venv/bin/python scripts/schemathesis_seed.py "$base" "$data/schemathesis.toml")
