@@ -40,17 +40,21 @@ async fn set_role(api: &Api, token: &str, org: &str, user: &str, role: &str) -> 
     .await
 }
 
+/// The owner invites `email` as `role`.
+async fn invite(api: &Api, o: &Org, email: &str, role: &str) -> Reply {
+    api.call(
+        "POST",
+        &format!("/api/v1/orgs/{}/invitations", o.org),
+        Some(&o.owner),
+        Some(json!({"email": email, "role": role})),
+    )
+    .await
+}
+
 /// A second owner who joined by invitation: (token, user id).
 async fn second_owner(api: &Api, o: &Org) -> (String, String) {
     let (token, _, id) = api.signup("second@example.com").await;
-    let inv = api
-        .call(
-            "POST",
-            &format!("/api/v1/orgs/{}/invitations", o.org),
-            Some(&o.owner),
-            Some(json!({"email": "second@example.com", "role": "owner"})),
-        )
-        .await;
+    let inv = invite(api, o, "second@example.com", "owner").await;
     assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.body);
     let accepted = api
         .call(
@@ -136,14 +140,7 @@ async fn two_owners_demoting_themselves_at_once_leave_one(api: Api) {
 
 async fn an_invitation_cannot_demote_the_sole_owner(api: Api) {
     let o = org(&api).await;
-    let inv = api
-        .call(
-            "POST",
-            &format!("/api/v1/orgs/{}/invitations", o.org),
-            Some(&o.owner),
-            Some(json!({"email": "owner@example.com", "role": "viewer"})),
-        )
-        .await;
+    let inv = invite(&api, &o, "owner@example.com", "viewer").await;
     assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.body);
     let accepted = api
         .call(

@@ -4,18 +4,18 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValue,
-    ScalarAttributeType, Select, StreamSpecification, StreamViewType, TransactWriteItem,
-    WriteRequest,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
+    Select, StreamSpecification, StreamViewType, TransactWriteItem,
 };
 use std::collections::HashMap;
 
-use super::counter_writes::{BatchError, BatchSink, WritePolicy, write_all};
+use super::counter_writes::{WritePolicy, write_all};
+use super::dynamodb_counters::{CounterBatches, counter_attrs, counter_from_attrs};
+pub use super::dynamodb_retry::{ATTEMPT_TIMEOUT, TRANSACT_ATTEMPTS};
+use super::dynamodb_retry::{Tried, backoff, judge};
 use super::kv::{After, Cond, Counter, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 use super::layout::{
     INDEX_HASH_KEY, INDEX_NAME, INDEX_RANGE_KEY, TABLE_HASH_KEY, TABLE_RANGE_KEY, TTL_ATTRIBUTE,
@@ -533,162 +533,5 @@ impl Kv for DynamoDb {
                 _ => return Ok(out),
             }
         }
-    }
-}
-
-/// How long one request to DynamoDB may take before it is given up and retried.
-pub const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// How many times one transaction is sent while DynamoDB answers that it could not run it now
-/// (another transaction on the same items, throttling, a server error, no answer at all).
-pub const TRANSACT_ATTEMPTS: u32 = 8;
-
-/// The wait before try `attempt` (1-based): "full jitter" over an exponential ceiling (25 ms
-/// doubling, at most 1 s), so writers that collided do not collide again in step.
-fn backoff(attempt: u32) -> std::time::Duration {
-    let ceiling = 25u64.saturating_mul(1 << attempt.min(10)).min(1000);
-    std::time::Duration::from_millis(rand::random_range(0..=ceiling))
-}
-
-/// What one `TransactWriteItems` came to.
-enum Tried {
-    Done,
-    Failed(KvError),
-    /// Worth sending again (with the same token), for this reason.
-    Again(String),
-}
-
-fn judge<R: std::fmt::Debug>(
-    sent: Result<
-        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput,
-        SdkError<TransactWriteItemsError, R>,
-    >,
-) -> Tried {
-    let e = match sent {
-        Ok(_) => return Tried::Done,
-        Err(e) => e,
-    };
-    match &e {
-        SdkError::ServiceError(service) => match service.err() {
-            TransactWriteItemsError::TransactionCanceledException(c) => {
-                let codes: Vec<&str> = c
-                    .cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code().unwrap_or("None"))
-                    .collect();
-                if let Some(index) = codes.iter().position(|c| *c == "ConditionalCheckFailed") {
-                    return Tried::Failed(KvError::Condition { index });
-                }
-                let passing = [
-                    "TransactionConflict",
-                    "ThrottlingError",
-                    "ProvisionedThroughputExceeded",
-                ];
-                if codes.iter().any(|c| passing.contains(c)) {
-                    Tried::Again(format!("cancelled: {}", codes.join(",")))
-                } else {
-                    Tried::Failed(KvError::Backend(format!("transaction cancelled: {c}")))
-                }
-            }
-            TransactWriteItemsError::TransactionInProgressException(_)
-            | TransactWriteItemsError::ProvisionedThroughputExceededException(_)
-            | TransactWriteItemsError::RequestLimitExceeded(_)
-            | TransactWriteItemsError::ThrottlingException(_)
-            | TransactWriteItemsError::InternalServerError(_) => {
-                Tried::Again(DisplayErrorContext(&e).to_string())
-            }
-            other if other.code() == Some("ServiceUnavailable") => {
-                Tried::Again(DisplayErrorContext(&e).to_string())
-            }
-            other => Tried::Failed(KvError::Backend(DisplayErrorContext(other).to_string())),
-        },
-        // No answer: it may have committed; the same token makes sending it again safe.
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            Tried::Again(DisplayErrorContext(&e).to_string())
-        }
-        _ => Tried::Failed(backend(e)),
-    }
-}
-
-/// Counters as DynamoDB attributes: `pk`, `sk`, `v` (the count), `ttl` (epoch seconds).
-fn counter_attrs(c: &Counter) -> Attrs {
-    Attrs::from([
-        (TABLE_HASH_KEY.into(), s(&c.pk)),
-        (TABLE_RANGE_KEY.into(), s(&c.sk)),
-        ("v".into(), AttributeValue::N(c.count.to_string())),
-        (TTL_ATTRIBUTE.into(), AttributeValue::N(c.ttl.to_string())),
-    ])
-}
-
-fn counter_from_attrs(a: &Attrs) -> Option<Counter> {
-    let text = |k: &str| a.get(k).and_then(|v| v.as_s().ok()).cloned();
-    let number = |k: &str| a.get(k).and_then(|v| v.as_n().ok());
-    Some(Counter {
-        pk: text(TABLE_HASH_KEY)?,
-        sk: text(TABLE_RANGE_KEY)?,
-        count: number("v")?.parse().ok()?,
-        ttl: number(TTL_ATTRIBUTE)?.parse().ok()?,
-    })
-}
-
-/// One `BatchWriteItem` of counter puts.
-struct CounterBatches<'a> {
-    client: &'a Client,
-    table: &'a str,
-}
-
-#[async_trait]
-impl BatchSink<Counter> for CounterBatches<'_> {
-    async fn write(&self, batch: &[Counter]) -> Result<Vec<Counter>, BatchError> {
-        let mut requests = Vec::with_capacity(batch.len());
-        for c in batch {
-            let put = PutRequest::builder()
-                .set_item(Some(counter_attrs(c)))
-                .build()
-                .map_err(|e| BatchError::Fatal(backend(e)))?;
-            requests.push(WriteRequest::builder().put_request(put).build());
-        }
-        let out = self
-            .client
-            .batch_write_item()
-            .request_items(self.table, requests)
-            .send()
-            .await
-            .map_err(|e| {
-                if retryable(&e) {
-                    BatchError::Retryable(DisplayErrorContext(&e).to_string())
-                } else {
-                    BatchError::Fatal(backend(e))
-                }
-            })?;
-        Ok(out
-            .unprocessed_items()
-            .and_then(|u| u.get(self.table))
-            .map(|left| {
-                left.iter()
-                    .filter_map(|w| w.put_request().and_then(|p| counter_from_attrs(p.item())))
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
-}
-
-/// Throttling, server errors and failures to get an answer: worth another try (counter puts are
-/// idempotent, so even a write that did happen may be repeated).
-fn retryable<R>(e: &SdkError<BatchWriteItemError, R>) -> bool {
-    match e {
-        SdkError::ServiceError(s) => {
-            matches!(
-                s.err(),
-                BatchWriteItemError::ProvisionedThroughputExceededException(_)
-                    | BatchWriteItemError::RequestLimitExceeded(_)
-                    | BatchWriteItemError::ThrottlingException(_)
-                    | BatchWriteItemError::InternalServerError(_)
-            ) || s.err().code() == Some("ServiceUnavailable")
-        }
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            true
-        }
-        _ => false,
     }
 }

@@ -21,6 +21,10 @@ mod counters;
 mod counts;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
+#[cfg(feature = "dynamodb")]
+mod dynamodb_counters;
+#[cfg(feature = "dynamodb")]
+mod dynamodb_retry;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 mod flags;
