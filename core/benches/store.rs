@@ -64,6 +64,7 @@ async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
         id: new_id(),
         name: "Bench".into(),
         created_at: 0,
+        require_two_factor: false,
     };
     store
         .create_org(

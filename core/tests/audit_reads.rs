@@ -59,6 +59,7 @@ async fn a_filter_that_matches_nothing_reads_a_bounded_number_of_pages() {
         id: "o1".into(),
         name: "Acme".into(),
         created_at: 0,
+        require_two_factor: false,
     };
     let mut first = Batch::new();
     first.create_org(&org).unwrap();

@@ -43,6 +43,7 @@ async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_o
         id: "o1".into(),
         name: "Acme".into(),
         created_at: 0,
+        require_two_factor: false,
     };
     let mut batch = Batch::new();
     batch.create_org(&org).unwrap();

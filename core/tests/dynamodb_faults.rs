@@ -55,6 +55,7 @@ fn user(email: &str) -> User {
         totp_secret: None,
         totp_pending: None,
         totp_last_step: 0,
+        recovery_codes: Vec::new(),
         created_at: now_ms(),
     }
 }

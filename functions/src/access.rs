@@ -101,12 +101,33 @@ pub async fn check(
         Caller::User(_) => role >= need.role(),
         Caller::Token(t) => need.scopes().iter().any(|s| t.scopes.contains(s)),
     };
-    if allowed {
-        Ok(role)
-    } else {
-        Err(ApiError::Forbidden(
+    if !allowed {
+        return Err(ApiError::Forbidden(
             format!("this needs the {:?} role (or token scope)", need.role()).to_lowercase(),
-        ))
+        ));
+    }
+    two_factor_policy(st, caller, org, role).await?;
+    Ok(role)
+}
+
+/// An organization that requires two-factor sign-in for owners and admins refuses them anything
+/// until they have it on (they may still set it up, leave, or act in other organizations). Only
+/// such a caller pays the extra read.
+async fn two_factor_policy(
+    st: &AppState,
+    caller: &Caller,
+    org: &str,
+    role: Role,
+) -> Result<(), ApiError> {
+    let Caller::User(u) = caller else {
+        return Ok(());
+    };
+    if role < Role::Admin || u.totp_secret.is_some() {
+        return Ok(());
+    }
+    match st.store.get_org(org).await? {
+        Some(o) if o.require_two_factor => Err(ApiError::TwoFactorSetupRequired),
+        _ => Ok(()),
     }
 }
 

@@ -26,6 +26,12 @@ pub enum ApiError {
     /// No credentials, or credentials that do not verify (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// An owner or admin of an organization that requires two-factor sign-in, without it on (403,
+    /// code `two_factor_setup_required`).
+    #[error(
+        "this organization requires two-factor sign-in for owners and admins: turn it on first"
+    )]
+    TwoFactorSetupRequired,
     /// Authenticated but not allowed (403).
     #[error("{0}")]
     Forbidden(String),
@@ -81,6 +87,11 @@ impl ApiError {
                 (StatusCode::UNAUTHORIZED, "two_factor_required", Value::Null)
             }
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", Value::Null),
+            ApiError::TwoFactorSetupRequired => (
+                StatusCode::FORBIDDEN,
+                "two_factor_setup_required",
+                Value::Null,
+            ),
             ApiError::ApprovalRequired { details, .. } => {
                 (StatusCode::FORBIDDEN, "approval_required", details.clone())
             }

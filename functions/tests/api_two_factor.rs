@@ -5,6 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::pyotp::{code_now, next_code, pyotp};
 use common::{Api, Reply, assert_error};
 use serde_json::json;
 
@@ -15,36 +16,21 @@ both_stores!(
     a_wrong_code_turns_nothing_on,
     the_otpauth_url_is_what_authenticator_apps_read,
     a_code_turns_two_factor_off,
+    turning_two_factor_on_hands_out_ten_recovery_codes,
+    a_recovery_code_signs_in_once,
+    new_recovery_codes_replace_the_old_ones,
+    new_recovery_codes_need_a_second_factor,
+    a_recovery_code_turns_two_factor_off,
 );
 
 const PASSWORD: &str = "correct horse battery";
-
-/// Runs `script` with pyotp, `arg` as `sys.argv[1]`; its stdout, trimmed.
-fn pyotp(script: &str, arg: &str) -> String {
-    let python = std::env::var("SWITCHYARD_PYTHON")
-        .unwrap_or_else(|_| format!("{}/../.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
-    let out = std::process::Command::new(python)
-        .args(["-c", &format!("import sys, pyotp\n{script}"), arg])
-        .output()
-        .expect("python with pyotp (make test installs it into .venv)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn code_now(secret: &str) -> String {
-    pyotp("print(pyotp.TOTP(sys.argv[1]).now())", secret)
-}
 
 async fn post(api: &Api, path: &str, token: Option<&str>, body: serde_json::Value) -> Reply {
     api.call("POST", path, token, Some(body)).await
 }
 
-/// Ada with two-factor sign-in on: (session token, secret).
-async fn ada_with_two_factor(api: &Api) -> (String, String) {
+/// Ada with two-factor sign-in on: (session token, secret, recovery codes).
+async fn ada_with_codes(api: &Api) -> (String, String, Vec<String>) {
     let (token, _, _) = api.signup("ada@example.com").await;
     let setup = post(
         api,
@@ -62,7 +48,19 @@ async fn ada_with_two_factor(api: &Api) -> (String, String) {
         json!({"code": code_now(&secret)}),
     )
     .await;
-    assert_eq!(on.status, StatusCode::NO_CONTENT, "{}", on.body);
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    let codes = on.body["recoveryCodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    (token, secret, codes)
+}
+
+/// Ada with two-factor sign-in on: (session token, secret).
+async fn ada_with_two_factor(api: &Api) -> (String, String) {
+    let (token, secret, _) = ada_with_codes(api).await;
     (token, secret)
 }
 
@@ -93,20 +91,14 @@ async fn signing_in_asks_for_the_code_after_the_password(api: Api) {
     )
     .await;
     assert_error(&wrong_password, StatusCode::UNAUTHORIZED, "unauthorized");
-    let next = pyotp(
-        "import time\nt = pyotp.TOTP(sys.argv[1])\nprint(t.at(time.time() + 30))",
-        &secret,
-    );
+    let next = next_code(&secret);
     let r = login(&api, Some(&next)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 async fn a_code_signs_in_once(api: Api) {
     let (_, secret) = ada_with_two_factor(&api).await;
-    let next = pyotp(
-        "import time\nt = pyotp.TOTP(sys.argv[1])\nprint(t.at(time.time() + 30))",
-        &secret,
-    );
+    let next = next_code(&secret);
     assert_eq!(login(&api, Some(&next)).await.status, StatusCode::OK);
     let replay = login(&api, Some(&next)).await;
     assert_error(&replay, StatusCode::UNAUTHORIZED, "unauthorized");
@@ -153,10 +145,7 @@ async fn the_otpauth_url_is_what_authenticator_apps_read(api: Api) {
 
 async fn a_code_turns_two_factor_off(api: Api) {
     let (token, secret) = ada_with_two_factor(&api).await;
-    let next = pyotp(
-        "import time\nt = pyotp.TOTP(sys.argv[1])\nprint(t.at(time.time() + 30))",
-        &secret,
-    );
+    let next = next_code(&secret);
     let off = post(
         &api,
         "/api/v1/auth/two-factor/disable",
@@ -165,5 +154,66 @@ async fn a_code_turns_two_factor_off(api: Api) {
     )
     .await;
     assert_eq!(off.status, StatusCode::NO_CONTENT, "{}", off.body);
+    assert_eq!(login(&api, None).await.status, StatusCode::OK);
+}
+
+async fn turning_two_factor_on_hands_out_ten_recovery_codes(api: Api) {
+    let (token, _, codes) = ada_with_codes(&api).await;
+    assert_eq!(codes.len(), 10);
+    let me = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
+    assert_eq!(me.body["user"]["recoveryCodesLeft"], 10, "{}", me.body);
+}
+
+async fn a_recovery_code_signs_in_once(api: Api) {
+    let (_, _, codes) = ada_with_codes(&api).await;
+    let r = login(&api, Some(&codes[0])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["user"]["recoveryCodesLeft"], 9, "{}", r.body);
+    let replay = login(&api, Some(&codes[0])).await;
+    assert_error(&replay, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+async fn renew(api: &Api, token: &str, code: &str) -> Reply {
+    post(
+        api,
+        "/api/v1/auth/two-factor/recovery-codes",
+        Some(token),
+        json!({"code": code}),
+    )
+    .await
+}
+
+async fn new_recovery_codes_replace_the_old_ones(api: Api) {
+    let (token, secret, old) = ada_with_codes(&api).await;
+    let r = renew(&api, &token, &next_code(&secret)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let fresh = r.body["recoveryCodes"][0].as_str().unwrap().to_owned();
+    assert_error(
+        &login(&api, Some(&old[1])).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    assert_eq!(login(&api, Some(&fresh)).await.status, StatusCode::OK);
+}
+
+async fn new_recovery_codes_need_a_second_factor(api: Api) {
+    let (token, _, old) = ada_with_codes(&api).await;
+    let r = renew(&api, &token, "000000").await;
+    assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(login(&api, Some(&old[0])).await.status, StatusCode::OK);
+}
+
+async fn a_recovery_code_turns_two_factor_off(api: Api) {
+    let (token, _, codes) = ada_with_codes(&api).await;
+    let off = post(
+        &api,
+        "/api/v1/auth/two-factor/disable",
+        Some(&token),
+        json!({"code": codes[4]}),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::NO_CONTENT, "{}", off.body);
+    let me = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
+    assert_eq!(me.body["user"]["recoveryCodesLeft"], 0, "{}", me.body);
     assert_eq!(login(&api, None).await.status, StatusCode::OK);
 }

@@ -18,9 +18,10 @@ locals {
     "POST /api/v1/auth/password-reset"         = "auth"
     "POST /api/v1/auth/password-reset/confirm" = "auth"
     # functions/src/routes/two_factor.rs
-    "POST /api/v1/auth/two-factor/setup"   = "auth"
-    "POST /api/v1/auth/two-factor/enable"  = "auth"
-    "POST /api/v1/auth/two-factor/disable" = "auth"
+    "POST /api/v1/auth/two-factor/setup"          = "auth"
+    "POST /api/v1/auth/two-factor/enable"         = "auth"
+    "POST /api/v1/auth/two-factor/disable"        = "auth"
+    "POST /api/v1/auth/two-factor/recovery-codes" = "auth"
     # functions/src/routes/orgs.rs
     "GET /api/v1/orgs"                         = "orgs"
     "POST /api/v1/orgs"                        = "orgs"

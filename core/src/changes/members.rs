@@ -111,6 +111,7 @@ impl Changes {
             id: new_id(),
             name: name.trim().to_owned(),
             created_at: self.now(),
+            require_two_factor: false,
         };
         let owner = Membership {
             org_id: org.id.clone(),

@@ -31,6 +31,7 @@ pub use error::{ChangeError, Result};
 pub use flags::{FlagPatch, NewFlag};
 pub use import::ImportSummary;
 pub use members::{API_TOKEN_PREFIX, INVITATION_TTL_MS, Invited, NewToken, TokenIssued};
+pub use organization::OrgSettings;
 pub use projects::{
     DEFAULT_ROTATION_OVERLAP_SECS, EnvironmentPatch, KeyIssued, MAX_ROTATION_OVERLAP_SECS,
     NewEnvironment, NewProject, ProjectCreated, ProjectPatch,

@@ -1,19 +1,38 @@
-//! An organization's own settings (its name) and its pending invitations.
+//! An organization's own settings (its name, its two-factor policy) and its pending invitations.
 
 use super::error::{ChangeError, Result};
 use super::{Changes, Scope, rules};
 use crate::domain::{Actor, Invitation, Organization};
 use crate::store::Batch;
 
+/// Settings to change; `None` keeps what is there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrgSettings<'a> {
+    pub name: Option<&'a str>,
+    pub require_two_factor: Option<bool>,
+}
+
 impl Changes {
-    /// Renames an organization.
-    pub async fn rename_org(&self, actor: &Actor, org: &str, name: &str) -> Result<Organization> {
-        rules::name("name", name)?;
+    /// Changes an organization's settings: what `settings` names, the rest as it is.
+    pub async fn update_org(
+        &self,
+        actor: &Actor,
+        org: &str,
+        settings: OrgSettings<'_>,
+    ) -> Result<Organization> {
+        if let Some(name) = settings.name {
+            rules::name("name", name)?;
+        }
         let Some(current) = self.store.get_org(org).await? else {
             return Err(ChangeError::NotFound("organization".into()));
         };
         let next = Organization {
-            name: name.trim().to_owned(),
+            name: settings
+                .name
+                .map_or_else(|| current.name.clone(), |n| n.trim().to_owned()),
+            require_two_factor: settings
+                .require_two_factor
+                .unwrap_or(current.require_two_factor),
             ..current.clone()
         };
         let mut batch = Batch::new();

@@ -7,6 +7,9 @@ pub struct Organization {
     pub id: String,
     pub name: String,
     pub created_at: i64,
+    /// Owners and admins must sign in with two-factor sign-in to act in this organization.
+    #[serde(default)]
+    pub require_two_factor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +39,9 @@ pub struct User {
     /// The last TOTP time step a code was accepted at: each code works once.
     #[serde(default)]
     pub totp_last_step: u64,
+    /// Hashes of the unused one-time recovery codes that stand in for an authenticator code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<String>,
 }
 
 /// Roles, weakest first: viewer < editor < admin < owner.

@@ -45,6 +45,7 @@ pub async fn accounts_and_tokens(h: Harness) {
         id: new_id(),
         name: "Acme".into(),
         created_at: now_ms(),
+        require_two_factor: false,
     };
     s.create_org(
         &org,
@@ -61,6 +62,7 @@ pub async fn accounts_and_tokens(h: Harness) {
         id: new_id(),
         name: "Other".into(),
         created_at: now_ms(),
+        require_two_factor: false,
     };
     s.create_org(
         &other,

@@ -36,6 +36,7 @@ fn user(email: &str) -> User {
         totp_secret: None,
         totp_pending: None,
         totp_last_step: 0,
+        recovery_codes: Vec::new(),
         created_at: now_ms(),
     }
 }
@@ -49,6 +50,7 @@ pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<En
         id: new_id(),
         name: "Acme".into(),
         created_at: now_ms(),
+        require_two_factor: false,
     };
     let owner = Membership {
         org_id: org.id.clone(),

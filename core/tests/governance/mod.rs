@@ -301,6 +301,7 @@ async fn user(store: &Store, name: &str) -> User {
         totp_secret: None,
         totp_pending: None,
         totp_last_step: 0,
+        recovery_codes: Vec::new(),
         created_at: T0,
     };
     store.create_user(&u).await.unwrap();

@@ -4,4 +4,5 @@ pub mod address;
 pub mod jwt;
 pub mod password;
 pub mod rate_limit;
+pub mod second_factor;
 pub mod totp;

@@ -78,6 +78,8 @@ pub struct PublicUser {
     created_at: i64,
     /// Whether signing in asks for an authenticator code.
     two_factor: bool,
+    /// How many unused recovery codes are left.
+    recovery_codes_left: usize,
 }
 
 impl From<&User> for PublicUser {
@@ -88,6 +90,7 @@ impl From<&User> for PublicUser {
             name: u.name.clone(),
             created_at: u.created_at,
             two_factor: u.totp_secret.is_some(),
+            recovery_codes_left: u.recovery_codes.len(),
         }
     }
 }
@@ -130,6 +133,7 @@ async fn signup(
         totp_secret: None,
         totp_pending: None,
         totp_last_step: 0,
+        recovery_codes: Vec::new(),
         created_at: now_ms(),
     };
     // One change each way: the user exists only if its organization or membership does.
@@ -183,8 +187,8 @@ async fn invited(st: &AppState, token: &str, email: &str) -> Result<(), ApiError
 pub struct LoginBody {
     email: String,
     password: String,
-    /// The authenticator app's 6-digit code, for accounts with two-factor sign-in (asked for with
-    /// 401 `two_factor_required` after a right password).
+    /// The authenticator app's 6-digit code or an unused recovery code, for accounts with
+    /// two-factor sign-in (asked for with 401 `two_factor_required` after a right password).
     code: Option<String>,
 }
 
@@ -209,23 +213,23 @@ async fn login(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     match user {
         Some(mut u) if ok => {
-            if let Some(secret) = u.totp_secret.clone() {
+            if u.totp_secret.is_some() {
                 let Some(code) = b.code.as_deref() else {
                     return Err(ApiError::TwoFactorRequired);
                 };
-                let Some(step) = crate::auth::totp::accept(&secret, code, u.totp_last_step) else {
+                let Some(proof) = crate::auth::second_factor::check(&u, code) else {
                     st.login_limiter
                         .login_failed(&st.store, &email, from)
                         .await?;
                     return Err(ApiError::Unauthorized(
-                        "the authenticator code is wrong or was used already".into(),
+                        "the authenticator or recovery code is wrong or was used already".into(),
                     ));
                 };
                 // The code is spent: a second sign-in with it fails (and so does a racing one).
-                u.totp_last_step = step;
+                crate::auth::second_factor::spend(&mut u, proof);
                 st.store.update_user(&u).await.map_err(|e| match e {
                     switchyard_core::store::StoreError::Conflict { .. } => ApiError::Unauthorized(
-                        "the authenticator code is wrong or was used already".into(),
+                        "the authenticator or recovery code is wrong or was used already".into(),
                     ),
                     other => other.into(),
                 })?;

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use switchyard_core::changes::NewToken;
+use switchyard_core::changes::{NewToken, OrgSettings};
 use switchyard_core::domain::{ApiToken, Membership, Organization, Role, Scope};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_orgs, create_org))
-        .routes(routes!(get_org, rename_org))
+        .routes(routes!(get_org, update_org))
         .routes(routes!(list_members))
         .routes(routes!(set_role, remove_member))
         .routes(routes!(invite))
@@ -75,25 +75,44 @@ async fn get_org(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrgPatch {
     /// The organization's new name.
-    #[schema(value_type = switchyard_core::changes::rules::schema::Name)]
-    name: String,
+    #[schema(value_type = Option<switchyard_core::changes::rules::schema::Name>)]
+    name: Option<String>,
+    /// Owners and admins must have two-factor sign-in on to act in the organization (owners only;
+    /// the owner turning it on must have it on).
+    require_two_factor: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "orgs", request_body = OrgPatch, security(("bearer" = [])),
-    params(("org" = String, Path)), responses((status = 200, body = Organization), (status = 404), (status = 422)))]
-async fn rename_org(
+    params(("org" = String, Path)), responses((status = 200, body = Organization), (status = 400, description = "nothing to change"),
+        (status = 403, description = "the two-factor policy is the owners' to set, and only with two-factor sign-in on"), (status = 404), (status = 422)))]
+async fn update_org(
     State(st): State<AppState>,
     caller: Caller,
     Path(org): Path<String>,
     Json(b): Json<OrgPatch>,
 ) -> Result<axum::Json<Organization>, ApiError> {
-    access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    if b.name.is_none() && b.require_two_factor.is_none() {
+        return Err(ApiError::BadRequest("send name or requireTwoFactor".into()));
+    }
+    let role = access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    if b.require_two_factor.is_some() {
+        let has_two_factor = matches!(&caller, Caller::User(u) if u.totp_secret.is_some());
+        if role < Role::Owner || !has_two_factor {
+            return Err(ApiError::Forbidden(
+                "only an owner with two-factor sign-in on sets the two-factor policy".into(),
+            ));
+        }
+    }
+    let settings = OrgSettings {
+        name: b.name.as_deref(),
+        require_two_factor: b.require_two_factor,
+    };
     Ok(axum::Json(
         st.changes
-            .rename_org(&caller.actor(), &org, &b.name)
+            .update_org(&caller.actor(), &org, settings)
             .await?,
     ))
 }

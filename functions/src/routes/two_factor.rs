@@ -1,5 +1,6 @@
-//! Two-factor sign-in for a user: set up a TOTP secret, confirm it with a first code, turn it
-//! off with a code.
+//! Two-factor sign-in for a user: set up a TOTP secret, confirm it with a first code (which
+//! hands out recovery codes), new recovery codes, turn it off; an organization that requires it
+//! of its owners and admins keeps them from turning it off.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::totp;
+use switchyard_core::domain::{Role, User};
+
+use crate::auth::{second_factor, totp};
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
 use crate::state::AppState;
@@ -17,6 +20,30 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(set_up_two_factor))
         .routes(routes!(enable_two_factor))
         .routes(routes!(disable_two_factor))
+        .routes(routes!(renew_recovery_codes))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryCodes {
+    /// One-time codes that stand in for the authenticator app (sign-in, turning two-factor off),
+    /// shown once: each works once, and a new set replaces every earlier one.
+    recovery_codes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProofBody {
+    /// The authenticator app's 6-digit code, or an unused recovery code.
+    #[schema(min_length = 6, max_length = 32)]
+    code: String,
+}
+
+/// The second factor in `code`, spent on `u` (not yet stored).
+fn prove(u: &mut User, code: &str) -> Result<(), ApiError> {
+    let proof = second_factor::check(u, code).ok_or_else(wrong_code)?;
+    second_factor::spend(u, proof);
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +68,7 @@ fn wrong_code() -> ApiError {
     ApiError::Unauthorized("the code does not match the app's code now".into())
 }
 
-fn user(caller: Caller) -> Result<switchyard_core::domain::User, ApiError> {
+fn user(caller: Caller) -> Result<User, ApiError> {
     match caller {
         Caller::User(u) => Ok(u),
         Caller::Token(_) => Err(ApiError::BadRequest(
@@ -75,13 +102,13 @@ async fn set_up_two_factor(
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/enable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
-    responses((status = 204, description = "two-factor sign-in is on"), (status = 400), (status = 401),
+    responses((status = 200, body = RecoveryCodes, description = "two-factor sign-in is on; keep the recovery codes"), (status = 400), (status = 401),
         (status = 409, description = "no setup to confirm"), (status = 401, description = "the code does not match")))]
 async fn enable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
     Json(b): Json<CodeBody>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<axum::Json<RecoveryCodes>, ApiError> {
     let mut u = user(caller)?;
     let Some(pending) = u.totp_pending.clone() else {
         return Err(ApiError::Conflict {
@@ -93,28 +120,81 @@ async fn enable_two_factor(
     u.totp_secret = Some(pending);
     u.totp_pending = None;
     u.totp_last_step = step;
+    let (recovery_codes, hashes) = second_factor::new_recovery_codes();
+    u.recovery_codes = hashes;
     st.store.update_user(&u).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(axum::Json(RecoveryCodes { recovery_codes }))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/two-factor/disable", tag = "auth", request_body = CodeBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/two-factor/recovery-codes", tag = "auth", request_body = ProofBody, security(("bearer" = [])),
+    responses((status = 200, body = RecoveryCodes, description = "a new set; every earlier code stops working"), (status = 400),
+        (status = 401, description = "the code does not match"), (status = 409, description = "two-factor sign-in is off")))]
+async fn renew_recovery_codes(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(b): Json<ProofBody>,
+) -> Result<axum::Json<RecoveryCodes>, ApiError> {
+    let mut u = user(caller)?;
+    if u.totp_secret.is_none() {
+        return Err(ApiError::Conflict {
+            message: "two-factor sign-in is off".into(),
+            details: serde_json::Value::Null,
+        });
+    }
+    prove(&mut u, &b.code)?;
+    let (recovery_codes, hashes) = second_factor::new_recovery_codes();
+    u.recovery_codes = hashes;
+    st.store.update_user(&u).await?;
+    Ok(axum::Json(RecoveryCodes { recovery_codes }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/two-factor/disable", tag = "auth", request_body = ProofBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is off"), (status = 400), (status = 401),
-        (status = 409, description = "it is off already"), (status = 401, description = "the code does not match")))]
+        (status = 409, description = "it is off already, or an organization where this user is an owner or admin requires it"),
+        (status = 401, description = "the code does not match")))]
 async fn disable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
-    Json(b): Json<CodeBody>,
+    Json(b): Json<ProofBody>,
 ) -> Result<StatusCode, ApiError> {
     let mut u = user(caller)?;
-    let Some(secret) = u.totp_secret.clone() else {
+    if u.totp_secret.is_none() {
         return Err(ApiError::Conflict {
             message: "two-factor sign-in is off already".into(),
             details: serde_json::Value::Null,
         });
-    };
-    totp::accept(&secret, &b.code, u.totp_last_step).ok_or_else(wrong_code)?;
+    }
+    prove(&mut u, &b.code)?;
+    if let Some(org) = requiring_org(&st, &u).await? {
+        return Err(ApiError::Conflict {
+            message: format!(
+                "{} requires two-factor sign-in of its owners and admins",
+                org.name
+            ),
+            details: serde_json::json!({"organization": org.id}),
+        });
+    }
     u.totp_secret = None;
     u.totp_pending = None;
+    u.recovery_codes.clear();
     st.store.update_user(&u).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// An organization where `u` is an owner or admin and that requires two-factor sign-in.
+async fn requiring_org(
+    st: &AppState,
+    u: &User,
+) -> Result<Option<switchyard_core::domain::Organization>, ApiError> {
+    for m in st.store.memberships_of(&u.id).await? {
+        if m.role < Role::Admin {
+            continue;
+        }
+        if let Some(org) = st.store.get_org(&m.org_id).await?
+            && org.require_two_factor
+        {
+            return Ok(Some(org));
+        }
+    }
+    Ok(None)
 }

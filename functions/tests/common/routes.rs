@@ -12,6 +12,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/two-factor/setup"),
     ("post", "/api/v1/auth/two-factor/enable"),
     ("post", "/api/v1/auth/two-factor/disable"),
+    ("post", "/api/v1/auth/two-factor/recovery-codes"),
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
     ("get", "/api/v1/orgs"),

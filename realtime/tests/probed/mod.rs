@@ -78,6 +78,7 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
         totp_secret: None,
         totp_pending: None,
         totp_last_step: 0,
+        recovery_codes: Vec::new(),
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["renew_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/two-factor/setup": {
         parameters: {
             query?: never;
@@ -225,7 +241,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["rename_org"];
+        patch: operations["update_org"];
         trace?: never;
     };
     "/api/v1/orgs/{org}/audit": {
@@ -1510,8 +1526,8 @@ export interface components {
         };
         LoginBody: {
             /**
-             * @description The authenticator app's 6-digit code, for accounts with two-factor sign-in (asked for with
-             *     401 `two_factor_required` after a right password).
+             * @description The authenticator app's 6-digit code or an unused recovery code, for accounts with
+             *     two-factor sign-in (asked for with 401 `two_factor_required` after a right password).
              */
             code?: string | null;
             email: string;
@@ -1619,8 +1635,12 @@ export interface components {
             url: string;
         };
         OrgPatch: {
-            /** @description The organization's new name. */
-            name: components["schemas"]["Name"];
+            name?: components["schemas"]["Name"] | null;
+            /**
+             * @description Owners and admins must have two-factor sign-in on to act in the organization (owners only;
+             *     the owner turning it on must have it on).
+             */
+            requireTwoFactor?: boolean | null;
         };
         /** @description An organization with the caller's role in it. */
         OrgWithRole: {
@@ -1632,6 +1652,8 @@ export interface components {
             createdAt: number;
             id: string;
             name: string;
+            /** @description Owners and admins must sign in with two-factor sign-in to act in this organization. */
+            requireTwoFactor?: boolean;
         };
         /** @description A browser origin (see [`super::origins`]): `http(s)://host[:port]`. */
         Origin: string;
@@ -1782,6 +1804,10 @@ export interface components {
             clientVisibleByDefault?: boolean | null;
             name?: components["schemas"]["Name"] | null;
         };
+        ProofBody: {
+            /** @description The authenticator app's 6-digit code, or an unused recovery code. */
+            code: string;
+        };
         /** @description One change a request proposes, against the version it was made on. */
         ProposedChange: {
             /**
@@ -1841,6 +1867,8 @@ export interface components {
             email: string;
             id: string;
             name: string;
+            /** @description How many unused recovery codes are left. */
+            recoveryCodesLeft: number;
             /** @description Whether signing in asks for an authenticator code. */
             twoFactor: boolean;
         };
@@ -1919,6 +1947,13 @@ export interface components {
          * @enum {string}
          */
         Reason: "STATIC" | "DEFAULT" | "TARGETING_MATCH" | "SPLIT" | "DISABLED" | "ERROR";
+        RecoveryCodes: {
+            /**
+             * @description One-time codes that stand in for the authenticator app (sign-in, turning two-factor off),
+             *     shown once: each works once, and a new set replaces every earlier one.
+             */
+            recoveryCodes: string[];
+        };
         /** @description A comment on a change request. */
         RequestComment: {
             /** Format: int64 */
@@ -2734,7 +2769,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CodeBody"];
+                "application/json": components["schemas"]["ProofBody"];
             };
         };
         responses: {
@@ -2772,7 +2807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description it is off already */
+            /** @description it is off already, or an organization where this user is an owner or admin requires it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,12 +2849,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description two-factor sign-in is on */
-            204: {
+            /** @description two-factor sign-in is on; keep the recovery codes */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
             };
             /** @description see the error's message */
             400: {
@@ -2849,6 +2886,84 @@ export interface operations {
                 };
             };
             /** @description no setup to confirm */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    renew_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProofBody"];
+            };
+        };
+        responses: {
+            /** @description a new set; every earlier code stops working */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description see the error's message */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the code does not match */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two-factor sign-in is off */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3163,7 +3278,7 @@ export interface operations {
             };
         };
     };
-    rename_org: {
+    update_org: {
         parameters: {
             query?: never;
             header?: never;
@@ -3186,7 +3301,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description malformed request: not JSON, or a query that does not parse */
+            /** @description nothing to change */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3204,7 +3319,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description the caller's role does not allow this */
+            /** @description the two-factor policy is the owners' to set, and only with two-factor sign-in on */
             403: {
                 headers: {
                     [name: string]: unknown;
