@@ -24,6 +24,14 @@ enum Command {
     /// Serve AI agents over MCP (stdio) as the API token in SWITCHYARD_API_TOKEN: they read
     /// flags, evaluate them and propose changes; people approve and apply.
     Mcp(cli::mcp::McpArgs),
+    /// Back up the embedded store to a file: online through the running server, or directly.
+    Backup(cli::backup::BackupArgs),
+    /// Restore the embedded store from a backup (stop the server first); revisions move above
+    /// anything served before, so every SDK takes the restored state.
+    Restore(cli::backup::RestoreArgs),
+    /// After a DynamoDB point-in-time restore: move every environment's revision above anything
+    /// served before (see infra/terraform/README.md).
+    LiftRevisions(cli::backup::LiftArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +40,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => server::run_blocking(server::Role::Serve(args)),
         Command::Realtime(args) => server::run_blocking(server::Role::Realtime(args)),
         Command::Mcp(args) => cli::mcp::run(&args),
+        Command::Backup(args) => cli::backup::backup(&args),
+        Command::Restore(args) => cli::backup::restore(&args),
+        Command::LiftRevisions(args) => cli::backup::lift_revisions(&args),
     }
 }

@@ -166,8 +166,8 @@ pub fn run_blocking(role: Role) -> ExitCode {
 }
 
 /// A key of a local install (`jwt.key` signs session tokens, `webhook.key` seals webhook
-/// secrets): generated once, kept in the data directory.
-fn local_key(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
+/// secrets, `admin.key` asks for online backups): generated once, kept in the data directory.
+pub fn local_key(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     let path = dir.join(name);
     if let Ok(hex_key) = std::fs::read_to_string(&path) {
         return hex::decode(hex_key.trim())
@@ -309,6 +309,14 @@ async fn run(role: Role) -> Result<(), String> {
         ));
         let api = switchyard_functions::router(state, &Group::ALL);
         let mcp = crate::mcp::http::router(api.clone(), &a.mcp, shutdown_rx.clone());
+        if matches!(a.store, StoreKind::Embedded) {
+            let admin_key = hex::encode(local_key(&a.data_dir, "admin.key")?);
+            app = app.merge(crate::backup::routes(
+                store.clone(),
+                a.data_dir.clone(),
+                &admin_key,
+            ));
+        }
         app = app
             .merge(api)
             .nest_service("/mcp", mcp)

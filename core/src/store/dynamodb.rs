@@ -39,6 +39,10 @@ fn s(v: &str) -> AttributeValue {
 }
 
 impl DynamoDb {
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
     pub fn new(client: Client, table: impl Into<String>) -> DynamoDb {
         DynamoDb {
             client,
@@ -230,7 +234,7 @@ fn to_attrs(item: &Item) -> Attrs {
     a
 }
 
-fn from_attrs(a: &Attrs) -> Result<Item, KvError> {
+pub(super) fn from_attrs(a: &Attrs) -> Result<Item, KvError> {
     let text = |k: &str| a.get(k).and_then(|v| v.as_s().ok()).cloned();
     let bad = || KvError::Backend("an item in the table does not have Switchyard's layout".into());
     let g1 = match (text(INDEX_HASH_KEY), text(INDEX_RANGE_KEY)) {
@@ -303,6 +307,10 @@ impl Kv for DynamoDb {
         check_key(g1pk)?;
         self.query_pages(true, g1pk, prefix, after, limit, order)
             .await
+    }
+
+    async fn scan(&self, pk_prefix: &str, sk: &str) -> Result<Vec<Item>, KvError> {
+        self.scan_items(pk_prefix, sk).await
     }
 
     /// Counts with `Select=COUNT`: pages of keys are read, no item comes back.

@@ -11,18 +11,18 @@ use std::sync::Arc;
 
 use super::kv::{After, Cond, Counter, Item, Kv, KvError, Op, Order, check_key, check_transaction};
 
-const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
-const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
+pub(super) const ITEMS: TableDefinition<&str, &[u8]> = TableDefinition::new("items");
+pub(super) const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1");
 /// Counters (`pk NUL sk` → count, ttl), and their expiry index (`ttl NUL pk NUL sk`).
-const COUNTERS: TableDefinition<&str, (u64, i64)> = TableDefinition::new("counters");
-const EXPIRY: TableDefinition<&str, ()> = TableDefinition::new("counter_expiry");
+pub(super) const COUNTERS: TableDefinition<&str, (u64, i64)> = TableDefinition::new("counters");
+pub(super) const EXPIRY: TableDefinition<&str, ()> = TableDefinition::new("counter_expiry");
 
 #[derive(Debug, Clone)]
 pub struct Embedded {
-    db: Arc<Database>,
+    pub(super) db: Arc<Database>,
 }
 
-fn backend(e: impl std::fmt::Display) -> KvError {
+pub(super) fn backend(e: impl std::fmt::Display) -> KvError {
     KvError::Backend(e.to_string())
 }
 
@@ -31,7 +31,8 @@ impl Embedded {
     pub fn open(dir: &Path) -> Result<Embedded, KvError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| backend(format!("cannot create {}: {e}", dir.display())))?;
-        let db = Database::create(dir.join("switchyard.redb")).map_err(backend)?;
+        let db =
+            Database::create(dir.join(super::embedded_backup::DATABASE_FILE)).map_err(backend)?;
         let tx = db.begin_write().map_err(backend)?;
         tx.open_table(ITEMS).map_err(backend)?;
         tx.open_table(INDEX).map_err(backend)?;
@@ -41,7 +42,7 @@ impl Embedded {
         Ok(Embedded { db: Arc::new(db) })
     }
 
-    async fn blocking<T: Send + 'static>(
+    pub(super) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Database) -> Result<T, KvError> + Send + 'static,
     ) -> Result<T, KvError> {
@@ -91,7 +92,7 @@ type Entry<'t, V> = (
     redb::AccessGuard<'t, V>,
 );
 
-fn parse(bytes: &[u8]) -> Result<Item, KvError> {
+pub(super) fn parse(bytes: &[u8]) -> Result<Item, KvError> {
     serde_json::from_slice(bytes).map_err(backend)
 }
 
@@ -164,6 +165,27 @@ impl Kv for Embedded {
             Ok(out)
         })
         .await
+    }
+
+    async fn scan(&self, pk_prefix: &str, sk: &str) -> Result<Vec<Item>, KvError> {
+        let (prefix, suffix) = (pk_prefix.to_owned(), format!("\0{sk}"));
+        self.blocking(move |db| {
+            let tx = db.begin_read().map_err(backend)?;
+            let t = tx.open_table(ITEMS).map_err(backend)?;
+            let mut out = Vec::new();
+            for entry in scan(&t, &prefix, None, Order::Asc)? {
+                let (k, v) = entry.map_err(backend)?;
+                if k.value().ends_with(&suffix) {
+                    out.push(parse(v.value())?);
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn backup(&self, to: &Path, files: Vec<(String, Vec<u8>)>) -> Result<(), KvError> {
+        self.backup_to(to, files).await
     }
 
     /// Counts keys; no item is parsed.

@@ -126,6 +126,23 @@ pub trait Kv: Send + Sync + Debug {
             .len())
     }
 
+    /// Every item whose partition key starts with `pk_prefix` and whose sort key is `sk`, across
+    /// the whole table: for maintenance after a restore ([`super::Store::lift_revisions`]), never
+    /// on a request's path.
+    async fn scan(&self, pk_prefix: &str, sk: &str) -> Result<Vec<Item>, KvError>;
+
+    /// Writes a consistent copy of everything to the new file `to` while the store stays in use.
+    /// Backends with backups of their own (DynamoDB's point-in-time recovery) refuse.
+    async fn backup(
+        &self,
+        _to: &std::path::Path,
+        _files: Vec<(String, Vec<u8>)>,
+    ) -> Result<(), KvError> {
+        Err(KvError::Backend(
+            "this store is backed up by its own service (DynamoDB: point-in-time recovery)".into(),
+        ))
+    }
+
     /// Applies every operation or none. At most [`MAX_TRANSACTION_OPS`] operations, each on a
     /// different item.
     async fn transact(&self, ops: Vec<Op>) -> Result<(), KvError>;

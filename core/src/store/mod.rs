@@ -25,8 +25,12 @@ pub mod dynamodb;
 mod dynamodb_counters;
 #[cfg(feature = "dynamodb")]
 mod dynamodb_retry;
+#[cfg(feature = "dynamodb")]
+mod dynamodb_scan;
 #[cfg(feature = "embedded")]
 pub mod embedded;
+#[cfg(feature = "embedded")]
+mod embedded_backup;
 mod flags;
 pub mod intercept;
 mod kv;
@@ -35,6 +39,7 @@ mod projects;
 mod ramps;
 mod requests;
 mod resets;
+mod revisions;
 mod webhooks;
 
 pub use attempts::Attempts;
@@ -48,6 +53,7 @@ pub use kv::{
 };
 pub use requests::{DueItem, DueKind};
 pub use resets::PasswordReset;
+pub use revisions::revision_floor;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

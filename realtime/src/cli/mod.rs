@@ -1,4 +1,5 @@
 //! Subcommands of the `switchyard` command (`serve` and `realtime` are in [`crate::server`]).
 
+pub mod backup;
 pub mod eval;
 pub mod mcp;
