@@ -4,7 +4,7 @@
 module "table" {
   source = "./modules/table"
 
-  name                = var.name
+  name                = var.table_name != "" ? var.table_name : var.name
   kms_key_arn         = module.kms.key_arn
   deletion_protection = var.deletion_protection
 }

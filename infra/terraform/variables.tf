@@ -504,6 +504,16 @@ variable "static_noncurrent_version_days" {
   }
 }
 
+variable "table_name" {
+  description = "The DynamoDB table's name when it is not the deployment's name: a table restored to a point in time (see README, Restoring the table to a point in time)."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.table_name == "" || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.table_name))
+    error_message = "table_name must be 3-255 characters: letters, digits, '_', '-', '.'."
+  }
+}
+
 variable "deletion_protection" {
   description = "Protect the table and the load balancer from deletion (turn off, apply, then destroy)."
   type        = bool

@@ -39,6 +39,10 @@ export const requestPath = (org: string, project: string, env: string, id: strin
   `${requestsPath(org, project, env)}/${encodeURIComponent(id)}`;
 export const schedulesPath = (org: string, project: string, env: string) => `${envPath(org, project, env)}/schedules`;
 
+/** The account's Password page (route `account/password`), and its two-factor panel on it. */
+export const passwordPath = '/account/password';
+export const twoFactorPath = `${passwordPath}#two-factor`;
+
 const LAST_KEY = (org: string) => `switchyard.last.${org}`;
 
 /** Remembers the project and environment last opened in an organization. */

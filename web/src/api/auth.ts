@@ -18,10 +18,25 @@ export type TwoFactorSetup = Schemas['TwoFactorSetup'];
 
 /** A new authenticator secret; it takes effect once `enableTwoFactor` confirms a code. */
 export const setUpTwoFactor = () => api.post<TwoFactorSetup>('/api/v1/auth/two-factor/setup', {});
-/** A code that does not match answers 401: this session stays. */
-export const enableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/enable', { code }, { keepSessionOn401: true });
-export const disableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/disable', { code }, { keepSessionOn401: true });
+/** One-time codes that stand in for the authenticator app; shown once, a new set replaces the old. */
+export type RecoveryCodes = Schemas['RecoveryCodes'];
 
+/**
+ * Turns two-factor sign-in on with the app's first code; the answer carries the recovery codes.
+ * A code that does not match answers 401: this session stays.
+ */
+export const enableTwoFactor = (code: string) =>
+  api.post<RecoveryCodes>('/api/v1/auth/two-factor/enable', { code }, { keepSessionOn401: true });
+/**
+ * `code`: the app's code or an unused recovery code. 409 when an organization where the caller is
+ * an owner or admin requires two-factor sign-in (`details.organization` names it).
+ */
+export const disableTwoFactor = (code: string) => api.post<void>('/api/v1/auth/two-factor/disable', { code }, { keepSessionOn401: true });
+/** A new set of recovery codes (every earlier one stops working); `code` as for `disableTwoFactor`. */
+export const renewRecoveryCodes = (code: string) =>
+  api.post<RecoveryCodes>('/api/v1/auth/two-factor/recovery-codes', { code }, { keepSessionOn401: true });
+
+/** `code`: the authenticator app's 6-digit code or a recovery code, once the API asks for one. */
 export const signIn = (b: { email: string; password: string; code?: string }) =>
   api.post<Session>('/api/v1/auth/login', b, { anonymous: true });
 

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, seg } from './client';
 import { liveQuery } from './live';
-import type { ApiToken, Invitation, Member, Organization, Role, Scope } from './types';
+import type { ApiToken, Invitation, Member, Organization, Role, Schemas, Scope } from './types';
 
 export const orgKeys = {
   members: (org: string) => ['orgs', org, 'members'] as const,
@@ -25,8 +25,17 @@ export type TokenView = ApiToken & { createdByName?: string | null };
 
 export const createOrg = (name: string) => api.post<Organization>('/api/v1/orgs', { name });
 
+/** Changes an organization's name and/or whether it requires two-factor sign-in (at least one). */
+export const updateOrg = (org: string, patch: Schemas['OrgPatch']) => api.patch<Organization>(`/api/v1/orgs/${seg(org)}`, patch);
+
 /** Renames an organization (owners and admins). */
-export const renameOrg = (org: string, name: string) => api.patch<Organization>(`/api/v1/orgs/${seg(org)}`, { name });
+export const renameOrg = (org: string, name: string) => updateOrg(org, { name });
+
+/**
+ * Requires (or stops requiring) two-factor sign-in of owners and admins: owners only, and only an
+ * owner who has it on (else 403).
+ */
+export const setRequireTwoFactor = (org: string, requireTwoFactor: boolean) => updateOrg(org, { requireTwoFactor });
 
 export function useMembers(org: string) {
   return useQuery({

@@ -52,4 +52,15 @@ describe('ErrorAlert', () => {
     expect(alert).toHaveTextContent('Environment production requires approval: propose this change as a change request.');
     expect(alert).not.toHaveTextContent('Ask an admin');
   });
+
+  it('explains a two_factor_setup_required refusal and links to turning two-factor sign-in on', () => {
+    renderUi(
+      <ErrorAlert error={new ApiError(403, 'two_factor_setup_required', 'this organization requires two-factor sign-in for owners and admins: turn it on first')} />,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Two-factor sign-in required');
+    expect(alert).toHaveTextContent('This organization requires two-factor sign-in for owners and admins: turn it on first.');
+    expect(alert).not.toHaveTextContent('Ask an admin');
+    expect(screen.getByRole('link', { name: 'Turn on two-factor sign-in' })).toHaveAttribute('href', '/account/password#two-factor');
+  });
 });

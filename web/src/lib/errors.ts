@@ -18,6 +18,27 @@ function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
+/**
+ * The 403 code of any organization request from an owner or admin without two-factor sign-in,
+ * in an organization that requires it.
+ */
+export const TWO_FACTOR_SETUP_REQUIRED = 'two_factor_setup_required';
+
+/** Whether the API refused because the organization requires two-factor sign-in the caller lacks. */
+export function needsTwoFactorSetup(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403 && err.code === TWO_FACTOR_SETUP_REQUIRED;
+}
+
+/**
+ * The organization that keeps two-factor sign-in on (a 409 to turning it off, where the caller is
+ * one of its owners or admins), or null for any other error.
+ */
+export function orgRequiringTwoFactor(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const org = (err.details as { organization?: unknown } | null)?.organization;
+  return typeof org === 'string' ? org : null;
+}
+
 export function describeError(err: unknown): ErrorText {
   if (!(err instanceof ApiError)) {
     const message = err instanceof Error ? err.message : String(err);
@@ -33,6 +54,7 @@ export function describeError(err: unknown): ErrorText {
       return { title: 'Not signed in', message, problems: [] };
     case 403:
       if (err.code === 'approval_required') return { title: 'Approval required', message: sentence(err.message), problems: [] };
+      if (err.code === TWO_FACTOR_SETUP_REQUIRED) return { title: 'Two-factor sign-in required', message: sentence(err.message), problems: [] };
       return { title: 'Not allowed', message: `${sentence(err.message)} Ask an admin of this organization for access.`, problems: [] };
     case 404:
       return { title: 'Not found', message: `${message}: it may have been deleted, or you may not have access.`, problems: [] };

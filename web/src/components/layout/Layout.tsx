@@ -13,6 +13,7 @@ import { useActiveRequests } from '../../api/requests';
 import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scope';
 import { CommandPalette } from '../palette/CommandPalette';
 import { Switchers } from './Switchers';
+import { TwoFactorGate } from './TwoFactorGate';
 import { UserMenu } from './UserMenu';
 
 interface NavItem {
@@ -166,7 +167,10 @@ export function Layout() {
             </Center>
           }
         >
-          <Outlet />
+          {/* An organization that requires two-factor sign-in of an owner or admin without it: what to do, not the page. */}
+          <TwoFactorGate org={org}>
+            <Outlet />
+          </TwoFactorGate>
         </Suspense>
         <CommandPalette />
       </AppShell.Main>

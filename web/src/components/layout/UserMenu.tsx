@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { signOut, useMe } from '../../api/auth';
 import type { Role } from '../../api/types';
 import { useSession } from '../../auth/session';
+import { passwordPath } from '../../scope';
 
 // Loaded when first opened: the form library it uses is not needed for the first paint.
 const NewOrgModal = lazy(() => import('./NewOrgModal').then((m) => ({ default: m.NewOrgModal })));
@@ -54,7 +55,7 @@ export function UserMenu({ role }: { role?: Role }) {
             )}
           </Menu.Label>
           <Menu.Item onClick={() => setNewOrg(true)}>New organization…</Menu.Item>
-          <Menu.Item onClick={() => navigate('/account/password')}>Change password</Menu.Item>
+          <Menu.Item onClick={() => navigate(passwordPath)}>Change password</Menu.Item>
           <Menu.Divider />
           <Menu.Item onClick={doSignOut}>Sign out</Menu.Item>
         </Menu.Dropdown>

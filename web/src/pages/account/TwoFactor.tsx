@@ -1,13 +1,19 @@
 /**
  * Two-factor sign-in: set up an authenticator app (the secret to type in, or the otpauth link a
- * phone opens), confirm it with a first code; turn it off with a code.
+ * phone opens), confirm it with a first code, and keep the recovery codes that answer; later, a new
+ * set of recovery codes, or turning it off, each with a code from the app or a recovery code.
  */
 import { Alert, Anchor, Button, Code, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useLocation } from 'react-router';
 import { disableTwoFactor, enableTwoFactor, setUpTwoFactor, useMe } from '../../api/auth';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { describeError, orgRequiringTwoFactor } from '../../lib/errors';
+import { orgPath } from '../../scope';
+import { CodeError, NewRecoveryCodes, ProofInput, RecoveryCodesOnce } from './RecoveryCodes';
 
+/** The app's code while setting it up: it has no recovery codes yet, so 6 digits only. */
 function CodeInput({ value, onChange }: { value: string; onChange: (v: string) => void }) {
   return (
     <TextInput
@@ -22,35 +28,108 @@ function CodeInput({ value, onChange }: { value: string; onChange: (v: string) =
   );
 }
 
+/** Turning off refused: an organization where this user is an owner or admin requires it (409). */
+function DisableError({ error }: { error: unknown }) {
+  const org = orgRequiringTwoFactor(error);
+  if (!org) return <CodeError error={error} />;
+  return (
+    <Alert color="orange" title="An organization requires two-factor sign-in" role="alert" variant="light" data-testid="two-factor-kept">
+      <Text size="sm">{describeError(error).message}</Text>
+      <Text size="sm">
+        It stays on while you are an owner or admin there. An owner can stop requiring it in the{' '}
+        <Anchor component={Link} to={`${orgPath(org)}/settings`}>
+          organization&apos;s settings
+        </Anchor>
+        .
+      </Text>
+    </Alert>
+  );
+}
+
+const codesLeft = (n: number) => (n === 1 ? '1 recovery code left' : `${n} recovery codes left`);
+
 export function TwoFactor() {
   const me = useMe();
   const qc = useQueryClient();
   const [code, setCode] = useState('');
+  // A set of recovery codes the API just showed, until the user says they are saved.
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [renewing, setRenewing] = useState(false);
+  const refreshMe = () => void qc.invalidateQueries({ queryKey: ['me'] });
   const done = () => {
     setCode('');
-    void qc.invalidateQueries({ queryKey: ['me'] });
+    refreshMe();
   };
   const setup = useMutation({ mutationFn: setUpTwoFactor });
-  const enable = useMutation({ mutationFn: () => enableTwoFactor(code), onSuccess: done });
-  const disable = useMutation({ mutationFn: () => disableTwoFactor(code), onSuccess: done });
+  const enable = useMutation({
+    mutationFn: () => enableTwoFactor(code),
+    onSuccess: (r) => {
+      setCodes(r.recoveryCodes);
+      done();
+    },
+  });
+  const disable = useMutation({ mutationFn: () => disableTwoFactor(code.trim()), onSuccess: done });
   const user = me.data?.user;
+
+  // Sent here to turn it on (an organization requires it): bring the panel into view.
+  const { hash } = useLocation();
+  const panel = useRef<HTMLDivElement>(null);
+  const shown = !!user;
+  useEffect(() => {
+    if (shown && hash === '#two-factor') panel.current?.scrollIntoView({ block: 'start' });
+  }, [shown, hash]);
+
   if (!user) return null;
+  const left = user.recoveryCodesLeft;
   return (
-    <Paper withBorder p="md" data-testid="two-factor">
+    <Paper withBorder p="md" data-testid="two-factor" id="two-factor" ref={panel}>
       <Stack>
         <Title order={3} size="h4">
           Two-factor sign-in
         </Title>
-        {user.twoFactor ? (
+        {enable.isSuccess && <Alert color="green">Two-factor sign-in is on.</Alert>}
+        {codes ? (
+          <RecoveryCodesOnce codes={codes} onDone={() => setCodes(null)} />
+        ) : user.twoFactor ? (
           <>
-            <Text size="sm">On: signing in asks for the code from your authenticator app.</Text>
-            <Group align="end">
-              <CodeInput value={code} onChange={setCode} />
-              <Button color="red" variant="light" disabled={code.length !== 6} loading={disable.isPending} onClick={() => disable.mutate()}>
-                Turn off
-              </Button>
-            </Group>
-            <ErrorAlert error={disable.error} />
+            <Text size="sm">On: signing in asks for the code from your authenticator app, or one of your recovery codes.</Text>
+            {typeof left === 'number' && (
+              <Text size="sm" c={left <= 2 ? 'orange' : undefined} data-testid="recovery-codes-left">
+                {codesLeft(left)}
+                {left <= 2 && ': make a new set, so that you can still sign in without your phone.'}
+              </Text>
+            )}
+            {renewing ? (
+              <NewRecoveryCodes
+                onCodes={(r) => {
+                  setRenewing(false);
+                  setCodes(r.recoveryCodes);
+                  refreshMe();
+                }}
+                onCancel={() => setRenewing(false)}
+              />
+            ) : (
+              <>
+                <Button variant="light" w="fit-content" onClick={() => setRenewing(true)}>
+                  New recovery codes
+                </Button>
+                <form
+                  noValidate
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    if (code.trim()) disable.mutate();
+                  }}
+                >
+                  <Group align="end">
+                    <ProofInput value={code} onChange={setCode} />
+                    <Button type="submit" color="red" variant="light" disabled={!code.trim()} loading={disable.isPending}>
+                      Turn off
+                    </Button>
+                  </Group>
+                </form>
+                <DisableError error={disable.error} />
+              </>
+            )}
           </>
         ) : setup.data ? (
           <>
@@ -67,7 +146,7 @@ export function TwoFactor() {
                 Turn on
               </Button>
             </Group>
-            <ErrorAlert error={enable.error} />
+            <CodeError error={enable.error} />
           </>
         ) : (
           <>
@@ -78,7 +157,6 @@ export function TwoFactor() {
             <ErrorAlert error={setup.error} />
           </>
         )}
-        {enable.isSuccess && <Alert color="green">Two-factor sign-in is on.</Alert>}
       </Stack>
     </Paper>
   );

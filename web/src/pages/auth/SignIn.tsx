@@ -21,7 +21,7 @@ export default function SignIn() {
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
   const invited = !!invitationFrom(params);
-  // The password was right and the account asks for an authenticator code too.
+  // The password was right and the account asks for a code too: the app's, or a recovery code.
   const [needCode, setNeedCode] = useState(false);
   const form = useForm({
     initialValues: { email: '', password: '', code: '' },
@@ -64,9 +64,11 @@ export default function SignIn() {
           </Anchor>
           {needCode && (
             <TextInput
-              label="Code from your authenticator app"
-              inputMode="numeric"
+              label="Code from your authenticator app, or a recovery code"
+              description="The 6-digit code the app shows now; without your phone, one of your recovery codes (each works once)."
               autoComplete="one-time-code"
+              autoCapitalize="none"
+              spellCheck={false}
               data-autofocus
               {...form.getInputProps('code')}
             />

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setToken } from '../../api/client';
+import { getToken, setToken } from '../../api/client';
 import { fakeFetch, renderUi } from '../../test/render';
 import { TwoFactor } from '../account/TwoFactor';
 import SignIn from './SignIn';
@@ -34,6 +34,29 @@ describe('SignIn with two-factor sign-in', () => {
     await waitFor(() => expect(api.calls).toHaveLength(2));
     expect(api.calls[1].body).toEqual({ email: 'ada@example.com', password: 'correct horse battery', code: '123456' });
   });
+
+  it('signs in with a recovery code', async () => {
+    const user = userEvent.setup();
+    const api = fakeFetch({
+      'POST /api/v1/auth/login': (body) =>
+        (body as { code?: string }).code === 'k3mz9-x7q2p'
+          ? [200, session]
+          : [401, { error: { code: 'two_factor_required', message: 'the password is right; now the code', details: null } }],
+    });
+    vi.stubGlobal('fetch', api.fn);
+    renderUi(<SignIn />, { route: '/signin' });
+    await user.type(screen.getByLabelText(/^Email/), 'ada@example.com');
+    await user.type(screen.getByLabelText(/^Password/), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const code = await screen.findByLabelText(/or a recovery code/);
+    expect(code).toHaveAccessibleDescription(expect.stringMatching(/6-digit code.*recovery codes/));
+    await user.type(code, ' k3mz9-x7q2p ');
+    expect(code).toHaveValue(' k3mz9-x7q2p ');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(api.calls).toHaveLength(2));
+    expect(api.calls[1].body).toEqual({ email: 'ada@example.com', password: 'correct horse battery', code: 'k3mz9-x7q2p' });
+    expect(getToken()).toBe('t');
+  });
 });
 
 describe('TwoFactor', () => {
@@ -45,7 +68,7 @@ describe('TwoFactor', () => {
     const api = fakeFetch({
       'GET /api/v1/auth/me': me(false),
       'POST /api/v1/auth/two-factor/setup': [200, { secret: 'JBSWY3DPEHPK3PXP', otpauthUrl: 'otpauth://totp/Switchyard:ada%40example.com?secret=JBSWY3DPEHPK3PXP' }],
-      'POST /api/v1/auth/two-factor/enable': [204, null],
+      'POST /api/v1/auth/two-factor/enable': [200, { recoveryCodes: ['k3mz9-x7q2p'] }],
     });
     vi.stubGlobal('fetch', api.fn);
     renderUi(<TwoFactor />);

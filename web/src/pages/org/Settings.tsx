@@ -1,4 +1,7 @@
-/** The organization's settings: its name (owners and admins rename it) and its id. */
+/**
+ * The organization's settings: its name (owners and admins rename it), whether owners and admins
+ * must use two-factor sign-in (owners decide), and its id.
+ */
 import { Button, Code, CopyButton, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -13,6 +16,7 @@ import { ReadOnlyNotice } from '../../components/ReadOnlyNotice';
 import { fieldError } from '../../lib/errors';
 import { dateTime } from '../../lib/format';
 import { canManageMembers } from '../../lib/roles';
+import { RequireTwoFactor } from './RequireTwoFactor';
 
 /** A name the API accepts: 1–200 characters, not blank. */
 const nameProblem = (name: string) => (!name.trim() ? 'Enter a name' : name.trim().length > 200 ? 'Use at most 200 characters' : undefined);
@@ -70,7 +74,7 @@ export default function Settings() {
   const o = membership?.organization;
   return (
     <Stack>
-      <PageHeader title="Organization settings" description="The organization's name and id." />
+      <PageHeader title="Organization settings" description="The organization's name, its sign-in rule and its id." />
       {!canManage && <ReadOnlyNotice role={role} need="admin" />}
       <ErrorAlert error={me.error} />
       {me.data && !o && <Text>You are not a member of this organization.</Text>}
@@ -81,6 +85,10 @@ export default function Settings() {
               Name
             </Title>
             <RenameOrg key={o.name} org={o} canManage={canManage} />
+            <Title order={3} size="h5">
+              Sign-in
+            </Title>
+            <RequireTwoFactor org={o} role={role} twoFactor={!!me.data?.user?.twoFactor} />
             <Title order={3} size="h5">
               Details
             </Title>
