@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures_util::StreamExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use switchyard_core::domain::{hash_secret, new_id};
@@ -63,22 +64,44 @@ async fn backup(State(b): State<Backups>, headers: HeaderMap) -> Response {
             "send the data directory's admin.key as a bearer token",
         );
     }
+    // The copy runs in a task of its own and the answer starts at once: a large store takes longer
+    // than the request deadline, and a client that goes away leaves no file behind (the task
+    // unlinks it as soon as it is open).
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let _ = tx.send(write_and_open(&b).await);
+    });
+    let body = futures_util::stream::once(async move {
+        match rx.await {
+            Ok(Ok(file)) => tokio_util::io::ReaderStream::new(file).left_stream(),
+            Ok(Err(e)) => failed(e).right_stream(),
+            Err(_) => failed("the backup task ended".into()).right_stream(),
+        }
+    })
+    .flatten();
+    (
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// A body that fails: the client sees the answer cut short, never a whole-looking file.
+fn failed(
+    message: String,
+) -> futures_util::stream::Once<std::future::Ready<Result<axum::body::Bytes, std::io::Error>>> {
+    tracing::error!(error = %message, "backup failed");
+    futures_util::stream::once(std::future::ready(Err(std::io::Error::other(message))))
+}
+
+/// Writes the backup to a temporary file in the data directory and opens it, unlinked.
+async fn write_and_open(b: &Backups) -> Result<tokio::fs::File, String> {
     let tmp = b.data_dir.join(format!(".backup-{}.redb", new_id()));
-    let files = key_files(&b.data_dir);
-    if let Err(e) = b.store.kv().backup(&tmp, files).await {
-        let _ = std::fs::remove_file(&tmp);
-        tracing::error!(error = %e, "backup failed");
-        return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
-    }
-    // Opened, then unlinked: the stream reads the open file and nothing is left behind.
-    let file = tokio::fs::File::open(&tmp).await;
+    let written = b.store.kv().backup(&tmp, key_files(&b.data_dir)).await;
+    let opened = match written {
+        Ok(()) => tokio::fs::File::open(&tmp).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     let _ = std::fs::remove_file(&tmp);
-    match file {
-        Ok(f) => (
-            [(header::CONTENT_TYPE, "application/octet-stream")],
-            Body::from_stream(tokio_util::io::ReaderStream::new(f)),
-        )
-            .into_response(),
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    }
+    opened
 }
