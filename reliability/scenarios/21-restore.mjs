@@ -48,13 +48,15 @@ export async function run({ full, log }) {
     const out = execFileSync(bin, ['restore', '--data-dir', server.data, '--from', file]).toString();
     log(out.trim());
     await server.start();
+    // Back on a stream (clients that fell back to polling meanwhile keep their revision until
+    // their stream returns): the restored values at a revision above what they held.
+    const back = (c) => same(c.all(), restored) && c.status.revision > servedRevision;
     assert.ok(
-      await until(() => sdks.every((c) => same(c.all(), restored)), full ? 120000 : 60000, 100),
-      `every client converges on the restored state (${sdks.filter((c) => same(c.all(), restored)).length}/${n})`,
+      await until(() => sdks.every(back), full ? 120000 : 60000, 100),
+      `every client is back on the restored state (${sdks.filter(back).length}/${n})`,
     );
     const convergedMs = performance.now() - down;
     const restoredRevision = Math.min(...sdks.map((c) => c.status.revision));
-    assert.ok(restoredRevision > servedRevision, `restored revision ${restoredRevision} above ${servedRevision}`);
 
     // The first change after the restore (on the restored version) reaches every client.
     const changed = performance.now();
