@@ -86,7 +86,7 @@ pub struct OrgPatch {
 }
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "orgs", request_body = OrgPatch, security(("bearer" = [])),
-    params(("org" = String, Path)), responses((status = 200, body = Organization), (status = 400, description = "nothing to change"),
+    params(("org" = String, Path)), responses((status = 200, body = Organization, description = "the organization (as it was, for a patch that names nothing)"),
         (status = 403, description = "the two-factor policy is the owners' to set, and only with two-factor sign-in on"), (status = 404), (status = 422)))]
 async fn update_org(
     State(st): State<AppState>,
@@ -95,7 +95,10 @@ async fn update_org(
     Json(b): Json<OrgPatch>,
 ) -> Result<axum::Json<Organization>, ApiError> {
     if b.name.is_none() && b.require_two_factor.is_none() {
-        return Err(ApiError::BadRequest("send name or requireTwoFactor".into()));
+        // Nothing to change: the organization as it is, and no change recorded.
+        return Ok(axum::Json(
+            access::org(&st, &caller, &org, Need::ManageMembers).await?,
+        ));
     }
     let role = access::check(&st, &caller, &org, Need::ManageMembers).await?;
     if b.require_two_factor.is_some() {

@@ -3293,6 +3293,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the organization (as it was, for a patch that names nothing) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3301,7 +3302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description nothing to change */
+            /** @description malformed request: not JSON, or a query that does not parse */
             400: {
                 headers: {
                     [name: string]: unknown;
