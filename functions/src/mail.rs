@@ -31,21 +31,27 @@ impl Mail {
         })
     }
 
-    /// Sends a plain-text message to `to`.
+    /// Sends a plain-text message to `to`. An address no mail can reach (one that does not parse,
+    /// or that the server refuses for good) is logged and not an error: the caller answers as it
+    /// would for an unknown account, so the answer tells nothing about the address.
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), String> {
-        let to: Mailbox = to
-            .parse()
-            .map_err(|e| format!("{to:?} is not a mailbox: {e}"))?;
+        let Ok(to) = to.parse::<Mailbox>() else {
+            tracing::warn!(to, "not a mailbox: no mail sent");
+            return Ok(());
+        };
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .body(body)
             .map_err(|e| e.to_string())?;
-        self.transport
-            .send(message)
-            .await
-            .map(drop)
-            .map_err(|e| format!("the mail was not sent: {e}"))
+        self.transport.send(message).await.map(drop).or_else(|e| {
+            if e.is_permanent() {
+                tracing::warn!(error = %e, "the mail server refused the mail for good");
+                Ok(())
+            } else {
+                Err(format!("the mail was not sent: {e}"))
+            }
+        })
     }
 }
