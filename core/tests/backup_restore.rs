@@ -14,6 +14,13 @@ use switchyard_core::changes::StateInput;
 use switchyard_core::domain::{FlagState, now_ms};
 use switchyard_core::store::embedded::Embedded;
 use switchyard_core::store::{EnvironmentSnapshot, KvError, Store, revision_floor};
+use tempfile::TempDir;
+
+/// Temporary directories: the store's, one for backup files, and a fresh one to restore into.
+fn dirs() -> (TempDir, TempDir, TempDir) {
+    let new = || tempfile::tempdir().unwrap();
+    (new(), new(), new())
+}
 
 /// A team on an embedded store in `dir`.
 async fn team_in(dir: &Path) -> Team {
@@ -61,7 +68,7 @@ async fn reopened(dir: &Path, staging: &str) -> (Store, bool, u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_brings_back_what_the_backup_held() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     backup(&team, &file, vec![]).await;
@@ -75,7 +82,7 @@ async fn a_restore_brings_back_what_the_backup_held() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_lifts_every_revision_above_what_was_served() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     backup(&team, &file, vec![]).await;
@@ -95,7 +102,7 @@ async fn a_restore_lifts_every_revision_above_what_was_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_during_writes_holds_whole_transactions() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     let writes = async {
@@ -137,7 +144,7 @@ async fn a_backup_taken_during_writes_holds_whole_transactions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_never_overwrites_a_file() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("backup.redb");
     std::fs::write(&file, b"keep me").unwrap();
     let team = team_in(dir.path()).await;
@@ -148,7 +155,7 @@ async fn a_backup_never_overwrites_a_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_refuses_a_file_that_is_not_a_backup() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("notes.txt");
     std::fs::write(&file, b"not a database").unwrap();
     let team = team_in(dir.path()).await;
@@ -166,7 +173,7 @@ async fn a_restore_refuses_a_file_that_is_not_a_backup() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_refuses_while_a_server_has_the_store_open() {
-    let (dir, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir, out, _) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     backup(&team, &file, vec![]).await;
@@ -179,11 +186,7 @@ async fn a_restore_refuses_while_a_server_has_the_store_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_into_a_new_directory_brings_back_the_key_files() {
-    let (dir, out, fresh) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
+    let (dir, out, fresh) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     let key = b"00112233".to_vec();
@@ -210,11 +213,7 @@ async fn a_restore_into_a_new_directory_brings_back_the_key_files() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crafted_backup_cannot_write_outside_the_data_directory() {
-    let (dir, out, fresh) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
+    let (dir, out, fresh) = dirs();
     let file = out.path().join("backup.redb");
     let team = team_in(dir.path()).await;
     backup(&team, &file, vec![("../escaped".into(), b"x".to_vec())]).await;

@@ -21,6 +21,7 @@ both_stores!(
     new_recovery_codes_replace_the_old_ones,
     new_recovery_codes_need_a_second_factor,
     a_recovery_code_turns_two_factor_off,
+    wrong_codes_wait_like_wrong_passwords,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -216,4 +217,26 @@ async fn a_recovery_code_turns_two_factor_off(api: Api) {
     let me = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
     assert_eq!(me.body["user"]["recoveryCodesLeft"], 0, "{}", me.body);
     assert_eq!(login(&api, None).await.status, StatusCode::OK);
+}
+
+async fn wrong_codes_wait_like_wrong_passwords(api: Api) {
+    let (token, _) = ada_with_two_factor(&api).await;
+    let guess = || {
+        post(
+            &api,
+            "/api/v1/auth/two-factor/disable",
+            Some(&token),
+            json!({"code": "000000"}),
+        )
+    };
+    for _ in 0..5 {
+        assert_error(&guess().await, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    assert_error(
+        &guess().await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    );
+    let me = api.call("GET", "/api/v1/auth/me", Some(&token), None).await;
+    assert_eq!(me.body["user"]["twoFactor"], true, "{}", me.body);
 }

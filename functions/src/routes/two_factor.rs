@@ -10,6 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use switchyard_core::domain::{Role, User};
 
+use crate::auth::address::SourceAddress;
 use crate::auth::{second_factor, totp};
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
@@ -39,9 +40,24 @@ pub struct ProofBody {
     code: String,
 }
 
-/// The second factor in `code`, spent on `u` (not yet stored).
-fn prove(u: &mut User, code: &str) -> Result<(), ApiError> {
-    let proof = second_factor::check(u, code).ok_or_else(wrong_code)?;
+/// The second factor in `code`, spent on `u` (not yet stored). Wrong codes count and wait like
+/// wrong passwords (the same account-and-address limits), so a stolen session cannot guess its
+/// way to turning two-factor off.
+async fn prove(
+    st: &AppState,
+    from: SourceAddress,
+    u: &mut User,
+    code: &str,
+) -> Result<(), ApiError> {
+    st.login_limiter
+        .before_login(&st.store, &u.email, from)
+        .await?;
+    let Some(proof) = second_factor::check(u, code) else {
+        st.login_limiter
+            .login_failed(&st.store, &u.email, from)
+            .await?;
+        return Err(wrong_code());
+    };
     second_factor::spend(u, proof);
     Ok(())
 }
@@ -128,10 +144,12 @@ async fn enable_two_factor(
 
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/recovery-codes", tag = "auth", request_body = ProofBody, security(("bearer" = [])),
     responses((status = 200, body = RecoveryCodes, description = "a new set; every earlier code stops working"), (status = 400),
+        (status = 429, description = "too many wrong codes; see Retry-After"),
         (status = 401, description = "the code does not match"), (status = 409, description = "two-factor sign-in is off")))]
 async fn renew_recovery_codes(
     State(st): State<AppState>,
     caller: Caller,
+    from: SourceAddress,
     Json(b): Json<ProofBody>,
 ) -> Result<axum::Json<RecoveryCodes>, ApiError> {
     let mut u = user(caller)?;
@@ -141,7 +159,7 @@ async fn renew_recovery_codes(
             details: serde_json::Value::Null,
         });
     }
-    prove(&mut u, &b.code)?;
+    prove(&st, from, &mut u, &b.code).await?;
     let (recovery_codes, hashes) = second_factor::new_recovery_codes();
     u.recovery_codes = hashes;
     st.store.update_user(&u).await?;
@@ -151,10 +169,12 @@ async fn renew_recovery_codes(
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/disable", tag = "auth", request_body = ProofBody, security(("bearer" = [])),
     responses((status = 204, description = "two-factor sign-in is off"), (status = 400), (status = 401),
         (status = 409, description = "it is off already, or an organization where this user is an owner or admin requires it"),
+        (status = 429, description = "too many wrong codes; see Retry-After"),
         (status = 401, description = "the code does not match")))]
 async fn disable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
+    from: SourceAddress,
     Json(b): Json<ProofBody>,
 ) -> Result<StatusCode, ApiError> {
     let mut u = user(caller)?;
@@ -164,7 +184,7 @@ async fn disable_two_factor(
             details: serde_json::Value::Null,
         });
     }
-    prove(&mut u, &b.code)?;
+    prove(&st, from, &mut u, &b.code).await?;
     if let Some(org) = requiring_org(&st, &u).await? {
         return Err(ApiError::Conflict {
             message: format!(

@@ -13,20 +13,26 @@ afterEach(() => {
 
 const session = { token: 't', user: { id: 'u1', email: 'ada@example.com', name: 'Ada', createdAt: 0, twoFactor: true }, organization: null };
 
+/** SignIn against a login that takes `accepted` as the code: past the password, at the code field. */
+async function atTheCodeStep(accepted: string) {
+  const user = userEvent.setup();
+  const api = fakeFetch({
+    'POST /api/v1/auth/login': (body) =>
+      (body as { code?: string }).code === accepted
+        ? [200, session]
+        : [401, { error: { code: 'two_factor_required', message: 'the password is right; now the code', details: null } }],
+  });
+  vi.stubGlobal('fetch', api.fn);
+  renderUi(<SignIn />, { route: '/signin' });
+  await user.type(screen.getByLabelText(/^Email/), 'ada@example.com');
+  await user.type(screen.getByLabelText(/^Password/), 'correct horse battery');
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+  return { user, api };
+}
+
 describe('SignIn with two-factor sign-in', () => {
   it('asks for the code after a right password and sends it with the password', async () => {
-    const user = userEvent.setup();
-    const api = fakeFetch({
-      'POST /api/v1/auth/login': (body) =>
-        (body as { code?: string }).code === '123456'
-          ? [200, session]
-          : [401, { error: { code: 'two_factor_required', message: 'the password is right; now the code', details: null } }],
-    });
-    vi.stubGlobal('fetch', api.fn);
-    renderUi(<SignIn />, { route: '/signin' });
-    await user.type(screen.getByLabelText(/^Email/), 'ada@example.com');
-    await user.type(screen.getByLabelText(/^Password/), 'correct horse battery');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const { user, api } = await atTheCodeStep('123456');
     const code = await screen.findByLabelText(/^Code from your authenticator app/);
     expect(screen.queryByRole('alert')).toBeNull();
     await user.type(code, '123456');
@@ -36,18 +42,7 @@ describe('SignIn with two-factor sign-in', () => {
   });
 
   it('signs in with a recovery code', async () => {
-    const user = userEvent.setup();
-    const api = fakeFetch({
-      'POST /api/v1/auth/login': (body) =>
-        (body as { code?: string }).code === 'k3mz9-x7q2p'
-          ? [200, session]
-          : [401, { error: { code: 'two_factor_required', message: 'the password is right; now the code', details: null } }],
-    });
-    vi.stubGlobal('fetch', api.fn);
-    renderUi(<SignIn />, { route: '/signin' });
-    await user.type(screen.getByLabelText(/^Email/), 'ada@example.com');
-    await user.type(screen.getByLabelText(/^Password/), 'correct horse battery');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    const { user, api } = await atTheCodeStep('k3mz9-x7q2p');
     const code = await screen.findByLabelText(/or a recovery code/);
     expect(code).toHaveAccessibleDescription(expect.stringMatching(/6-digit code.*recovery codes/));
     await user.type(code, ' k3mz9-x7q2p ');
