@@ -56,6 +56,7 @@ fn user(email: &str) -> User {
         totp_pending: None,
         totp_last_step: 0,
         recovery_codes: Vec::new(),
+        email_verified_at: None,
         created_at: now_ms(),
     }
 }

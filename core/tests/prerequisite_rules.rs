@@ -51,6 +51,7 @@ async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
         totp_pending: None,
         totp_last_step: 0,
         recovery_codes: Vec::new(),
+        email_verified_at: None,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

@@ -32,6 +32,10 @@ pub enum ApiError {
         "this organization requires two-factor sign-in for owners and admins: turn it on first"
     )]
     TwoFactorSetupRequired,
+    /// The account's email is not verified yet, and the operation needs it (403, code
+    /// `email_not_verified`).
+    #[error("confirm your email first: follow the link we mailed you, or ask for a new one")]
+    EmailNotVerified,
     /// Authenticated but not allowed (403).
     #[error("{0}")]
     Forbidden(String),
@@ -92,6 +96,9 @@ impl ApiError {
                 "two_factor_setup_required",
                 Value::Null,
             ),
+            ApiError::EmailNotVerified => {
+                (StatusCode::FORBIDDEN, "email_not_verified", Value::Null)
+            }
             ApiError::ApprovalRequired { details, .. } => {
                 (StatusCode::FORBIDDEN, "approval_required", details.clone())
             }

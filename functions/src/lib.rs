@@ -86,7 +86,10 @@ impl Group {
         match self {
             Group::Auth => routes::auth::routes()
                 .merge(routes::password_reset::routes())
-                .merge(routes::two_factor::routes()),
+                .merge(routes::email_verification::routes())
+                .merge(routes::two_factor::routes())
+                .merge(routes::sso::routes())
+                .merge(routes::sso_login::routes()),
             Group::Orgs => routes::orgs::routes()
                 .merge(routes::invitations::routes())
                 .merge(routes::webhooks::routes()),

@@ -17,6 +17,9 @@ locals {
     # functions/src/routes/password_reset.rs
     "POST /api/v1/auth/password-reset"         = "auth"
     "POST /api/v1/auth/password-reset/confirm" = "auth"
+    # functions/src/routes/email_verification.rs
+    "POST /api/v1/auth/verify-email"      = "auth"
+    "POST /api/v1/auth/verify-email/send" = "auth"
     # functions/src/routes/two_factor.rs
     "POST /api/v1/auth/two-factor/setup"          = "auth"
     "POST /api/v1/auth/two-factor/enable"         = "auth"

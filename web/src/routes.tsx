@@ -31,6 +31,7 @@ const SignUp = lazy(() => import('./pages/auth/SignUp'));
 const AcceptInvitation = lazy(() => import('./pages/auth/AcceptInvitation'));
 const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
+const VerifyEmail = lazy(() => import('./pages/auth/VerifyEmail'));
 const Projects = lazy(() => import('./pages/org/Projects'));
 const Members = lazy(() => import('./pages/org/Members'));
 const Tokens = lazy(() => import('./pages/org/Tokens'));
@@ -62,6 +63,7 @@ export function AppRoutes() {
         <Route path="/signup" element={<SignUp />} />
         <Route path="/forgot-password" element={<ForgotPassword />} />
         <Route path="/reset-password" element={<ResetPassword />} />
+        <Route path="/verify-email" element={<VerifyEmail />} />
         <Route
           path="/invitations/accept"
           element={

@@ -38,6 +38,11 @@ pub struct NewToken {
     /// Days until the token expires (1–3650; default 90). Every token expires.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
     pub expires_in_days: Option<u32>,
+    /// Makes the token a service account's (a name, such as `deploy-pipeline`): it belongs to
+    /// the organization and outlives its creator's membership. Only owners make these.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::changes::rules::schema::Name>))]
+    #[serde(default)]
+    pub service_account: Option<String>,
 }
 
 /// A new API token and its secret, shown this once.
@@ -187,10 +192,12 @@ impl Changes {
         batch.delete_membership(org, user);
         self.count_owners(&mut batch, org, Some(current.role), None)
             .await?;
-        // The API tokens the member made act with the member's say: they end with it.
+        // The API tokens the member made act with the member's say: they end with it. A service
+        // account's tokens belong to the organization and stay.
         let now = self.now();
         for t in self.store.all_api_tokens(org).await? {
             if t.created_by == user
+                && t.service_account.is_none()
                 && t.revoked_at.is_none()
                 && t.expires_at.is_none_or(|at| at > now)
             {
@@ -309,6 +316,9 @@ impl Changes {
         new: NewToken,
     ) -> Result<TokenIssued> {
         rules::name("name", &new.name)?;
+        if let Some(account) = &new.service_account {
+            rules::name("serviceAccount", account)?;
+        }
         if new.scopes.is_empty() {
             return Err(ChangeError::field("scopes", "needs at least one scope"));
         }
@@ -340,6 +350,7 @@ impl Changes {
             created_at: now,
             expires_at: Some(now + i64::from(days) * 86_400_000),
             revoked_at: None,
+            service_account: new.service_account.map(|a| a.trim().to_owned()),
         };
         let mut batch = Batch::new();
         batch.put_api_token(&token, true)?;

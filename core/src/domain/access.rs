@@ -96,6 +96,10 @@ pub struct ApiToken {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The service account the token belongs to (a name): such a token belongs to the
+    /// organization and outlives its creator's membership; others end with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
 }
 
 /// SHA-256 of a secret, hex: how keys and tokens are stored and looked up. (The secrets are

@@ -42,6 +42,10 @@ pub struct User {
     /// Hashes of the unused one-time recovery codes that stand in for an authenticator code.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recovery_codes: Vec<String>,
+    /// When the user proved the email is theirs (Unix ms), by the link mailed at signup or by an
+    /// identity provider that vouches for it; `None`: not yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified_at: Option<i64>,
 }
 
 /// Roles, weakest first: viewer < editor < admin < owner.

@@ -145,10 +145,7 @@ impl Store {
     }
 
     pub async fn get_invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
-        let page: Page<Invitation> = self
-            .index_page(&layout::secret(token_hash), "INVITE", None, 1, Order::Asc)
-            .await?;
-        Ok(page.items.into_iter().next())
+        self.find_by_secret(token_hash, "INVITE").await
     }
 
     pub async fn get_api_token(&self, org: &str, id: &str) -> Result<Option<ApiToken>> {
@@ -156,10 +153,7 @@ impl Store {
     }
 
     pub async fn find_api_token(&self, secret_hash: &str) -> Result<Option<ApiToken>> {
-        let page: Page<ApiToken> = self
-            .index_page(&layout::secret(secret_hash), "TOKEN", None, 1, Order::Asc)
-            .await?;
-        Ok(page.items.into_iter().next())
+        self.find_by_secret(secret_hash, "TOKEN").await
     }
 
     pub async fn list_api_tokens(

@@ -17,6 +17,7 @@
 //! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
 //! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
 //! | password reset token (used once, until `expiresAt`) | `RESET#{sha256}` | `RESET` | |
+//! | email verification token (used once, until `expiresAt`) | `VERIFY#{sha256}` | `VERIFY` | |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | owner count (`v` = how many owners; every owner change writes it, conditioned on the count it read) | `ORG#{org}` | `OWNERS` | |
 //! | a change-log consumer's place (`v` = seq done) | `ORG#{org}` | `CONSUMER#{name}` | |
@@ -39,6 +40,9 @@
 //! flag `event:{name}`, variant `count`. Counters of the old layout (`{flag}#{hour}#{variant}`,
 //! no `ttl`) are not read. The embedded backend keeps counters in a table of their own, with an
 //! expiry index it sweeps.
+//! The index is eventually consistent on DynamoDB: a secret's lookup (`SECRET#{hash}`) reads
+//! the item it finds again from the table (`Store::find_by_secret`), so a revoked key, token or
+//! invitation is refused at once; a secret created a moment ago may not be found yet.
 //! Loading an environment reads partition `ENV#{id}` (its revision and flag states) and partition
 //! `PROJECT#{project}` (flags and segments).
 
@@ -98,6 +102,9 @@ pub fn changes(org: &str) -> String {
 /// A password reset token (by its SHA-256).
 pub fn password_reset(hash: &str) -> String {
     format!("RESET#{hash}")
+}
+pub fn email_verification(hash: &str) -> String {
+    format!("VERIFY#{hash}")
 }
 /// The parts of change records too large for one item (their before and after).
 pub fn change_bodies(org: &str) -> String {

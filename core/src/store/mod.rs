@@ -39,6 +39,7 @@ mod projects;
 mod ramps;
 mod requests;
 mod resets;
+mod verifications;
 mod revisions;
 mod webhooks;
 
@@ -53,6 +54,7 @@ pub use kv::{
 };
 pub use requests::{DueItem, DueKind};
 pub use resets::PasswordReset;
+pub use verifications::EmailVerification;
 pub use revisions::revision_floor;
 
 use base64::Engine;
@@ -158,6 +160,29 @@ impl Store {
             .query_index(g1pk, prefix, after.as_ref(), limit + 1, order)
             .await?;
         finish_page(items, limit)
+    }
+
+    /// The item a secret's hash names (an SDK key, an API token, an invitation), found through
+    /// the index and then read again from the table with a strongly consistent read. DynamoDB's
+    /// index is eventually consistent: for a moment after a revocation it can still list the
+    /// revoked item, and after an edit its old copy; the second read answers what the table holds
+    /// now, so a revoked secret is refused at once.
+    async fn find_by_secret<T: DeserializeOwned>(
+        &self,
+        hash: &str,
+        kind: &str,
+    ) -> Result<Option<T>> {
+        let hits = self
+            .kv
+            .query_index(&layout::secret(hash), kind, None, 1, Order::Asc)
+            .await?;
+        let Some(hit) = hits.into_iter().next() else {
+            return Ok(None);
+        };
+        match self.kv.get(&hit.pk, &hit.sk).await? {
+            Some(now) => Ok(Some(decode(&now)?)),
+            None => Ok(None),
+        }
     }
 
     /// Runs a transaction; a failed condition becomes the error `on_condition` makes.

@@ -39,10 +39,7 @@ impl Store {
 
     /// Looks a key up by the hash of its secret.
     pub async fn find_sdk_key(&self, secret_hash: &str) -> Result<Option<SdkKey>> {
-        let page: Page<SdkKey> = self
-            .index_page(&layout::secret(secret_hash), "KEY", None, 1, Order::Asc)
-            .await?;
-        Ok(page.items.into_iter().next())
+        self.find_by_secret(secret_hash, "KEY").await
     }
 
     pub async fn list_sdk_keys(&self, env: &str) -> Result<Vec<SdkKey>> {

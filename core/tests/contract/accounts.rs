@@ -112,6 +112,7 @@ pub async fn accounts_and_tokens(h: Harness) {
         created_at: now_ms(),
         expires_at: None,
         revoked_at: None,
+        service_account: None,
     };
     s.create_api_token(&token).await.unwrap();
     let found = s

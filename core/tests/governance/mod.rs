@@ -302,6 +302,7 @@ async fn user(store: &Store, name: &str) -> User {
         totp_pending: None,
         totp_last_step: 0,
         recovery_codes: Vec::new(),
+        email_verified_at: None,
         created_at: T0,
     };
     store.create_user(&u).await.unwrap();

@@ -195,13 +195,16 @@ impl SmtpSink {
 
     /// Waits (up to 20 s) for a message to `to`, and returns it.
     pub fn message_to(&self, to: &str) -> String {
+        self.message_to_with(to, "")
+    }
+
+    /// Waits (up to 20 s) for a message to `to` whose text holds `text`, and returns it.
+    pub fn message_to_with(&self, to: &str, text: &str) -> String {
         let start = Instant::now();
         loop {
-            if let Some(m) = self
-                .messages()
-                .into_iter()
-                .find(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(to)))
-            {
+            if let Some(m) = self.messages().into_iter().find(|m| {
+                m.lines().any(|l| l.starts_with("To:") && l.contains(to)) && m.contains(text)
+            }) {
                 return m;
             }
             assert!(

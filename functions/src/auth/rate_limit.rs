@@ -192,6 +192,22 @@ impl LoginLimiter {
         self.count(store, &keys).await
     }
 
+    /// Before mailing `email` another verification link: 3 per account, and the address's
+    /// signup allowance, before waits start.
+    pub async fn verification_mail(
+        &self,
+        store: &Store,
+        email: &str,
+        from: SourceAddress,
+    ) -> Result<(), ApiError> {
+        let mut keys = vec![(format!("verify:account:{}", email.to_lowercase()), 3)];
+        if let Some(a) = from.key() {
+            keys.push((format!("verify:address:{a}"), self.limits.signup_free));
+        }
+        self.check(store, &keys).await?;
+        self.count(store, &keys).await
+    }
+
     /// Before a signup from `from`: refused while the address must wait, counted otherwise.
     /// Without a known address nothing is counted.
     pub async fn signup(&self, store: &Store, from: SourceAddress) -> Result<(), ApiError> {

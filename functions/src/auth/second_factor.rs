@@ -93,6 +93,7 @@ mod tests {
             totp_pending: None,
             totp_last_step: 0,
             recovery_codes: codes,
+            email_verified_at: None,
         }
     }
 

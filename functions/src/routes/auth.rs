@@ -11,6 +11,7 @@ use crate::auth::address::SourceAddress;
 use crate::auth::password;
 use crate::error::ApiError;
 use crate::extract::{Caller, Json};
+use crate::routes::email_verification;
 use crate::state::AppState;
 use crate::validate;
 
@@ -80,6 +81,8 @@ pub struct PublicUser {
     two_factor: bool,
     /// How many unused recovery codes are left.
     recovery_codes_left: usize,
+    /// Whether the user confirmed the email (by the mailed link, or through single sign-on).
+    email_verified: bool,
 }
 
 impl From<&User> for PublicUser {
@@ -91,6 +94,7 @@ impl From<&User> for PublicUser {
             created_at: u.created_at,
             two_factor: u.totp_secret.is_some(),
             recovery_codes_left: u.recovery_codes.len(),
+            email_verified: u.email_verified_at.is_some(),
         }
     }
 }
@@ -134,6 +138,7 @@ async fn signup(
         totp_pending: None,
         totp_last_step: 0,
         recovery_codes: Vec::new(),
+        email_verified_at: email_verification::verified_at_signup(&st),
         created_at: now_ms(),
     };
     // One change each way: the user exists only if its organization or membership does.
@@ -154,6 +159,11 @@ async fn signup(
             st.changes.sign_up(&user, &name).await?
         }
     };
+    // The account exists now: a mail server that fails here must not undo it (the user can ask
+    // for another link).
+    if let Err(e) = email_verification::send_link(&st, &user).await {
+        tracing::warn!(error = %e, "the verification mail was not sent");
+    }
     let token = st
         .jwt
         .issue(&user.id, user.session_generation)

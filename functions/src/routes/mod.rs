@@ -3,6 +3,7 @@
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod email_verification;
 pub mod events;
 pub mod flagd;
 pub mod flags;

@@ -228,6 +228,7 @@ async fn invite(
 ) -> Result<(StatusCode, axum::Json<InviteResponse>), ApiError> {
     let inviter = user_of(&caller)?;
     let mine = access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    crate::routes::email_verification::require_verified(inviter)?;
     let invited = st
         .changes
         .invite(&caller.actor(), inviter, mine, &org, &b.email, b.role)
@@ -308,6 +309,9 @@ pub struct TokenView {
     created_at: i64,
     expires_at: Option<i64>,
     revoked_at: Option<i64>,
+    /// The service account the token belongs to: it outlives its creator's membership.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_account: Option<String>,
 }
 
 impl From<ApiToken> for TokenView {
@@ -323,6 +327,7 @@ impl From<ApiToken> for TokenView {
             created_at: t.created_at,
             expires_at: t.expires_at,
             revoked_at: t.revoked_at,
+            service_account: t.service_account,
         }
     }
 }
@@ -343,7 +348,13 @@ async fn create_token(
     Json(b): Json<NewToken>,
 ) -> Result<(StatusCode, axum::Json<TokenResponse>), ApiError> {
     let creator = user_of(&caller)?;
-    access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    let role = access::check(&st, &caller, &org, Need::ManageMembers).await?;
+    if b.service_account.is_some() && role < Role::Owner {
+        // A service account's token outlives whoever made it: an owner's decision.
+        return Err(ApiError::Forbidden(
+            "only owners make service account tokens".into(),
+        ));
+    }
     let issued = st
         .changes
         .create_token(&caller.actor(), creator, &org, b)

@@ -108,6 +108,8 @@ async fn confirm_reset(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)?;
     user.session_generation += 1;
+    // The link reached the mailbox: the email is the user's.
+    user.email_verified_at.get_or_insert(now_ms());
     st.store
         .reset_password(&user, &reset)
         .await

@@ -206,7 +206,11 @@ async fn requiring_org(
     st: &AppState,
     u: &User,
 ) -> Result<Option<switchyard_core::domain::Organization>, ApiError> {
-    for m in st.store.memberships_of(&u.id).await? {
+    // The index of a user's memberships may lag a role change; each role is read again.
+    for listed in st.store.memberships_of(&u.id).await? {
+        let Some(m) = st.store.get_membership(&listed.org_id, &u.id).await? else {
+            continue;
+        };
         if m.role < Role::Admin {
             continue;
         }

@@ -15,6 +15,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/two-factor/recovery-codes"),
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
+    ("post", "/api/v1/auth/verify-email"),
+    ("post", "/api/v1/auth/verify-email/send"),
     ("get", "/api/v1/orgs"),
     ("post", "/api/v1/orgs"),
     ("get", "/api/v1/orgs/{org}"),

@@ -79,6 +79,7 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
         totp_pending: None,
         totp_last_step: 0,
         recovery_codes: Vec::new(),
+        email_verified_at: None,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

@@ -48,6 +48,12 @@ export const requestPasswordReset = (email: string) =>
 export const resetPassword = (b: { token: string; password: string }) =>
   api.post<void>('/api/v1/auth/password-reset/confirm', b, { anonymous: true });
 
+/** Marks the account's email verified with the token of the link mailed at signup. */
+export const verifyEmail = (token: string) => api.post<void>('/api/v1/auth/verify-email', { token }, { anonymous: true });
+
+/** Mails the signed-in user a new verification link. */
+export const sendVerification = () => api.post<void>('/api/v1/auth/verify-email/send');
+
 /** A new token for this session: another 30 minutes, never past 12 hours from the sign-in. */
 export const renewSession = () => api.post<Session>('/api/v1/auth/refresh');
 

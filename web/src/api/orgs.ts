@@ -75,7 +75,7 @@ export function useTokens(org: string, enabled: boolean) {
   });
 }
 
-export const createToken = (org: string, b: { name: string; scopes: Scope[]; expiresInDays?: number }) =>
+export const createToken = (org: string, b: { name: string; scopes: Scope[]; expiresInDays?: number; serviceAccount?: string }) =>
   api.post<{ secret: string; token: ApiToken }>(`/api/v1/orgs/${seg(org)}/tokens`, b);
 
 export const revokeToken = (org: string, id: string) => api.del(`/api/v1/orgs/${seg(org)}/tokens/${seg(id)}`);

@@ -14,6 +14,7 @@ import { envPath, lastPlace, orgPath, rememberPlace, useScope } from '../../scop
 import { CommandPalette } from '../palette/CommandPalette';
 import { Switchers } from './Switchers';
 import { TwoFactorGate } from './TwoFactorGate';
+import { VerifyEmailBanner } from './VerifyEmailBanner';
 import { UserMenu } from './UserMenu';
 
 interface NavItem {
@@ -168,6 +169,7 @@ export function Layout() {
           }
         >
           {/* An organization that requires two-factor sign-in of an owner or admin without it: what to do, not the page. */}
+          <VerifyEmailBanner />
           <TwoFactorGate org={org}>
             <Outlet />
           </TwoFactorGate>

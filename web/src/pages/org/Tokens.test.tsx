@@ -5,16 +5,16 @@ import { fakeFetch, renderUi } from '../../test/render';
 import Tokens from './Tokens';
 
 const ORG = '/api/v1/orgs/o1';
-const ME = [200, { user: { id: 'u1', email: 'ada@example.com', name: 'Ada', createdAt: 0 }, memberships: [{ organization: { id: 'o1', name: 'Acme', createdAt: 0 }, role: 'admin' }] }] as [number, unknown];
+const me = (role: string) => [200, { user: { id: 'u1', email: 'ada@example.com', name: 'Ada', createdAt: 0 }, memberships: [{ organization: { id: 'o1', name: 'Acme', createdAt: 0 }, role }] }] as [number, unknown];
 const token = (id: string, createdBy: string, createdByName?: string | null) => ({ id, orgId: 'o1', name: `token ${id}`, prefix: `sy_tok_${id}`, scopes: ['read'], createdAt: 0, createdBy, createdByName });
 
 afterEach(() => vi.unstubAllGlobals());
 
-function show(tokens: unknown[]) {
+function show(tokens: unknown[], role = 'admin') {
   vi.stubGlobal(
     'fetch',
     fakeFetch({
-      'GET /api/v1/auth/me': ME,
+      'GET /api/v1/auth/me': me(role),
       [`GET ${ORG}/members`]: [200, [{ userId: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin' }]],
       [`GET ${ORG}/tokens`]: [200, tokens],
     }).fn,
@@ -34,6 +34,22 @@ describe('Tokens page', () => {
     await waitFor(() => expect(rows[1]).toHaveTextContent('by Grace'));
     await waitFor(() => expect(screen.getAllByRole('row')[2]).toHaveTextContent('by Ada'));
     expect(screen.getAllByRole('row')[3]).toHaveTextContent('by a former member');
+  });
+
+  it("names a service account's token", async () => {
+    show([{ ...token('t1', 'u1'), serviceAccount: 'pipeline' }]);
+    expect(await screen.findByTestId('service-account')).toHaveTextContent('service account pipeline');
+  });
+
+  it('offers service accounts to owners only', async () => {
+    show([], 'owner');
+    expect(await screen.findByLabelText(/Service account/)).toBeInTheDocument();
+  });
+
+  it('does not offer service accounts to admins', async () => {
+    show([]);
+    await screen.findByTestId('no-tokens');
+    expect(screen.queryByLabelText(/Service account/)).toBeNull();
   });
 
   it('without tokens, says what one is for', async () => {

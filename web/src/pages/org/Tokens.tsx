@@ -29,15 +29,16 @@ export default function Tokens() {
   const members = useMembers(org);
   const qc = useQueryClient();
   const [secret, setSecret] = useState<string | null>(null);
-  const form = useForm<{ name: string; scopes: Scope[]; expiresInDays: number | string }>({
-    initialValues: { name: '', scopes: ['read'], expiresInDays: 90 },
+  const owner = role === 'owner';
+  const form = useForm<{ name: string; scopes: Scope[]; expiresInDays: number | string; serviceAccount: string }>({
+    initialValues: { name: '', scopes: ['read'], expiresInDays: 90, serviceAccount: '' },
     validate: {
       name: (v) => (v.trim() ? null : 'Name the token (what uses it?)'),
       scopes: (v) => (v.length ? null : 'Choose at least one scope'),
     },
   });
   const create = useMutation({
-    mutationFn: (v: { name: string; scopes: Scope[]; expiresInDays?: number }) => createToken(org, v),
+    mutationFn: (v: { name: string; scopes: Scope[]; expiresInDays?: number; serviceAccount?: string }) => createToken(org, v),
     onSuccess: (r) => {
       setSecret(r.secret);
       form.reset();
@@ -65,6 +66,7 @@ export default function Tokens() {
                 name: v.name.trim(),
                 scopes: v.scopes,
                 expiresInDays: typeof v.expiresInDays === 'number' && v.expiresInDays > 0 ? v.expiresInDays : undefined,
+                serviceAccount: owner && v.serviceAccount.trim() ? v.serviceAccount.trim() : undefined,
               }),
             )}
           >
@@ -72,6 +74,14 @@ export default function Tokens() {
               <Group align="flex-start" wrap="wrap">
                 <TextInput label="Name" w={260} {...form.getInputProps('name')} />
                 <NumberInput label="Expires in (days)" description="1–3650; empty: 90" w={160} min={1} max={3650} {...form.getInputProps('expiresInDays')} />
+                {owner && (
+                  <TextInput
+                    label="Service account (optional)"
+                    description="The organization's: it outlives your membership"
+                    w={260}
+                    {...form.getInputProps('serviceAccount')}
+                  />
+                )}
               </Group>
               <Checkbox.Group label="Scopes" {...form.getInputProps('scopes')}>
                 <Group mt={4}>
@@ -113,7 +123,14 @@ export default function Tokens() {
           <Table.Tbody>
             {tokens.data?.map((t) => (
               <Table.Tr key={t.id}>
-                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  {t.name}
+                  {t.serviceAccount && (
+                    <Text size="xs" c="dimmed" data-testid="service-account">
+                      service account {t.serviceAccount}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>
                   <code>{t.prefix}…</code>
                 </Table.Td>
