@@ -60,12 +60,7 @@ fn flag(project: &str, key: &str) -> Flag {
 
 async fn fixture(dir: &std::path::Path, flags: usize) -> Fixture {
     let store = Store::new(Arc::new(Embedded::open(dir).unwrap()));
-    let org = Organization {
-        id: new_id(),
-        name: "Bench".into(),
-        created_at: 0,
-        require_two_factor: false,
-    };
+    let org = Organization::new(new_id(), "Bench", 0);
     store
         .create_org(
             &org,

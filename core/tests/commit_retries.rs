@@ -39,12 +39,7 @@ async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_o
         AlwaysRaced::default(),
     ));
     let store = Store::new(kv.clone());
-    let org = Organization {
-        id: "o1".into(),
-        name: "Acme".into(),
-        created_at: 0,
-        require_two_factor: false,
-    };
+    let org = Organization::new("o1", "Acme", 0);
     let mut batch = Batch::new();
     batch.create_org(&org).unwrap();
     let record = ChangeRecord {
@@ -62,6 +57,7 @@ async fn a_change_that_keeps_losing_its_race_is_refused_after_a_bounded_number_o
         after: Some(json!({})),
         at: 0,
         request: None,
+        expires_at: None,
     };
     let result = store.commit(batch, record).await;
     assert!(

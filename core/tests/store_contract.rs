@@ -8,7 +8,7 @@ use serde_json::json;
 use std::sync::Arc;
 use switchyard_core::domain::*;
 use switchyard_core::engine::{Context, FlagSet, FlagType};
-use switchyard_core::store::{Kv, Order, Store, StoreError};
+use switchyard_core::store::{Batch, Kv, Order, Store, StoreError};
 
 #[allow(missing_debug_implementations)]
 pub struct Harness {
@@ -92,6 +92,12 @@ contract!(
     two_workers_of_one_consumer_cannot_both_move_its_place,
     concurrent_changes_across_one_organization_all_commit,
     counting_stops_at_its_limit_and_stays_in_its_prefix,
+    a_filter_by_actor_finds_entries_older_than_the_page_budget,
+    a_filter_by_actor_pages_through_the_actors_records,
+    a_record_expires_after_its_organizations_audit_retention,
+    expired_records_are_hidden_from_every_read,
+    an_account_event_is_numbered_in_each_organizations_log,
+    an_account_event_reaches_more_organizations_than_one_write_holds,
 );
 
 #[path = "contract/mod.rs"]
@@ -154,6 +160,43 @@ async fn keys_that_cannot_be_stored_are_refused() {
             .await,
         Err(StoreError::Invalid(_))
     ));
+}
+
+#[tokio::test]
+async fn the_embedded_store_sweeps_expired_change_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let kv = Arc::new(switchyard_core::store::embedded::Embedded::open(dir.path()).unwrap());
+    let store = Store::new(kv.clone());
+    let (org, project, _) = cases::setup(&store, 1).await;
+    let mut old = cases::audit(&org.id, &project.id, "flag:gone", "flag.update");
+    old.at = now_ms() - 400 * 86_400_000;
+    let old = store.commit(Batch::new(), old).await.unwrap().record;
+    let now = now_ms() / 1000;
+    // The record and its place in its actor's history.
+    assert_eq!(store.sweep_expired(now).await.unwrap(), 2);
+    assert_eq!(
+        kv.get(&format!("CHANGE#{}", org.id), &old.id)
+            .await
+            .unwrap(),
+        None
+    );
+    let target = kv
+        .query_index(
+            &format!("TARGET#{}#flag:gone", org.id),
+            "",
+            None,
+            10,
+            Order::Asc,
+        )
+        .await
+        .unwrap();
+    assert!(target.is_empty());
+    assert_eq!(store.sweep_expired(now).await.unwrap(), 0);
+    let left = store
+        .list_audit(&org.id, &AuditFilter::default(), None, 50, Order::Desc)
+        .await
+        .unwrap();
+    assert!(!left.items.is_empty(), "the live records stay");
 }
 
 #[tokio::test]

@@ -112,12 +112,7 @@ impl Changes {
 
     async fn org_for(&self, user: &User, name: &str, new_user: bool) -> Result<Organization> {
         rules::name("name", name)?;
-        let org = Organization {
-            id: new_id(),
-            name: name.trim().to_owned(),
-            created_at: self.now(),
-            require_two_factor: false,
-        };
+        let org = Organization::new(new_id(), name.trim().to_owned(), self.now());
         let owner = Membership {
             org_id: org.id.clone(),
             user_id: user.id.clone(),

@@ -6,6 +6,7 @@
 //! transaction, and publishes the new revisions on the bus. Callers authorize first: a method
 //! trusts that its actor may act on the objects it is handed.
 
+mod account_events;
 mod apply;
 mod deletion;
 mod error;
@@ -26,6 +27,7 @@ mod segments;
 mod states;
 mod webhooks;
 
+pub use account_events::AccountEvent;
 pub use apply::{DueOutcome, MAX_BYPASS_REASON, SCHEDULER};
 pub use error::{ChangeError, Result};
 pub use flags::{FlagPatch, NewFlag};
@@ -170,6 +172,7 @@ impl Changes {
             after: after.map(redacted),
             at: self.now(),
             request: None,
+            expires_at: None,
         }
     }
 

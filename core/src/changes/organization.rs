@@ -1,8 +1,11 @@
-//! An organization's own settings (its name, its two-factor policy) and its pending invitations.
+//! An organization's own settings (its name, its two-factor policy, how long it keeps its audit
+//! log and its analytics) and its pending invitations.
 
 use super::error::{ChangeError, Result};
 use super::{Changes, Scope, rules};
-use crate::domain::{Actor, Invitation, Organization};
+use crate::domain::{
+    ANALYTICS_RETENTION_DAYS, AUDIT_RETENTION_DAYS, Actor, Invitation, Organization,
+};
 use crate::store::Batch;
 
 /// Settings to change; `None` keeps what is there.
@@ -10,6 +13,21 @@ use crate::store::Batch;
 pub struct OrgSettings<'a> {
     pub name: Option<&'a str>,
     pub require_two_factor: Option<bool>,
+    /// Days change records written from now on are kept ([`AUDIT_RETENTION_DAYS`]).
+    pub audit_retention_days: Option<u32>,
+    /// Days analytics counters written from now on are kept ([`ANALYTICS_RETENTION_DAYS`]).
+    pub analytics_retention_days: Option<u32>,
+}
+
+/// `days` within `range`, or the field's error.
+fn check_days(field: &str, days: Option<u32>, range: std::ops::RangeInclusive<u32>) -> Result<()> {
+    match days {
+        Some(d) if !range.contains(&d) => Err(ChangeError::field(
+            field,
+            format!("must be {} to {} days", range.start(), range.end()),
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl Changes {
@@ -23,6 +41,16 @@ impl Changes {
         if let Some(name) = settings.name {
             rules::name("name", name)?;
         }
+        check_days(
+            "auditRetentionDays",
+            settings.audit_retention_days,
+            AUDIT_RETENTION_DAYS,
+        )?;
+        check_days(
+            "analyticsRetentionDays",
+            settings.analytics_retention_days,
+            ANALYTICS_RETENTION_DAYS,
+        )?;
         let Some(current) = self.store.get_org(org).await? else {
             return Err(ChangeError::NotFound("organization".into()));
         };
@@ -33,6 +61,12 @@ impl Changes {
             require_two_factor: settings
                 .require_two_factor
                 .unwrap_or(current.require_two_factor),
+            audit_retention_days: settings
+                .audit_retention_days
+                .unwrap_or(current.audit_retention_days),
+            analytics_retention_days: settings
+                .analytics_retention_days
+                .unwrap_or(current.analytics_retention_days),
             ..current.clone()
         };
         let mut batch = Batch::new();

@@ -10,6 +10,46 @@ pub struct Organization {
     /// Owners and admins must sign in with two-factor sign-in to act in this organization.
     #[serde(default)]
     pub require_two_factor: bool,
+    /// Days a change record (the audit log) is kept after it is written; records take the
+    /// setting in force when they are written.
+    #[serde(default = "default_audit_retention")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 7, maximum = 3650))]
+    pub audit_retention_days: u32,
+    /// Days analytics counters are kept after their hour; counters take the setting in force
+    /// when they are written.
+    #[serde(default = "default_analytics_retention")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 7, maximum = 730))]
+    pub analytics_retention_days: u32,
+}
+
+/// How long an organization keeps its audit log unless it says otherwise, and the bounds.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
+pub const AUDIT_RETENTION_DAYS: std::ops::RangeInclusive<u32> = 7..=3650;
+/// How long an organization keeps its analytics counters unless it says otherwise, and the
+/// bounds.
+pub const DEFAULT_ANALYTICS_RETENTION_DAYS: u32 = 90;
+pub const ANALYTICS_RETENTION_DAYS: std::ops::RangeInclusive<u32> = 7..=730;
+
+fn default_audit_retention() -> u32 {
+    DEFAULT_AUDIT_RETENTION_DAYS
+}
+
+fn default_analytics_retention() -> u32 {
+    DEFAULT_ANALYTICS_RETENTION_DAYS
+}
+
+impl Organization {
+    /// A new organization with the default settings.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, created_at: i64) -> Organization {
+        Organization {
+            id: id.into(),
+            name: name.into(),
+            created_at,
+            require_two_factor: false,
+            audit_retention_days: DEFAULT_AUDIT_RETENTION_DAYS,
+            analytics_retention_days: DEFAULT_ANALYTICS_RETENTION_DAYS,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

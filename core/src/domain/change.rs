@@ -79,12 +79,21 @@ pub struct ChangeRecord {
     /// The change request this change applied, with its approvers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<super::RequestRef>,
+    /// When the record expires (Unix seconds): the organization's audit retention from when it
+    /// was written. Set by the store; reads leave out records past it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 impl ChangeRecord {
     /// The id of the record numbered `seq`.
     pub fn id_of(seq: u64) -> String {
         format!("{seq:020}")
+    }
+
+    /// Whether the record has expired at `now_secs` (Unix seconds).
+    pub fn expired(&self, now_secs: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now_secs)
     }
 }
 

@@ -13,7 +13,10 @@ mod ramp;
 mod webhook;
 
 pub use access::{ApiToken, KeyKind, SECRET_BYTES, Scope, SdkKey, hash_secret, new_secret};
-pub use account::{Invitation, Membership, Organization, Role, User};
+pub use account::{
+    ANALYTICS_RETENTION_DAYS, AUDIT_RETENTION_DAYS, DEFAULT_ANALYTICS_RETENTION_DAYS,
+    DEFAULT_AUDIT_RETENTION_DAYS, Invitation, Membership, Organization, Role, User,
+};
 pub use audit::{CounterRow, CounterTotal, EVENT_PREFIX, EVENT_VARIANT, hour_of};
 pub use change::{Actor, AuditFilter, ChangeRecord};
 pub use flag::{Flag, FlagState, Prerequisite, Segment, Variant};

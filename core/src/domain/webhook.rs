@@ -20,7 +20,7 @@ pub enum WebhookKind {
 }
 
 /// The event types an endpoint can choose, in the order the dashboard lists them.
-pub const EVENT_TYPES: [&str; 21] = [
+pub const EVENT_TYPES: [&str; 22] = [
     "flag.changed",
     "segment.changed",
     "state.changed",
@@ -42,7 +42,12 @@ pub const EVENT_TYPES: [&str; 21] = [
     "schedule.failed",
     "webhook.test",
     "change.other",
+    ACCOUNT_ACTIVITY,
 ];
+
+/// Account events (sign-ins, password and two-factor changes): an endpoint receives them only
+/// when its filter names this type; an empty list of event types ("all") leaves them out.
+pub const ACCOUNT_ACTIVITY: &str = "account.activity";
 
 /// The event type of a change log action (`flag_state.update` → `state.changed`).
 pub fn event_type(action: &str) -> &'static str {
@@ -67,6 +72,7 @@ pub fn event_type(action: &str) -> &'static str {
         ("change_request", _) => "change_request.updated",
         ("schedule", "apply") => "schedule.applied",
         ("schedule", "fail") => "schedule.failed",
+        ("account", _) => ACCOUNT_ACTIVITY,
         _ => "change.other",
     }
 }
@@ -86,7 +92,7 @@ pub struct WebhookFilter {
     /// Flag tags: changes that touched a flag with one of them.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Event types ([`EVENT_TYPES`]).
+    /// Event types ([`EVENT_TYPES`]); empty: every one but `account.activity`.
     #[serde(default)]
     pub events: Vec<String>,
 }
@@ -96,7 +102,12 @@ impl WebhookFilter {
     /// [`WebhookFilter::tags`]).
     pub fn matches_without_tags(&self, record: &ChangeRecord) -> bool {
         let event = event_type(&record.action);
-        (self.events.is_empty() || self.events.iter().any(|e| e == event))
+        let chosen = if self.events.is_empty() {
+            event != ACCOUNT_ACTIVITY
+        } else {
+            self.events.iter().any(|e| e == event)
+        };
+        chosen
             && (self.projects.is_empty()
                 || record
                     .project_id
@@ -283,6 +294,7 @@ mod tests {
             after: None,
             at: 0,
             request: None,
+            expires_at: None,
         }
     }
 
@@ -308,6 +320,18 @@ mod tests {
     fn an_empty_filter_passes_every_change() {
         let f = WebhookFilter::default();
         assert!(f.matches_without_tags(&record("member.remove", None, None)));
+    }
+
+    #[test]
+    fn account_events_reach_only_endpoints_that_name_their_type() {
+        let login = record("account.login", None, None);
+        assert_eq!(event_type("account.login_failed"), ACCOUNT_ACTIVITY);
+        assert!(!WebhookFilter::default().matches_without_tags(&login));
+        let chosen = WebhookFilter {
+            events: vec![ACCOUNT_ACTIVITY.into()],
+            ..Default::default()
+        };
+        assert!(chosen.matches_without_tags(&login));
     }
 
     #[test]

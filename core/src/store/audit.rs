@@ -4,7 +4,11 @@ use super::{
     After, Cond, KvError, MAX_PAGE, Op, Order, Page, Result, Store, StoreError, decode, item,
     layout,
 };
-use crate::domain::{AuditFilter, ChangeRecord};
+use crate::domain::{AuditFilter, ChangeRecord, now_ms};
+
+fn now_secs() -> i64 {
+    now_ms().div_euclid(1000)
+}
 
 /// How many pages one filtered audit read goes through at most.
 pub const MAX_PAGES_PER_READ: usize = 10;
@@ -16,8 +20,9 @@ fn is_change_id(id: &str) -> bool {
 
 impl Store {
     /// Change records of an organization, filtered, newest first (or oldest first with
-    /// [`Order::Asc`]). Filtering on `target` reads the target's own index; other filters are
-    /// applied to each page read, at most [`MAX_PAGES_PER_READ`] pages per call: a filter that
+    /// [`Order::Asc`]), expired ones left out. Filtering on `target` reads the target's own
+    /// index, on `actor` (without a target) the actor's; other filters are applied to each page
+    /// read, at most [`MAX_PAGES_PER_READ`] pages per call: a filter that
     /// matches little answers with fewer items (even none) and the cursor to read on from.
     pub async fn list_audit(
         &self,
@@ -27,12 +32,13 @@ impl Store {
         limit: usize,
         order: Order,
     ) -> Result<Page<ChangeRecord>> {
+        let now = now_secs();
         let mut cursor = cursor.map(str::to_owned);
         let mut items = Vec::new();
         // Read pages until enough entries match, the log ends, or the read's budget is spent.
         for pages in 1.. {
-            let page: Page<Stored> = match &filter.target {
-                Some(t) => {
+            let page: Page<Stored> = match (&filter.target, &filter.actor) {
+                (Some(t), _) => {
                     self.index_page(
                         &layout::audit_target(org, t),
                         "",
@@ -42,7 +48,11 @@ impl Store {
                     )
                     .await?
                 }
-                None => {
+                (None, Some(a)) => {
+                    self.actor_page(org, a, cursor.as_deref(), limit, order)
+                        .await?
+                }
+                (None, None) => {
                     self.page(&layout::changes(org), "", cursor.as_deref(), limit, order)
                         .await?
                 }
@@ -50,7 +60,7 @@ impl Store {
             let matching: Vec<Stored> = page
                 .items
                 .into_iter()
-                .filter(|e| filter.matches(&e.record))
+                .filter(|e| !e.record.expired(now) && filter.matches(&e.record))
                 .collect();
             items.extend(self.hydrate(org, matching).await?);
             cursor = page.next;
@@ -64,12 +74,42 @@ impl Store {
         })
     }
 
-    /// One change record by id.
+    /// A page of an actor's history: its index items, each read back as the record it names
+    /// (a record swept meanwhile is left out).
+    async fn actor_page(
+        &self,
+        org: &str,
+        actor: &str,
+        cursor: Option<&str>,
+        limit: usize,
+        order: Order,
+    ) -> Result<Page<Stored>> {
+        #[derive(serde::Deserialize)]
+        struct Place {
+            id: String,
+        }
+        let places: Page<Place> = self
+            .page(&layout::audit_actor(org, actor), "", cursor, limit, order)
+            .await?;
+        let mut items = Vec::with_capacity(places.items.len());
+        for p in places.items {
+            if let Some(found) = self.get_doc(&layout::changes(org), &p.id).await? {
+                items.push(found);
+            }
+        }
+        Ok(Page {
+            items,
+            next: places.next,
+        })
+    }
+
+    /// One change record by id (none: there is none, or it has expired).
     pub async fn get_change(&self, org: &str, id: &str) -> Result<Option<ChangeRecord>> {
         if !is_change_id(id) {
             return Ok(None);
         }
         let found: Option<Stored> = self.get_doc(&layout::changes(org), id).await?;
+        let found = found.filter(|s| !s.record.expired(now_secs()));
         Ok(self.hydrate(org, found.into_iter().collect()).await?.pop())
     }
 
@@ -81,6 +121,8 @@ impl Store {
 
     /// The change records of an organization after `after` (a record id; `None`: from the
     /// first), oldest first, at most `limit`: what a consumer that keeps its place reads.
+    /// Expired records are passed over (reading on past them, so a consumer that fell behind
+    /// them is not stuck on an empty answer).
     pub async fn changes_after(
         &self,
         org: &str,
@@ -93,23 +135,31 @@ impl Store {
             ));
         }
         let pk = layout::changes(org);
-        let after = after.map(|a| After {
+        let now = now_secs();
+        let limit = limit.clamp(1, MAX_PAGE);
+        let mut after = after.map(|a| After {
             pk: pk.clone(),
             sk: a.to_owned(),
             g1: None,
         });
-        let items = self
-            .kv
-            .query(
-                &pk,
-                "",
-                after.as_ref(),
-                limit.clamp(1, MAX_PAGE),
-                Order::Asc,
-            )
-            .await?;
-        let stored = items.iter().map(decode).collect::<Result<Vec<Stored>>>()?;
-        self.hydrate(org, stored).await
+        loop {
+            let items = self
+                .kv
+                .query(&pk, "", after.as_ref(), limit, Order::Asc)
+                .await?;
+            let full = items.len() == limit;
+            after = items.last().map(After::of);
+            let stored = items
+                .iter()
+                .map(decode)
+                .collect::<Result<Vec<Stored>>>()?
+                .into_iter()
+                .filter(|s| !s.record.expired(now))
+                .collect::<Vec<_>>();
+            if !stored.is_empty() || !full {
+                return self.hydrate(org, stored).await;
+            }
+        }
     }
 
     /// The records, with the before and after of those stored in parts read back.
@@ -144,6 +194,25 @@ impl Store {
             out.push(record);
         }
         Ok(out)
+    }
+}
+
+/// How many expired items one sweep write deletes at most.
+const SWEEP_BATCH: usize = 1000;
+
+impl Store {
+    /// Deletes items expired at `now` (epoch seconds: change records past their organization's
+    /// retention, their index and body items), in writes of at most a thousand, and says how
+    /// many. Only the embedded backend has any to delete: DynamoDB's TTL deletes them itself.
+    pub async fn sweep_expired(&self, now: i64) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.kv.sweep_expired(now, SWEEP_BATCH).await?;
+            total += n;
+            if n < SWEEP_BATCH {
+                return Ok(total);
+            }
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::projects::env_item;
 use super::{After, Cond, Item, KvError, MAX_PAGE, Op, Order, Result, Store, StoreError, item};
 use super::{MAX_TRANSACTION_OPS, decode, item_bytes, layout};
-use crate::domain::{ChangeEvent, ChangeRecord, Environment};
+use crate::domain::{ChangeEvent, ChangeRecord, DEFAULT_AUDIT_RETENTION_DAYS, Environment};
 
 /// How many times a change is tried when it loses a race for a revision or the change number.
 pub const MAX_ATTEMPTS: usize = 16;
@@ -161,6 +161,10 @@ impl Store {
         let Some(org) = records.first().map(|r| r.org_id.clone()) else {
             return Err(StoreError::Invalid("a change needs a record".into()));
         };
+        let retention = self.audit_retention_secs(&org).await?;
+        for record in &mut records {
+            record.expires_at = Some(expiry(record.at, retention));
+        }
         for _attempt in 0..MAX_ATTEMPTS {
             let envs = self.bumped_environments(&batch.bump).await?;
             if let Some(pins) = &batch.pinned {
@@ -177,7 +181,8 @@ impl Store {
                 }
             }
             let dropped = batch.dropped_states.len() * envs.len();
-            let total = batch.ops.len() + dropped + envs.len() + 1 + records.len();
+            // Each record is at least two items: itself and its place in its actor's history.
+            let total = batch.ops.len() + dropped + envs.len() + 1 + 2 * records.len();
             if total > MAX_TRANSACTION_OPS {
                 return Err(StoreError::Invalid(format!(
                     "this change writes {total} items; at most {MAX_TRANSACTION_OPS} fit in one change"
@@ -326,10 +331,43 @@ impl Store {
     }
 }
 
-/// A record's items: the record, and when it would not fit one item (a large targeting rule's
-/// before and after, an import's documents), its before and after as JSON text in parts of
-/// [`BODY_PART_BYTES`], the record naming how many (`bodyParts`).
+/// When a record written at `at_ms` expires, kept `retention_secs`: Unix seconds.
+pub(crate) fn expiry(at_ms: i64, retention_secs: i64) -> i64 {
+    at_ms.div_euclid(1000).saturating_add(retention_secs)
+}
+
+impl Store {
+    /// How long `org` keeps its change records, in seconds (the default for an organization
+    /// that is not stored).
+    pub(crate) async fn audit_retention_secs(&self, org: &str) -> Result<i64> {
+        let days = self
+            .get_org(org)
+            .await?
+            .map_or(DEFAULT_AUDIT_RETENTION_DAYS, |o| o.audit_retention_days);
+        Ok(i64::from(days) * 86_400)
+    }
+}
+
+/// A record's items: the record, its place in its actor's history, and when it would not fit one
+/// item (a large targeting rule's before and after, an import's documents), its before and after
+/// as JSON text in parts of [`BODY_PART_BYTES`], the record naming how many (`bodyParts`). Every
+/// one expires with the record.
 pub(crate) fn record_items(r: &ChangeRecord) -> Result<Vec<Item>> {
+    let mut items = record_items_untimed(r)?;
+    for i in &mut items {
+        i.ttl = r.expires_at;
+    }
+    Ok(items)
+}
+
+fn record_items_untimed(r: &ChangeRecord) -> Result<Vec<Item>> {
+    let actor = item(
+        layout::audit_actor(&r.org_id, &r.actor.to_string()),
+        r.id.clone(),
+        None,
+        0,
+        &serde_json::json!({ "id": r.id }),
+    )?;
     let whole = item(
         layout::changes(&r.org_id),
         r.id.clone(),
@@ -338,7 +376,7 @@ pub(crate) fn record_items(r: &ChangeRecord) -> Result<Vec<Item>> {
         r,
     )?;
     if item_bytes(&whole) <= BODY_PART_BYTES {
-        return Ok(vec![whole]);
+        return Ok(vec![whole, actor]);
     }
     let body = serde_json::json!({"before": r.before, "after": r.after}).to_string();
     let parts = split_text(&body, BODY_PART_BYTES);
@@ -357,7 +395,7 @@ pub(crate) fn record_items(r: &ChangeRecord) -> Result<Vec<Item>> {
     if let Some(d) = record.d.as_object_mut() {
         d.insert("bodyParts".into(), parts.len().into());
     }
-    let mut items = vec![record];
+    let mut items = vec![record, actor];
     for (n, text) in parts.into_iter().enumerate() {
         items.push(item(
             layout::change_bodies(&r.org_id),

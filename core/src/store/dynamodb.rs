@@ -136,8 +136,8 @@ impl DynamoDb {
             .send()
             .await
             .map_err(backend)?;
-        // Counters expire through DynamoDB's TTL (Terraform sets it in AWS). Best effort: an
-        // endpoint without TTL still works, its counters are only filtered on read.
+        // Counters and change records expire through DynamoDB's TTL (Terraform sets it in AWS).
+        // Best effort: an endpoint without TTL still works, expired items are only hidden on read.
         let ttl = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
             .attribute_name(TTL_ATTRIBUTE)
             .enabled(true)
@@ -231,6 +231,9 @@ fn to_attrs(item: &Item) -> Attrs {
         a.insert(INDEX_HASH_KEY.into(), s(g));
         a.insert(INDEX_RANGE_KEY.into(), s(gs));
     }
+    if let Some(ttl) = item.ttl {
+        a.insert(TTL_ATTRIBUTE.into(), AttributeValue::N(ttl.to_string()));
+    }
     a
 }
 
@@ -253,6 +256,10 @@ pub(super) fn from_attrs(a: &Attrs) -> Result<Item, KvError> {
             Some(d) => serde_json::from_str(&d).map_err(|_| bad())?,
             None => serde_json::Value::Null,
         },
+        ttl: a
+            .get(TTL_ATTRIBUTE)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok()),
     })
 }
 

@@ -1,7 +1,9 @@
 //! The embedded backend: the same items as DynamoDB, kept in a redb database file (ACID, durable,
 //! no server). Keys are `pk NUL sk`; the `gsi1` index is a second table keyed
 //! `g1pk NUL g1sk NUL pk NUL sk`. Counters have a table of their own (`pk NUL sk` → count, ttl)
-//! and an expiry index (`ttl NUL pk NUL sk`) that [`Kv::sweep_counters`] deletes from.
+//! and an expiry index (`ttl NUL pk NUL sk`) that [`Kv::sweep_counters`] deletes from; items with
+//! a `ttl` (change records, their index items) have an expiry index of their own, `item_expiry`,
+//! that [`Kv::sweep_expired`] deletes from.
 
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -16,6 +18,8 @@ pub(super) const INDEX: TableDefinition<&str, &str> = TableDefinition::new("gsi1
 /// Counters (`pk NUL sk` → count, ttl), and their expiry index (`ttl NUL pk NUL sk`).
 pub(super) const COUNTERS: TableDefinition<&str, (u64, i64)> = TableDefinition::new("counters");
 pub(super) const EXPIRY: TableDefinition<&str, ()> = TableDefinition::new("counter_expiry");
+/// Items that expire, by expiry (`ttl NUL pk NUL sk`).
+pub(super) const ITEM_EXPIRY: TableDefinition<&str, ()> = TableDefinition::new("item_expiry");
 
 #[derive(Debug, Clone)]
 pub struct Embedded {
@@ -38,6 +42,7 @@ impl Embedded {
         tx.open_table(INDEX).map_err(backend)?;
         tx.open_table(COUNTERS).map_err(backend)?;
         tx.open_table(EXPIRY).map_err(backend)?;
+        tx.open_table(ITEM_EXPIRY).map_err(backend)?;
         tx.commit().map_err(backend)?;
         Ok(Embedded { db: Arc::new(db) })
     }
@@ -53,7 +58,7 @@ impl Embedded {
     }
 }
 
-fn item_key(pk: &str, sk: &str) -> String {
+pub(super) fn item_key(pk: &str, sk: &str) -> String {
     format!("{pk}\0{sk}")
 }
 
@@ -214,6 +219,7 @@ impl Kv for Embedded {
             {
                 let mut items = tx.open_table(ITEMS).map_err(backend)?;
                 let mut index = tx.open_table(INDEX).map_err(backend)?;
+                let mut expiry = tx.open_table(ITEM_EXPIRY).map_err(backend)?;
                 // Check every condition first: a failure leaves the transaction uncommitted.
                 let mut old = Vec::with_capacity(ops.len());
                 for (i, op) in ops.iter().enumerate() {
@@ -240,6 +246,12 @@ impl Kv for Embedded {
                     if let Some(k) = existing.as_ref().and_then(index_key) {
                         index.remove(k.as_str()).map_err(backend)?;
                     }
+                    if let Some(old) = &existing
+                        && let Some(ttl) = old.ttl
+                    {
+                        let k = expiry_key(ttl, &item_key(&old.pk, &old.sk));
+                        expiry.remove(k.as_str()).map_err(backend)?;
+                    }
                     match op {
                         Op::Put { item, .. } => {
                             let key = item_key(&item.pk, &item.sk);
@@ -249,6 +261,11 @@ impl Kv for Embedded {
                                 .map_err(backend)?;
                             if let Some(k) = index_key(item) {
                                 index.insert(k.as_str(), key.as_str()).map_err(backend)?;
+                            }
+                            if let Some(ttl) = item.ttl {
+                                expiry
+                                    .insert(expiry_key(ttl, &key).as_str(), ())
+                                    .map_err(backend)?;
                             }
                         }
                         Op::Delete { pk, sk, .. } => {
@@ -403,9 +420,48 @@ impl Kv for Embedded {
         })
         .await
     }
+
+    async fn sweep_expired(&self, now: i64, limit: usize) -> Result<usize, KvError> {
+        self.blocking(move |db| {
+            let tx = db.begin_write().map_err(backend)?;
+            let swept;
+            {
+                let mut items = tx.open_table(ITEMS).map_err(backend)?;
+                let mut index = tx.open_table(INDEX).map_err(backend)?;
+                let mut expiry = tx.open_table(ITEM_EXPIRY).map_err(backend)?;
+                let end = expiry_key(now.saturating_add(1), "");
+                let mut due = Vec::new();
+                for entry in expiry.range::<&str>(..end.as_str()).map_err(backend)? {
+                    if due.len() >= limit {
+                        break;
+                    }
+                    due.push(entry.map_err(backend)?.0.value().to_owned());
+                }
+                for k in &due {
+                    expiry.remove(k.as_str()).map_err(backend)?;
+                    let Some((_, key)) = k.split_once('\0') else {
+                        continue;
+                    };
+                    let old = items
+                        .remove(key)
+                        .map_err(backend)?
+                        .map(|v| parse(v.value()))
+                        .transpose()?;
+                    if let Some(i) = old.as_ref().and_then(index_key) {
+                        index.remove(i.as_str()).map_err(backend)?;
+                    }
+                }
+                swept = due.len();
+            }
+            tx.commit().map_err(backend)?;
+            Ok(swept)
+        })
+        .await
+    }
 }
 
-/// The expiry index's key: the ttl (zero-padded, so key order is time order), then the counter's.
-fn expiry_key(ttl: i64, item: &str) -> String {
+/// The expiry indexes' key: the ttl (zero-padded, so key order is time order), then the item's
+/// (`pk NUL sk`).
+pub(super) fn expiry_key(ttl: i64, item: &str) -> String {
     format!("{:012}\0{item}", ttl.max(0))
 }

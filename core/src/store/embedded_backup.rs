@@ -1,5 +1,5 @@
 //! Backups of the embedded store and restoring one. A backup is a redb file of its own: the
-//! store's four tables copied inside one read transaction (a consistent snapshot while writes go
+//! store's five tables copied inside one read transaction (a consistent snapshot while writes go
 //! on), the install's key files (`jwt.key`, `webhook.key`: without the latter, restored webhook
 //! secrets cannot be unsealed) and a format marker. A restore copies it back into a new database
 //! file beside the live one, lifting every environment's revision above anything served before
@@ -11,7 +11,9 @@ use redb::{
 };
 use std::path::{Path, PathBuf};
 
-use super::embedded::{COUNTERS, EXPIRY, Embedded, INDEX, ITEMS, backend, parse};
+use super::embedded::{
+    COUNTERS, EXPIRY, Embedded, INDEX, ITEM_EXPIRY, ITEMS, backend, expiry_key, parse,
+};
 use super::kv::KvError;
 use super::revisions::{ENV_PREFIX, ENV_SK, lift, revision_floor};
 
@@ -69,6 +71,7 @@ fn write_backup(
     copy!(snap, tx, INDEX)?;
     copy!(snap, tx, COUNTERS)?;
     copy!(snap, tx, EXPIRY)?;
+    copy!(snap, tx, ITEM_EXPIRY)?;
     {
         let mut t = tx.open_table(FILES).map_err(backend)?;
         for (name, bytes) in files {
@@ -222,10 +225,17 @@ fn copy_items_lifted(
 ) -> Result<(u64, u64), KvError> {
     let src = from.open_table(ITEMS).map_err(backend)?;
     let mut dst = to.open_table(ITEMS).map_err(backend)?;
+    // The expiry index is rebuilt from the items (a backup made before it existed has none).
+    let mut expiry = to.open_table(ITEM_EXPIRY).map_err(backend)?;
     let (mut items, mut envs) = (0, 0);
     for entry in src.iter().map_err(backend)? {
         let (k, v) = entry.map_err(backend)?;
         items += 1;
+        if let Some(ttl) = parse(v.value())?.ttl {
+            expiry
+                .insert(expiry_key(ttl, k.value()).as_str(), ())
+                .map_err(backend)?;
+        }
         if !is_environment(k.value()) {
             dst.insert(k.value(), v.value()).map_err(backend)?;
             continue;

@@ -89,6 +89,10 @@ pub enum Call<'a> {
         now: i64,
         limit: usize,
     },
+    SweepExpired {
+        now: i64,
+        limit: usize,
+    },
 }
 
 /// What the wrapped store answered to a [`Call`] that succeeded.
@@ -98,7 +102,8 @@ pub enum Answer<'a> {
     Item(Option<&'a Item>),
     /// To [`Call::Query`] and [`Call::QueryIndex`].
     Items(&'a [Item]),
-    /// To [`Call::Count`] (items counted), [`Call::SweepCounters`] (counters deleted) and
+    /// To [`Call::Count`] (items counted), [`Call::SweepCounters`] and [`Call::SweepExpired`]
+    /// (counters, items deleted) and
     /// [`Call::AddCounter`] (the count after).
     Number(usize),
     /// To [`Call::Transact`] and [`Call::PutCounters`].
@@ -270,6 +275,12 @@ impl<H: Hook> Kv for Intercepted<H> {
     async fn sweep_counters(&self, now: i64, limit: usize) -> Result<usize, KvError> {
         let call = Call::SweepCounters { now, limit };
         let forward = || self.inner.sweep_counters(now, limit);
+        self.around(call, forward, |n| Answer::Number(*n)).await
+    }
+
+    async fn sweep_expired(&self, now: i64, limit: usize) -> Result<usize, KvError> {
+        let call = Call::SweepExpired { now, limit };
+        let forward = || self.inner.sweep_expired(now, limit);
         self.around(call, forward, |n| Answer::Number(*n)).await
     }
 

@@ -20,6 +20,11 @@ pub struct Item {
     /// The item's version (for counters: the count).
     pub v: u64,
     pub d: Value,
+    /// When the item expires (epoch seconds; DynamoDB's TTL attribute `ttl`): DynamoDB deletes it
+    /// by itself some time after, the embedded backend when it sweeps ([`Kv::sweep_expired`]).
+    /// Reads that care (the audit log) hide items already past it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
 }
 
 /// A condition on the item an operation writes.
@@ -181,6 +186,13 @@ pub trait Kv: Send + Sync + Debug {
     async fn sweep_counters(&self, _now: i64, _limit: usize) -> Result<usize, KvError> {
         Ok(0)
     }
+
+    /// Deletes up to `limit` items whose `ttl` is `now` (epoch seconds) or earlier, with their
+    /// index entries, in one write, and says how many it deleted. Backends that expire items
+    /// themselves (DynamoDB's TTL) delete nothing.
+    async fn sweep_expired(&self, _now: i64, _limit: usize) -> Result<usize, KvError> {
+        Ok(0)
+    }
 }
 
 /// A counter item (partition `STATS#{env}`): a count, and when it expires (`ttl`, epoch seconds;
@@ -206,7 +218,8 @@ pub fn item_bytes(item: &Item) -> usize {
         .g1
         .as_ref()
         .map_or(0, |(g, gs)| 4 + g.len() + 4 + gs.len());
-    2 + item.pk.len() + 2 + item.sk.len() + g1 + 1 + 21 + 1 + json_len(&item.d)
+    let ttl = if item.ttl.is_some() { 3 + 21 } else { 0 };
+    2 + item.pk.len() + 2 + item.sk.len() + g1 + 1 + 21 + 1 + json_len(&item.d) + ttl
 }
 
 /// The length of `v` as compact JSON text, without building the text.

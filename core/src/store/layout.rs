@@ -14,8 +14,9 @@
 //! | segment | `PROJECT#{project}` | `SEGMENT#{key}` | |
 //! | flag state | `ENV#{env}` | `STATE#{key}` | |
 //! | SDK key | `ENV#{env}` | `KEY#{id}` | `SECRET#{hash}` / `KEY` |
-//! | change record (the audit log) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
-//! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
+//! | change record (the audit log; `ttl`) | `CHANGE#{org}` | `{seq:020}` | `TARGET#{org}#{target}` / `{seq:020}` |
+//! | a change record's place in its actor's history (`ttl`; written with the record) | `ACTOR#{org}#{actor}` | `{seq:020}` | |
+//! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`; `ttl`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
 //! | password reset token (used once, until `expiresAt`) | `RESET#{sha256}` | `RESET` | |
 //! | email verification token (used once, until `expiresAt`) | `VERIFY#{sha256}` | `VERIFY` | |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
@@ -32,7 +33,8 @@
 //! | attempts under a limit key (counters: `n` the count, `last` the last one's Unix ms; `ttl`) | `ATTEMPT#{sha256 of the key}` | `n` / `last` | |
 //!
 //! Attributes: `pk`, `sk`, `g1pk`, `g1sk` (strings), `v` (number), `d` (the entity as JSON text),
-//! `ttl` (counters only: epoch seconds after which DynamoDB's TTL deletes the item).
+//! `ttl` (counters, change records and their index and body items: epoch seconds after which
+//! DynamoDB's TTL deletes the item; reads hide items past it, since TTL deletes lazily).
 //!
 //! Counters start with the hour, so a time window of an environment is one range read
 //! (`sk BETWEEN`); each realtime node writes its own absolute totals (`{node}`, random per
@@ -52,7 +54,7 @@ pub const TABLE_RANGE_KEY: &str = "sk";
 pub const INDEX_NAME: &str = "gsi1";
 pub const INDEX_HASH_KEY: &str = "g1pk";
 pub const INDEX_RANGE_KEY: &str = "g1sk";
-/// The attribute DynamoDB's TTL reads (epoch seconds): counters carry it.
+/// The attribute DynamoDB's TTL reads (epoch seconds): counters and change records carry it.
 pub const TTL_ATTRIBUTE: &str = "ttl";
 /// Every key attribute is a string.
 pub const KEY_ATTRIBUTE_TYPE: &str = "S";
@@ -167,6 +169,10 @@ pub const OWNERS: &str = "OWNERS";
 pub const CHANGE_SEQ: &str = "CHANGESEQ";
 pub fn audit_target(org: &str, target: &str) -> String {
     format!("TARGET#{org}#{target}")
+}
+/// An actor's change records in an organization (items naming the record: `{"id"}`).
+pub fn audit_actor(org: &str, actor: &str) -> String {
+    format!("ACTOR#{org}#{actor}")
 }
 pub fn stats(env: &str) -> String {
     format!("STATS#{env}")

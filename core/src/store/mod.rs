@@ -11,6 +11,7 @@
 //! a hook that can fail it, delay it or watch it (lost races, an unreachable or throttled store,
 //! slow reads, counting what a read brings back), for tests of what the layers above do then.
 
+mod account_audit;
 mod accounts;
 mod attempts;
 mod audit;
@@ -43,6 +44,7 @@ mod verifications;
 mod revisions;
 mod webhooks;
 
+pub use account_audit::ORGS_PER_WRITE;
 pub use attempts::Attempts;
 pub use audit::MAX_PAGES_PER_READ;
 pub use batch::{Batch, Committed, CommittedAll, MAX_ATTEMPTS};
@@ -256,7 +258,14 @@ pub(crate) fn item<T: Serialize>(
     doc: &T,
 ) -> Result<Item> {
     let d = serde_json::to_value(doc).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    Ok(Item { pk, sk, g1, v, d })
+    Ok(Item {
+        pk,
+        sk,
+        g1,
+        v,
+        d,
+        ttl: None,
+    })
 }
 
 fn encode_cursor(after: &After) -> String {

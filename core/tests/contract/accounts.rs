@@ -41,12 +41,7 @@ pub async fn accounts_and_tokens(h: Harness) {
         Err(StoreError::NotFound(_))
     ));
 
-    let org = Organization {
-        id: new_id(),
-        name: "Acme".into(),
-        created_at: now_ms(),
-        require_two_factor: false,
-    };
+    let org = Organization::new(new_id(), "Acme", now_ms());
     s.create_org(
         &org,
         &Membership {
@@ -58,12 +53,7 @@ pub async fn accounts_and_tokens(h: Harness) {
     )
     .await
     .unwrap();
-    let other = Organization {
-        id: new_id(),
-        name: "Other".into(),
-        created_at: now_ms(),
-        require_two_factor: false,
-    };
+    let other = Organization::new(new_id(), "Other", now_ms());
     s.create_org(
         &other,
         &Membership {

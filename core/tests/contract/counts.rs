@@ -11,6 +11,7 @@ fn put(pk: &str, sk: &str) -> Op {
             g1: None,
             v: 1,
             d: json!({}),
+            ttl: None,
         },
         cond: Cond::Absent,
     }

@@ -12,6 +12,8 @@ mod counters;
 mod counts;
 #[path = "flags.rs"]
 mod flags;
+#[path = "retention.rs"]
+mod retention;
 
 pub use accounts::*;
 pub use attempts::*;
@@ -19,6 +21,7 @@ pub use changes::*;
 pub use counters::*;
 pub use counts::*;
 pub use flags::*;
+pub use retention::*;
 
 use super::*;
 #[path = "../support/writes.rs"]
@@ -47,12 +50,7 @@ pub fn audit(org: &str, project: &str, target: &str, action: &str) -> AuditEntry
 }
 
 pub async fn setup(store: &Store, envs: usize) -> (Organization, Project, Vec<Environment>) {
-    let org = Organization {
-        id: new_id(),
-        name: "Acme".into(),
-        created_at: now_ms(),
-        require_two_factor: false,
-    };
+    let org = Organization::new(new_id(), "Acme", now_ms());
     let owner = Membership {
         org_id: org.id.clone(),
         user_id: "user-1".into(),

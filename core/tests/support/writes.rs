@@ -25,6 +25,7 @@ pub fn record(org: &str, project: Option<&str>, target: &str, action: &str) -> C
         after: Some(json!({"x": 1})),
         at: now_ms(),
         request: None,
+        expires_at: None,
     }
 }
 

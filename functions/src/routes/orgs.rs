@@ -83,6 +83,19 @@ pub struct OrgPatch {
     /// Owners and admins must have two-factor sign-in on to act in the organization (owners only;
     /// the owner turning it on must have it on).
     require_two_factor: Option<bool>,
+    /// Days the audit log keeps a record (7 to 3650; 365 unless set). Records take the setting
+    /// in force when they are written: a change applies to records written from then on.
+    #[schema(minimum = 7, maximum = 3650)]
+    audit_retention_days: Option<i64>,
+    /// Days analytics counters are kept after their hour (7 to 730; 90 unless set), for
+    /// counters written from then on.
+    #[schema(minimum = 7, maximum = 730)]
+    analytics_retention_days: Option<i64>,
+}
+
+/// Days as the change layer checks them: anything out of `u32` is out of every range too.
+fn days(v: Option<i64>) -> Option<u32> {
+    v.map(|d| u32::try_from(d.max(0)).unwrap_or(u32::MAX))
 }
 
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "orgs", request_body = OrgPatch, security(("bearer" = [])),
@@ -94,7 +107,11 @@ async fn update_org(
     Path(org): Path<String>,
     Json(b): Json<OrgPatch>,
 ) -> Result<axum::Json<Organization>, ApiError> {
-    if b.name.is_none() && b.require_two_factor.is_none() {
+    if b.name.is_none()
+        && b.require_two_factor.is_none()
+        && b.audit_retention_days.is_none()
+        && b.analytics_retention_days.is_none()
+    {
         // Nothing to change: the organization as it is, and no change recorded.
         return Ok(axum::Json(
             access::org(&st, &caller, &org, Need::ManageMembers).await?,
@@ -112,6 +129,8 @@ async fn update_org(
     let settings = OrgSettings {
         name: b.name.as_deref(),
         require_two_factor: b.require_two_factor,
+        audit_retention_days: days(b.audit_retention_days),
+        analytics_retention_days: days(b.analytics_retention_days),
     };
     Ok(axum::Json(
         st.changes

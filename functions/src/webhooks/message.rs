@@ -294,6 +294,7 @@ mod tests {
             after: Some(after),
             at: 1_764_756_000_000,
             request: None,
+            expires_at: None,
         }
     }
 

@@ -33,6 +33,7 @@ export const WEBHOOK_EVENTS: { value: string; help: string }[] = [
   { value: 'schedule.failed', help: 'a scheduled change failed' },
   { value: 'webhook.test', help: 'the "Send test event" button' },
   { value: 'change.other', help: 'any other change' },
+  { value: 'account.activity', help: 'members signing in (or failing to), signing out, password and two-factor changes; only when chosen' },
 ];
 
 // ---- Requests -------------------------------------------------------------------------------
