@@ -62,8 +62,9 @@ infra-image:
 	  $(DOCKER) buildx build --platform $(REALTIME_PLATFORM) -f realtime/Dockerfile -t "$$repo:$(IMAGE_TAG)" --push .; \
 	fi
 
-# Hashed dashboard assets first (cached for a year), then index.html and the rest (revalidated);
-# config.json is Terraform's. The SDK under /sdk/v1/ (short browser cache, long edge cache and an
+# Hashed dashboard assets first (cached for a year), then index.html (with the exact API and feed
+# origins pinned in a <meta> policy: infra/pin_csp.py) and the rest (revalidated); config.json is
+# Terraform's. The SDK under /sdk/v1/ (short browser cache, long edge cache and an
 # invalidation) and under its exact version /sdk/v<x.y.z>/ (immutable); the bundle also as
 # switchyard.js, the name the realtime server serves it under (/sdk/v1/switchyard.js).
 infra-upload:
@@ -74,6 +75,7 @@ infra-upload:
 	if [ -d web/dist/assets ]; then \
 	  s3 sync web/dist/assets "s3://$$dashboard/assets" --cache-control "public, max-age=31536000, immutable"; \
 	fi; \
+	python3 infra/pin_csp.py web/dist/index.html "$$(out dashboard_pinned_csp)"; \
 	s3 sync web/dist "s3://$$dashboard" --delete --exclude config.json --exclude 'assets/*' --cache-control no-cache; \
 	version=$$(node -p "require('./sdk-js/package.json').version"); \
 	for dir in v1 "v$$version"; do \

@@ -88,3 +88,8 @@ output "region" {
   description = "The deployment's region (make deploy's aws commands use it)."
   value       = var.region
 }
+
+output "dashboard_pinned_csp" {
+  description = "The dashboard's connect-src with the API's and the feed's exact origins: make deploy writes it into index.html as a <meta> policy (infra/pin_csp.py). The header policy (static.tf) can only name their domains' wildcards, since the API and the feed name the dashboard's origin in their CORS; a browser enforces both policies, so the exact origins are what hold."
+  value       = "connect-src 'self' ${module.api.url} ${local.feed_url} ${local.realtime_url} wss://${var.realtime_domain}"
+}
