@@ -144,3 +144,45 @@ async fn two_role_changes_from_one_read_do_not_both_land() {
     assert_eq!(now.role, Role::Owner);
     assert_eq!(store.owner_count(&team.org.id).await.unwrap().1, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_accepted_while_the_role_changes_does_not_overwrite_the_change() {
+    let race: Race = Box::new(|c, org, user| {
+        Box::pin(async move {
+            let actor = Actor::System("test".into());
+            c.set_role(&actor, Role::Owner, &org, &user, Role::Admin)
+                .await
+                .unwrap();
+        })
+    });
+    let (team, id) = team_with_race(race).await;
+    let store = team.changes.store();
+    let owner = match &team.owner {
+        Actor::User(u) => store.get_user(u).await.unwrap().unwrap(),
+        other => unreachable!("{other:?}"),
+    };
+    let editor = store.get_user(&id).await.unwrap().unwrap();
+    let invited = team
+        .changes
+        .invite(
+            &team.owner,
+            &owner,
+            Role::Owner,
+            &team.org.id,
+            &editor.email,
+            Role::Viewer,
+        )
+        .await
+        .unwrap();
+    let accepted = team
+        .changes
+        .accept_invitation(&editor, &invited.token)
+        .await;
+    assert!(accepted.is_err(), "{accepted:?}");
+    let now = store
+        .get_membership(&team.org.id, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.role, Role::Admin);
+}

@@ -124,7 +124,7 @@ impl Changes {
             batch.create_user(user)?;
         }
         batch.create_org(&org)?;
-        batch.put_membership(&owner)?;
+        batch.create_membership(&owner)?;
         batch.set_owner_count(&org.id, None, 1)?;
         let record = self.record(
             &Actor::User(user.id.clone()),
@@ -274,17 +274,24 @@ impl Changes {
             role: inv.role,
             created_at: self.now(),
         };
-        let before = self.store.get_membership(&inv.org_id, &user.id).await?;
+        let before = self
+            .store
+            .get_membership_versioned(&inv.org_id, &user.id)
+            .await?;
         let mut batch = Batch::new();
         if new_user {
             batch.create_user(user)?;
         }
         batch.delete_invitation(&inv);
-        batch.put_membership(&m)?;
+        // Joining, or a member taking the invited role: either way only over what was read.
+        match &before {
+            Some((_, version)) => batch.update_membership(&m, *version)?,
+            None => batch.create_membership(&m)?,
+        }
         self.count_owners(
             &mut batch,
             &inv.org_id,
-            before.map(|b| b.role),
+            before.map(|(b, _)| b.role),
             Some(m.role),
         )
         .await?;

@@ -231,6 +231,12 @@ impl Batch {
     }
 
     /// Removes a member (who must be one).
+    /// A new membership: written only if there is none yet.
+    pub fn create_membership(&mut self, m: &Membership) -> Result<()> {
+        self.push(membership_item(m)?, Cond::Absent);
+        Ok(())
+    }
+
     /// Changes a membership read at version `seen`: written only if it is still there at that
     /// version (a conflict otherwise), as `seen + 1`.
     pub fn update_membership(&mut self, m: &Membership, seen: u64) -> Result<()> {
