@@ -15,7 +15,8 @@
 //!   reset mail ([`MailArgs`])
 //! - webhooks ([`WebhookArgs`]): `SWITCHYARD_WEBHOOK_KEY_SECRET_ARN` names the secret holding the
 //!   32-byte key (hex) that seals webhook secrets (outside AWS, `SWITCHYARD_WEBHOOK_KEY_FILE`
-//!   names a file holding it); `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
+//!   names a file holding it; the same key seals single sign-on client secrets);
+//!   `SWITCHYARD_DASHBOARD_URL`, `SWITCHYARD_API_URL` (single sign-on callbacks), `SWITCHYARD_WEBHOOK_ALLOW_HTTP`,
 //!   `SWITCHYARD_WEBHOOK_ALLOW_PRIVATE_NETWORKS`. Functions without a key do not manage webhooks.
 
 use std::sync::Arc;
@@ -158,6 +159,11 @@ pub struct WebhookArgs {
     /// The dashboard's public address, for the links in webhook messages and in mail.
     #[arg(long = "dashboard-url", env = "SWITCHYARD_DASHBOARD_URL")]
     pub dashboard_url: Option<String>,
+    /// The API's public address, where identity providers send single sign-on callbacks
+    /// (`<api-url>/api/v1/auth/sso/callback`; default: the dashboard's address, which serves the
+    /// API too under `switchyard serve`).
+    #[arg(long = "api-url", env = "SWITCHYARD_API_URL")]
+    pub api_url: Option<String>,
 }
 
 impl WebhookArgs {
@@ -278,6 +284,11 @@ pub async fn state_and_bus_from_env() -> Result<(AppState, Arc<dyn Bus>), String
         Some(mail) => state.with_mail(mail),
         None => state,
     };
+    let api_url = LambdaConfig::try_parse_from(["switchyard-lambda"])
+        .map_err(|e| format!("bad API URL setting: {e}"))?
+        .webhooks
+        .api_url;
+    let state = state.with_api_url(api_url);
     Ok((state, backends.bus))
 }
 

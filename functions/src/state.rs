@@ -29,6 +29,9 @@ pub struct Inner {
     pub feed: Arc<crate::feed::Feed>,
     /// Where password reset links are mailed from (none: this server sends no mail).
     pub mail: Option<crate::mail::Mail>,
+    /// The API's public address, where identity providers send single sign-on callbacks (none:
+    /// the dashboard's address, which serves the API too under `switchyard serve`).
+    pub api_url: Option<String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -73,6 +76,7 @@ impl AppState {
             webhook_nudge: Arc::new(tokio::sync::Notify::new()),
             feed,
             mail: None,
+            api_url: None,
         }))
     }
 
@@ -92,6 +96,15 @@ impl AppState {
     pub fn with_mail(mut self, mail: crate::mail::Mail) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.0) {
             inner.mail = Some(mail);
+        }
+        self
+    }
+
+    /// The same state, telling identity providers to call back at `api_url` (none: the
+    /// dashboard's address). Call it right after construction, as [`AppState::with_webhooks`].
+    pub fn with_api_url(mut self, api_url: Option<String>) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.api_url = api_url.map(|u| u.trim_end_matches('/').to_owned());
         }
         self
     }

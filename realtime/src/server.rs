@@ -294,7 +294,8 @@ async fn run(role: Role) -> Result<(), String> {
             .unwrap_or_else(|| format!("http://{}", a.addr));
         let mut state =
             AppState::with_options(store.clone(), bus.clone(), jwt, login, a.quotas.quotas())
-                .with_webhooks(webhooks.clone());
+                .with_webhooks(webhooks.clone())
+                .with_api_url(a.webhooks.api_url.clone());
         if let Some(mail) = a.mail.mail(&dashboard_url)? {
             state = state.with_mail(mail);
         }

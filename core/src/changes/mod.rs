@@ -24,6 +24,7 @@ mod ramps;
 mod requests;
 pub mod rules;
 mod segments;
+mod sso;
 mod states;
 mod webhooks;
 

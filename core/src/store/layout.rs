@@ -18,6 +18,10 @@
 //! | a change record's place in its actor's history (`ttl`; written with the record) | `ACTOR#{org}#{actor}` | `{seq:020}` | |
 //! | the before and after of a change record too large for one item, in parts of at most 300 KB of JSON text (the record holds `bodyParts`; `ttl`) | `CHANGEBODY#{org}` | `{seq:020}#{part:04}` | |
 //! | password reset token (used once, until `expiresAt`) | `RESET#{sha256}` | `RESET` | |
+//! | single sign-on settings (the client secret sealed) | `ORG#{org}` | `SSO` | |
+//! | an email domain's single sign-on organization (one each) | `SSODOMAIN#{domain}` | `SSODOMAIN` | |
+//! | a pending single sign-on login (used once, until `expiresAt`) | `SSOSTATE#{sha256 of state}` | `SSO` | |
+//! | a single sign-on ticket (used once, until `expiresAt`) | `SSOTICKET#{sha256}` | `SSO` | |
 //! | email verification token (used once, until `expiresAt`) | `VERIFY#{sha256}` | `VERIFY` | |
 //! | change sequence (`v` = last seq) | `ORG#{org}` | `CHANGESEQ` | |
 //! | owner count (`v` = how many owners; every owner change writes it, conditioned on the count it read) | `ORG#{org}` | `OWNERS` | |
@@ -107,6 +111,18 @@ pub fn password_reset(hash: &str) -> String {
 }
 pub fn email_verification(hash: &str) -> String {
     format!("VERIFY#{hash}")
+}
+/// The organization whose single sign-on claims an email domain.
+pub fn sso_domain(domain: &str) -> String {
+    format!("SSODOMAIN#{domain}")
+}
+/// A pending single sign-on login (by its state's SHA-256).
+pub fn sso_login(hash: &str) -> String {
+    format!("SSOSTATE#{hash}")
+}
+/// A single sign-on ticket (by its SHA-256).
+pub fn sso_ticket(hash: &str) -> String {
+    format!("SSOTICKET#{hash}")
 }
 /// The parts of change records too large for one item (their before and after).
 pub fn change_bodies(org: &str) -> String {

@@ -42,6 +42,7 @@ mod requests;
 mod resets;
 mod verifications;
 mod revisions;
+mod sso;
 mod webhooks;
 
 pub use account_audit::ORGS_PER_WRITE;
@@ -58,6 +59,7 @@ pub use requests::{DueItem, DueKind};
 pub use resets::PasswordReset;
 pub use verifications::EmailVerification;
 pub use revisions::revision_floor;
+pub use sso::{SsoConfig, SsoLogin, SsoTicket};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

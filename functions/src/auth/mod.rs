@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod jwt;
+pub mod oidc;
 pub mod password;
 pub mod rate_limit;
 pub mod second_factor;

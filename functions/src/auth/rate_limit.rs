@@ -220,6 +220,42 @@ impl LoginLimiter {
     }
 }
 
+/// Single sign-on: starting one (every start counts, per address, with as many free as failed
+/// logins per address) and exchanging its ticket (unknown tickets count like failed logins).
+impl LoginLimiter {
+    fn sso_keys(&self, what: &str, from: SourceAddress) -> Vec<(String, u64)> {
+        from.key()
+            .map(|a| (format!("sso:{what}:{a}"), self.limits.address_free))
+            .into_iter()
+            .collect()
+    }
+
+    /// Before a single sign-on starts: refused while the address must wait, counted otherwise.
+    pub async fn sso_start(&self, store: &Store, from: SourceAddress) -> Result<(), ApiError> {
+        let keys = self.sso_keys("start", from);
+        self.check(store, &keys).await?;
+        self.count(store, &keys).await
+    }
+
+    /// Before a ticket exchange: refused while the address must wait.
+    pub async fn before_sso_exchange(
+        &self,
+        store: &Store,
+        from: SourceAddress,
+    ) -> Result<(), ApiError> {
+        self.check(store, &self.sso_keys("exchange", from)).await
+    }
+
+    /// After an exchange with an unknown, used or expired ticket.
+    pub async fn sso_exchange_failed(
+        &self,
+        store: &Store,
+        from: SourceAddress,
+    ) -> Result<(), ApiError> {
+        self.count(store, &self.sso_keys("exchange", from)).await
+    }
+}
+
 /// How long after the last failure the next attempt must wait: nothing for the first `free`
 /// failures, then 1 s doubling with each one, at most `max`.
 fn delay_secs(failures: u64, free: u64, max: u64) -> u64 {

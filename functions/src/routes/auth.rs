@@ -106,6 +106,17 @@ pub struct SessionResponse {
     organization: Option<Organization>,
 }
 
+impl SessionResponse {
+    /// A signed-in session's answer (single sign-on answers what login does).
+    pub(crate) fn new(token: String, user: &User, organization: Option<Organization>) -> Self {
+        SessionResponse {
+            token,
+            user: user.into(),
+            organization,
+        }
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupBody,
     responses((status = 201, body = SessionResponse), (status = 404, description = "the invitation does not exist, was revoked or has expired"), (status = 409, description = "email in use"), (status = 422), (status = 429, description = "too many signups from this address; see Retry-After")))]
 async fn signup(

@@ -14,6 +14,8 @@ pub mod projects;
 pub mod ramps;
 pub mod requests;
 pub mod segments;
+pub mod sso;
+pub mod sso_login;
 pub mod states;
 pub mod two_factor;
 pub mod webhooks;

@@ -26,6 +26,7 @@ pub mod support;
 
 pub mod fixtures;
 pub mod hooks;
+pub mod oidc;
 pub mod pyotp;
 pub mod receiver;
 pub mod routes;

@@ -1,0 +1,685 @@
+//! Single sign-on with OpenID Connect (issue #16), against a real OpenID provider (the certified
+//! `oidc-provider`, tests/oidc/provider.mjs) on loopback: the browser's part is driven over HTTP
+//! through the provider's own login form, Switchyard's callback and exchange through the API.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::oidc::{CALLBACK, CLIENT_ID, CLIENT_SECRET, OidcProvider, sign_in};
+use common::{Api, Reply, assert_error};
+use serde_json::{Value, json};
+
+both_stores!(
+    a_first_sign_in_creates_the_user_and_membership_with_the_default_role,
+    an_existing_member_signs_in_and_keeps_their_role,
+    an_existing_user_who_is_not_a_member_joins_with_the_default_role,
+    a_replayed_state_is_refused,
+    a_ticket_works_once,
+    the_tampering_provider_left_honest_signs_in,
+    a_wrong_nonce_is_refused_and_nothing_is_created,
+    a_wrong_issuer_is_refused,
+    a_wrong_audience_is_refused,
+    an_expired_id_token_is_refused,
+    a_token_signed_by_another_key_is_refused,
+    an_unverified_email_is_refused,
+    an_email_outside_the_domains_is_refused,
+    a_disabled_configuration_is_refused,
+    the_provider_saying_no_is_refused,
+    an_owner_sets_single_sign_on_and_the_secret_is_never_answered,
+    admins_see_the_settings_and_only_owners_change_them,
+    bad_settings_are_refused_with_422,
+    a_domain_belongs_to_one_organization,
+    a_two_factor_account_gives_its_code_at_the_exchange,
+    starts_and_exchanges_are_rate_limited_per_address,
+);
+
+/// An organization (its owner's token and id) with single sign-on through `issuer` for
+/// `domain`, new members joining as `role`.
+async fn org_with_sso(api: &Api, issuer: &str, domain: &str, role: &str) -> (String, String) {
+    let (token, org, _) = api.signup(&format!("owner@owner-{domain}")).await;
+    let r = put(api, &token, &org, settings(issuer, domain, role)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (token, org)
+}
+
+fn settings(issuer: &str, domain: &str, role: &str) -> Value {
+    json!({"issuer": issuer, "clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET,
+        "emailDomains": [domain], "defaultRole": role, "enabled": true})
+}
+
+async fn put(api: &Api, token: &str, org: &str, body: Value) -> Reply {
+    api.call(
+        "PUT",
+        &format!("/api/v1/orgs/{org}/sso"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+async fn start(api: &Api, email: &str) -> String {
+    let r = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/start",
+            None,
+            Some(json!({"email": email})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["authorizationUrl"].as_str().unwrap().to_owned()
+}
+
+/// Switchyard's callback with what the provider sent back: where it sends the browser.
+async fn callback(api: &Api, back: &str) -> String {
+    let query = back.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let r = api
+        .call(
+            "GET",
+            &format!("/api/v1/auth/sso/callback?{query}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.headers["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("https://switchyard.test/sso/complete#"),
+        "{location}"
+    );
+    location
+}
+
+/// A whole sign-in as `login`: the fragment Switchyard sends the dashboard (`ticket=…` or
+/// `error=…`).
+async fn sign_in_as(api: &Api, login: &str) -> String {
+    let url = start(api, login).await;
+    let back = sign_in(&url, login, CALLBACK).await;
+    let location = callback(api, &back).await;
+    location.split_once('#').unwrap().1.to_owned()
+}
+
+async fn exchange(api: &Api, fragment: &str) -> Reply {
+    let ticket = fragment.strip_prefix("ticket=").expect(fragment);
+    api.call(
+        "POST",
+        "/api/v1/auth/sso/exchange",
+        None,
+        Some(json!({"ticket": ticket})),
+    )
+    .await
+}
+
+async fn role_of(api: &Api, token: &str, org: &str) -> Value {
+    let me = api.call("GET", "/api/v1/auth/me", Some(token), None).await;
+    me.body["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["organization"]["id"] == org)
+        .map_or(Value::Null, |m| m["role"].clone())
+}
+
+async fn members(api: &Api, token: &str, org: &str) -> usize {
+    let r = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/members"),
+            Some(token),
+            None,
+        )
+        .await;
+    r.body.as_array().unwrap().len()
+}
+
+/// A refusal: the dashboard is told `code`, and no account or membership was made.
+async fn refused(api: &Api, owner: &str, org: &str, login: &str, code: &str) {
+    let before = members(api, owner, org).await;
+    assert_eq!(sign_in_as(api, login).await, format!("error={code}"));
+    assert!(api.store.get_user_by_email(login).await.unwrap().is_none());
+    assert_eq!(members(api, owner, org).await, before);
+}
+
+async fn a_first_sign_in_creates_the_user_and_membership_with_the_default_role(api: Api) {
+    let idp = OidcProvider::start();
+    let (_, org) = org_with_sso(&api, &idp.issuer, "acme.test", "editor").await;
+    let fragment = sign_in_as(&api, "new.person@acme.test").await;
+    let r = exchange(&api, &fragment).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["user"]["email"], "new.person@acme.test");
+    assert_eq!(r.body["organization"]["id"], org.as_str());
+    let token = r.body["token"].as_str().unwrap();
+    assert_eq!(role_of(&api, token, &org).await, "editor");
+    // No password signs in to an account single sign-on made.
+    let login = api
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "new.person@acme.test", "password": "!sso"})),
+        )
+        .await;
+    assert_error(&login, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+async fn an_existing_member_signs_in_and_keeps_their_role(api: Api) {
+    let idp = OidcProvider::start();
+    let (token, org, _) = api.signup("boss@acme.test").await;
+    assert_eq!(
+        put(
+            &api,
+            &token,
+            &org,
+            settings(&idp.issuer, "acme.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let r = exchange(&api, &sign_in_as(&api, "boss@acme.test").await).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        role_of(&api, r.body["token"].as_str().unwrap(), &org).await,
+        "owner"
+    );
+}
+
+async fn an_existing_user_who_is_not_a_member_joins_with_the_default_role(api: Api) {
+    let idp = OidcProvider::start();
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    api.signup("already@acme.test").await;
+    let before = members(&api, &owner, &org).await;
+    let r = exchange(&api, &sign_in_as(&api, "already@acme.test").await).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        role_of(&api, r.body["token"].as_str().unwrap(), &org).await,
+        "viewer"
+    );
+    assert_eq!(members(&api, &owner, &org).await, before + 1);
+    // The join is in the organization's audit log.
+    let audit = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/audit"),
+            Some(&owner),
+            None,
+        )
+        .await;
+    assert!(
+        audit.body.to_string().contains("member.join"),
+        "{}",
+        audit.body
+    );
+}
+
+async fn a_replayed_state_is_refused(api: Api) {
+    let idp = OidcProvider::start();
+    org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    let url = start(&api, "replay@acme.test").await;
+    let back = sign_in(&url, "replay@acme.test", CALLBACK).await;
+    let first = callback(&api, &back).await;
+    assert!(first.contains("#ticket="), "{first}");
+    let again = callback(&api, &back).await;
+    assert!(again.ends_with("#error=sso_state_invalid"), "{again}");
+    // A made-up state too.
+    let made_up = callback(&api, "x?code=abc&state=made-up").await;
+    assert!(made_up.ends_with("#error=sso_state_invalid"), "{made_up}");
+}
+
+async fn a_ticket_works_once(api: Api) {
+    let idp = OidcProvider::start();
+    org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    let fragment = sign_in_as(&api, "once@acme.test").await;
+    assert_eq!(exchange(&api, &fragment).await.status, StatusCode::OK);
+    assert_error(
+        &exchange(&api, &fragment).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    assert_error(
+        &exchange(&api, "ticket=made-up").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+}
+
+async fn tampered(api: Api, mode: &str) {
+    let idp = OidcProvider::start_for(&[CALLBACK]);
+    let (owner, org) = org_with_sso(&api, &idp.tampering(mode), "acme.test", "editor").await;
+    refused(
+        &api,
+        &owner,
+        &org,
+        &format!("{mode}@acme.test"),
+        "sso_token_rejected",
+    )
+    .await;
+}
+
+/// The control of the refusals below: the same re-signing provider, changing nothing else.
+async fn the_tampering_provider_left_honest_signs_in(api: Api) {
+    let idp = OidcProvider::start();
+    let (_, org) = org_with_sso(&api, &idp.tampering("honest"), "acme.test", "editor").await;
+    let r = exchange(&api, &sign_in_as(&api, "honest@acme.test").await).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["organization"]["id"], org.as_str());
+}
+
+async fn a_wrong_nonce_is_refused_and_nothing_is_created(api: Api) {
+    tampered(api, "wrong-nonce").await;
+}
+
+async fn a_wrong_issuer_is_refused(api: Api) {
+    tampered(api, "wrong-issuer").await;
+}
+
+async fn a_wrong_audience_is_refused(api: Api) {
+    tampered(api, "wrong-audience").await;
+}
+
+async fn an_expired_id_token_is_refused(api: Api) {
+    tampered(api, "expired").await;
+}
+
+async fn a_token_signed_by_another_key_is_refused(api: Api) {
+    tampered(api, "bad-signature").await;
+}
+
+async fn an_unverified_email_is_refused(api: Api) {
+    let idp = OidcProvider::start();
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "editor").await;
+    refused(
+        &api,
+        &owner,
+        &org,
+        "someone+unverified@acme.test",
+        "sso_email_unverified",
+    )
+    .await;
+}
+
+async fn an_email_outside_the_domains_is_refused(api: Api) {
+    let idp = OidcProvider::start();
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "editor").await;
+    // Started for an acme.test address, but the provider signs in someone elsewhere.
+    let url = start(&api, "someone@acme.test").await;
+    let back = sign_in(&url, "intruder@elsewhere.test", CALLBACK).await;
+    assert!(
+        callback(&api, &back)
+            .await
+            .ends_with("#error=sso_domain_not_allowed")
+    );
+    assert!(
+        api.store
+            .get_user_by_email("intruder@elsewhere.test")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(members(&api, &owner, &org).await, 1);
+}
+
+async fn a_disabled_configuration_is_refused(api: Api) {
+    let idp = OidcProvider::start();
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "editor").await;
+    // Turned off while a sign-in is at the provider: the callback refuses it.
+    let url = start(&api, "late@acme.test").await;
+    let mut off = settings(&idp.issuer, "acme.test", "editor");
+    off["enabled"] = json!(false);
+    assert_eq!(put(&api, &owner, &org, off).await.status, StatusCode::OK);
+    let back = sign_in(&url, "late@acme.test", CALLBACK).await;
+    assert!(callback(&api, &back).await.ends_with("#error=sso_disabled"));
+    assert!(
+        api.store
+            .get_user_by_email("late@acme.test")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // And no new sign-in starts.
+    let r = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/start",
+            None,
+            Some(json!({"email": "late@acme.test"})),
+        )
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+}
+
+async fn the_provider_saying_no_is_refused(api: Api) {
+    let idp = OidcProvider::start();
+    org_with_sso(&api, &idp.issuer, "acme.test", "editor").await;
+    let url = start(&api, "no@acme.test").await;
+    let state = reqwest::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let back = format!("{CALLBACK}?error=access_denied&state={state}");
+    assert!(callback(&api, &back).await.ends_with("#error=sso_denied"));
+}
+
+async fn an_owner_sets_single_sign_on_and_the_secret_is_never_answered(api: Api) {
+    let (token, org, _) = api.signup("owner@acme.test").await;
+    let url = format!("/api/v1/orgs/{org}/sso");
+    let none = api.call("GET", &url, Some(&token), None).await;
+    assert_eq!(none.body["configured"], false, "{}", none.body);
+    assert_eq!(none.body["redirectUri"], CALLBACK);
+    let set = put(
+        &api,
+        &token,
+        &org,
+        settings("https://idp.example.com", "acme.test", "viewer"),
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let mut change = settings("https://idp.example.com/", "acme.test", "editor");
+    change.as_object_mut().unwrap().remove("clientSecret");
+    assert_eq!(put(&api, &token, &org, change).await.status, StatusCode::OK);
+    let got = api.call("GET", &url, Some(&token), None).await;
+    assert_eq!(got.body["issuer"], "https://idp.example.com/");
+    assert_eq!(got.body["defaultRole"], "editor");
+    assert_eq!(got.body["clientSecretSet"], true);
+    // The secret was kept (sealed), and nothing answers or logs it.
+    let stored = api.store.get_sso_config(&org).await.unwrap().unwrap();
+    assert!(!stored.client_secret.contains(CLIENT_SECRET));
+    let sealer = &api.state.webhooks.as_ref().unwrap().sealer;
+    assert_eq!(sealer.open(&stored.client_secret).unwrap(), CLIENT_SECRET);
+    let audit = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/audit"),
+            Some(&token),
+            None,
+        )
+        .await;
+    let log = audit.body.to_string();
+    assert!(
+        log.contains("sso.create") && log.contains("sso.update"),
+        "{log}"
+    );
+    assert!(!log.contains(CLIENT_SECRET) && !log.contains(&stored.client_secret));
+    assert!(!got.body.to_string().contains(CLIENT_SECRET));
+    let del = api.call("DELETE", &url, Some(&token), None).await;
+    assert_eq!(del.status, StatusCode::NO_CONTENT);
+    let gone = api.call("GET", &url, Some(&token), None).await;
+    assert_eq!(gone.body["configured"], false);
+}
+
+async fn admins_see_the_settings_and_only_owners_change_them(api: Api) {
+    let (owner, org, _) = api.signup("owner@acme.test").await;
+    assert_eq!(
+        put(
+            &api,
+            &owner,
+            &org,
+            settings("https://idp.example.com", "acme.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let mut tokens = Vec::new();
+    for (email, role) in [("admin@acme.test", "admin"), ("editor@acme.test", "editor")] {
+        let (token, _, _) = api.signup(email).await;
+        let inv = api
+            .call(
+                "POST",
+                &format!("/api/v1/orgs/{org}/invitations"),
+                Some(&owner),
+                Some(json!({"email": email, "role": role})),
+            )
+            .await;
+        assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.body);
+        let r = api
+            .call(
+                "POST",
+                "/api/v1/invitations/accept",
+                Some(&token),
+                Some(json!({"token": inv.body["token"]})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+        tokens.push(token);
+    }
+    let url = format!("/api/v1/orgs/{org}/sso");
+    let seen = api.call("GET", &url, Some(&tokens[0]), None).await;
+    assert_eq!(seen.body["issuer"], "https://idp.example.com");
+    let change = settings("https://idp.example.com", "acme.test", "editor");
+    assert_error(
+        &put(&api, &tokens[0], &org, change.clone()).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_error(
+        &api.call("DELETE", &url, Some(&tokens[0]), None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_error(
+        &api.call("GET", &url, Some(&tokens[1]), None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let (stranger, _, _) = api.signup("stranger@other.test").await;
+    assert_error(
+        &api.call("GET", &url, Some(&stranger), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+async fn bad_settings_are_refused_with_422(api: Api) {
+    let (token, org, _) = api.signup("owner@acme.test").await;
+    let good = settings("https://idp.example.com", "acme.test", "viewer");
+    let cases: Vec<(&str, Value)> = vec![
+        ("issuer", json!("http://idp.example.com")),
+        ("issuer", json!("not a url")),
+        ("issuer", json!("https://idp.example.com/?tenant=1")),
+        ("clientId", json!("")),
+        ("emailDomains", json!([])),
+        ("emailDomains", json!(["not a domain"])),
+        ("emailDomains", json!(["acme.test", "ACME.test"])),
+        ("defaultRole", json!("admin")),
+        ("defaultRole", json!("owner")),
+        ("clientSecret", json!("")),
+    ];
+    for (field, value) in cases {
+        let mut body = good.clone();
+        body[field] = value.clone();
+        let r = put(&api, &token, &org, body).await;
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+        assert!(
+            r.body.to_string().contains(field),
+            "{field} {value}: {}",
+            r.body
+        );
+    }
+    let mut first = good.clone();
+    first.as_object_mut().unwrap().remove("clientSecret");
+    assert_error(
+        &put(&api, &token, &org, first).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    );
+    let none = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/sso"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(none.body["configured"], false);
+}
+
+async fn a_domain_belongs_to_one_organization(api: Api) {
+    let (a, org_a, _) = api.signup("a@one.test").await;
+    let (b, org_b, _) = api.signup("b@two.test").await;
+    assert_eq!(
+        put(
+            &api,
+            &a,
+            &org_a,
+            settings("https://idp.one.test", "shared.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let r = put(
+        &api,
+        &b,
+        &org_b,
+        settings("https://idp.two.test", "shared.test", "viewer"),
+    )
+    .await;
+    assert_error(&r, StatusCode::CONFLICT, "conflict");
+    // Released when the first organization lists it no more.
+    assert_eq!(
+        put(
+            &api,
+            &a,
+            &org_a,
+            settings("https://idp.one.test", "one.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(
+            &api,
+            &b,
+            &org_b,
+            settings("https://idp.two.test", "shared.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.store.sso_org_for_domain("shared.test").await.unwrap(),
+        Some(org_b)
+    );
+    assert_eq!(
+        api.store.sso_org_for_domain("one.test").await.unwrap(),
+        Some(org_a)
+    );
+}
+
+async fn a_two_factor_account_gives_its_code_at_the_exchange(api: Api) {
+    let idp = OidcProvider::start();
+    let (token, org, _) = api.signup("careful@acme.test").await;
+    assert_eq!(
+        put(
+            &api,
+            &token,
+            &org,
+            settings(&idp.issuer, "acme.test", "viewer")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let setup = api
+        .call("POST", "/api/v1/auth/two-factor/setup", Some(&token), None)
+        .await;
+    let secret = setup.body["secret"].as_str().unwrap().to_owned();
+    let on = api
+        .call(
+            "POST",
+            "/api/v1/auth/two-factor/enable",
+            Some(&token),
+            Some(json!({"code": common::pyotp::code_now(&secret)})),
+        )
+        .await;
+    assert!(on.status.is_success(), "{}", on.body);
+    let fragment = sign_in_as(&api, "careful@acme.test").await;
+    let ticket = fragment.strip_prefix("ticket=").unwrap();
+    let ask = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/exchange",
+            None,
+            Some(json!({"ticket": ticket})),
+        )
+        .await;
+    assert_error(&ask, StatusCode::UNAUTHORIZED, "two_factor_required");
+    let wrong = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/exchange",
+            None,
+            Some(json!({"ticket": ticket, "code": "000000"})),
+        )
+        .await;
+    assert_error(&wrong, StatusCode::UNAUTHORIZED, "unauthorized");
+    let recovery = on.body["recoveryCodes"][0].as_str().unwrap();
+    let ok = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/exchange",
+            None,
+            Some(json!({"ticket": ticket, "code": recovery})),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+}
+
+async fn starts_and_exchanges_are_rate_limited_per_address(api: Api) {
+    use switchyard_functions::auth::rate_limit::{Limits, LoginLimiter};
+    let limits = Limits {
+        address_free: 2,
+        ..Limits::default()
+    };
+    let limited = switchyard_functions::AppState::with_limiter(
+        api.store.clone(),
+        api.bus.clone(),
+        switchyard_functions::auth::jwt::JwtKeys::from_secret(common::SECRET).unwrap(),
+        LoginLimiter::new(limits),
+    )
+    .with_webhooks(common::webhook_setup(common::LOOPBACK));
+    let mut api = api;
+    api.router = switchyard_functions::router(limited.clone(), &switchyard_functions::Group::ALL);
+    api.state = limited;
+    let (token, org, _) = api.signup("owner@acme.test").await;
+    // A provider nobody listens for (no sign-in gets far; starts still count).
+    let body = settings("http://127.0.0.1:9", "acme.test", "viewer");
+    assert_eq!(put(&api, &token, &org, body).await.status, StatusCode::OK);
+    let from = "203.0.113.9:5000";
+    let mut starts = Vec::new();
+    let mut exchanges = Vec::new();
+    for _ in 0..6 {
+        let r = api
+            .call_from(
+                from,
+                "POST",
+                "/api/v1/auth/sso/start",
+                json!({"org": org}),
+                &[],
+            )
+            .await;
+        starts.push(r.status);
+        let r = api
+            .call_from(
+                from,
+                "POST",
+                "/api/v1/auth/sso/exchange",
+                json!({"ticket": "made-up"}),
+                &[],
+            )
+            .await;
+        exchanges.push(r.status);
+    }
+    // The provider is unreachable (503) until the address must wait.
+    assert_eq!(starts[0], StatusCode::SERVICE_UNAVAILABLE, "{starts:?}");
+    assert_eq!(starts[5], StatusCode::TOO_MANY_REQUESTS, "{starts:?}");
+    assert_eq!(exchanges[0], StatusCode::UNAUTHORIZED, "{exchanges:?}");
+    assert_eq!(exchanges[5], StatusCode::TOO_MANY_REQUESTS, "{exchanges:?}");
+}
