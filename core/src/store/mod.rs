@@ -40,9 +40,9 @@ mod projects;
 mod ramps;
 mod requests;
 mod resets;
-mod verifications;
 mod revisions;
 mod sso;
+mod verifications;
 mod webhooks;
 
 pub use account_audit::ORGS_PER_WRITE;
@@ -57,9 +57,9 @@ pub use kv::{
 };
 pub use requests::{DueItem, DueKind};
 pub use resets::PasswordReset;
-pub use verifications::EmailVerification;
 pub use revisions::revision_floor;
 pub use sso::{SsoConfig, SsoLogin, SsoTicket};
+pub use verifications::EmailVerification;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
