@@ -84,6 +84,13 @@ if ! .venv/bin/python -c 'import openfeature.contrib.provider.flagd' 2>/dev/null
   .venv/bin/pip install --quiet 'openfeature-provider-flagd==0.6.1'
 fi
 
+# The certified OpenID provider (npm's oidc-provider) the single sign-on tests sign in through
+# (functions/tests/api_sso.rs, web/e2e).
+if [ ! -d functions/tests/oidc/node_modules/oidc-provider ]; then
+  echo "installing the OpenID provider for the SSO tests (npm)"
+  (cd functions/tests/oidc && npm ci --no-audit --no-fund --silent)
+fi
+
 # The official OpenFeature OFREP clients, for the realtime server's compatibility test.
 if [ ! -d realtime/tests/openfeature/node_modules/@openfeature/web-sdk ]; then
   echo "installing the OpenFeature clients (npm)"

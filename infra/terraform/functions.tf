@@ -58,8 +58,15 @@ locals {
   # What one group needs beyond the others. The orgs group manages webhooks (docs/webhooks.md) and
   # encrypts their secrets on create and rotate with the webhook key: only it gets the key (and
   # the dashboard's address, which test events link to).
+  # The auth group opens single sign-on client secrets (sealed with the same key by PUT
+  # /orgs/{org}/sso, which is in the auth group too) and tells identity providers to call back at
+  # the API's address (SWITCHYARD_API_URL; the HTTP API's URL does not depend on the functions).
   group_environment = {
-    auth = {}
+    auth = {
+      SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn
+      SWITCHYARD_DASHBOARD_URL          = local.dashboard_origin
+      SWITCHYARD_API_URL                = module.api.url
+    }
     orgs = {
       SWITCHYARD_WEBHOOK_KEY_SECRET_ARN = module.webhook_key.arn
       SWITCHYARD_DASHBOARD_URL          = local.dashboard_origin
@@ -83,6 +90,11 @@ locals {
         variable = "dynamodb:LeadingKeys"
         values   = ["ATTEMPT#*"]
       }]
+      }, {
+      sid        = "WebhookKey"
+      actions    = ["secretsmanager:GetSecretValue"]
+      resources  = [module.webhook_key.arn]
+      conditions = []
     }]
     orgs = [{
       sid        = "WebhookKey"

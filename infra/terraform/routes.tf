@@ -20,6 +20,13 @@ locals {
     # functions/src/routes/email_verification.rs
     "POST /api/v1/auth/verify-email"      = "auth"
     "POST /api/v1/auth/verify-email/send" = "auth"
+    # functions/src/routes/sso.rs and sso_login.rs (single sign-on), in the auth group
+    "POST /api/v1/auth/sso/start"    = "auth"
+    "GET /api/v1/auth/sso/callback"  = "auth"
+    "POST /api/v1/auth/sso/exchange" = "auth"
+    "GET /api/v1/orgs/{org}/sso"     = "auth"
+    "PUT /api/v1/orgs/{org}/sso"     = "auth"
+    "DELETE /api/v1/orgs/{org}/sso"  = "auth"
     # functions/src/routes/two_factor.rs
     "POST /api/v1/auth/two-factor/setup"          = "auth"
     "POST /api/v1/auth/two-factor/enable"         = "auth"

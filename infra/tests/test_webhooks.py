@@ -278,9 +278,10 @@ def references(value, needle: str) -> bool:
     return needle in str(value)
 
 
-def test_only_the_orgs_and_webhooks_functions_can_read_the_webhook_key(root, function):
-    # In the root module the key's ARN is named by the dispatcher's block and by the orgs entries
-    # of the per-group locals, which only the API functions use; by nothing else.
+def test_only_the_orgs_auth_and_webhooks_functions_can_read_the_webhook_key(root, function):
+    # In the root module the key's ARN is named by the dispatcher's block and by the orgs and
+    # auth entries of the per-group locals (auth opens single sign-on client secrets sealed with
+    # the same key), which only the API functions use; by nothing else.
     blocks = sorted(b.name for b in root.blocks if references(b.body, KEY_REFERENCE))
     assert blocks == [function.name]
     api = module_block(root, "api_function")
@@ -293,10 +294,18 @@ def test_only_the_orgs_and_webhooks_functions_can_read_the_webhook_key(root, fun
         users += sorted(k for k, v in root.locals.items() if references(v, f"local.{name}"))
         assert users == ["api_function"], f"local.{name} is used by {users}"
         groups = sorted(g for g, value in root.locals[name].items() if references(value, KEY_REFERENCE))
-        assert groups == ["orgs"], f"local.{name}: only the orgs group gets the webhook key"
+        assert groups == ["auth", "orgs"], f"local.{name}: only orgs and auth get the webhook key"
     (grant,) = root.locals["group_statements"]["orgs"]
     assert grant["actions"] == ["secretsmanager:GetSecretValue"]
     assert grant["resources"] == ["${" + KEY_REFERENCE + "}"]
+    (auth_grant,) = [s for s in root.locals["group_statements"]["auth"] if s["sid"] == "WebhookKey"]
+    assert auth_grant["actions"] == ["secretsmanager:GetSecretValue"]
+    assert auth_grant["resources"] == ["${" + KEY_REFERENCE + "}"]
+    assert root.locals["group_environment"]["auth"] == {
+        "SWITCHYARD_WEBHOOK_KEY_SECRET_ARN": "${" + KEY_REFERENCE + "}",
+        "SWITCHYARD_DASHBOARD_URL": "${local.dashboard_origin}",
+        "SWITCHYARD_API_URL": "${module.api.url}",
+    }
     assert root.locals["group_environment"]["orgs"] == {
         "SWITCHYARD_WEBHOOK_KEY_SECRET_ARN": "${" + KEY_REFERENCE + "}",
         "SWITCHYARD_DASHBOARD_URL": "${local.dashboard_origin}",
