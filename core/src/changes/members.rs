@@ -124,7 +124,7 @@ impl Changes {
             batch.create_user(user)?;
         }
         batch.create_org(&org)?;
-        batch.create_membership(&owner)?;
+        batch.put_membership(&owner)?;
         batch.set_owner_count(&org.id, None, 1)?;
         let record = self.record(
             &Actor::User(user.id.clone()),
@@ -147,14 +147,14 @@ impl Changes {
         user: &str,
         role: Role,
     ) -> Result<Membership> {
-        let (current, version) = self.member(org, user).await?;
+        let current = self.member(org, user).await?;
         may_assign(mine, Some(current.role), Some(role))?;
         let next = Membership {
             role,
             ..current.clone()
         };
         let mut batch = Batch::new();
-        batch.update_membership(&next, version)?;
+        batch.put_membership(&next)?;
         self.count_owners(&mut batch, org, Some(current.role), Some(role))
             .await?;
         let record = self.record(
@@ -179,12 +179,12 @@ impl Changes {
         org: &str,
         user: &str,
     ) -> Result<()> {
-        let (current, version) = self.member(org, user).await?;
+        let current = self.member(org, user).await?;
         if *actor != Actor::User(user.to_owned()) {
             may_assign(mine, Some(current.role), None)?;
         }
         let mut batch = Batch::new();
-        batch.delete_membership(org, user, version);
+        batch.delete_membership(org, user);
         self.count_owners(&mut batch, org, Some(current.role), None)
             .await?;
         // The API tokens the member made act with the member's say: they end with it. A service
@@ -274,24 +274,17 @@ impl Changes {
             role: inv.role,
             created_at: self.now(),
         };
-        let before = self
-            .store
-            .get_membership_versioned(&inv.org_id, &user.id)
-            .await?;
+        let before = self.store.get_membership(&inv.org_id, &user.id).await?;
         let mut batch = Batch::new();
         if new_user {
             batch.create_user(user)?;
         }
         batch.delete_invitation(&inv);
-        // Joining, or a member taking the invited role: either way only over what was read.
-        match &before {
-            Some((_, version)) => batch.update_membership(&m, *version)?,
-            None => batch.create_membership(&m)?,
-        }
+        batch.put_membership(&m)?;
         self.count_owners(
             &mut batch,
             &inv.org_id,
-            before.map(|(b, _)| b.role),
+            before.map(|b| b.role),
             Some(m.role),
         )
         .await?;
@@ -388,12 +381,9 @@ impl Changes {
         Ok(())
     }
 
-    /// A membership and its stored version: a role change or removal writes only if it is
-    /// still what was read, so a removal cannot be undone by a role change made meanwhile, and the
-    /// owner count stays the count of owners.
-    async fn member(&self, org: &str, user: &str) -> Result<(Membership, u64)> {
+    async fn member(&self, org: &str, user: &str) -> Result<Membership> {
         self.store
-            .get_membership_versioned(org, user)
+            .get_membership(org, user)
             .await?
             .ok_or_else(|| ChangeError::NotFound("member".into()))
     }

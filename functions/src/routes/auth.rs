@@ -258,6 +258,11 @@ async fn login(
             st.login_limiter
                 .login_succeeded(&st.store, &email, from)
                 .await?;
+            let how = json!({"secondFactor": proved.map(account_log::second_factor)});
+            account_log::record(&st, &u.id, AccountEvent::Login, from, how).await;
+            if let Some(proof) = proved {
+                account_log::proof_used(&st, &u.id, proof, from, "sign-in").await;
+            }
             let token = st
                 .jwt
                 .issue(&u.id, u.session_generation)
@@ -272,6 +277,10 @@ async fn login(
             st.login_limiter
                 .login_failed(&st.store, &email, from)
                 .await?;
+            if let Some(id) = known {
+                let why = json!({"reason": "password"});
+                account_log::record(&st, &id, AccountEvent::LoginFailed, from, why).await;
+            }
             Err(ApiError::Unauthorized(
                 "the email or the password is wrong".into(),
             ))
