@@ -29,3 +29,22 @@ pub async fn run_forever(changes: Changes, tick: Duration) {
         tokio::time::sleep(tick).await;
     }
 }
+
+/// How often `serve` deletes expired change records.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+
+/// `serve`'s retention sweep: change records past their organization's audit retention (and
+/// their index items) are deleted now, then every `every`, in bounded batches. Only the
+/// embedded store has any to delete: DynamoDB's TTL deletes them itself. Reads hide them from
+/// the moment they expire either way.
+pub async fn sweep_forever(store: switchyard_core::store::Store, every: Duration) {
+    loop {
+        let now = switchyard_core::domain::now_ms().div_euclid(1000);
+        match store.sweep_expired(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired audit records deleted"),
+            Err(e) => tracing::warn!(error = %e, "audit retention sweep failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

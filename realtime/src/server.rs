@@ -308,6 +308,11 @@ async fn run(role: Role) -> Result<(), String> {
             state.changes.clone(),
             Duration::from_secs(1),
         ));
+        // Expired audit records: at once, then hourly.
+        tokio::spawn(switchyard_functions::scheduler::sweep_forever(
+            store.clone(),
+            switchyard_functions::scheduler::SWEEP_EVERY,
+        ));
         let api = switchyard_functions::router(state, &Group::ALL);
         let mcp = crate::mcp::http::router(api.clone(), &a.mcp, shutdown_rx.clone());
         if matches!(a.store, StoreKind::Embedded) {

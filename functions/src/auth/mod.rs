@@ -1,5 +1,6 @@
 //! Authentication: passwords, session tokens and login rate limits.
 
+pub mod account_log;
 pub mod address;
 pub mod jwt;
 pub mod oidc;

@@ -3,10 +3,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
+use switchyard_core::changes::AccountEvent;
 use switchyard_core::domain::{Organization, User, hash_secret, new_id, now_ms};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::auth::account_log;
 use crate::auth::address::SourceAddress;
 use crate::auth::password;
 use crate::error::ApiError;
@@ -232,8 +235,10 @@ async fn login(
     let ok = tokio::task::spawn_blocking(move || password::verify(&b.password, &stored))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let known = user.as_ref().map(|u| u.id.clone());
     match user {
         Some(mut u) if ok => {
+            let mut proved = None;
             if u.totp_secret.is_some() {
                 let Some(code) = b.code.as_deref() else {
                     return Err(ApiError::TwoFactorRequired);
@@ -242,6 +247,8 @@ async fn login(
                     st.login_limiter
                         .login_failed(&st.store, &email, from)
                         .await?;
+                    let why = json!({"reason": "second_factor"});
+                    account_log::record(&st, &u.id, AccountEvent::LoginFailed, from, why).await;
                     return Err(ApiError::Unauthorized(
                         "the authenticator or recovery code is wrong or was used already".into(),
                     ));
@@ -254,6 +261,7 @@ async fn login(
                     ),
                     other => other.into(),
                 })?;
+                proved = Some(proof);
             }
             st.login_limiter
                 .login_succeeded(&st.store, &email, from)
@@ -296,7 +304,11 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "every session of this user has ended"), (status = 401)))]
-async fn logout(State(st): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+async fn logout(
+    State(st): State<AppState>,
+    caller: Caller,
+    from: SourceAddress,
+) -> Result<StatusCode, ApiError> {
     let Caller::User(mut u) = caller else {
         return Err(ApiError::BadRequest(
             "API tokens do not sign in; revoke the token instead".into(),
@@ -304,6 +316,7 @@ async fn logout(State(st): State<AppState>, caller: Caller) -> Result<StatusCode
     };
     u.session_generation += 1;
     st.store.update_user(&u).await?;
+    account_log::record(&st, &u.id, AccountEvent::Logout, from, json!({})).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -347,6 +360,7 @@ pub struct PasswordBody {
 async fn change_password(
     State(st): State<AppState>,
     caller: Caller,
+    from: SourceAddress,
     Json(b): Json<PasswordBody>,
 ) -> Result<axum::Json<SessionResponse>, ApiError> {
     let Caller::User(mut u) = caller else {
@@ -370,6 +384,7 @@ async fn change_password(
     u.password_hash = hash.map_err(ApiError::Internal)?;
     u.session_generation += 1;
     st.store.update_user(&u).await?;
+    account_log::record(&st, &u.id, AccountEvent::PasswordChange, from, json!({})).await;
     let token = st
         .jwt
         .issue(&u.id, u.session_generation)

@@ -4,11 +4,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchyard_core::changes::AccountEvent;
 use switchyard_core::domain::{hash_secret, new_secret, now_ms};
 use switchyard_core::store::{PasswordReset, StoreError};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::auth::account_log;
 use crate::auth::address::SourceAddress;
 use crate::auth::password;
 use crate::error::ApiError;
@@ -91,6 +93,7 @@ pub struct ResetConfirm {
         (status = 422)))]
 async fn confirm_reset(
     State(st): State<AppState>,
+    from: SourceAddress,
     Json(b): Json<ResetConfirm>,
 ) -> Result<StatusCode, ApiError> {
     let gone = || ApiError::NotFound("reset link".into());
@@ -117,5 +120,7 @@ async fn confirm_reset(
             StoreError::Conflict { .. } => gone(),
             other => other.into(),
         })?;
+    let event = AccountEvent::PasswordReset;
+    account_log::record(&st, &user.id, event, from, serde_json::json!({})).await;
     Ok(StatusCode::NO_CONTENT)
 }

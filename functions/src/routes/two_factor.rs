@@ -5,11 +5,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
+use switchyard_core::changes::AccountEvent;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use switchyard_core::domain::{Role, User};
 
+use crate::auth::account_log;
 use crate::auth::address::SourceAddress;
 use crate::auth::{second_factor, totp};
 use crate::error::ApiError;
@@ -48,7 +51,7 @@ async fn prove(
     from: SourceAddress,
     u: &mut User,
     code: &str,
-) -> Result<(), ApiError> {
+) -> Result<second_factor::Proof, ApiError> {
     st.login_limiter
         .before_login(&st.store, &u.email, from)
         .await?;
@@ -59,7 +62,7 @@ async fn prove(
         return Err(wrong_code());
     };
     second_factor::spend(u, proof);
-    Ok(())
+    Ok(proof)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,6 +126,7 @@ async fn set_up_two_factor(
 async fn enable_two_factor(
     State(st): State<AppState>,
     caller: Caller,
+    from: SourceAddress,
     Json(b): Json<CodeBody>,
 ) -> Result<axum::Json<RecoveryCodes>, ApiError> {
     let mut u = user(caller)?;
@@ -139,6 +143,7 @@ async fn enable_two_factor(
     let (recovery_codes, hashes) = second_factor::new_recovery_codes();
     u.recovery_codes = hashes;
     st.store.update_user(&u).await?;
+    account_log::record(&st, &u.id, AccountEvent::TwoFactorEnable, from, json!({})).await;
     Ok(axum::Json(RecoveryCodes { recovery_codes }))
 }
 
@@ -159,10 +164,13 @@ async fn renew_recovery_codes(
             details: serde_json::Value::Null,
         });
     }
-    prove(&st, from, &mut u, &b.code).await?;
+    let proof = prove(&st, from, &mut u, &b.code).await?;
     let (recovery_codes, hashes) = second_factor::new_recovery_codes();
     u.recovery_codes = hashes;
     st.store.update_user(&u).await?;
+    let event = AccountEvent::RecoveryCodesRegenerate;
+    account_log::record(&st, &u.id, event, from, json!({})).await;
+    account_log::proof_used(&st, &u.id, proof, from, "new recovery codes").await;
     Ok(axum::Json(RecoveryCodes { recovery_codes }))
 }
 
@@ -184,7 +192,7 @@ async fn disable_two_factor(
             details: serde_json::Value::Null,
         });
     }
-    prove(&st, from, &mut u, &b.code).await?;
+    let proof = prove(&st, from, &mut u, &b.code).await?;
     if let Some(org) = requiring_org(&st, &u).await? {
         return Err(ApiError::Conflict {
             message: format!(
@@ -198,6 +206,8 @@ async fn disable_two_factor(
     u.totp_pending = None;
     u.recovery_codes.clear();
     st.store.update_user(&u).await?;
+    account_log::record(&st, &u.id, AccountEvent::TwoFactorDisable, from, json!({})).await;
+    account_log::proof_used(&st, &u.id, proof, from, "turning two-factor off").await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -132,6 +132,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/two-factor/disable": {
         parameters: {
             query?: never;
@@ -190,6 +238,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["set_up_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["send_again"];
         delete?: never;
         options?: never;
         head?: never;
@@ -383,6 +463,22 @@ export interface paths {
         put?: never;
         post: operations["create_project"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_sso"];
+        put: operations["put_sso"];
+        post?: never;
+        delete: operations["delete_sso"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1144,6 +1240,12 @@ export interface components {
             at: number;
             before?: unknown;
             environmentId?: string | null;
+            /**
+             * Format: int64
+             * @description When the record expires (Unix seconds): the organization's audit retention from when it
+             *     was written. Set by the store; reads leave out records past it.
+             */
+            expiresAt?: number | null;
             /** @description `seq`, zero-padded to 20 digits: sorts as it counts; the cursor of `GET .../changes`. */
             id: string;
             /** @description The flag and segment keys the change touched. */
@@ -1374,6 +1476,15 @@ export interface components {
             /** Format: int64 */
             hour: number;
             name: string;
+        };
+        ExchangeBody: {
+            /**
+             * @description For accounts with two-factor sign-in: the authenticator's code or a recovery code (asked
+             *     for with 401 `two_factor_required`; the ticket stays good until it expires).
+             */
+            code?: string | null;
+            /** @description The ticket from the dashboard's `/sso/complete#ticket=…`. */
+            ticket: string;
         };
         Explanation: {
             errorCode?: components["schemas"]["ErrorCode"] | null;
@@ -1625,6 +1736,7 @@ export interface components {
             expiresInDays?: number | null;
             name: components["schemas"]["Name"];
             scopes: components["schemas"]["Scope"][];
+            serviceAccount?: components["schemas"]["Name"] | null;
         };
         /** @description A new endpoint. */
         NewWebhook: {
@@ -1635,6 +1747,18 @@ export interface components {
             url: string;
         };
         OrgPatch: {
+            /**
+             * Format: int64
+             * @description Days analytics counters are kept after their hour (7 to 730; 90 unless set), for
+             *     counters written from then on.
+             */
+            analyticsRetentionDays?: number | null;
+            /**
+             * Format: int64
+             * @description Days the audit log keeps a record (7 to 3650; 365 unless set). Records take the setting
+             *     in force when they are written: a change applies to records written from then on.
+             */
+            auditRetentionDays?: number | null;
             name?: components["schemas"]["Name"] | null;
             /**
              * @description Owners and admins must have two-factor sign-in on to act in the organization (owners only;
@@ -1648,6 +1772,18 @@ export interface components {
             role: components["schemas"]["Role"];
         };
         Organization: {
+            /**
+             * Format: int32
+             * @description Days analytics counters are kept after their hour; counters take the setting in force
+             *     when they are written.
+             */
+            analyticsRetentionDays?: number;
+            /**
+             * Format: int32
+             * @description Days a change record (the audit log) is kept after it is written; records take the
+             *     setting in force when they are written.
+             */
+            auditRetentionDays?: number;
             /** Format: int64 */
             createdAt: number;
             id: string;
@@ -1865,6 +2001,8 @@ export interface components {
             /** Format: int64 */
             createdAt: number;
             email: string;
+            /** @description Whether the user confirmed the email (by the mailed link, or through single sign-on). */
+            emailVerified: boolean;
             id: string;
             name: string;
             /** @description How many unused recovery codes are left. */
@@ -2144,6 +2282,48 @@ export interface components {
             totalWeight: number;
             weights: number[];
         };
+        SsoBody: {
+            clientId: string;
+            /** @description Write-only; required the first time, kept when left out later. */
+            clientSecret?: string | null;
+            /** @description The role of members who join by signing in: viewer or editor. */
+            defaultRole: components["schemas"]["Role"];
+            /** @description Only verified emails in these domains sign in or join (1 to 50). */
+            emailDomains: string[];
+            /** @description Default true. */
+            enabled?: boolean | null;
+            /**
+             * @description The provider's issuer identifier: an https URL (plain http only on this machine's
+             *     loopback addresses), without query or fragment.
+             */
+            issuer: string;
+        };
+        /** @description An organization's single sign-on, as admins see it (never the client secret). */
+        SsoSettings: {
+            clientId?: string | null;
+            /** @description Whether a client secret is stored (it is never shown). */
+            clientSecretSet: boolean;
+            /** @description Whether the organization has single sign-on settings at all. */
+            configured: boolean;
+            defaultRole?: components["schemas"]["Role"] | null;
+            emailDomains: string[];
+            enabled: boolean;
+            issuer?: string | null;
+            /** @description The redirect URI to register at the identity provider. */
+            redirectUri: string;
+            /** Format: int64 */
+            updatedAt?: number | null;
+        };
+        StartBody: {
+            /** @description The user's email: its domain names the organization. */
+            email?: string | null;
+            /** @description Or the organization's id. */
+            org?: string | null;
+        };
+        StartResponse: {
+            /** @description Where to send the browser: the identity provider's sign-in. */
+            authorizationUrl: string;
+        };
         StateBody: {
             defaultVariant?: components["schemas"]["Key"] | null;
             enabled: boolean;
@@ -2202,6 +2382,8 @@ export interface components {
             /** Format: int64 */
             revokedAt?: number | null;
             scopes: components["schemas"]["Scope"][];
+            /** @description The service account the token belongs to: it outlives its creator's membership. */
+            serviceAccount?: string | null;
         };
         TwoFactorSetup: {
             /** @description The same as an `otpauth://totp/…` URL (what a QR code holds). */
@@ -2212,6 +2394,10 @@ export interface components {
         Variant: {
             name: components["schemas"]["Key"];
             value: unknown;
+        };
+        VerifyBody: {
+            /** @description The token from the mailed link. */
+            token: string;
         };
         VersionBody: {
             /**
@@ -2233,7 +2419,7 @@ export interface components {
              *     project, and matches any of them).
              */
             environments?: string[];
-            /** @description Event types ([`EVENT_TYPES`]). */
+            /** @description Event types ([`EVENT_TYPES`]); empty: every one but `account.activity`. */
             events?: string[];
             /** @description Project ids. */
             projects?: string[];
@@ -2760,6 +2946,200 @@ export interface operations {
             };
         };
     };
+    callback: {
+        parameters: {
+            query?: {
+                /** @description the authorization code */
+                code?: string;
+                /** @description the state the sign-in started with */
+                state?: string;
+                /** @description the provider's error, instead of a code */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the dashboard's /sso/complete, with #ticket=… (exchange it) or #error=<code>: sso_state_invalid (unknown, used or expired state), sso_denied, sso_disabled, sso_provider_unreachable, sso_code_refused, sso_token_rejected (signature, issuer, audience, expiry, nonce), sso_email_missing, sso_email_unverified, sso_domain_not_allowed, sso_join_refused, sso_failed */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExchangeBody"];
+            };
+        };
+        responses: {
+            /** @description what login answers; organization: the one signed in through */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the ticket is unknown, used or expired, or the code is wrong; code `two_factor_required`: send the authenticator code too */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many failed exchanges from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartResponse"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no organization signs in with single sign-on for this email's domain (or that organization's is off) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many starts from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this server offers no single sign-on */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the identity provider could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     disable_two_factor: {
         parameters: {
             query?: never;
@@ -3063,6 +3443,123 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyBody"];
+            };
+        };
+        responses: {
+            /** @description the email is verified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the link is unknown, used or expired */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    send_again: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a new link is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the email is verified already */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description see the error's message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many links for this account; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this server sends no mail */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4157,6 +4654,204 @@ export interface operations {
             };
             /** @description the request breaks a rule; details name each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_sso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the settings (configured false: none yet) and the redirect URI to register */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description admins and owners only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this server offers no single sign-on */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_sso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description owners only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an email domain belongs to another organization's single sign-on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this server offers no single sign-on */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_sso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description single sign-on is off and its settings gone; members who joined by it stay */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the session or token is not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description owners only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -126,6 +126,30 @@ describe('each audit entry as a sentence', () => {
     expect(say(odd)).toBe('Ada made a change to flag x');
   });
 
+  it('says what happened to a member\'s account, and from where', () => {
+    const account = (action: string, after: Record<string, unknown>) => say(entry({ ...ada, action, target: 'user:u1', after: { address: '203.0.113.7', ...after } }));
+    expect(account('account.login', { secondFactor: null })).toBe('Ada signed in from 203.0.113.7');
+    expect(account('account.login', { secondFactor: 'recovery_code' })).toBe('Ada signed in with a recovery code from 203.0.113.7');
+    expect(account('account.login_failed', { reason: 'password' })).toBe('Ada failed to sign in (wrong password) from 203.0.113.7');
+    expect(account('account.login_failed', { reason: 'second_factor' })).toBe('Ada failed to sign in (wrong authenticator or recovery code) from 203.0.113.7');
+    expect(account('account.logout', {})).toBe('Ada signed out of every session from 203.0.113.7');
+    expect(account('account.password_change', {})).toBe('Ada changed their password from 203.0.113.7');
+    expect(account('account.password_reset', {})).toBe('Ada set a new password through a reset link from 203.0.113.7');
+    expect(account('account.two_factor_enable', {})).toBe('Ada turned on two-factor sign-in from 203.0.113.7');
+    expect(account('account.two_factor_disable', {})).toBe('Ada turned off two-factor sign-in from 203.0.113.7');
+    expect(account('account.recovery_codes_regenerate', {})).toBe('Ada made a new set of recovery codes from 203.0.113.7');
+    expect(account('account.recovery_code_use', { during: 'sign-in' })).toBe('Ada used a recovery code (sign-in) from 203.0.113.7');
+  });
+
+  it('leaves out an address that is not known', () => {
+    expect(say(entry({ ...ada, action: 'account.logout', target: 'user:u1', after: { address: null } }))).toBe('Ada signed out of every session');
+  });
+
+  it('says how long the organization keeps its audit log and analytics', () => {
+    const e = entry({ ...ada, action: 'organization.update', target: 'organization:o1', before: { name: 'Acme', auditRetentionDays: 365, analyticsRetentionDays: 90 }, after: { name: 'Acme', auditRetentionDays: 30, analyticsRetentionDays: 90 } });
+    expect(say(e)).toBe('Ada set the organization to keep the audit log for 30 days (was 365)');
+  });
+
   it('has a sentence for every action the API records', () => {
     // From `grep -rhoE '"[a-z_]+\.[a-z_]+"' core/src/changes functions/src`: the change records' actions.
     const recorded = [
@@ -138,6 +162,9 @@ describe('each audit entry as a sentence', () => {
       'webhook.delete', 'webhook.disable', 'webhook.rotate', 'webhook.update',
       // Added by issue #20 (main, after the dashboard's basics).
       'environment.delete', 'invitation.revoke', 'organization.update', 'project.delete',
+      // Account events (issue #16), recorded in every organization of the member.
+      'account.login', 'account.login_failed', 'account.logout', 'account.password_change', 'account.password_reset',
+      'account.two_factor_enable', 'account.two_factor_disable', 'account.recovery_codes_regenerate', 'account.recovery_code_use',
     ];
     expect(recorded.filter((a) => !KNOWN_ACTIONS.includes(a))).toEqual([]);
   });

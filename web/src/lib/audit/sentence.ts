@@ -7,13 +7,14 @@ import type { AuditEntry, Member } from '../../api/types';
 import { actorText } from './actors';
 import { code, type Ctx, type Describe, inEnv, isObj, type Part } from './parts';
 import { ACCESS_SENTENCES } from './sentences/access';
+import { ACCOUNT_SENTENCES } from './sentences/account';
 import { FLAG_SENTENCES } from './sentences/flags';
 import { REQUEST_SENTENCES } from './sentences/requests';
 import { SETTINGS_SENTENCES } from './sentences/settings';
 
 export { partsText, type Part } from './parts';
 
-const SENTENCES: Record<string, Describe> = { ...FLAG_SENTENCES, ...ACCESS_SENTENCES, ...SETTINGS_SENTENCES, ...REQUEST_SENTENCES };
+const SENTENCES: Record<string, Describe> = { ...FLAG_SENTENCES, ...ACCESS_SENTENCES, ...SETTINGS_SENTENCES, ...REQUEST_SENTENCES, ...ACCOUNT_SENTENCES };
 
 /** What a sentence needs besides the entry: names of environments (by id) and of members. */
 export interface SentenceNames {

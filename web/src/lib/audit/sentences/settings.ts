@@ -13,6 +13,19 @@ function projectCreated(c: Ctx): Part[] {
   return [`created ${p ? `project ${p}` : 'a project'}${envs.length ? ` with ${envs.length === 1 ? 'the environment' : 'the environments'} ${list(envs)}` : ''}`];
 }
 
+/** "kept the audit log 30 days (was 365)": a change of the organization's retention settings. */
+function retention(c: Ctx): Part[] | null {
+  const said: string[] = [];
+  for (const [field, what] of [
+    ['auditRetentionDays', 'the audit log'],
+    ['analyticsRetentionDays', 'analytics'],
+  ] as const) {
+    const [was, now] = [c.before?.[field], c.after?.[field]];
+    if (typeof now === 'number' && typeof was === 'number' && was !== now) said.push(`${what} for ${now} days (was ${was})`);
+  }
+  return said.length ? [`set the organization to keep ${said.join(' and ')}`] : null;
+}
+
 function renamed(what: string, c: Ctx): Part[] | null {
   const [from, to] = [str(c.before, 'name'), str(c.after, 'name')];
   return from && to && from !== to ? [`renamed ${what} ${from} to ${to}`] : null;
@@ -87,10 +100,7 @@ function webhookUpdate(c: Ctx): Part[] {
 
 export const SETTINGS_SENTENCES: Record<string, Describe> = {
   'organization.create': (c) => [`created the organization${name(c) ? ` ${name(c)}` : ''}`],
-  'organization.update': (c) => {
-    const to = str(c.after, 'name');
-    return renamed('the organization', c) ?? (to ? [`renamed the organization to ${to}`] : ['changed the organization']);
-  },
+  'organization.update': (c) => retention(c) ?? renamed('the organization', c) ?? (str(c.after, 'name') ? [`renamed the organization to ${str(c.after, 'name')}`] : ['changed the organization']),
   'project.create': projectCreated,
   'project.update': projectUpdate,
   'project.delete': (c) => [`deleted ${projectName(c) ? `project ${projectName(c)}` : 'a project'}`],
