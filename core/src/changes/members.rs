@@ -124,7 +124,7 @@ impl Changes {
             batch.create_user(user)?;
         }
         batch.create_org(&org)?;
-        batch.put_membership(&owner)?;
+        batch.create_membership(&owner)?;
         batch.set_owner_count(&org.id, None, 1)?;
         let record = self.record(
             &Actor::User(user.id.clone()),
@@ -147,14 +147,14 @@ impl Changes {
         user: &str,
         role: Role,
     ) -> Result<Membership> {
-        let current = self.member(org, user).await?;
+        let (current, version) = self.member(org, user).await?;
         may_assign(mine, Some(current.role), Some(role))?;
         let next = Membership {
             role,
             ..current.clone()
         };
         let mut batch = Batch::new();
-        batch.put_membership(&next)?;
+        batch.update_membership(&next, version)?;
         self.count_owners(&mut batch, org, Some(current.role), Some(role))
             .await?;
         let record = self.record(
@@ -179,12 +179,12 @@ impl Changes {
         org: &str,
         user: &str,
     ) -> Result<()> {
-        let current = self.member(org, user).await?;
+        let (current, version) = self.member(org, user).await?;
         if *actor != Actor::User(user.to_owned()) {
             may_assign(mine, Some(current.role), None)?;
         }
         let mut batch = Batch::new();
-        batch.delete_membership(org, user);
+        batch.delete_membership(org, user, version);
         self.count_owners(&mut batch, org, Some(current.role), None)
             .await?;
         // The API tokens the member made act with the member's say: they end with it. A service
@@ -274,17 +274,24 @@ impl Changes {
             role: inv.role,
             created_at: self.now(),
         };
-        let before = self.store.get_membership(&inv.org_id, &user.id).await?;
+        let before = self
+            .store
+            .get_membership_versioned(&inv.org_id, &user.id)
+            .await?;
         let mut batch = Batch::new();
         if new_user {
             batch.create_user(user)?;
         }
         batch.delete_invitation(&inv);
-        batch.put_membership(&m)?;
+        // Joining, or a member taking the invited role: either way only over what was read.
+        match &before {
+            Some((_, version)) => batch.update_membership(&m, *version)?,
+            None => batch.create_membership(&m)?,
+        }
         self.count_owners(
             &mut batch,
             &inv.org_id,
-            before.map(|b| b.role),
+            before.map(|(b, _)| b.role),
             Some(m.role),
         )
         .await?;
@@ -381,9 +388,12 @@ impl Changes {
         Ok(())
     }
 
-    async fn member(&self, org: &str, user: &str) -> Result<Membership> {
+    /// A membership and its stored version: a role change or removal writes only if it is
+    /// still what was read, so a removal cannot be undone by a role change made meanwhile, and the
+    /// owner count stays the count of owners.
+    async fn member(&self, org: &str, user: &str) -> Result<(Membership, u64)> {
         self.store
-            .get_membership(org, user)
+            .get_membership_versioned(org, user)
             .await?
             .ok_or_else(|| ChangeError::NotFound("member".into()))
     }

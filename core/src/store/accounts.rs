@@ -107,6 +107,19 @@ impl Store {
         self.get_doc(&layout::org(org), &layout::member(user)).await
     }
 
+    /// A membership with its stored version (what [`Batch::update_membership`] and
+    /// [`Batch::delete_membership`] are conditioned on).
+    pub async fn get_membership_versioned(
+        &self,
+        org: &str,
+        user: &str,
+    ) -> Result<Option<(Membership, u64)>> {
+        match self.kv.get(&layout::org(org), &layout::member(user)).await? {
+            Some(found) => Ok(Some((super::decode(&found)?, found.v))),
+            None => Ok(None),
+        }
+    }
+
     pub async fn list_members(
         &self,
         org: &str,
@@ -218,8 +231,24 @@ impl Batch {
     }
 
     /// Removes a member (who must be one).
-    pub fn delete_membership(&mut self, org: &str, user: &str) {
-        self.delete(layout::org(org), layout::member(user), Cond::Version(0));
+    /// A new membership: written only if there is none yet.
+    pub fn create_membership(&mut self, m: &Membership) -> Result<()> {
+        self.push(membership_item(m)?, Cond::Absent);
+        Ok(())
+    }
+
+    /// Changes a membership read at version `seen`: written only if it is still there at that
+    /// version (a conflict otherwise), as `seen + 1`.
+    pub fn update_membership(&mut self, m: &Membership, seen: u64) -> Result<()> {
+        let mut next = membership_item(m)?;
+        next.v = seen + 1;
+        self.push(next, Cond::Version(seen));
+        Ok(())
+    }
+
+    /// Deletes a membership read at version `seen`, only if it is still at that version.
+    pub fn delete_membership(&mut self, org: &str, user: &str, seen: u64) {
+        self.delete(layout::org(org), layout::member(user), Cond::Version(seen));
     }
 
     pub fn create_invitation(&mut self, inv: &Invitation) -> Result<()> {

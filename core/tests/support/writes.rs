@@ -46,7 +46,7 @@ pub trait Writes {
     }
     async fn delete_membership(&self, org: &str, user: &str) -> Result<()> {
         let mut b = Batch::new();
-        b.delete_membership(org, user);
+        b.delete_membership(org, user, 0);
         self.apply(org, b).await.map(drop)
     }
     async fn create_invitation(&self, inv: &Invitation) -> Result<()> {
