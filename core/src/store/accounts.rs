@@ -114,7 +114,11 @@ impl Store {
         org: &str,
         user: &str,
     ) -> Result<Option<(Membership, u64)>> {
-        match self.kv.get(&layout::org(org), &layout::member(user)).await? {
+        match self
+            .kv
+            .get(&layout::org(org), &layout::member(user))
+            .await?
+        {
             Some(found) => Ok(Some((super::decode(&found)?, found.v))),
             None => Ok(None),
         }
