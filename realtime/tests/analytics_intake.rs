@@ -330,3 +330,75 @@ async fn a_later_flush_writes_the_running_total() {
     sink.flush().await.unwrap();
     assert_eq!(f.stored().await, vec![("beta".into(), "on".into(), 7)]);
 }
+
+/// The ttl of the counters stored for this hour.
+async fn stored_ttls(f: &Fixture) -> Vec<i64> {
+    let hour = hour_of(now_ms());
+    let (low, high) = switchyard_core::store::layout::counter_window(hour, hour + 1);
+    let pk = switchyard_core::store::layout::stats(&f.env.id);
+    use switchyard_core::store::Kv;
+    f.kv.counter_range(&pk, &low, &high, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.ttl)
+        .collect()
+}
+
+#[tokio::test]
+async fn counters_expire_after_their_organizations_analytics_retention() {
+    let f = fixture().await;
+    let mut org = switchyard_core::domain::Organization::new("org-1", "Acme", now_ms());
+    org.analytics_retention_days = 14;
+    let mut b = switchyard_core::store::Batch::new();
+    b.create_org(&org).unwrap();
+    let mut record = f
+        .store
+        .list_audit(
+            "org-1",
+            &Default::default(),
+            None,
+            1,
+            switchyard_core::store::Order::Desc,
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    record.action = "organization.create".into();
+    f.store.commit(b, record).await.unwrap();
+    let sink = f.sink(AnalyticsConfig::default());
+    sink.record(
+        &*f.compiled().await,
+        &[eval("beta", Some("on"), 1)],
+        &[],
+        now_ms(),
+    );
+    sink.flush().await.unwrap();
+    let hour = hour_of(now_ms());
+    assert_eq!(
+        stored_ttls(&f).await,
+        [switchyard_core::store::counter_ttl(hour, 14 * 86_400)]
+    );
+}
+
+#[tokio::test]
+async fn counters_of_an_organization_without_a_setting_keep_the_nodes_default() {
+    let f = fixture().await;
+    let sink = f.sink(AnalyticsConfig {
+        retention_days: 3,
+        ..AnalyticsConfig::default()
+    });
+    sink.record(
+        &*f.compiled().await,
+        &[eval("beta", Some("on"), 1)],
+        &[],
+        now_ms(),
+    );
+    sink.flush().await.unwrap();
+    let hour = hour_of(now_ms());
+    assert_eq!(
+        stored_ttls(&f).await,
+        [switchyard_core::store::counter_ttl(hour, 3 * 86_400)]
+    );
+}

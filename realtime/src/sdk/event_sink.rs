@@ -44,7 +44,8 @@ pub struct AnalyticsConfig {
         default_value_t = 50
     )]
     pub event_names_per_hour: usize,
-    /// Days counters are kept (they carry a `ttl`).
+    /// Days counters are kept (they carry a `ttl`) where the organization's own setting
+    /// (`analyticsRetentionDays`) cannot be read.
     #[arg(
         long = "analytics-retention-days",
         env = "SWITCHYARD_ANALYTICS_RETENTION_DAYS",
@@ -112,7 +113,12 @@ struct Totals {
     counts: HashMap<Key, Entry>,
     /// Distinct custom event names per (environment, hour).
     names: HashMap<(String, i64), usize>,
+    /// The organization of each environment counted.
+    orgs: HashMap<String, String>,
 }
+
+/// How long an organization's retention setting is used before it is read again.
+const RETENTION_FRESH: Duration = Duration::from_secs(300);
 
 #[derive(Debug)]
 pub struct EventSink {
@@ -124,6 +130,8 @@ pub struct EventSink {
     totals: Mutex<Totals>,
     /// One flush at a time.
     flushing: tokio::sync::Mutex<()>,
+    /// Organizations' analytics retention in seconds, and when it was read.
+    retention: Mutex<HashMap<String, (i64, Instant)>>,
 }
 
 impl EventSink {
@@ -135,6 +143,7 @@ impl EventSink {
             node: format!("{:016x}", rand::random::<u64>()),
             totals: Mutex::new(Totals::default()),
             flushing: tokio::sync::Mutex::new(()),
+            retention: Mutex::new(HashMap::new()),
         }
     }
 
@@ -165,6 +174,9 @@ impl EventSink {
         let id = &env.environment.id;
         let mut r = Recorded::default();
         let mut t = self.lock();
+        if !t.orgs.contains_key(id) {
+            t.orgs.insert(id.clone(), env.environment.org_id.clone());
+        }
         for e in evaluations {
             if env.flags.flag_type(&e.flag).is_none() {
                 r.unknown_flag += 1;
@@ -231,8 +243,6 @@ impl EventSink {
     /// closed hours' written counters. Returns how many it wrote.
     pub async fn flush(&self) -> Result<usize, String> {
         let _one = self.flushing.lock().await;
-        let retention =
-            i64::try_from(self.config.retention_days.saturating_mul(86_400)).unwrap_or(i64::MAX);
         let changed: Vec<CounterTotal> = {
             let mut t = self.lock();
             t.counts
@@ -250,14 +260,7 @@ impl EventSink {
                 })
                 .collect()
         };
-        let written = if changed.is_empty() {
-            Ok(())
-        } else {
-            self.store
-                .put_counters(&self.node, &changed, retention)
-                .await
-                .map_err(|e| e.to_string())
-        };
+        let written = self.write(&changed).await;
         let open = hour_of(now_ms()) - 1;
         let mut t = self.lock();
         if written.is_err() {
@@ -276,8 +279,64 @@ impl EventSink {
         }
         t.counts.retain(|k, e| e.dirty || k.3 >= open);
         t.names.retain(|k, _| k.1 >= open);
+        if t.counts.is_empty() {
+            t.orgs.clear();
+        }
         self.metrics.analytics_held(t.counts.len());
         written.map(|()| changed.len())
+    }
+
+    /// Writes totals, each kept for its organization's analytics retention.
+    async fn write(&self, changed: &[CounterTotal]) -> Result<(), String> {
+        let orgs = self.lock().orgs.clone();
+        let mut by_retention: HashMap<i64, Vec<CounterTotal>> = HashMap::new();
+        for c in changed {
+            let secs = match orgs.get(&c.environment_id) {
+                Some(org) => self.retention_of(org).await,
+                None => self.default_retention(),
+            };
+            by_retention.entry(secs).or_default().push(c.clone());
+        }
+        for (secs, totals) in by_retention {
+            self.store
+                .put_counters(&self.node, &totals, secs)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn default_retention(&self) -> i64 {
+        i64::try_from(self.config.retention_days.saturating_mul(86_400)).unwrap_or(i64::MAX)
+    }
+
+    /// An organization's analytics retention in seconds (read again every few minutes; the
+    /// node's default when it cannot be read).
+    async fn retention_of(&self, org: &str) -> i64 {
+        let cached = self
+            .retention
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(org)
+            .copied();
+        if let Some((secs, at)) = cached
+            && at.elapsed() < RETENTION_FRESH
+        {
+            return secs;
+        }
+        let secs = match self.store.get_org(org).await {
+            Ok(Some(o)) => i64::from(o.analytics_retention_days) * 86_400,
+            Ok(None) => self.default_retention(),
+            Err(e) => {
+                tracing::warn!(error = %e, "an organization's analytics retention could not be read");
+                return cached.map_or_else(|| self.default_retention(), |(s, _)| s);
+            }
+        };
+        self.retention
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(org.to_owned(), (secs, Instant::now()));
+        secs
     }
 
     /// Flushes every `flush_secs`, and deletes expired counters (where the store does not do it

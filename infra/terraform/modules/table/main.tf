@@ -1,7 +1,9 @@
 # The single table, exactly as core/src/store/layout.rs and core/src/store/dynamodb.rs declare it
 # (infra/tests/test_table.py proves it): string keys pk/sk, the gsi1 index on g1pk/g1sk projecting
 # every attribute, on-demand billing, a stream of new images for the change publisher, and TTL on
-# the attribute `ttl` (Unix seconds; analytics counters carry it, so old hours expire by themselves).
+# the attribute `ttl` (Unix seconds; analytics counters and change records with their index items
+# carry it, from the organization's retention settings, so old hours and old audit records expire by
+# themselves).
 
 resource "aws_dynamodb_table" "this" {
   name                        = var.name
