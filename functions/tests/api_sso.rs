@@ -32,6 +32,8 @@ both_stores!(
     a_domain_belongs_to_one_organization,
     a_two_factor_account_gives_its_code_at_the_exchange,
     starts_and_exchanges_are_rate_limited_per_address,
+    an_unverified_account_claimed_by_sso_loses_its_password_and_sessions,
+    a_verified_account_keeps_its_password_after_sso,
 );
 
 /// An organization (its owner's token and id) with single sign-on through `issuer` for
@@ -682,4 +684,56 @@ async fn starts_and_exchanges_are_rate_limited_per_address(api: Api) {
     assert_eq!(starts[5], StatusCode::TOO_MANY_REQUESTS, "{starts:?}");
     assert_eq!(exchanges[0], StatusCode::UNAUTHORIZED, "{exchanges:?}");
     assert_eq!(exchanges[5], StatusCode::TOO_MANY_REQUESTS, "{exchanges:?}");
+}
+
+async fn password_login(api: &Api, email: &str) -> StatusCode {
+    let body = json!({"email": email, "password": "correct horse battery"});
+    api.call("POST", "/api/v1/auth/login", None, Some(body))
+        .await
+        .status
+}
+
+async fn an_unverified_account_claimed_by_sso_loses_its_password_and_sessions(api: Api) {
+    // With mail, a signup must prove its email: this one (made by someone else, in advance)
+    // never does.
+    let sink = common::support::SmtpSink::start();
+    let mail = switchyard_functions::mail::Mail::new(
+        &sink.url(),
+        "no-reply@switchyard.test",
+        "https://dash.test",
+    )
+    .unwrap();
+    let api = api.with_mail(mail);
+    let idp = OidcProvider::start();
+    let (_, org) = org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    let (squatter, _, _) = api.signup("victim@acme.test").await;
+    let r = exchange(&api, &sign_in_as(&api, "victim@acme.test").await).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["user"]["emailVerified"], true);
+    let me = api
+        .call("GET", "/api/v1/auth/me", Some(&squatter), None)
+        .await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
+    assert_eq!(
+        password_login(&api, "victim@acme.test").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let token = r.body["token"].as_str().unwrap();
+    assert_eq!(role_of(&api, token, &org).await, "viewer");
+}
+
+async fn a_verified_account_keeps_its_password_after_sso(api: Api) {
+    let idp = OidcProvider::start();
+    org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    let (session, _, _) = api.signup("already@acme.test").await;
+    let r = exchange(&api, &sign_in_as(&api, "already@acme.test").await).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = api
+        .call("GET", "/api/v1/auth/me", Some(&session), None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(
+        password_login(&api, "already@acme.test").await,
+        StatusCode::OK
+    );
 }

@@ -98,7 +98,7 @@ impl Changes {
         if new_user {
             batch.create_user(user)?;
         }
-        batch.put_membership(&m)?;
+        batch.create_membership(&m)?;
         let record = self.record(
             &Actor::User(user.id.clone()),
             Scope::org(org),

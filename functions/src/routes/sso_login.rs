@@ -285,6 +285,7 @@ async fn join(
         .map_err(|e| failed(&e))?;
     let new_user = existing.is_none();
     let user = match existing {
+        Some(u) if u.email_verified_at.is_none() => claim(st, u).await?,
         Some(u) => u,
         None => new_account(identity)?,
     };
@@ -299,6 +300,25 @@ async fn join(
             other => failed(&other),
         })?;
     Ok(user)
+}
+
+/// An account under the provider's verified email that never proved the email itself may have
+/// been made in advance by someone else, who chose its password (pre-account hijacking): the
+/// provider has now shown whose mailbox it is, so the account's password, second factor and
+/// sessions end, and the email counts as verified. Its owner sets a password by reset, if wanted.
+async fn claim(st: &AppState, mut u: User) -> Result<User, Refusal> {
+    u.password_hash = NO_PASSWORD.to_owned();
+    u.totp_secret = None;
+    u.totp_pending = None;
+    u.recovery_codes.clear();
+    u.session_generation += 1;
+    u.email_verified_at = Some(now_ms());
+    st.store
+        .update_user(&u)
+        .await
+        .map_err(|e| Refusal::new("sso_failed", e.to_string()))?;
+    u.version += 1;
+    Ok(u)
 }
 
 /// A new account for a first single sign-on: no usable password, the email verified (the

@@ -146,6 +146,7 @@ impl Api {
     pub fn with_mail(self, mail: switchyard_functions::mail::Mail) -> Api {
         let state = self
             .fresh_state(LoginLimiter::default(), Quotas::default())
+            .with_webhooks(webhook_setup(LOOPBACK))
             .with_mail(mail);
         self.serving(state)
     }
