@@ -44,6 +44,8 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> Option<Value> {
         ("post", "evaluate") => json!({"context": {}}),
         ("post", "restore") => json!({"auditId": ids.entry, "version": 0}),
         ("put", "flagd") => json!({"flags": {}}),
+        ("put", "sso") => json!({"issuer": "https://idp.example.com", "clientId": "c",
+            "clientSecret": "s", "emailDomains": ["example.com"], "defaultRole": "viewer"}),
         ("post", "segments") => json!({"key": "s2", "rule": true}),
         ("put", "{segment}") => json!({"name": "X", "version": 1}),
         ("post", "webhooks") => json!({"kind": "standard", "url": "https://example.com/x"}),
@@ -415,6 +417,7 @@ async fn every_listed_route_is_served_and_asks_for_credentials() {
             "/api/v1/auth/signup",
             "/api/v1/auth/login",
             "/api/v1/auth/password-reset",
+            "/api/v1/auth/sso/",
         ];
         if !anyone.iter().any(|a| path.starts_with(a)) {
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path}");

@@ -32,6 +32,8 @@ const AcceptInvitation = lazy(() => import('./pages/auth/AcceptInvitation'));
 const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
 const VerifyEmail = lazy(() => import('./pages/auth/VerifyEmail'));
+const SsoSignIn = lazy(() => import('./pages/auth/SsoSignIn'));
+const SsoComplete = lazy(() => import('./pages/auth/SsoComplete'));
 const Projects = lazy(() => import('./pages/org/Projects'));
 const Members = lazy(() => import('./pages/org/Members'));
 const Tokens = lazy(() => import('./pages/org/Tokens'));
@@ -64,6 +66,8 @@ export function AppRoutes() {
         <Route path="/forgot-password" element={<ForgotPassword />} />
         <Route path="/reset-password" element={<ResetPassword />} />
         <Route path="/verify-email" element={<VerifyEmail />} />
+        <Route path="/signin/sso" element={<SsoSignIn />} />
+        <Route path="/sso/complete" element={<SsoComplete />} />
         <Route
           path="/invitations/accept"
           element={

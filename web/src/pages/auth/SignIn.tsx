@@ -77,6 +77,9 @@ export default function SignIn() {
           <Button type="submit" loading={m.isPending}>
             Sign in
           </Button>
+          <Button component={Link} to="/signin/sso" variant="default">
+            Sign in with SSO
+          </Button>
         </Stack>
       </form>
       <Text size="sm">

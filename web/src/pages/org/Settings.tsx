@@ -17,6 +17,7 @@ import { fieldError } from '../../lib/errors';
 import { dateTime } from '../../lib/format';
 import { canManageMembers } from '../../lib/roles';
 import { RequireTwoFactor } from './RequireTwoFactor';
+import { SsoSection } from '../../components/sso/SsoSection';
 
 /** A name the API accepts: 1–200 characters, not blank. */
 const nameProblem = (name: string) => (!name.trim() ? 'Enter a name' : name.trim().length > 200 ? 'Use at most 200 characters' : undefined);
@@ -89,6 +90,14 @@ export default function Settings() {
               Sign-in
             </Title>
             <RequireTwoFactor org={o} role={role} twoFactor={!!me.data?.user?.twoFactor} />
+            {canManage && (
+              <>
+                <Title order={3} size="h5">
+                  Single sign-on
+                </Title>
+                <SsoSection org={o.id} isOwner={role === 'owner'} />
+              </>
+            )}
             <Title order={3} size="h5">
               Details
             </Title>
