@@ -132,3 +132,15 @@ async fn a_failed_condition_is_not_retried() {
         before + 1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_throttled_past_the_sdks_tries_is_busy_not_broken() {
+    let s = setup().await;
+    let ada = user("ada@example.com");
+    s.store.create_user(&ada).await.unwrap();
+    s.proxy.faults.throttles.store(usize::MAX, Ordering::SeqCst);
+    let r = s.store.get_user(&ada.id).await;
+    assert!(matches!(r, Err(StoreError::Busy(_))), "{r:?}");
+    s.proxy.faults.throttles.store(0, Ordering::SeqCst);
+    assert!(s.store.get_user(&ada.id).await.unwrap().is_some());
+}

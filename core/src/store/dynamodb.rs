@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
     KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
@@ -30,8 +30,39 @@ pub struct DynamoDb {
     counter_writes: WritePolicy,
 }
 
-fn backend<E: std::error::Error>(e: E) -> KvError {
+/// A request the SDK could not even build (a bug here, not DynamoDB's answer).
+fn invalid(e: aws_sdk_dynamodb::error::BuildError) -> KvError {
     KvError::Backend(DisplayErrorContext(e).to_string())
+}
+
+/// A request that failed after the SDK's own retries. DynamoDB saying it is too busy
+/// (throttling, a request limit, a server error) or no answer at all is [`KvError::Busy`]: the
+/// caller is told to come back in a moment (503), not that something broke.
+fn backend<E, R>(e: SdkError<E, R>) -> KvError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
+{
+    let busy = match &e {
+        SdkError::ServiceError(service) => matches!(
+            service.err().code(),
+            Some(
+                "ProvisionedThroughputExceededException"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "InternalServerError"
+                    | "ServiceUnavailable"
+            )
+        ),
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
+        _ => false,
+    };
+    let message = DisplayErrorContext(e).to_string();
+    if busy {
+        KvError::Busy(message)
+    } else {
+        KvError::Backend(message)
+    }
 }
 
 fn s(v: &str) -> AttributeValue {
@@ -95,14 +126,14 @@ impl DynamoDb {
                 .attribute_name(name)
                 .attribute_type(ScalarAttributeType::S)
                 .build()
-                .map_err(backend)
+                .map_err(invalid)
         };
         let key = |name: &str, kind: KeyType| {
             KeySchemaElement::builder()
                 .attribute_name(name)
                 .key_type(kind)
                 .build()
-                .map_err(backend)
+                .map_err(invalid)
         };
         let index = GlobalSecondaryIndex::builder()
             .index_name(INDEX_NAME)
@@ -114,7 +145,7 @@ impl DynamoDb {
                     .build(),
             )
             .build()
-            .map_err(backend)?;
+            .map_err(invalid)?;
         self.client
             .create_table()
             .table_name(&self.table)
@@ -131,7 +162,7 @@ impl DynamoDb {
                     .stream_enabled(true)
                     .stream_view_type(StreamViewType::NewImage)
                     .build()
-                    .map_err(backend)?,
+                    .map_err(invalid)?,
             )
             .send()
             .await
@@ -142,7 +173,7 @@ impl DynamoDb {
             .attribute_name(TTL_ATTRIBUTE)
             .enabled(true)
             .build()
-            .map_err(backend)?;
+            .map_err(invalid)?;
         if let Err(e) = self
             .client
             .update_time_to_live()
@@ -374,7 +405,7 @@ impl Kv for DynamoDb {
                         };
                     }
                     TransactWriteItem::builder()
-                        .put(put.build().map_err(backend)?)
+                        .put(put.build().map_err(invalid)?)
                         .build()
                 }
                 Op::Delete { pk, sk, cond } => {
@@ -394,7 +425,7 @@ impl Kv for DynamoDb {
                         };
                     }
                     TransactWriteItem::builder()
-                        .delete(del.build().map_err(backend)?)
+                        .delete(del.build().map_err(invalid)?)
                         .build()
                 }
             };
