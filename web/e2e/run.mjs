@@ -27,6 +27,7 @@ import { history } from './history.mjs';
 import { keyboard } from './keyboard.mjs';
 import { rollouts } from './rollouts.mjs';
 import { scenario } from './scenario.mjs';
+import { sso } from './sso.mjs';
 
 // Each story runs in its own browser profile with its own step runner, so one story's failure
 // does not hide another's. E2E_STORIES=governance (comma-separated) runs only those named.
@@ -38,6 +39,7 @@ const STORIES = [
   ['live', live],
   ['history', history],
   ['keyboard', keyboard],
+  ['sso', sso],
 ].filter(([name]) => !process.env.E2E_STORIES || process.env.E2E_STORIES.split(',').includes(name));
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -38,16 +38,19 @@ export default function SsoComplete() {
   const needCode = m.error instanceof ApiError && m.error.code === 'two_factor_required';
   const wrongCode = m.error instanceof ApiError && m.error.status === 401 && !needCode && code !== '';
   const back = (
-    <Anchor component={Link} to="/signin/sso">
+    <Anchor component={Link} to="/signin/sso" w="fit-content">
       Try again
     </Anchor>
   );
   return (
     <AuthFrame title="Signing in with SSO">
       {error || !ticket ? (
-        <Alert color="red" role="alert" data-testid="sso-error" title="You are not signed in">
-          {ssoErrorMessage(error ?? 'sso_failed')} {back}
-        </Alert>
+        <Stack>
+          <Alert color="red" role="alert" data-testid="sso-error" title="You are not signed in">
+            {ssoErrorMessage(error ?? 'sso_failed')}
+          </Alert>
+          {back}
+        </Stack>
       ) : needCode || wrongCode ? (
         <form
           onSubmit={(e) => {
@@ -70,9 +73,12 @@ export default function SsoComplete() {
           </Stack>
         </form>
       ) : m.error ? (
-        <Alert color="red" role="alert" data-testid="sso-error" title="You are not signed in">
-          {m.error.message} {back}
-        </Alert>
+        <Stack>
+          <Alert color="red" role="alert" data-testid="sso-error" title="You are not signed in">
+            {m.error.message}
+          </Alert>
+          {back}
+        </Stack>
       ) : (
         <Loader aria-label="Signing in" />
       )}
