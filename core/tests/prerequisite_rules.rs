@@ -52,6 +52,7 @@ async fn world(store: Store, guard: Box<dyn std::any::Any + Send>) -> World {
         totp_last_step: 0,
         recovery_codes: Vec::new(),
         email_verified_at: None,
+        sso_org: None,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

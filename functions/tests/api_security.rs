@@ -421,7 +421,8 @@ async fn every_listed_route_is_served_and_asks_for_credentials() {
         ];
         // A mailed verification link is opened without a session (asking for another is not).
         let verify = *path == "/api/v1/auth/verify-email";
-        if !verify && !anyone.iter().any(|a| path.starts_with(a)) {
+        let linking = *path == "/api/v1/auth/sso/link";
+        if linking || !verify && !anyone.iter().any(|a| path.starts_with(a)) {
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path}");
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 both_stores!(
     a_first_sign_in_creates_the_user_and_membership_with_the_default_role,
     an_existing_member_signs_in_and_keeps_their_role,
-    an_existing_user_who_is_not_a_member_joins_with_the_default_role,
+    an_account_the_sso_did_not_make_is_refused_until_its_user_links_it,
     a_replayed_state_is_refused,
     a_ticket_works_once,
     the_tampering_provider_left_honest_signs_in,
@@ -32,8 +32,9 @@ both_stores!(
     a_domain_belongs_to_one_organization,
     a_two_factor_account_gives_its_code_at_the_exchange,
     starts_and_exchanges_are_rate_limited_per_address,
-    an_unverified_account_claimed_by_sso_loses_its_password_and_sessions,
-    a_verified_account_keeps_its_password_after_sso,
+    an_owner_pointing_sso_at_a_domain_cannot_sign_in_as_its_accounts,
+    a_linked_account_keeps_its_password,
+    a_link_signs_in_only_the_accounts_own_email,
 );
 
 /// An organization (its owner's token and id) with single sign-on through `issuer` for
@@ -100,6 +101,31 @@ async fn sign_in_as(api: &Api, login: &str) -> String {
     let back = sign_in(&url, login, CALLBACK).await;
     let location = callback(api, &back).await;
     location.split_once('#').unwrap().1.to_owned()
+}
+
+/// A signed-in user (`session`) linking their account to `org`'s single sign-on, signing in at
+/// the provider as `login`: the fragment Switchyard sends the dashboard.
+async fn link_as(api: &Api, session: &str, org: &str, login: &str) -> String {
+    let r = api
+        .call(
+            "POST",
+            "/api/v1/auth/sso/link",
+            Some(session),
+            Some(json!({ "org": org })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url = r.body["authorizationUrl"].as_str().unwrap();
+    let back = sign_in(url, login, CALLBACK).await;
+    let location = callback(api, &back).await;
+    location.split_once('#').unwrap().1.to_owned()
+}
+
+async fn password_login(api: &Api, email: &str) -> StatusCode {
+    let body = json!({"email": email, "password": "correct horse battery"});
+    api.call("POST", "/api/v1/auth/login", None, Some(body))
+        .await
+        .status
 }
 
 async fn exchange(api: &Api, fragment: &str) -> Reply {
@@ -179,6 +205,8 @@ async fn an_existing_member_signs_in_and_keeps_their_role(api: Api) {
         .status,
         StatusCode::OK
     );
+    let linked = exchange(&api, &link_as(&api, &token, &org, "boss@acme.test").await).await;
+    assert_eq!(linked.status, StatusCode::OK, "{}", linked.body);
     let r = exchange(&api, &sign_in_as(&api, "boss@acme.test").await).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
@@ -187,18 +215,27 @@ async fn an_existing_member_signs_in_and_keeps_their_role(api: Api) {
     );
 }
 
-async fn an_existing_user_who_is_not_a_member_joins_with_the_default_role(api: Api) {
+async fn an_account_the_sso_did_not_make_is_refused_until_its_user_links_it(api: Api) {
     let idp = OidcProvider::start();
     let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
-    api.signup("already@acme.test").await;
+    let (session, _, _) = api.signup("already@acme.test").await;
     let before = members(&api, &owner, &org).await;
-    let r = exchange(&api, &sign_in_as(&api, "already@acme.test").await).await;
+    let fragment = sign_in_as(&api, "already@acme.test").await;
+    assert_eq!(fragment, "error=sso_account_exists");
+    assert_eq!(members(&api, &owner, &org).await, before);
+    let r = exchange(
+        &api,
+        &link_as(&api, &session, &org, "already@acme.test").await,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
         role_of(&api, r.body["token"].as_str().unwrap(), &org).await,
         "viewer"
     );
     assert_eq!(members(&api, &owner, &org).await, before + 1);
+    let again = exchange(&api, &sign_in_as(&api, "already@acme.test").await).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     // The join is in the organization's audit log.
     let audit = api
         .call(
@@ -602,7 +639,7 @@ async fn a_two_factor_account_gives_its_code_at_the_exchange(api: Api) {
         )
         .await;
     assert!(on.status.is_success(), "{}", on.body);
-    let fragment = sign_in_as(&api, "careful@acme.test").await;
+    let fragment = link_as(&api, &token, &org, "careful@acme.test").await;
     let ticket = fragment.strip_prefix("ticket=").unwrap();
     let ask = api
         .call(
@@ -686,47 +723,34 @@ async fn starts_and_exchanges_are_rate_limited_per_address(api: Api) {
     assert_eq!(exchanges[5], StatusCode::TOO_MANY_REQUESTS, "{exchanges:?}");
 }
 
-async fn password_login(api: &Api, email: &str) -> StatusCode {
-    let body = json!({"email": email, "password": "correct horse battery"});
-    api.call("POST", "/api/v1/auth/login", None, Some(body))
-        .await
-        .status
+async fn an_owner_pointing_sso_at_a_domain_cannot_sign_in_as_its_accounts(api: Api) {
+    let idp = OidcProvider::start();
+    let (_, _, victim_id) = api.signup("victim@mail.test").await;
+    // Anyone can make an organization and list a domain they do not own.
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "mail.test", "editor").await;
+    let before = members(&api, &owner, &org).await;
+    assert_eq!(
+        sign_in_as(&api, "victim@mail.test").await,
+        "error=sso_account_exists"
+    );
+    assert_eq!(members(&api, &owner, &org).await, before);
+    let victim = api.store.get_user(&victim_id).await.unwrap().unwrap();
+    assert_eq!(victim.sso_org, None);
+    assert_eq!(
+        password_login(&api, "victim@mail.test").await,
+        StatusCode::OK
+    );
 }
 
-async fn an_unverified_account_claimed_by_sso_loses_its_password_and_sessions(api: Api) {
-    // With mail, a signup must prove its email: this one (made by someone else, in advance)
-    // never does.
-    let sink = common::support::SmtpSink::start();
-    let mail = switchyard_functions::mail::Mail::new(
-        &sink.url(),
-        "no-reply@switchyard.test",
-        "https://dash.test",
-    )
-    .unwrap();
-    let api = api.with_mail(mail);
+async fn a_linked_account_keeps_its_password(api: Api) {
     let idp = OidcProvider::start();
     let (_, org) = org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
-    let (squatter, _, _) = api.signup("victim@acme.test").await;
-    let r = exchange(&api, &sign_in_as(&api, "victim@acme.test").await).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.body["user"]["emailVerified"], true);
-    let me = api
-        .call("GET", "/api/v1/auth/me", Some(&squatter), None)
-        .await;
-    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
-    assert_eq!(
-        password_login(&api, "victim@acme.test").await,
-        StatusCode::UNAUTHORIZED
-    );
-    let token = r.body["token"].as_str().unwrap();
-    assert_eq!(role_of(&api, token, &org).await, "viewer");
-}
-
-async fn a_verified_account_keeps_its_password_after_sso(api: Api) {
-    let idp = OidcProvider::start();
-    org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
     let (session, _, _) = api.signup("already@acme.test").await;
-    let r = exchange(&api, &sign_in_as(&api, "already@acme.test").await).await;
+    let r = exchange(
+        &api,
+        &link_as(&api, &session, &org, "already@acme.test").await,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let me = api
         .call("GET", "/api/v1/auth/me", Some(&session), None)
@@ -736,4 +760,25 @@ async fn a_verified_account_keeps_its_password_after_sso(api: Api) {
         password_login(&api, "already@acme.test").await,
         StatusCode::OK
     );
+}
+
+async fn a_link_signs_in_only_the_accounts_own_email(api: Api) {
+    let idp = OidcProvider::start();
+    let (owner, org) = org_with_sso(&api, &idp.issuer, "acme.test", "viewer").await;
+    let (session, _, user_id) = api.signup("ada@acme.test").await;
+    let before = members(&api, &owner, &org).await;
+    assert_eq!(
+        link_as(&api, &session, &org, "someone.else@acme.test").await,
+        "error=sso_link_mismatch"
+    );
+    assert!(
+        api.store
+            .get_user_by_email("someone.else@acme.test")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(members(&api, &owner, &org).await, before);
+    let ada = api.store.get_user(&user_id).await.unwrap().unwrap();
+    assert_eq!(ada.sso_org, None);
 }

@@ -22,6 +22,7 @@ locals {
     "POST /api/v1/auth/verify-email/send" = "auth"
     # functions/src/routes/sso.rs and sso_login.rs (single sign-on), in the auth group
     "POST /api/v1/auth/sso/start"    = "auth"
+    "POST /api/v1/auth/sso/link"     = "auth"
     "GET /api/v1/auth/sso/callback"  = "auth"
     "POST /api/v1/auth/sso/exchange" = "auth"
     "GET /api/v1/orgs/{org}/sso"     = "auth"

@@ -86,6 +86,11 @@ pub struct User {
     /// identity provider that vouches for it; `None`: not yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified_at: Option<i64>,
+    /// The organization whose single sign-on this account signs in with: the one that made it,
+    /// or that its user linked it to while signed in. No other organization's identity provider
+    /// signs in as this account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_org: Option<String>,
 }
 
 /// Roles, weakest first: viewer < editor < admin < owner.

@@ -38,6 +38,10 @@ pub struct SsoLogin {
     pub nonce: String,
     /// The PKCE code verifier.
     pub verifier: String,
+    /// The signed-in user who asked to link their account to this single sign-on (`None`: a
+    /// sign-in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_user: Option<String>,
     /// Unix ms.
     pub expires_at: i64,
 }

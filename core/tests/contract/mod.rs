@@ -41,6 +41,7 @@ fn user(email: &str) -> User {
         totp_last_step: 0,
         recovery_codes: Vec::new(),
         email_verified_at: None,
+        sso_org: None,
         created_at: now_ms(),
     }
 }

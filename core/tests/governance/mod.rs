@@ -303,6 +303,7 @@ async fn user(store: &Store, name: &str) -> User {
         totp_last_step: 0,
         recovery_codes: Vec::new(),
         email_verified_at: None,
+        sso_org: None,
         created_at: T0,
     };
     store.create_user(&u).await.unwrap();

@@ -94,6 +94,7 @@ mod tests {
             totp_last_step: 0,
             recovery_codes: codes,
             email_verified_at: None,
+            sso_org: None,
         }
     }
 

@@ -153,6 +153,7 @@ async fn signup(
         totp_last_step: 0,
         recovery_codes: Vec::new(),
         email_verified_at: email_verification::verified_at_signup(&st),
+        sso_org: None,
         created_at: now_ms(),
     };
     // One change each way: the user exists only if its organization or membership does.

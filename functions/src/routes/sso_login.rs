@@ -8,6 +8,10 @@
 //!    audience, expiry, nonce, a verified email in an allowed domain), the user found or created
 //!    with a membership (just in time, with the default role; members keep theirs), and the
 //!    browser sent on (303) to the dashboard's `/sso/complete#ticket=…`, or `#error=<code>`.
+//!    Only accounts this organization's single sign-on made, or that their users linked to it
+//!    (`POST /auth/sso/link`, signed in, then the same provider sign-in with the account's own
+//!    email), sign in this way: domains are not proved, so an owner could point a provider at
+//!    anyone's domain, and its word alone must not open an account it did not make.
 //! 3. The dashboard posts the ticket (one use, 2 minutes) to `POST /auth/sso/exchange` and gets
 //!    what login answers. An account with two-factor sign-in on sends its code there too.
 
@@ -24,7 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::auth::address::SourceAddress;
 use crate::auth::oidc::{self, Refusal};
 use crate::error::ApiError;
-use crate::extract::Json;
+use crate::extract::{Caller, Json};
 use crate::routes::auth::SessionResponse;
 use crate::state::AppState;
 use crate::validate;
@@ -40,6 +44,7 @@ pub const NO_PASSWORD: &str = "!sso";
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(start))
+        .routes(routes!(link))
         .routes(routes!(callback))
         .routes(routes!(exchange))
 }
@@ -71,12 +76,6 @@ async fn start(
     from: SourceAddress,
     Json(b): Json<StartBody>,
 ) -> Result<axum::Json<StartResponse>, ApiError> {
-    let redirect_uri = crate::routes::sso::redirect_uri(&st).filter(|_| st.webhooks.is_some());
-    let Some(redirect_uri) = redirect_uri else {
-        return Err(ApiError::NotConfigured(
-            "this server offers no single sign-on".into(),
-        ));
-    };
     let email = b.email.as_deref().map(|e| e.trim().to_lowercase());
     let org = match (&email, b.org.as_deref()) {
         (Some(e), None) => {
@@ -92,18 +91,69 @@ async fn start(
             ));
         }
     };
-    let not_found = || ApiError::NotFound("single sign-on for this email domain".into());
-    let org = org.ok_or_else(not_found)?;
+    let org = org.ok_or_else(|| ApiError::NotFound("single sign-on for this email domain".into()))?;
     st.login_limiter.sso_start(&st.store, from).await?;
+    let url = begin(&st, &org, email.as_deref(), None).await?;
+    Ok(axum::Json(StartResponse {
+        authorization_url: url,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBody {
+    /// The organization whose single sign-on the signed-in account will sign in with.
+    org: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/sso/link", tag = "auth", request_body = LinkBody, security(("bearer" = [])),
+    responses((status = 200, body = StartResponse, description = "sign in at the provider as this account's email: the account then signs in with this organization's single sign-on"),
+        (status = 401), (status = 404, description = "the organization has no single sign-on (or it is off)"),
+        (status = 429, description = "too many starts from this address; see Retry-After"),
+        (status = 501, description = "this server offers no single sign-on"),
+        (status = 503, description = "the identity provider could not be reached")))]
+async fn link(
+    State(st): State<AppState>,
+    caller: Caller,
+    from: SourceAddress,
+    Json(b): Json<LinkBody>,
+) -> Result<axum::Json<StartResponse>, ApiError> {
+    let Caller::User(u) = caller else {
+        return Err(ApiError::BadRequest(
+            "API tokens do not sign in; link single sign-on from a session".into(),
+        ));
+    };
+    st.login_limiter.sso_start(&st.store, from).await?;
+    let url = begin(&st, b.org.trim(), Some(&u.email), Some(u.id.clone())).await?;
+    Ok(axum::Json(StartResponse {
+        authorization_url: url,
+    }))
+}
+
+/// Keeps a pending sign-in with `org`'s identity provider (linking `link_user`'s account, when
+/// set) and answers the provider's URL to send the browser to.
+async fn begin(
+    st: &AppState,
+    org: &str,
+    email: Option<&str>,
+    link_user: Option<String>,
+) -> Result<String, ApiError> {
+    let redirect_uri = crate::routes::sso::redirect_uri(st).filter(|_| st.webhooks.is_some());
+    let Some(redirect_uri) = redirect_uri else {
+        return Err(ApiError::NotConfigured(
+            "this server offers no single sign-on".into(),
+        ));
+    };
+    let not_found = || ApiError::NotFound("single sign-on for this email domain".into());
     let config = st
         .store
-        .get_sso_config(&org)
+        .get_sso_config(org)
         .await?
         .filter(|c| c.enabled)
         .ok_or_else(not_found)?;
     let provider = oidc::discover(&config.issuer)
         .await
-        .map_err(|r| provider_down(&org, &r))?;
+        .map_err(|r| provider_down(org, &r))?;
     let (state, nonce, verifier) = (
         oidc::random_value(),
         oidc::random_value(),
@@ -117,22 +167,21 @@ async fn start(
             state: &state,
             nonce: &nonce,
             verifier: &verifier,
-            login_hint: email.as_deref(),
+            login_hint: email,
         },
     )
-    .map_err(|r| provider_down(&org, &r))?;
+    .map_err(|r| provider_down(org, &r))?;
     st.store
         .create_sso_login(&SsoLogin {
             state_hash: hash_secret(&state),
-            org_id: org,
+            org_id: org.to_owned(),
             nonce,
             verifier,
+            link_user,
             expires_at: now_ms() + LOGIN_TTL_MS,
         })
         .await?;
-    Ok(axum::Json(StartResponse {
-        authorization_url: url,
-    }))
+    Ok(url)
 }
 
 fn provider_down(org: &str, r: &Refusal) -> ApiError {
@@ -147,7 +196,7 @@ fn provider_down(org: &str, r: &Refusal) -> ApiError {
     params(("code" = Option<String>, Query, description = "the authorization code"),
         ("state" = Option<String>, Query, description = "the state the sign-in started with"),
         ("error" = Option<String>, Query, description = "the provider's error, instead of a code")),
-    responses((status = 303, description = "to the dashboard's /sso/complete, with #ticket=… (exchange it) or #error=<code>: sso_state_invalid (unknown, used or expired state), sso_denied, sso_disabled, sso_provider_unreachable, sso_code_refused, sso_token_rejected (signature, issuer, audience, expiry, nonce), sso_email_missing, sso_email_unverified, sso_domain_not_allowed, sso_join_refused, sso_failed")))]
+    responses((status = 303, description = "to the dashboard's /sso/complete, with #ticket=… (exchange it) or #error=<code>: sso_state_invalid (unknown, used or expired state), sso_denied, sso_disabled, sso_provider_unreachable, sso_code_refused, sso_token_rejected (signature, issuer, audience, expiry, nonce), sso_email_missing, sso_email_unverified, sso_domain_not_allowed, sso_account_exists (an account with this email that this single sign-on neither made nor was linked to), sso_link_mismatch (a link signed in another email), sso_join_refused, sso_failed")))]
 async fn callback(State(st): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let dashboard = st
         .webhooks
@@ -208,7 +257,7 @@ async fn finish(st: &AppState, query: &str) -> Result<String, Refusal> {
     }
     let code = param("code").ok_or_else(|| Refusal::new("sso_denied", "no code"))?;
     let identity = identify(st, &config, &login, &code).await?;
-    let user = join(st, &config, &identity).await?;
+    let user = join(st, &config, &login, &identity).await?;
     let ticket = oidc::random_value();
     st.store
         .create_sso_ticket(&SsoTicket {
@@ -271,10 +320,13 @@ async fn identify(
 }
 
 /// The user the identity names, made a member of the organization if it is not one yet (a new
-/// user is created with the membership, together).
+/// user is created with the membership, together). An account this organization's single sign-on
+/// neither made nor was linked to is refused: a provider vouches for its organization's people,
+/// and an owner could point it at any email domain.
 async fn join(
     st: &AppState,
     config: &SsoConfig,
+    login: &SsoLogin,
     identity: &oidc::Identity,
 ) -> Result<User, Refusal> {
     let failed = |e: &dyn std::fmt::Display| Refusal::new("sso_failed", e.to_string());
@@ -284,10 +336,22 @@ async fn join(
         .await
         .map_err(|e| failed(&e))?;
     let new_user = existing.is_none();
-    let user = match existing {
-        Some(u) if u.email_verified_at.is_none() => claim(st, u).await?,
-        Some(u) => u,
-        None => new_account(identity)?,
+    let user = match (existing, &login.link_user) {
+        (Some(u), Some(linking)) if &u.id == linking => linked(st, u, &config.org_id).await?,
+        (_, Some(_)) => {
+            return Err(Refusal::new(
+                "sso_link_mismatch",
+                "the provider signed in another email than the account's",
+            ));
+        }
+        (Some(u), None) if u.sso_org.as_deref() == Some(config.org_id.as_str()) => u,
+        (Some(_), None) => {
+            return Err(Refusal::new(
+                "sso_account_exists",
+                "an account with this email exists and is not linked to this single sign-on",
+            ));
+        }
+        (None, None) => new_account(identity, &config.org_id)?,
     };
     st.changes
         .join_by_sso(&user, new_user, &config.org_id, config.default_role)
@@ -302,17 +366,11 @@ async fn join(
     Ok(user)
 }
 
-/// An account under the provider's verified email that never proved the email itself may have
-/// been made in advance by someone else, who chose its password (pre-account hijacking): the
-/// provider has now shown whose mailbox it is, so the account's password, second factor and
-/// sessions end, and the email counts as verified. Its owner sets a password by reset, if wanted.
-async fn claim(st: &AppState, mut u: User) -> Result<User, Refusal> {
-    u.password_hash = NO_PASSWORD.to_owned();
-    u.totp_secret = None;
-    u.totp_pending = None;
-    u.recovery_codes.clear();
-    u.session_generation += 1;
-    u.email_verified_at = Some(now_ms());
+/// Links a signed-in user's account to `org`'s single sign-on: the user proved the account (a
+/// session) and the provider proved the same email, so from now on it signs in this way too.
+async fn linked(st: &AppState, mut u: User, org: &str) -> Result<User, Refusal> {
+    u.sso_org = Some(org.to_owned());
+    u.email_verified_at.get_or_insert(now_ms());
     st.store
         .update_user(&u)
         .await
@@ -324,7 +382,7 @@ async fn claim(st: &AppState, mut u: User) -> Result<User, Refusal> {
 /// A new account for a first single sign-on: no usable password, the email verified (the
 /// provider vouched for it); its name from the token, or the email's local part. Built from its
 /// stored form, so every other field takes its default.
-fn new_account(identity: &oidc::Identity) -> Result<User, Refusal> {
+fn new_account(identity: &oidc::Identity, org: &str) -> Result<User, Refusal> {
     let local = identity.email.split('@').next().unwrap_or_default();
     let name = [identity.name.as_deref(), Some(local)]
         .into_iter()
@@ -341,6 +399,7 @@ fn new_account(identity: &oidc::Identity) -> Result<User, Refusal> {
         "sessionGeneration": 0,
         "createdAt": now,
         "emailVerifiedAt": now,
+        "ssoOrg": org,
     }))
     .map_err(|e| Refusal::new("sso_failed", e.to_string()))
 }

@@ -16,6 +16,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/password-reset"),
     ("post", "/api/v1/auth/password-reset/confirm"),
     ("post", "/api/v1/auth/sso/start"),
+    ("post", "/api/v1/auth/sso/link"),
     ("get", "/api/v1/auth/sso/callback"),
     ("post", "/api/v1/auth/sso/exchange"),
     ("get", "/api/v1/orgs/{org}/sso"),

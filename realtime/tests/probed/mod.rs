@@ -80,6 +80,7 @@ pub async fn one_environment(kv: Arc<Probed>) -> (Store, String) {
         totp_last_step: 0,
         recovery_codes: Vec::new(),
         email_verified_at: None,
+        sso_org: None,
         created_at: 0,
     };
     let org = changes.create_org(&user, "Acme").await.unwrap();

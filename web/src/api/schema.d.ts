@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sso/start": {
         parameters: {
             query?: never;
@@ -1635,6 +1651,10 @@ export interface components {
             /** Format: int64 */
             revokedAt?: number | null;
         };
+        LinkBody: {
+            /** @description The organization whose single sign-on the signed-in account will sign in with. */
+            org: string;
+        };
         LoginBody: {
             /**
              * @description The authenticator app's 6-digit code or an unused recovery code, for accounts with
@@ -2962,7 +2982,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description to the dashboard's /sso/complete, with #ticket=… (exchange it) or #error=<code>: sso_state_invalid (unknown, used or expired state), sso_denied, sso_disabled, sso_provider_unreachable, sso_code_refused, sso_token_rejected (signature, issuer, audience, expiry, nonce), sso_email_missing, sso_email_unverified, sso_domain_not_allowed, sso_join_refused, sso_failed */
+            /** @description to the dashboard's /sso/complete, with #ticket=… (exchange it) or #error=<code>: sso_state_invalid (unknown, used or expired state), sso_denied, sso_disabled, sso_provider_unreachable, sso_code_refused, sso_token_rejected (signature, issuer, audience, expiry, nonce), sso_email_missing, sso_email_unverified, sso_domain_not_allowed, sso_account_exists (an account with this email that this single sign-on neither made nor was linked to), sso_link_mismatch (a link signed in another email), sso_join_refused, sso_failed */
             303: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,6 +3075,107 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkBody"];
+            };
+        };
+        responses: {
+            /** @description sign in at the provider as this account's email: the account then signs in with this organization's single sign-on */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartResponse"];
+                };
+            };
+            /** @description malformed request: not JSON, or a query that does not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description see the error's message */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller's role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the organization has no single sign-on (or it is off) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the request breaks a rule; details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many starts from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this server offers no single sign-on */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the identity provider could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -9,6 +9,9 @@ import type { Session } from './types';
 export const startSso = (email: string) =>
   api.post<{ authorizationUrl: string }>('/api/v1/auth/sso/start', { email }, { anonymous: true });
 
+/** Links the signed-in account to `org`'s single sign-on: where to send the browser. */
+export const linkSso = (org: string) => api.post<{ authorizationUrl: string }>('/api/v1/auth/sso/link', { org });
+
 /** The ticket from `/sso/complete#ticket=…` for a session; `code` once the API asks for two-factor. */
 export const exchangeSso = (b: { ticket: string; code?: string }) =>
   api.post<Session>('/api/v1/auth/sso/exchange', b, { anonymous: true });
@@ -53,6 +56,9 @@ export const SSO_ERRORS: Record<string, string> = {
   sso_email_missing: 'Your identity provider did not tell us your email address.',
   sso_email_unverified: 'Your identity provider has not verified your email address.',
   sso_domain_not_allowed: 'Your email address is not in a domain your organization signs in with.',
+  sso_account_exists:
+    'An account with this email already exists and is not linked to single sign-on. Sign in with its password (or reset it), then link single sign-on on your Password page.',
+  sso_link_mismatch: 'The identity provider signed you in with another email than this account’s. Sign in there with this account’s email.',
   sso_join_refused: 'Your organization has no room for another member. Ask an administrator.',
   sso_failed: 'Single sign-on failed. Try again.',
 };

@@ -12,6 +12,7 @@ import { ApiError, setToken } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { fieldError } from '../../lib/errors';
+import { LinkSso } from './LinkSso';
 import { TwoFactor } from './TwoFactor';
 
 interface Values {
@@ -73,6 +74,7 @@ export default function Password() {
         </form>
       </Paper>
       <TwoFactor />
+      <LinkSso />
       <Anchor component={Link} to="/" size="sm">
         Back to the dashboard
       </Anchor>
