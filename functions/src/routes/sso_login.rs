@@ -91,7 +91,8 @@ async fn start(
             ));
         }
     };
-    let org = org.ok_or_else(|| ApiError::NotFound("single sign-on for this email domain".into()))?;
+    let org =
+        org.ok_or_else(|| ApiError::NotFound("single sign-on for this email domain".into()))?;
     st.login_limiter.sso_start(&st.store, from).await?;
     let url = begin(&st, &org, email.as_deref(), None).await?;
     Ok(axum::Json(StartResponse {
