@@ -291,8 +291,8 @@ mod tests {
     fn the_challenge_is_rfc_7636s_example() {
         // RFC 7636, Appendix B.
         assert_eq!(
-            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW-gFcFAjXjA"),
-            "E9cFVl7Pf8nvDjfFBkWJpwT3t0w39GTWgXewYCKHfGM"
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
