@@ -8,8 +8,6 @@
 //! (default 1, negative clamps to 0, the sum at most `i32::MAX`); variants and weights may be
 //! computed by nested rules.
 
-use std::io::{Cursor, Read};
-
 use super::value::Val;
 
 /// The largest total weight flagd accepts.
@@ -20,11 +18,70 @@ pub(crate) fn hash(key: &str) -> u32 {
     hash_concat(key, "")
 }
 
-/// The hash of `a` followed by `b`, without building the joined string.
+/// The hash of `a` followed by `b`, without building the joined string: MurmurHash3 x86 32-bit
+/// over the two slices in turn (the four-byte block that straddles them put together on the
+/// stack).
 pub(crate) fn hash_concat(a: &str, b: &str) -> u32 {
-    let mut bytes = Cursor::new(a.as_bytes()).chain(Cursor::new(b.as_bytes()));
-    // Reading from in-memory cursors cannot fail.
-    murmur3::murmur3_32(&mut bytes, 0).unwrap_or(0)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let len = a.len() + b.len();
+    let mut h = 0u32;
+    let mut blocks = a.chunks_exact(4);
+    for block in &mut blocks {
+        h = mix_block(h, block);
+    }
+    let rest = blocks.remainder();
+    let mut b = b;
+    if !rest.is_empty() {
+        let mut joined = [0u8; 4];
+        let take = (4 - rest.len()).min(b.len());
+        joined[..rest.len()].copy_from_slice(rest);
+        joined[rest.len()..rest.len() + take].copy_from_slice(&b[..take]);
+        if rest.len() + take < 4 {
+            return finish(h, &joined[..rest.len() + take], len);
+        }
+        h = mix_block(h, &joined);
+        b = &b[take..];
+    }
+    let mut blocks = b.chunks_exact(4);
+    for block in &mut blocks {
+        h = mix_block(h, block);
+    }
+    finish(h, blocks.remainder(), len)
+}
+
+const C1: u32 = 0xcc9e_2d51;
+const C2: u32 = 0x1b87_3593;
+
+fn scramble(k: u32) -> u32 {
+    k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2)
+}
+
+/// One four-byte block (`block` is four bytes long: `chunks_exact(4)` gives only those).
+#[inline]
+fn mix_block(h: u32, block: &[u8]) -> u32 {
+    let k = u32::from_le_bytes([block[0], block[1], block[2], block[3]]);
+    (h ^ scramble(k))
+        .rotate_left(13)
+        .wrapping_mul(5)
+        .wrapping_add(0xe654_6b64)
+}
+
+/// The last zero to three bytes, the length, and the final avalanche.
+fn finish(mut h: u32, tail: &[u8], len: usize) -> u32 {
+    if !tail.is_empty() {
+        let k = tail
+            .iter()
+            .rev()
+            .fold(0u32, |k, byte| (k << 8) | u32::from(*byte));
+        h ^= scramble(k);
+    }
+    // MurmurHash3 mixes in the length modulo 2^32.
+    h ^= len as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
 }
 
 /// The bucket value for a hash: `(hash * total) >> 32`, in `0..total`.
@@ -95,6 +152,24 @@ mod tests {
         assert_eq!(hash("SI7p-"), 2_147_483_647);
         assert_eq!(hash("6LvT0"), 2_147_483_648);
         assert_eq!(hash("ceQdGm"), 4_294_967_295);
+    }
+
+    #[test]
+    fn hash_of_two_parts_is_the_reference_hash_of_the_joined_key() {
+        let reference = |key: &str| {
+            murmur3::murmur3_32(&mut std::io::Cursor::new(key.as_bytes()), 0).expect("in memory")
+        };
+        let text = "flag-keyuser-1234567890-é-ü-∑";
+        for end in 0..=text.len() {
+            let Some(joined) = text.get(..end) else {
+                continue;
+            };
+            for split in 0..=end {
+                if let (Some(a), Some(b)) = (text.get(..split), text.get(split..end)) {
+                    assert_eq!(hash_concat(a, b), reference(joined), "{a:?} + {b:?}");
+                }
+            }
+        }
     }
 
     #[test]
