@@ -8,6 +8,9 @@ use std::cell::{Cell, RefCell};
 use super::budget::{Budget, EXCEEDED, SCAN_PER_STEP, built_bytes, container_len};
 use super::value::Val;
 
+/// The most attributes a context may have for [`Env::attr`] to scan it rather than search it.
+const SMALL_CONTEXT: usize = 12;
+
 /// What a rule sees besides its own literals.
 #[derive(Debug)]
 pub(crate) struct Env<'a> {
@@ -42,6 +45,21 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// A top-level attribute of the context (what `{"var": "key"}` reads). Small contexts, what
+    /// nearly every evaluation gets, are scanned comparing lengths first, which passes over most
+    /// keys without comparing their text (the map's own search compares the text of each key it
+    /// passes); larger ones use the map's search.
+    #[inline]
+    pub(crate) fn attr(&self, key: &str) -> Option<&'a Value> {
+        let Value::Object(map) = self.ctx else {
+            return None;
+        };
+        if map.len() > SMALL_CONTEXT {
+            return map.get(key);
+        }
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    }
+
     /// A flagd operator's outcome: its value, or null when it failed (the failure is remembered
     /// for [`Env::operator_error`]). Running out of fuel is not a failure of the operator: it
     /// ends the evaluation.
@@ -63,6 +81,12 @@ impl<'a> Env<'a> {
     /// The first operator failure of the evaluation, if any.
     pub(crate) fn operator_error(&self) -> Option<String> {
         self.operator_error.borrow().clone()
+    }
+
+    /// Steps left (tests compare what two ways of evaluating charged).
+    #[cfg(test)]
+    pub(crate) fn steps_left(&self) -> i64 {
+        self.steps.get()
     }
 
     /// Whether the evaluation ran out of fuel (its error is then the budget's).

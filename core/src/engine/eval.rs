@@ -12,7 +12,7 @@ pub(crate) use super::env::{Data, Env};
 use super::eval_fractional::eval_fractional;
 pub(crate) use super::eval_fractional::{fractional_key, fractional_weights};
 use super::expr::{ArithOp, CmpOp, Expr, IterOp, SemVerOperand, SemVerTarget, VarPath};
-use super::semver::{SemVerOp, version_of};
+use super::semver::{SemVerOp, plain_core, version_of};
 use super::value::{Val, compare, loose_eq, strict_eq};
 
 pub(crate) type Eval<'a> = Result<Val<'a>, String>;
@@ -148,8 +148,8 @@ impl Expr {
             Expr::StrictNotEq(a, b) => {
                 Val::Bool(!strict_eq(&a.eval(env, data)?, &b.eval(env, data)?))
             }
-            Expr::Not(a) => Val::Bool(!a.eval(env, data)?.truthy()),
-            Expr::NotNot(a) => Val::Bool(a.eval(env, data)?.truthy()),
+            Expr::Not(a) => Val::Bool(!a.truthy(env, data)?),
+            Expr::NotNot(a) => Val::Bool(a.truthy(env, data)?),
             Expr::Arith(op, args) => eval_arith(*op, args, env, data)?,
             Expr::Iter(op, list, body) => eval_iter(*op, list, body, env, data)?,
             Expr::Reduce(list, body, init) => {
@@ -228,14 +228,30 @@ fn elements<'a>(v: &Val<'a>, env: &Env<'a>) -> Result<Option<Vec<Val<'a>>>, Stri
     Ok(v.elements())
 }
 
-fn eval_sem_ver<'a>(
+pub(crate) fn eval_sem_ver<'a>(
     version: &'a Expr,
     op: &'a SemVerOperand,
     target: &'a SemVerTarget,
     env: &Env<'a>,
     data: Data<'a, '_>,
 ) -> Result<Val<'a>, String> {
-    let v = version_of(&version.eval(env, data)?)?;
+    let value = match root_key(version, data) {
+        // What `var` does at the top level, without going through the whole evaluator.
+        Some(key) => {
+            env.step()?;
+            env.attr(key).map_or(Val::Null, Val::from_json)
+        }
+        None => version.eval(env, data)?,
+    };
+    // The common case: a known operator and target, the target a release (no pre-release part),
+    // and a plain `MAJOR.MINOR.PATCH` version: compared as three numbers, nothing built.
+    if let (SemVerOperand::Known(op), SemVerTarget::Known(t), Val::Str(s)) = (op, target, &value)
+        && t.pre.is_empty()
+        && let Some(core) = plain_core(s)
+    {
+        return Ok(Val::Bool(op.apply_core(core, [t.major, t.minor, t.patch])));
+    }
+    let v = version_of(&value)?;
     let op = match op {
         SemVerOperand::Known(op) => *op,
         SemVerOperand::Computed(e) => {
@@ -251,11 +267,31 @@ fn eval_sem_ver<'a>(
     }))
 }
 
+/// The key of a `var` that reads one top-level attribute of the context (no default), when
+/// evaluated at the top level: what the fast paths read in place.
+#[inline]
+pub(crate) fn root_key<'e>(expr: &'e Expr, data: Data<'_, '_>) -> Option<&'e str> {
+    match (expr, data) {
+        (
+            Expr::Var {
+                path: VarPath::Key(key),
+                default: None,
+            },
+            Data::Root,
+        ) => Some(key),
+        _ => None,
+    }
+}
+
 pub(crate) fn eval_if<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -> Eval<'a> {
     let mut i = 0;
     while i + 1 < args.len() {
-        if args[i].eval(env, data)?.truthy() {
-            return args[i + 1].eval(env, data);
+        if args[i].truthy(env, data)? {
+            return match &args[i + 1] {
+                // What rule builders write: the name of a variant.
+                Expr::Lit(v) => env.step().map(|()| Val::from_json(v)),
+                chosen => chosen.eval(env, data),
+            };
         }
         i += 2;
     }
@@ -268,7 +304,7 @@ pub(crate) fn eval_if<'a>(args: &'a [Expr], env: &Env<'a>, data: Data<'a, '_>) -
 /// Reads a path from the current data.
 fn lookup<'a>(path: &VarPath, env: &Env<'a>, data: Data<'a, '_>) -> Val<'a> {
     match (data, path) {
-        (Data::Root, VarPath::Key(k)) => env.ctx.get(k).map_or(Val::Null, Val::from_json),
+        (Data::Root, VarPath::Key(k)) => env.attr(k).map_or(Val::Null, Val::from_json),
         (Data::Root, VarPath::FlagKey) => Val::Str(Cow::Borrowed(env.flag_key)),
         (Data::Root, VarPath::Timestamp) => Val::Num(env.now as f64),
         (Data::Root, VarPath::Whole) => Val::from_json(env.ctx),

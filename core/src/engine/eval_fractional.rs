@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 use super::eval::{Data, Env, Eval};
-use super::expr::Fractional;
+use super::expr::{Expr, Fractional};
 use super::fractional;
 use super::value::Val;
 
@@ -52,7 +52,7 @@ pub(crate) fn fractional_key<'a>(
                 other.to_json()
             )),
         },
-        None => match env.ctx.get("targetingKey") {
+        None => match env.attr("targetingKey") {
             Some(Value::String(tk)) => Ok(Cow::Owned(format!("{}{tk}", env.flag_key))),
             _ => Err("fractional: no bucketing key and no targetingKey in the context".to_owned()),
         },
@@ -66,7 +66,7 @@ fn fractional_hash<'a>(
     data: Data<'a, '_>,
 ) -> Result<u32, String> {
     if f.key.is_none()
-        && let Some(Value::String(tk)) = env.ctx.get("targetingKey")
+        && let Some(Value::String(tk)) = env.attr("targetingKey")
     {
         return Ok(fractional::hash_concat(env.flag_key, tk));
     }
@@ -89,7 +89,14 @@ pub(super) fn eval_fractional<'a>(
     } else {
         fractional::pick(fractional_hash(f, env, data)?, &weights)?
     };
-    let variant = f.buckets[chosen].variant.eval(env, data)?;
+    let variant = match &f.buckets[chosen].variant {
+        // What rule builders write: the name of a variant.
+        Expr::Lit(v) => {
+            env.step()?;
+            Val::from_json(v)
+        }
+        computed => computed.eval(env, data)?,
+    };
     fractional::check_variant(&variant)?;
     env.split.set(true);
     Ok(variant)

@@ -6,7 +6,7 @@
 //!   `ends_with`, `$ref`) compiled once into an expression tree
 //! - `env`: what an evaluation carries, its budget's fuel included
 //! - `eval` / `value`: evaluation with JavaScript's coercion rules, borrowing from the rule and
-//!   the context
+//!   the context; `condition`: an `if`'s conditions, evaluated for their truth alone
 //! - `fractional`, `semver`: flagd's custom operators
 //! - [`resolve`]: OpenFeature resolution (one flag, or every flag of a set)
 //! - [`budget`]: the fuel one evaluation may spend (steps and bytes built), and rules' static
@@ -35,6 +35,7 @@
 mod apply;
 pub mod budget;
 mod compile;
+mod condition;
 pub mod document;
 mod env;
 mod eval;

@@ -52,6 +52,24 @@ impl SemVerOp {
     }
 }
 
+impl SemVerOp {
+    /// [`SemVerOp::apply`] to two releases (versions with no pre-release part), given as their
+    /// `[major, minor, patch]`.
+    pub(crate) fn apply_core(self, a: [u64; 3], b: [u64; 3]) -> bool {
+        let ord = a.cmp(&b);
+        match self {
+            SemVerOp::Eq => ord == Ordering::Equal,
+            SemVerOp::Ne => ord != Ordering::Equal,
+            SemVerOp::Lt => ord == Ordering::Less,
+            SemVerOp::Le => ord != Ordering::Greater,
+            SemVerOp::Gt => ord == Ordering::Greater,
+            SemVerOp::Ge => ord != Ordering::Less,
+            SemVerOp::SameMajor => a[0] == b[0],
+            SemVerOp::SameMinor => a[..2] == b[..2],
+        }
+    }
+}
+
 /// Semantic Versioning precedence: build metadata is ignored.
 fn precedence(a: &Version, b: &Version) -> Ordering {
     (a.major, a.minor, a.patch)
@@ -81,6 +99,20 @@ pub(crate) fn parse_version(text: &str) -> Result<Version, String> {
 
 /// The common case, `MAJOR.MINOR.PATCH` with nothing after it, read without the full parser.
 fn plain_version(t: &str) -> Option<Version> {
+    plain_numbers(t).map(|[major, minor, patch]| Version::new(major, minor, patch))
+}
+
+/// A version text that is a plain `MAJOR.MINOR.PATCH` (a leading `v` or `V` accepted), as its
+/// three numbers: exactly the texts [`parse_version`] reads as a release with no build metadata.
+pub(crate) fn plain_core(text: &str) -> Option<[u64; 3]> {
+    let t = text
+        .strip_prefix('v')
+        .or_else(|| text.strip_prefix('V'))
+        .unwrap_or(text);
+    plain_numbers(t)
+}
+
+fn plain_numbers(t: &str) -> Option<[u64; 3]> {
     let mut nums = [0u64; 3];
     let mut part = 0;
     let mut digits = 0;
@@ -103,7 +135,7 @@ fn plain_version(t: &str) -> Option<Version> {
             _ => return None,
         }
     }
-    (part == 2 && digits > 0).then(|| Version::new(nums[0], nums[1], nums[2]))
+    (part == 2 && digits > 0).then_some(nums)
 }
 
 /// Reads an operand as a version: a string, or a number's decimal text.
@@ -166,5 +198,30 @@ mod tests {
         assert!(parse_version("not-a-version").is_err());
         assert!(parse_version("").is_err());
         assert!(SemVerOp::parse("===").is_none());
+    }
+
+    #[test]
+    fn three_numbers_compare_as_the_versions_do() {
+        let texts = [
+            "0.0.0", "1.9.9", "2.0.0", "2.1.0", "2.1.1", "3.0.0", "10.0.0",
+        ];
+        let ops = ["=", "!=", "<", "<=", ">", ">=", "^", "~"];
+        for a in texts {
+            for b in texts {
+                for op in ops {
+                    let core = |t: &str| plain_core(t).expect("plain");
+                    let op_ = SemVerOp::parse(op).expect("known op");
+                    assert_eq!(
+                        op_.apply_core(core(a), core(b)),
+                        check(a, op, b),
+                        "{a} {op} {b}"
+                    );
+                }
+            }
+        }
+        assert_eq!(plain_core("v2.1.0"), Some([2, 1, 0]));
+        for not_plain in ["2.1", "2.1.0-beta", "2.1.0+build", "02.1.0", "x2.1.0", ""] {
+            assert_eq!(plain_core(not_plain), None, "{not_plain}");
+        }
     }
 }
