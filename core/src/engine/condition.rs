@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::eval::{Data, Env, eval_sem_ver, root_key};
 use super::expr::Expr;
-use super::value::Val;
+use super::value::{Val, same_text};
 
 impl Expr {
     /// Whether this evaluates to a truthy value (JsonLogic's truthiness).
@@ -41,12 +41,12 @@ impl Expr {
                     Some(key) => {
                         env.step()?;
                         Ok(match env.attr(key) {
-                            Some(Value::String(s)) => list.iter().any(|item| item == s),
+                            Some(Value::String(s)) => list.iter().any(|item| same_text(item, s)),
                             _ => false,
                         })
                     }
                     None => Ok(match needle.eval(env, data)? {
-                        Val::Str(s) => list.iter().any(|item| *item == s),
+                        Val::Str(s) => list.iter().any(|item| same_text(item, &s)),
                         _ => false,
                     }),
                 }

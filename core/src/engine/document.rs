@@ -60,7 +60,9 @@ pub(crate) enum Targeting {
 
 impl Flag {
     pub(crate) fn variant_index(&self, name: &str) -> Option<usize> {
-        self.variants.iter().position(|(n, _)| n == name)
+        self.variants
+            .iter()
+            .position(|(n, _)| super::value::same_text(n, name))
     }
 }
 

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 
 use super::budget::{Budget, EXCEEDED, SCAN_PER_STEP, built_bytes, container_len};
-use super::value::Val;
+use super::value::{Val, same_text};
 
 /// The most attributes a context may have for [`Env::attr`] to scan it rather than search it.
 const SMALL_CONTEXT: usize = 12;
@@ -57,7 +57,7 @@ impl<'a> Env<'a> {
         if map.len() > SMALL_CONTEXT {
             return map.get(key);
         }
-        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+        map.iter().find(|(k, _)| same_text(k, key)).map(|(_, v)| v)
     }
 
     /// A flagd operator's outcome: its value, or null when it failed (the failure is remembered

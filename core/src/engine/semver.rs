@@ -113,29 +113,33 @@ pub(crate) fn plain_core(text: &str) -> Option<[u64; 3]> {
 }
 
 fn plain_numbers(t: &str) -> Option<[u64; 3]> {
-    let mut nums = [0u64; 3];
-    let mut part = 0;
-    let mut digits = 0;
-    for b in t.bytes() {
-        match b {
-            b'0'..=b'9' => {
-                // Semantic Versioning forbids leading zeros.
-                if digits == 1 && nums[part] == 0 {
-                    return None;
-                }
-                nums[part] = nums[part]
-                    .checked_mul(10)?
-                    .checked_add(u64::from(b - b'0'))?;
-                digits += 1;
-            }
-            b'.' if digits > 0 && part < 2 => {
-                part += 1;
-                digits = 0;
-            }
-            _ => return None,
-        }
+    // Each number is read on its own (no array indexed in the loop), so that all three stay in
+    // registers: this runs on every `sem_ver` against a context's version.
+    let (major, rest) = number_then_dot(t.as_bytes())?;
+    let (minor, rest) = number_then_dot(rest)?;
+    let patch = number(rest)?;
+    Some([major, minor, patch])
+}
+
+/// A number followed by a `.`, and what follows the dot.
+fn number_then_dot(text: &[u8]) -> Option<(u64, &[u8])> {
+    let dot = text.iter().position(|b| *b == b'.')?;
+    Some((number(&text[..dot])?, &text[dot + 1..]))
+}
+
+/// Digits only, at least one, no leading zero (Semantic Versioning forbids them), no overflow.
+fn number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || (digits[0] == b'0' && digits.len() > 1) {
+        return None;
     }
-    (part == 2 && digits > 0).then_some(nums)
+    let mut n = 0u64;
+    for d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(n)
 }
 
 /// Reads an operand as a version: a string, or a number's decimal text.
@@ -220,7 +224,28 @@ mod tests {
             }
         }
         assert_eq!(plain_core("v2.1.0"), Some([2, 1, 0]));
-        for not_plain in ["2.1", "2.1.0-beta", "2.1.0+build", "02.1.0", "x2.1.0", ""] {
+        assert_eq!(plain_core("0.10.0"), Some([0, 10, 0]));
+        assert_eq!(
+            plain_core("18446744073709551615.0.0"),
+            Some([u64::MAX, 0, 0])
+        );
+        for not_plain in [
+            "2.1",
+            "2.1.0-beta",
+            "2.1.0+build",
+            "02.1.0",
+            "2.01.0",
+            "2.1.00",
+            "x2.1.0",
+            "",
+            "..",
+            "1..0",
+            "1.2.3.4",
+            "1.2.",
+            ".1.2",
+            "18446744073709551616.0.0",
+            "1.2.3 ",
+        ] {
             assert_eq!(plain_core(not_plain), None, "{not_plain}");
         }
     }

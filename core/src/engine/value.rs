@@ -167,6 +167,36 @@ pub(crate) fn number_to_json(n: f64) -> Value {
     }
 }
 
+/// Whether two strings are the same text. Short strings (attribute names, variant names, list
+/// items) are compared inline, a word or two at a time, rather than through a call to the C
+/// library's `memcmp`, which is what `==` costs and dominates at these lengths.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // Two overlapping loads cover every length from one word to two words.
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    let half = |s: &[u8], at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[at..at + 4]);
+        u32::from_ne_bytes(w)
+    };
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// JavaScript's `==`.
 pub(crate) fn loose_eq(a: &Val<'_>, b: &Val<'_>) -> bool {
     use Val::{Arr, Bool, Json, Null, Num, Str};
@@ -269,6 +299,25 @@ mod tests {
         assert_eq!(v(&json!([1, "a"])).to_js_string(), "1,a");
         assert_eq!(number_to_json(3.0), json!(3));
         assert_eq!(number_to_json(0.5), json!(0.5));
+    }
+
+    #[test]
+    fn same_text_is_equality_at_every_length() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789-é";
+        for end in 0..=text.len() {
+            let Some(a) = text.get(..end) else { continue };
+            assert!(same_text(a, a), "{a:?}");
+            for at in 0..a.len() {
+                let mut other = a.as_bytes().to_vec();
+                other[at] ^= 1;
+                if let Ok(other) = std::str::from_utf8(&other) {
+                    assert!(!same_text(a, other), "{a:?} vs {other:?}");
+                }
+            }
+            if let Some(shorter) = a.get(..end.saturating_sub(1)) {
+                assert_eq!(same_text(a, shorter), end == 0, "{a:?}");
+            }
+        }
     }
 
     #[test]
