@@ -35,6 +35,7 @@ both_stores!(
     an_owner_pointing_sso_at_a_domain_cannot_sign_in_as_its_accounts,
     a_linked_account_keeps_its_password,
     a_link_signs_in_only_the_accounts_own_email,
+    an_issuer_where_webhooks_may_not_go_is_refused,
 );
 
 /// An organization (its owner's token and id) with single sign-on through `issuer` for
@@ -781,4 +782,22 @@ async fn a_link_signs_in_only_the_accounts_own_email(api: Api) {
     assert_eq!(members(&api, &owner, &org).await, before);
     let ada = api.store.get_user(&user_id).await.unwrap().unwrap();
     assert_eq!(ada.sso_org, None);
+}
+
+async fn an_issuer_where_webhooks_may_not_go_is_refused(api: Api) {
+    let api = api.with_egress(switchyard_functions::webhooks::Egress::default());
+    let (token, org, _) = api.signup("owner@acme.test").await;
+    for issuer in ["https://169.254.169.254", "https://10.0.0.7/realms/x"] {
+        let r = put(&api, &token, &org, settings(issuer, "acme.test", "viewer")).await;
+        assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    let r = api
+        .call(
+            "GET",
+            &format!("/api/v1/orgs/{org}/sso"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["configured"], false, "{}", r.body);
 }

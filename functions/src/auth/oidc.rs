@@ -3,7 +3,7 @@
 //! are checked by `jsonwebtoken` against the provider's published keys (JWKS); nothing here does
 //! cryptography of its own beyond SHA-256 for the PKCE challenge.
 
-use std::sync::LazyLock;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -12,6 +12,9 @@ use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+use crate::webhooks::Egress;
+use crate::webhooks::guard::GuardedResolver;
 
 /// Why a sign-in through the identity provider failed: a short code the dashboard shows a
 /// message for, and what happened (logged, never shown).
@@ -35,15 +38,58 @@ pub const UNREACHABLE: &str = "sso_provider_unreachable";
 /// The ID token did not verify (signature, issuer, audience, expiry, nonce).
 pub const TOKEN_REJECTED: &str = "sso_token_rejected";
 
-/// Calls to identity providers: no redirects followed, short timeouts.
-static HTTP: LazyLock<reqwest::Client> = LazyLock::new(|| {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap_or_default()
-});
+/// The most of a provider's answer read (discovery, keys, tokens are a few KB).
+pub const MAX_ANSWER: usize = 1024 * 1024;
+
+/// Calls to identity providers: no redirects followed, short timeouts, and only where webhooks may
+/// go (`egress`). An owner chooses the issuer, and discovery chooses the token and key URLs, so
+/// without the guard anyone who can make an organization could make this server fetch from its
+/// own network (cloud metadata, internal services).
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    egress: Egress,
+}
+
+impl Http {
+    pub fn new(egress: Egress) -> Http {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(GuardedResolver(egress)))
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Http { client, egress }
+    }
+
+    /// `url` if the egress policy lets it be reached (addresses written in it; names are checked
+    /// again as they resolve).
+    fn allowed(&self, url: &str) -> Result<reqwest::Url, Refusal> {
+        self.egress
+            .check_url(url)
+            .map_err(|e| Refusal::new(UNREACHABLE, format!("{url} {e}")))
+    }
+}
+
+/// An answer's body, refused past [`MAX_ANSWER`] bytes.
+async fn read_capped(mut resp: reqwest::Response, what: &str) -> Result<Vec<u8>, Refusal> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| Refusal::new(UNREACHABLE, format!("{what}: {e}")))?
+    {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            return Err(Refusal::new(
+                UNREACHABLE,
+                format!("{what}: the answer is larger than {MAX_ANSWER} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
 
 /// What discovery tells about a provider.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,12 +101,12 @@ pub struct Provider {
 }
 
 /// Reads `{issuer}/.well-known/openid-configuration`; its `issuer` must be `issuer` exactly.
-pub async fn discover(issuer: &str) -> Result<Provider, Refusal> {
+pub async fn discover(http: &Http, issuer: &str) -> Result<Provider, Refusal> {
     let url = format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
     );
-    let provider: Provider = get_json(&url).await?;
+    let provider: Provider = get_json(http, &url).await?;
     if provider.issuer != issuer {
         return Err(Refusal::new(
             TOKEN_REJECTED,
@@ -73,16 +119,17 @@ pub async fn discover(issuer: &str) -> Result<Provider, Refusal> {
     Ok(provider)
 }
 
-async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, Refusal> {
+async fn get_json<T: serde::de::DeserializeOwned>(http: &Http, url: &str) -> Result<T, Refusal> {
     let unreachable = |e: reqwest::Error| Refusal::new(UNREACHABLE, format!("{url}: {e}"));
-    HTTP.get(url)
+    let resp = http
+        .client
+        .get(http.allowed(url)?)
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
-        .map_err(unreachable)?
-        .json()
-        .await
-        .map_err(unreachable)
+        .map_err(unreachable)?;
+    let body = read_capped(resp, url).await?;
+    serde_json::from_slice(&body).map_err(|e| Refusal::new(UNREACHABLE, format!("{url}: {e}")))
 }
 
 /// A random URL-safe value (32 bytes): a state, a nonce, a PKCE verifier, a ticket.
@@ -142,6 +189,7 @@ struct TokenResponse {
 /// Exchanges an authorization code at the token endpoint (client_secret_basic, RFC 6749 §2.3.1:
 /// id and secret form-encoded), returning the ID token.
 pub async fn exchange(
+    http: &Http,
     provider: &Provider,
     client_id: &str,
     client_secret: &str,
@@ -150,8 +198,9 @@ pub async fn exchange(
     verifier: &str,
 ) -> Result<String, Refusal> {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let resp = HTTP
-        .post(&provider.token_endpoint)
+    let resp = http
+        .client
+        .post(http.allowed(&provider.token_endpoint)?)
         .basic_auth(enc(client_id), Some(enc(client_secret)))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -163,17 +212,15 @@ pub async fn exchange(
         .await
         .map_err(|e| Refusal::new(UNREACHABLE, format!("token endpoint: {e}")))?;
     let status = resp.status();
+    let body = read_capped(resp, "token response").await?;
     if !status.is_success() {
-        let body = resp.text().await.unwrap_or_default();
-        let body: String = body.chars().take(300).collect();
+        let body: String = String::from_utf8_lossy(&body).chars().take(300).collect();
         return Err(Refusal::new(
             "sso_code_refused",
             format!("the token endpoint answered {status}: {body}"),
         ));
     }
-    let tokens: TokenResponse = resp
-        .json()
-        .await
+    let tokens: TokenResponse = serde_json::from_slice(&body)
         .map_err(|e| Refusal::new(UNREACHABLE, format!("token response: {e}")))?;
     tokens
         .id_token
@@ -221,6 +268,7 @@ const ALGORITHMS: [Algorithm; 9] = [
 /// minute of clock skew), carrying `nonce`; `azp`, when present or when there are several
 /// audiences, must be `client_id`.
 pub async fn verify(
+    http: &Http,
     provider: &Provider,
     client_id: &str,
     id_token: &str,
@@ -235,7 +283,7 @@ pub async fn verify(
             header.alg
         )));
     }
-    let jwks: JwkSet = get_json(&provider.jwks_uri).await?;
+    let jwks: JwkSet = get_json(http, &provider.jwks_uri).await?;
     let signing = |k: &&jsonwebtoken::jwk::Jwk| {
         !matches!(k.common.public_key_use, Some(PublicKeyUse::Encryption))
             && !matches!(k.algorithm, AlgorithmParameters::OctetKey(_))
@@ -293,6 +341,40 @@ mod tests {
         assert_eq!(
             challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_provider_where_webhooks_may_not_go_is_never_asked() {
+        let strict = Http::new(Egress::default());
+        for issuer in ["https://169.254.169.254/latest", "http://idp.example.com"] {
+            let r = discover(&strict, issuer).await;
+            assert!(
+                matches!(&r, Err(refusal) if refusal.code == UNREACHABLE),
+                "{issuer}: {r:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_larger_than_the_cap_is_refused() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let big = format!("{{\"issuer\": \"{}\"}}", "x".repeat(MAX_ANSWER));
+        let app = axum::Router::new().route(
+            "/.well-known/openid-configuration",
+            axum::routing::get(move || async move { big }),
+        );
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let open = Http::new(Egress {
+            allow_http: true,
+            allow_private: true,
+        });
+        let r = discover(&open, &format!("http://{addr}")).await;
+        server.abort();
+        assert!(
+            matches!(&r, Err(refusal) if refusal.detail.contains("larger than")),
+            "{r:?}"
         );
     }
 

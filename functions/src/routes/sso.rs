@@ -139,6 +139,12 @@ async fn put_sso(
     owner(&st, &caller, &org).await?;
     let (sealer, redirect) = setup(&st)?;
     let issuer = check_issuer(&b.issuer)?;
+    if let Some(w) = st.webhooks.as_ref() {
+        // Where webhooks may not go, neither may sign-ins (cloud metadata, internal services).
+        w.egress
+            .check_url(&issuer)
+            .map_err(|m| field_error("issuer", &m))?;
+    }
     let client_id = b.client_id.trim().to_owned();
     if client_id.is_empty() || client_id.len() > 255 || client_id.chars().any(char::is_control) {
         return Err(field_error(

@@ -152,7 +152,8 @@ async fn begin(
         .await?
         .filter(|c| c.enabled)
         .ok_or_else(not_found)?;
-    let provider = oidc::discover(&config.issuer)
+    let egress = st.webhooks.as_ref().map(|w| w.egress).unwrap_or_default();
+    let provider = oidc::discover(&oidc::Http::new(egress), &config.issuer)
         .await
         .map_err(|r| provider_down(org, &r))?;
     let (state, nonce, verifier) = (
@@ -279,16 +280,19 @@ async fn identify(
     login: &SsoLogin,
     code: &str,
 ) -> Result<oidc::Identity, Refusal> {
-    let secret = st
+    let setup = st
         .webhooks
         .as_ref()
-        .ok_or_else(|| Refusal::new("sso_failed", "no sealing key"))?
+        .ok_or_else(|| Refusal::new("sso_failed", "no sealing key"))?;
+    let secret = setup
         .sealer
         .open(&config.client_secret)
         .map_err(|e| Refusal::new("sso_failed", e))?;
+    let http = oidc::Http::new(setup.egress);
     let redirect_uri = crate::routes::sso::redirect_uri(st).unwrap_or_default();
-    let provider = oidc::discover(&config.issuer).await?;
+    let provider = oidc::discover(&http, &config.issuer).await?;
     let id_token = oidc::exchange(
+        &http,
         &provider,
         &config.client_id,
         &secret,
@@ -297,7 +301,8 @@ async fn identify(
         &login.verifier,
     )
     .await?;
-    let identity = oidc::verify(&provider, &config.client_id, &id_token, &login.nonce).await?;
+    let identity =
+        oidc::verify(&http, &provider, &config.client_id, &id_token, &login.nonce).await?;
     if !identity.email_verified {
         return Err(Refusal::new(
             "sso_email_unverified",
