@@ -11,7 +11,7 @@ help:
 	@echo "            the Terraform checks and every test; a timed summary and totals at the end"
 	@echo "            (stages alone: make test-deps fmt-check lint test-infra test-rust test-sdk"
 	@echo "            test-web test-reliability; scripts/run-tests.py STAGE... times some of them)"
-	@echo "make bench  benchmarks (criterion), numbers side by side with baselines"
+	@echo "make bench  benchmarks, each beside its baseline measured in the same run"
 	@echo "make reliability  faults, load, hostile input, tenant isolation (full size)"
 
 build: sdk web
