@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda bench-webhooks lambda
+.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda bench-webhooks bench-peers lambda
 
 help:
 	@echo "make run    build and run the whole product on http://127.0.0.1:8080"
@@ -92,6 +92,12 @@ reliability: build test-deps
 	scripts/schemathesis.sh 100
 
 bench: bench-engine bench-store bench-realtime bench-lambda bench-webhooks
+
+# Switchyard beside Unleash Edge (offline, same 20 flags), both loaded by oha in alternating rounds;
+# Edge and oha are installed from the Rust registry into target/peers on first use.
+bench-peers:
+	$(CARGO) build --release -p switchyard-realtime --bin switchyard
+	python3 scripts/bench_peers.py
 
 bench-engine:
 	$(CARGO) bench -p switchyard-core --bench engine
