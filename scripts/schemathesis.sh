@@ -30,7 +30,7 @@ pid=$!
 trap 'kill $pid $smtp_pid 2>/dev/null; wait $pid $smtp_pid 2>/dev/null || true; rm -rf "$data"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
-token=$(.venv/bin/python scripts/schemathesis_seed.py "$base" "$data/schemathesis.toml")
+token=$(SWITCHYARD_SEED_MAILDIR="$data/mail" .venv/bin/python scripts/schemathesis_seed.py "$base" "$data/schemathesis.toml")
 
 # Logout and password change would end the session the run signs its requests with.
 # Not checked: unsupported_method (the API answers an undeclared method with 404, not 405).
