@@ -30,6 +30,7 @@ pub mod oidc;
 pub mod pyotp;
 pub mod receiver;
 pub mod routes;
+pub mod sso;
 
 pub const SECRET: &[u8] = b"test-signing-key-test-signing-key!";
 
