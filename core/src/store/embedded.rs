@@ -398,15 +398,7 @@ impl Kv for Embedded {
             {
                 let mut table = tx.open_table(COUNTERS).map_err(backend)?;
                 let mut expiry = tx.open_table(EXPIRY).map_err(backend)?;
-                // Every expiry key of a ttl up to `now` sorts below that of `now + 1`.
-                let end = expiry_key(now.saturating_add(1), "");
-                let mut due = Vec::new();
-                for entry in expiry.range::<&str>(..end.as_str()).map_err(backend)? {
-                    if due.len() >= limit {
-                        break;
-                    }
-                    due.push(entry.map_err(backend)?.0.value().to_owned());
-                }
+                let due = due_keys(&expiry, now, limit)?;
                 for k in &due {
                     expiry.remove(k.as_str()).map_err(backend)?;
                     if let Some((_, item)) = k.split_once('\0') {
@@ -429,14 +421,7 @@ impl Kv for Embedded {
                 let mut items = tx.open_table(ITEMS).map_err(backend)?;
                 let mut index = tx.open_table(INDEX).map_err(backend)?;
                 let mut expiry = tx.open_table(ITEM_EXPIRY).map_err(backend)?;
-                let end = expiry_key(now.saturating_add(1), "");
-                let mut due = Vec::new();
-                for entry in expiry.range::<&str>(..end.as_str()).map_err(backend)? {
-                    if due.len() >= limit {
-                        break;
-                    }
-                    due.push(entry.map_err(backend)?.0.value().to_owned());
-                }
+                let due = due_keys(&expiry, now, limit)?;
                 for k in &due {
                     expiry.remove(k.as_str()).map_err(backend)?;
                     let Some((_, key)) = k.split_once('\0') else {
@@ -458,6 +443,24 @@ impl Kv for Embedded {
         })
         .await
     }
+}
+
+/// The first `limit` keys of an expiry index whose ttl is `now` or earlier (every such key sorts
+/// below that of `now + 1`).
+fn due_keys(
+    expiry: &impl ReadableTable<&'static str, ()>,
+    now: i64,
+    limit: usize,
+) -> Result<Vec<String>, KvError> {
+    let end = expiry_key(now.saturating_add(1), "");
+    let mut due = Vec::new();
+    for entry in expiry.range::<&str>(..end.as_str()).map_err(backend)? {
+        if due.len() >= limit {
+            break;
+        }
+        due.push(entry.map_err(backend)?.0.value().to_owned());
+    }
+    Ok(due)
 }
 
 /// The expiry indexes' key: the ttl (zero-padded, so key order is time order), then the item's
