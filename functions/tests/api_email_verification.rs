@@ -11,7 +11,6 @@ use common::{Api, Reply, assert_error};
 use serde_json::json;
 use switchyard_core::domain::{hash_secret, now_ms};
 use switchyard_core::store::EmailVerification;
-use switchyard_functions::mail::Mail;
 
 both_stores!(
     signing_up_mails_a_link_that_verifies_the_email,
@@ -23,17 +22,6 @@ both_stores!(
     verification_mail_for_one_account_is_limited,
     a_password_reset_by_mail_verifies_the_email,
 );
-
-fn mailing(api: Api) -> (Api, SmtpSink) {
-    let sink = SmtpSink::start();
-    let mail = Mail::new(
-        &sink.url(),
-        "Switchyard <no-reply@switchyard.test>",
-        "https://dash.test",
-    )
-    .unwrap();
-    (api.with_mail(mail), sink)
-}
 
 /// The token in the newest verification link mailed to `to`.
 fn mailed_token(sink: &SmtpSink, to: &str) -> String {
@@ -83,7 +71,7 @@ async fn send_again(api: &Api, session: &str) -> Reply {
 }
 
 async fn signing_up_mails_a_link_that_verifies_the_email(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     let (session, _, _) = api.signup("ada@example.com").await;
     assert!(!verified(&api, &session).await);
     let token = mailed_token(&sink, "ada@example.com");
@@ -92,7 +80,7 @@ async fn signing_up_mails_a_link_that_verifies_the_email(api: Api) {
 }
 
 async fn a_verification_link_works_once(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     api.signup("ada@example.com").await;
     let token = mailed_token(&sink, "ada@example.com");
     assert_eq!(verify(&api, &token).await.status, StatusCode::NO_CONTENT);
@@ -104,7 +92,7 @@ async fn a_verification_link_works_once(api: Api) {
 }
 
 async fn an_expired_verification_link_is_refused(api: Api) {
-    let (api, _sink) = mailing(api);
+    let (api, _sink) = api.mailing();
     let (session, _, user_id) = api.signup("ada@example.com").await;
     api.store
         .create_email_verification(&EmailVerification {
@@ -121,7 +109,7 @@ async fn an_expired_verification_link_is_refused(api: Api) {
 }
 
 async fn a_link_for_an_email_since_changed_is_refused(api: Api) {
-    let (api, _sink) = mailing(api);
+    let (api, _sink) = api.mailing();
     let (session, _, user_id) = api.signup("ada@example.com").await;
     api.store
         .create_email_verification(&EmailVerification {
@@ -138,7 +126,7 @@ async fn a_link_for_an_email_since_changed_is_refused(api: Api) {
 }
 
 async fn an_unverified_account_cannot_invite(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     let (session, org, _) = api.signup("ada@example.com").await;
     let refused = invite(&api, &session, &org).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "email_not_verified");
@@ -159,7 +147,7 @@ async fn an_unverified_account_cannot_invite(api: Api) {
 }
 
 async fn asking_again_mails_a_new_link(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     let (session, _, _) = api.signup("ada@example.com").await;
     let first = mailed_token(&sink, "ada@example.com");
     assert_eq!(
@@ -180,7 +168,7 @@ async fn asking_again_mails_a_new_link(api: Api) {
 }
 
 async fn verification_mail_for_one_account_is_limited(api: Api) {
-    let (api, _sink) = mailing(api);
+    let (api, _sink) = api.mailing();
     let (session, _, _) = api.signup("ada@example.com").await;
     for _ in 0..3 {
         assert_eq!(
@@ -204,7 +192,7 @@ async fn a_server_without_mail_starts_accounts_verified() {
 }
 
 async fn a_password_reset_by_mail_verifies_the_email(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     api.signup("ada@example.com").await;
     let asked = api
         .call(

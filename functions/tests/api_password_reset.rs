@@ -11,7 +11,6 @@ use common::{Api, Reply, assert_error};
 use serde_json::json;
 use switchyard_core::domain::{hash_secret, now_ms};
 use switchyard_core::store::PasswordReset;
-use switchyard_functions::mail::Mail;
 
 both_stores!(
     a_mailed_link_sets_a_new_password_and_ends_every_session,
@@ -23,17 +22,6 @@ both_stores!(
 
 const OLD: &str = "correct horse battery";
 const NEW: &str = "another horse entirely";
-
-fn mailing(api: Api) -> (Api, SmtpSink) {
-    let sink = SmtpSink::start();
-    let mail = Mail::new(
-        &sink.url(),
-        "Switchyard <no-reply@switchyard.test>",
-        "https://dash.test",
-    )
-    .unwrap();
-    (api.with_mail(mail), sink)
-}
 
 async fn ask(api: &Api, email: &str) -> Reply {
     api.call(
@@ -77,7 +65,7 @@ fn mailed_token(sink: &SmtpSink, to: &str) -> String {
 }
 
 async fn a_mailed_link_sets_a_new_password_and_ends_every_session(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     let (session, _, _) = api.signup("ada@example.com").await;
     assert_eq!(
         ask(&api, "ADA@example.com").await.status,
@@ -95,7 +83,7 @@ async fn a_mailed_link_sets_a_new_password_and_ends_every_session(api: Api) {
 }
 
 async fn a_link_works_once(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     api.signup("ada@example.com").await;
     ask(&api, "ada@example.com").await;
     let token = mailed_token(&sink, "ada@example.com");
@@ -109,7 +97,7 @@ async fn a_link_works_once(api: Api) {
 }
 
 async fn an_unknown_email_gets_the_same_answer_and_no_mail(api: Api) {
-    let (api, sink) = mailing(api);
+    let (api, sink) = api.mailing();
     api.signup("ada@example.com").await;
     let unknown = ask(&api, "nobody@example.com").await;
     assert_eq!(unknown.status, StatusCode::ACCEPTED);
@@ -139,7 +127,7 @@ async fn an_expired_link_is_refused(api: Api) {
 }
 
 async fn reset_mail_for_one_account_is_limited(api: Api) {
-    let (api, _sink) = mailing(api);
+    let (api, _sink) = api.mailing();
     api.signup("ada@example.com").await;
     for _ in 0..3 {
         assert_eq!(

@@ -143,13 +143,21 @@ impl Api {
         }
     }
 
-    /// The same store and bus behind routers that mail through `mail`.
-    pub fn with_mail(self, mail: switchyard_functions::mail::Mail) -> Api {
+    /// The same store and bus behind routers that mail through a real SMTP server on loopback
+    /// (aiosmtpd, the second half: what was mailed), with links to `https://dash.test`.
+    pub fn mailing(self) -> (Api, support::SmtpSink) {
+        let sink = support::SmtpSink::start();
+        let mail = switchyard_functions::mail::Mail::new(
+            &sink.url(),
+            "Switchyard <no-reply@switchyard.test>",
+            "https://dash.test",
+        )
+        .unwrap();
         let state = self
             .fresh_state(LoginLimiter::default(), Quotas::default())
             .with_webhooks(webhook_setup(LOOPBACK))
             .with_mail(mail);
-        self.serving(state)
+        (self.serving(state), sink)
     }
 
     /// The same store and bus behind routers whose change feed is `feed`.
