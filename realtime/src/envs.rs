@@ -38,12 +38,19 @@ pub struct Compiled {
     pub cost: u64,
     /// Flags client keys do not see (server keys and the flagd document see all).
     pub hidden: Arc<std::collections::HashSet<String>>,
+    /// Every flag's key, sorted: stream clients' views line their hashes up with it, so one
+    /// list serves every connection (shared with the revision before while the keys are the same).
+    pub keys: Arc<[String]>,
 }
 
 impl Compiled {
     /// A first revision (nothing known before it).
     pub fn new(environment: Environment, flags: FlagSet, document: &Document) -> Compiled {
+        let mut keys: Vec<String> = flags.keys().map(str::to_owned).collect();
+        keys.sort_unstable();
+        keys.dedup();
         Compiled {
+            keys: keys.into(),
             revision: environment.revision,
             previous_revision: 0,
             changed: None,
@@ -223,6 +230,9 @@ impl Environments {
                     || (next.revision == held.revision && seen.is_none())
                 {
                     next.previous_revision = held.revision;
+                    if next.keys == held.keys {
+                        next.keys = held.keys.clone();
+                    }
                     next.changed = next
                         .flags
                         .changed_since(&held.flags)

@@ -36,6 +36,9 @@ mod track;
 mod view;
 mod ws;
 
+/// The WebSocket read buffer per connection (the load tool's bare baseline uses the same).
+pub use ws::READ_BUFFER as WS_READ_BUFFER;
+
 use axum::Router;
 use axum::http::{HeaderName, Method, header};
 use axum::routing::{get, post};

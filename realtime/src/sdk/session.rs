@@ -113,6 +113,8 @@ impl Session {
         transport.close(why).await;
     }
 
+    /// The futures of what a step does (evaluate, send, look the key up) are boxed while they
+    /// run, so that an idle session's task holds only what waiting needs.
     async fn serve<T: Transport>(&mut self, t: &mut T) -> Close {
         let limits = self.st.limits.clone();
         let mut shutdown = self.st.shutdown.clone();
@@ -124,7 +126,7 @@ impl Session {
         // A context from the request (SSE): its snapshot answers the request, already charged.
         if self.context.is_some() {
             self.last_snapshot = Some(Instant::now());
-            if let Err(why) = self.snapshot(t).await {
+            if let Err(why) = Box::pin(self.snapshot(t)).await {
                 return why;
             }
         }
@@ -138,22 +140,22 @@ impl Session {
                     Err(Close::NoHello)
                 }
                 _ = tokio::time::sleep_until(self.snapshot_due.unwrap_or(far)),
-                    if self.snapshot_due.is_some() => self.due_snapshot(t).await,
+                    if self.snapshot_due.is_some() => Box::pin(self.due_snapshot(t)).await,
                 _ = tokio::time::sleep_until(last_heard + limits.idle_timeout), if T::TWO_WAY => {
                     Err(Close::Idle)
                 }
                 _ = key_check.tick() => {
-                    match self.st.envs.key(&self.key).await {
+                    match Box::pin(self.st.envs.key(&self.key)).await {
                         Ok(None) => Err(Close::KeyRevoked),
                         // A store hiccup is not a revocation.
                         _ => Ok(()),
                     }
                 }
                 changed = self.env.changed(), if self.context.is_some() => match changed {
-                    Ok(()) => self.changed(t).await,
+                    Ok(()) => Box::pin(self.changed(t)).await,
                     Err(_) => Err(Close::EnvironmentClosed),
                 },
-                _ = self.ping.tick() => self.send(t, &ServerMessage::Ping).await,
+                _ = self.ping.tick() => Box::pin(self.send(t, &ServerMessage::Ping)).await,
                 _ = tokio::time::sleep_until(pace.ready_at()), if held => Ok(()),
                 incoming = t.recv(), if !held => {
                     last_heard = Instant::now();
@@ -163,7 +165,7 @@ impl Session {
                         Incoming::TooBig => Err(Close::TooBig),
                         _ if flooding => Err(Close::TooManyMessages),
                         Incoming::Heartbeat => Ok(()),
-                        Incoming::Message(m) => self.on_message(t, m).await,
+                        Incoming::Message(m) => Box::pin(self.on_message(t, m)).await,
                     }
                 }
             };

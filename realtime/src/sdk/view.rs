@@ -1,13 +1,14 @@
 //! What one stream client holds (docs/protocol.md): its revision and a hash of each flag's entry,
 //! from which it gets full snapshots and the changes since what it holds.
 //!
-//! Only hashes are kept, so idle connections stay small; on a change a view evaluates only the
+//! Only hashes are kept, in a table that lines up with the environment's shared list of flag
+//! keys, so idle connections stay small; on a change a view evaluates only the
 //! flags that changed (when it holds the revision just before). A client key's view leaves out
 //! the flags hidden from client keys; a flag that becomes hidden is sent as removed.
 
 use serde_json::Value;
 use serde_json::value::{RawValue, to_raw_value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 use switchyard_core::clock::{Clock, SystemClock};
@@ -27,7 +28,11 @@ pub struct ClientView {
     pub revision: u64,
     /// The revision of the last message the client received (its `base` for the next one).
     sent: u64,
-    hashes: HashMap<String, u64>,
+    /// The flag keys `hashes` lines up with: the environment's ([`Compiled::keys`]), shared by
+    /// every view of it, so that a connection holds no flag names of its own.
+    keys: Arc<[String]>,
+    /// The hash of the entry the client holds for each of `keys` ([`NOT_HELD`]: none).
+    hashes: Box<[u64]>,
     /// A client key's view: hidden flags are left out.
     client: bool,
     /// The hidden flags the client's entries were made with.
@@ -36,8 +41,14 @@ pub struct ClientView {
     pub budget_exceeded: u64,
 }
 
+/// In [`ClientView::hashes`]: the client holds no entry for the flag.
+const NOT_HELD: u64 = 0;
+
+/// An entry's hash, never [`NOT_HELD`].
 fn hash(entry: &RawValue) -> u64 {
-    foldhash::fast::FixedState::default().hash_one(entry.get())
+    foldhash::fast::FixedState::default()
+        .hash_one(entry.get())
+        .max(1)
 }
 
 /// Serialized entries of the given flags (all when `only` is `None`), but those `hidden`;
@@ -92,12 +103,41 @@ impl ClientView {
         self.client.then_some(&*env.hidden)
     }
 
+    /// The hash of the entry the client holds for `key`, if it holds one.
+    fn held(&self, key: &str) -> Option<u64> {
+        let i = self.keys.binary_search_by(|k| k.as_str().cmp(key)).ok()?;
+        self.hashes.get(i).copied().filter(|h| *h != NOT_HELD)
+    }
+
+    fn set(&mut self, key: &str, h: u64) {
+        if let Ok(i) = self.keys.binary_search_by(|k| k.as_str().cmp(key)) {
+            self.hashes[i] = h;
+        }
+    }
+
+    /// Lines the hashes up with `env`'s keys (a no-op while the keys are the same).
+    fn align(&mut self, env: &Compiled) {
+        if !Arc::ptr_eq(&self.keys, &env.keys) {
+            let hashes = env
+                .keys
+                .iter()
+                .map(|k| self.held(k).unwrap_or(NOT_HELD))
+                .collect();
+            self.keys = env.keys.clone();
+            self.hashes = hashes;
+        }
+    }
+
     /// A full snapshot; the view now holds it. Returns the message and how many flags it holds.
     pub fn snapshot(&mut self, env: &Compiled, context: &Value) -> (ServerMessage, usize) {
         let hidden = self.hidden(env);
         let entries = evaluate(env, context, None, hidden, &mut self.budget_exceeded);
         self.hidden = env.hidden.clone();
-        self.hashes = entries.iter().map(|(k, e)| (k.clone(), hash(e))).collect();
+        self.keys = env.keys.clone();
+        self.hashes = vec![NOT_HELD; self.keys.len()].into_boxed_slice();
+        for (k, e) in &entries {
+            self.set(k, hash(e));
+        }
         self.revision = env.revision;
         self.sent = env.revision;
         let n = entries.len();
@@ -130,23 +170,30 @@ impl ClientView {
         let gone =
             |k: &str| env.flags.flag_type(k).is_none() || hidden.is_some_and(|h| h.contains(k));
         let removed: Vec<String> = match only {
-            None => self.hashes.keys().filter(|k| gone(k)).cloned().collect(),
+            None => self
+                .keys
+                .iter()
+                .zip(&self.hashes)
+                .filter(|(k, h)| **h != NOT_HELD && gone(k))
+                .map(|(k, _)| k.clone())
+                .collect(),
             Some(keys) => keys
                 .iter()
-                .filter(|k| gone(k) && self.hashes.contains_key(*k))
+                .filter(|k| gone(k) && self.held(k).is_some())
                 .cloned()
                 .collect(),
         };
         let changed: Vec<(String, Box<RawValue>)> = entries
             .into_iter()
-            .filter(|(k, e)| !gone(k) && self.hashes.get(k) != Some(&hash(e)))
+            .filter(|(k, e)| !gone(k) && self.held(k) != Some(hash(e)))
             .collect();
         self.hidden = env.hidden.clone();
+        self.align(env);
         for k in &removed {
-            self.hashes.remove(k);
+            self.set(k, NOT_HELD);
         }
         for (k, e) in &changed {
-            self.hashes.insert(k.clone(), hash(e));
+            self.set(k, hash(e));
         }
         self.revision = env.revision;
         if changed.is_empty() && removed.is_empty() {
@@ -244,6 +291,32 @@ mod tests {
         let v = serde_json::to_value(view.changes(&shown, &ctx).0.unwrap()).unwrap();
         assert_eq!(v["flags"]["beta"]["value"], true);
         assert_eq!(v["removed"], json!([]));
+    }
+
+    #[test]
+    fn a_view_holds_the_environments_key_list_not_its_own() {
+        let env = compiled(1, 0, None, true, true);
+        let mut view = ClientView::default();
+        view.snapshot(&env, &json!({}));
+        assert!(Arc::ptr_eq(&view.keys, &env.keys));
+        assert_eq!(view.hashes.len(), 3);
+    }
+
+    #[test]
+    fn a_flag_added_since_the_snapshot_is_sent_as_a_change() {
+        let ctx = json!({});
+        let mut view = ClientView::default();
+        view.snapshot(&compiled(1, 0, None, true, false), &ctx);
+        let next = compiled(2, 1, Some(&["extra"]), true, true);
+        let v = serde_json::to_value(view.changes(&next, &ctx).0.unwrap()).unwrap();
+        assert_eq!(v["flags"]["extra"]["value"], "x");
+        assert_eq!(v["flags"].as_object().unwrap().len(), 1);
+        // Held now: the same entry again is no change.
+        assert!(
+            view.changes(&compiled(3, 2, Some(&["extra"]), true, true), &ctx)
+                .0
+                .is_none()
+        );
     }
 
     #[test]

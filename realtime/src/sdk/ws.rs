@@ -12,8 +12,9 @@ use super::error::SdkError;
 use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
 use super::session::{Incoming, Session, Transport};
 
-/// Read buffer per connection: small, so that many idle connections stay cheap.
-const READ_BUFFER: usize = 4 * 1024;
+/// Read buffer per connection: small, so that many idle connections stay cheap (clients send
+/// little: hello, identify, ping; a bigger message grows it to its size).
+pub const READ_BUFFER: usize = 1024;
 /// A client that cannot take a message in this long has fallen behind.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
