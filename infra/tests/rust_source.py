@@ -11,6 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 FUNCTIONS = REPO / "functions" / "src"
 STORE = REPO / "core" / "src" / "store"
+REALTIME = REPO / "realtime" / "src"
 
 
 def lambda_binaries() -> set[str]:

@@ -179,3 +179,18 @@ def test_quotas_reach_every_api_function(root):
     )
     # The per-group additions never carry quotas of their own (nor override the shared ones).
     assert not any("SWITCHYARD_QUOTA_" in str(env) for env in root.locals["group_environment"].values())
+
+
+def test_a_task_may_hold_a_million_descriptors(realtime):
+    # One per stream: the task's streams are bounded by the server's caps and memory, not this.
+    assert re.search(
+        r'name = "nofile", softLimit = 1048576, hardLimit = 1048576', container_environment(realtime)
+    )
+
+
+def test_the_accept_queue_is_as_deep_as_the_server_asks(realtime):
+    asked = re.search(r"socket\.listen\((\d+)\)", (rust_source.REALTIME / "server.rs").read_text())
+    assert asked, "server.rs listens with an explicit backlog"
+    assert re.search(
+        rf'namespace = "net.core.somaxconn", value = "{asked.group(1)}"', container_environment(realtime)
+    )

@@ -58,8 +58,11 @@ resource "aws_ecs_task_definition" "this" {
     ]
     # The URL carries Redis's AUTH token: injected by ECS from Secrets Manager, never in the task definition.
     secrets = [{ name = "SWITCHYARD_REDIS_URL", valueFrom = var.redis_url_secret_arn }]
-    # Every open stream is a socket.
-    ulimits         = [{ name = "nofile", softLimit = 65536, hardLimit = 65536 }]
+    # Every open stream is a socket: Fargate's highest descriptor limit, so that the streams a
+    # task holds are bounded by SWITCHYARD_MAX_STREAMS / _MAX_CONNECTIONS and memory, not by this.
+    ulimits = [{ name = "nofile", softLimit = 1048576, hardLimit = 1048576 }]
+    # The accept queue the server asks for (8192): a deploy's reconnect storm waits in it.
+    systemControls  = [{ namespace = "net.core.somaxconn", value = "8192" }]
     linuxParameters = { initProcessEnabled = true }
     logConfiguration = {
       logDriver = "awslogs"
