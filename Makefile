@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-lambda bench-webhooks bench-peers lambda
+.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-realtime-cluster bench-lambda bench-webhooks bench-peers lambda
 
 help:
 	@echo "make run    build and run the whole product on http://127.0.0.1:8080"
@@ -105,10 +105,17 @@ bench-engine:
 bench-store:
 	$(CARGO) bench -p switchyard-core --bench store
 
-# WebSocket fan-out (1,000 and 10,000 clients) and OFREP throughput, then flagd gRPC sync fan-out
-# (1,000 SyncFlags streams, 20 changes) and ResolveBoolean req/s, each beside a bare baseline.
+# WebSocket fan-out at 1,000, 10,000 and the most clients one server's descriptor limit allows
+# (--max-fit), 50 changes each interleaved with a bare broadcast baseline, servers on core 0 and
+# client worker processes on core 1; OFREP throughput; then flagd gRPC sync fan-out (1,000
+# SyncFlags streams, 20 changes) and ResolveBoolean req/s, each beside a bare baseline.
 bench-realtime: build
-	./target/release/switchyard-load 1000 10000 --flagd-streams=1000 --flagd-changes=20
+	./target/release/switchyard-load 1000 10000 --max-fit --changes 50 --flagd-streams=1000 --flagd-changes=20
+
+# Three realtime nodes on one Redis (DynamoDB in moto), 30,000 clients, 20 changes, with Redis
+# commands and store reads per change.
+bench-realtime-cluster: build
+	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server ./target/release/switchyard-load --cluster 30000
 
 # Webhook deliveries at 100 endpoints (latency from a change to each receiver, deliveries per
 # second) beside a bare HTTP client sending the same, interleaved.

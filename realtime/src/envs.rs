@@ -166,6 +166,7 @@ impl Environments {
     }
 
     async fn load(&self, env: &str) -> Result<Arc<Compiled>, EnvError> {
+        self.metrics.store_reads.inc();
         let snap = self
             .store
             .load_environment(env)
@@ -199,6 +200,7 @@ impl Environments {
         if seen.is_some_and(|s| s <= current) {
             return;
         }
+        self.metrics.store_reads.inc();
         let snap = match self.store.load_environment(env).await {
             Ok(Some(snap)) => snap,
             Ok(None) => return,

@@ -20,6 +20,9 @@ pub struct Metrics {
     pub resyncs: Counter,
     /// Environment reloads from the store.
     pub reloads: Counter,
+    /// Environments read from the store, first loads and reloads alike (each one read of the
+    /// environment item and its flag states, the project's flags and segments).
+    pub store_reads: Counter,
     /// Store reads asked for by an OFREP client that named a revision newer than the node held
     /// (a refetch's `flagConfigEtag`, an event stream's `Last-Event-ID`).
     pub ofrep_catch_ups: Counter,
@@ -73,6 +76,7 @@ impl Metrics {
             evaluations: Counter::default(),
             resyncs: Counter::default(),
             reloads: Counter::default(),
+            store_reads: Counter::default(),
             ofrep_catch_ups: Counter::default(),
             bus_events: Counter::default(),
             fanout_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
@@ -116,6 +120,11 @@ impl Metrics {
         registry.register("evaluations", "Flag evaluations", m.evaluations.clone());
         registry.register("resyncs", "Resyncs from the store", m.resyncs.clone());
         registry.register("reloads", "Environment reloads", m.reloads.clone());
+        registry.register(
+            "store_reads",
+            "Environments read from the store (first loads and reloads)",
+            m.store_reads.clone(),
+        );
         registry.register(
             "ofrep_catch_ups",
             "Store reads for a newer revision an OFREP client named",

@@ -52,3 +52,19 @@ async fn a_missing_environment_is_looked_up_again_on_the_next_request() {
         "failures are not held"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_reads_count_first_loads_and_reloads_and_are_exported() {
+    let kv = probed();
+    let (store, env) = one_environment(kv.clone()).await;
+    let metrics = Arc::new(Metrics::new());
+    let envs = Environments::new(store, metrics.clone());
+    let held = envs.get(&env).await.unwrap().revision;
+    envs.get(&env).await.unwrap();
+    assert_eq!(metrics.store_reads.get(), 1, "one first load, then held");
+    envs.reload(&env, Some(held)).await;
+    assert_eq!(metrics.store_reads.get(), 1, "a revision held is not read");
+    envs.reload(&env, None).await;
+    assert_eq!(metrics.store_reads.get(), 2, "a reload reads");
+    assert!(metrics.render().contains("switchyard_store_reads_total 2"));
+}

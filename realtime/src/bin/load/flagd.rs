@@ -6,7 +6,9 @@
 //! - evaluation: `ResolveBoolean` calls per second from concurrent tonic clients, beside OFREP
 //!   single-flag evaluations over HTTP.
 
-use super::{DEADLINE, Setup, percentile};
+use super::DEADLINE;
+use super::api::Setup;
+use super::stats::percentile;
 use serde_json::json;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -272,7 +274,8 @@ pub async fn eval_rps(s: &Setup, key: &str, port: u16, rounds: usize) -> Result<
         }
         grpc.push(total as f64 / SECS);
 
-        ofrep.push(super::ofrep_rps(s, "/ofrep/v1/evaluate/flags/hot", key, SECS, TASKS).await);
+        ofrep
+            .push(super::api::ofrep_rps(s, "/ofrep/v1/evaluate/flags/hot", key, SECS, TASKS).await);
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let ratios: Vec<f64> = grpc.iter().zip(&ofrep).map(|(g, o)| g / o).collect();
