@@ -34,6 +34,12 @@ enum Command {
     LiftRevisions(cli::backup::LiftArgs),
 }
 
+/// jemalloc: memory freed after a burst (a reconnect storm, a load spike) goes back to the
+/// system, where glibc's allocator keeps it in its per-thread arenas (BENCHMARKS.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match Args::parse().command {
         Command::Eval(args) => cli::eval::run(&args),
