@@ -128,9 +128,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def rss_mib(pid: int) -> float:
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory from /proc (VmRSS: all of it; RssAnon: the process's own, without the
+    pages of its binary and libraries that it maps from the page cache)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -248,8 +250,10 @@ def main() -> int:
                 b = [x[metric] for x in runs["edge"]]
                 ratios = [x / y for x, y in zip(a, b) if y]
                 print(f"| {name} | {label} | {spread(a, fmt)} | {spread(b, fmt)} | {spread(ratios, '.2f')}× |")
-        print(f"| memory | RSS MiB after the rounds | {rss_mib(sy.pid):.1f} | {rss_mib(edge.pid):.1f} | "
-              f"{rss_mib(sy.pid) / max(rss_mib(edge.pid), 0.1):.2f}× |")
+        for field, label in [("VmRSS", "RSS MiB after the rounds"), ("RssAnon", "of it anonymous (heap, stacks) MiB"),
+                             ("RssFile", "of it mapped from files (code) MiB")]:
+            a, b = rss_mib(sy.pid, field), rss_mib(edge.pid, field)
+            print(f"| memory | {label} | {a:.1f} | {b:.1f} | {a / max(b, 0.1):.2f}× |")
         return 0
     finally:
         for p in procs:

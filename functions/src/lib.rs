@@ -122,11 +122,17 @@ pub fn api(groups: &[Group]) -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState, groups: &[Group]) -> Router {
     let (routes, _) = api(groups);
     let (_, whole) = api(&Group::ALL);
-    let doc = serde_json::to_value(&whole).unwrap_or_default();
+    // Held as its text: the document as a JSON tree took megabytes of every process.
+    let doc = axum::body::Bytes::from(serde_json::to_vec(&whole).unwrap_or_default());
     routes
         .route(
             "/api/openapi.json",
-            axum::routing::get(move || async move { axum::Json(doc) }),
+            axum::routing::get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    doc,
+                )
+            }),
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { error::ApiError::NotFound("route".into()) })
