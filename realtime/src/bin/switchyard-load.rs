@@ -32,6 +32,11 @@ mod stats;
 #[path = "load/workers.rs"]
 mod workers;
 
+/// The server's allocator, so that the baseline's memory is measured as the server's is.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 use std::time::Duration;

@@ -1,7 +1,8 @@
 //! The baseline process (`switchyard-load --baseline-server PORT GRPC_PORT`): a bare WebSocket
 //! server relaying one tokio broadcast to every client (`POST /send` broadcasts its body), and a
 //! bare tonic sync service fed the same way (`POST /sync-send`, see [`super::flagd`]). No
-//! evaluation, no store, no API: the floor a fan-out can reach on this machine.
+//! evaluation, no store, no API: the floor a fan-out can reach on this machine. Its WebSocket
+//! read buffer and allocator are the server's.
 
 use super::flagd;
 use std::sync::Arc;
@@ -27,7 +28,7 @@ pub async fn serve(port: u16, grpc_port: u16) {
             get(move |ws: WebSocketUpgrade| {
                 let mut rx = sub.subscribe();
                 async move {
-                    ws.read_buffer_size(4096)
+                    ws.read_buffer_size(switchyard_realtime::sdk::WS_READ_BUFFER)
                         .on_upgrade(move |mut socket| async move {
                             while let Ok(m) = rx.recv().await {
                                 if socket.send(M::Text(m.into())).await.is_err() {
