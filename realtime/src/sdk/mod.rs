@@ -125,7 +125,8 @@ pub struct SdkState {
     pub envs: Arc<Environments>,
     pub metrics: Arc<Metrics>,
     pub events: Arc<events::EventSink>,
-    pub limits: Limits,
+    /// Shared: every stream session holds a copy of the state.
+    pub limits: Arc<Limits>,
     pub offload: Arc<offload::Offload>,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
     /// Open streams, against their caps and the memory mark.
@@ -136,7 +137,7 @@ pub struct SdkState {
     /// Becomes true when the server shuts down: streams close with 1012.
     pub shutdown: watch::Receiver<bool>,
     /// The built SDK bundle, if there is one.
-    pub bundle: Option<PathBuf>,
+    pub bundle: Option<Arc<std::path::Path>>,
 }
 
 impl SdkState {
@@ -168,9 +169,9 @@ impl SdkState {
             limiter: Arc::new(RateLimiter::keyed(
                 Quota::per_second(per_second).allow_burst(burst),
             )),
-            limits,
+            limits: Arc::new(limits),
             shutdown,
-            bundle,
+            bundle: bundle.map(Arc::from),
         }
     }
 }

@@ -57,7 +57,9 @@ pub struct Session {
     env: watch::Receiver<Arc<Compiled>>,
     view: ClientView,
     /// `None` until the client says hello.
-    context: Option<Value>,
+    /// Kept as its JSON text and parsed for each evaluation: a parsed object would cost every
+    /// idle connection several hundred bytes more.
+    context: Option<Box<str>>,
     /// The key it connected with, re-checked now and then: revoking it ends the session.
     key: String,
     /// Client keys see only flags visible to them, and in secure mode need their context signed.
@@ -74,6 +76,18 @@ pub struct Session {
     snapshot_paid: bool,
     _open: OpenConnection,
     _slot: StreamSlot,
+}
+
+/// A context's JSON text (serialising a parsed value cannot fail).
+fn compact(context: &Value) -> Box<str> {
+    serde_json::to_string(context)
+        .unwrap_or_default()
+        .into_boxed_str()
+}
+
+/// The context back from its text (which [`compact`] wrote, so it parses).
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
 impl Session {
@@ -95,7 +109,7 @@ impl Session {
             st,
             env,
             view: ClientView::new(kind == KeyKind::Client),
-            context,
+            context: context.as_ref().map(compact),
             key_hash: switchyard_core::domain::hash_secret(&key),
             key,
             kind,
@@ -184,11 +198,11 @@ impl Session {
 
     async fn snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
         let env = self.env.borrow_and_update().clone();
-        let Some(context) = &self.context else {
+        let Some(context) = self.context.as_deref().map(parse) else {
             return Ok(());
         };
         let (msg, evaluated) = (self.st.offload)
-            .on_view(&mut self.view, &env, context, ClientView::snapshot)
+            .on_view(&mut self.view, &env, &context, ClientView::snapshot)
             .await
             .map_err(|_| Close::ServerError)?;
         self.st.metrics.evaluations.inc_by(evaluated as u64);
@@ -237,11 +251,11 @@ impl Session {
         }
         let started = std::time::Instant::now();
         let env = self.env.borrow_and_update().clone();
-        let Some(context) = &self.context else {
+        let Some(context) = self.context.as_deref().map(parse) else {
             return Ok(());
         };
         let (msg, evaluated) = (self.st.offload)
-            .on_view(&mut self.view, &env, context, ClientView::changes)
+            .on_view(&mut self.view, &env, &context, ClientView::changes)
             .await
             .map_err(|_| Close::ServerError)?;
         self.st.metrics.evaluations.inc_by(evaluated as u64);
@@ -275,7 +289,7 @@ impl Session {
                 let env = self.env.borrow().clone();
                 secure::check(&env.environment, self.kind, &context, hash.as_deref())
                     .map_err(|_| Close::SecureMode)?;
-                self.context = Some(context);
+                self.context = Some(compact(&context));
                 self.want_snapshot();
                 Ok(())
             }
@@ -290,5 +304,17 @@ impl Session {
             Ok(ClientMessage::Unknown) => Ok(()),
             Err(malformed) => self.send(t, &malformed.answer()).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_context_kept_as_text_evaluates_as_the_one_sent() {
+        let context = json!({"targetingKey": "u-1", "country": "DE", "n": 1.5, "tags": ["a"]});
+        assert_eq!(parse(&compact(&context)), context);
     }
 }

@@ -90,6 +90,8 @@ async fn one_size(pin: &Pinning, n: usize, changes: usize) -> Result<Measured, S
     let stack = Stack::start(pin).await?;
     let mut s: Setup = setup(&stack.base).await?;
     let pids = [stack.server.pid(), stack.baseline.pid()];
+    // The allocator gives pages freed at start back within a second: read after it has.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let before = pids.map(rss_kib);
     let groups = [
         GroupSpec {
