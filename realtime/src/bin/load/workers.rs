@@ -14,6 +14,11 @@ pub const PER_WORKER: usize = 15_000;
 /// Source addresses 127.0.0.2 … 127.0.0.251, one per worker.
 const MAX_WORKERS: usize = 250;
 
+/// The next source address's last byte less 2: each set of workers takes addresses the sets
+/// before it did not, so that one size's closed connections (ports in TIME_WAIT) do not meet
+/// the next size's.
+static NEXT_SOURCE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// One system's clients: `count` of them, spread evenly over `urls`.
 #[derive(Debug, Clone)]
 pub struct GroupSpec {
@@ -96,9 +101,11 @@ impl Workers {
         let me = std::env::current_exe().map_err(|e| e.to_string())?;
         let slices: Vec<Vec<(usize, usize)>> = groups.iter().map(|g| split(g.count, n)).collect();
         let mut procs = Vec::with_capacity(n);
+        let first_source = NEXT_SOURCE.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         for i in 0..n {
+            let last_byte = (first_source + i) % MAX_WORKERS + 2;
             let plan = Plan {
-                source: Ipv4Addr::new(127, 0, 0, u8::try_from(i + 2).unwrap_or(255)),
+                source: Ipv4Addr::new(127, 0, 0, u8::try_from(last_byte).unwrap_or(255)),
                 groups: groups
                     .iter()
                     .zip(&slices)
