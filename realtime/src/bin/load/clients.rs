@@ -24,6 +24,8 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 /// Connections being opened at once in one worker.
 const CONNECTING_AT_ONCE: usize = 200;
 const CONNECT_WITHIN: Duration = Duration::from_secs(30);
+/// Tries per client before it counts as not connected.
+const CONNECT_ATTEMPTS: u32 = 3;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Plan {
@@ -241,9 +243,22 @@ async fn connect_group(source: Ipv4Addr, plan: &GroupPlan) -> (Group, usize, Opt
                 .as_ref()
                 .map(|h| h.replace("{i}", &i.to_string()));
             async move {
-                tokio::time::timeout(CONNECT_WITHIN, connect(source, url, hello))
+                // As an SDK does, a client the server did not take in a connection burst tries
+                // again after a pause.
+                let mut attempt = 0;
+                loop {
+                    let r = tokio::time::timeout(
+                        CONNECT_WITHIN,
+                        connect(source, url.clone(), hello.clone()),
+                    )
                     .await
-                    .unwrap_or_else(|_| Err("connect timed out".into()))
+                    .unwrap_or_else(|_| Err("connect timed out".into()));
+                    attempt += 1;
+                    if r.is_ok() || attempt == CONNECT_ATTEMPTS {
+                        break r;
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
             }
         })
         .buffer_unordered(CONNECTING_AT_ONCE);
@@ -288,6 +303,9 @@ pub fn ws_addr(url: &str) -> Result<SocketAddr, String> {
 
 async fn connect(source: Ipv4Addr, url: String, hello: Option<String>) -> Result<Ws, String> {
     let socket = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    // The ports of the run before may still be in TIME_WAIT on this address: they may be bound
+    // again (a connection's four-tuple is what must be new).
+    socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
     socket
         .bind(SocketAddr::from((source, 0)))
         .map_err(|e| format!("bind {source}: {e}"))?;
