@@ -6,6 +6,7 @@
 //! shape of a key this product issues never gets here (`sdk::caller` refuses it unread).
 
 use lru::LruCache;
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -53,6 +54,9 @@ pub struct KeyCache {
     config: KeyCacheConfig,
     found: Mutex<LruCache<String, (KeyInfo, Instant)>>,
     missing: Mutex<LruCache<String, Instant>>,
+    /// A turn per key being looked up: when a cached key expires, the thousands of streams that
+    /// re-check it cost the store one read, not one each (which, with a slow store, piled up).
+    lookups: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     metrics: Arc<Metrics>,
     clock: Arc<dyn Clock>,
 }
@@ -76,6 +80,7 @@ impl KeyCache {
         KeyCache {
             found: Mutex::new(LruCache::new(config.found)),
             missing: Mutex::new(LruCache::new(config.missing)),
+            lookups: Mutex::default(),
             config,
             metrics,
             clock,
@@ -92,6 +97,28 @@ impl KeyCache {
         if let Some(cached) = self.cached(&hash) {
             return Ok(cached);
         }
+        // One lookup per key at a time; those who waited find its answer in the cache.
+        let turn = lock(&self.lookups).entry(hash.clone()).or_default().clone();
+        let held = turn.lock().await;
+        let answer = match self.cached(&hash) {
+            Some(cached) => Ok(cached),
+            None => self.read(store, hash.clone()).await,
+        };
+        drop(held);
+        let mut lookups = lock(&self.lookups);
+        // The map's and this caller's: nobody else waits for this key.
+        if Arc::strong_count(&turn) <= 2 {
+            lookups.remove(&hash);
+        }
+        answer
+    }
+
+    /// Reads the key from the store and caches the answer.
+    async fn read(
+        &self,
+        store: &Store,
+        hash: String,
+    ) -> Result<Option<KeyInfo>, switchyard_core::store::StoreError> {
         self.metrics.key_lookups.inc();
         let now = self.clock.now_ms();
         let info = store
@@ -224,6 +251,19 @@ mod tests {
             );
         }
         out
+    }
+
+    #[tokio::test]
+    async fn streams_rechecking_an_expired_key_together_cost_one_store_read() {
+        let s = setup();
+        let real = keys(&s, 1).await;
+        let cache = cache(&s, 2, 2);
+        let before = s.metrics.key_lookups.get();
+        let checks = (0..20).map(|_| cache.lookup(&s.store, &real[0].secret));
+        let answers = futures_util::future::join_all(checks).await;
+        assert!(answers.iter().all(|a| matches!(a, Ok(Some(_)))));
+        assert_eq!(s.metrics.key_lookups.get() - before, 1);
+        assert_eq!(lock(&cache.lookups).len(), 0, "no turn is left behind");
     }
 
     #[tokio::test]
