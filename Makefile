@@ -112,9 +112,8 @@ bench-store:
 bench-realtime: build
 	./target/release/switchyard-load 1000 10000 --max-fit --changes 50 --flagd-streams=1000 --flagd-changes=20
 
-# Three realtime nodes on one Redis (DynamoDB in moto), CLUSTER_CLIENTS clients (30,000; on the
-# 2-core development machine 15,000 is what connects, BENCHMARKS.md), 20 changes, with Redis
-# commands and store reads per change.
+# Three realtime nodes on one Redis (DynamoDB in moto), CLUSTER_CLIENTS clients (30,000 unless
+# set), 20 changes, with Redis commands and store reads per change.
 CLUSTER_CLIENTS ?= 30000
 bench-realtime-cluster: build
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server ./target/release/switchyard-load --cluster $(CLUSTER_CLIENTS)
