@@ -36,6 +36,7 @@ mod apply;
 pub mod budget;
 mod compile;
 mod condition;
+mod context_free;
 pub mod document;
 mod env;
 mod eval;
