@@ -2,7 +2,9 @@
 //!
 //! Each environment is compiled once per revision (flagd document → [`FlagSet`]) and published on
 //! a `watch` channel: connections read the latest value whenever they are ready, so a slow client
-//! never holds anyone up and never sees a stale revision after it catches up. One bus subscription
+//! never holds anyone up and never sees a stale revision after it catches up. Stream sessions
+//! wait for new revisions on a broadcast beside it ([`Following`]): waking ten thousand waiters
+//! through it costs the server less than through the watch's own notifier. One bus subscription
 //! per process feeds reloads; resyncs (lag, reconnect, malformed message) and a periodic revision
 //! check reload from the store, which is the truth.
 
@@ -14,7 +16,7 @@ use switchyard_core::domain::Environment;
 use switchyard_core::engine::FlagSet;
 use switchyard_core::flagd::Document;
 use switchyard_core::store::{EnvironmentSnapshot, Store};
-use tokio::sync::{Mutex, OnceCell, RwLock, watch};
+use tokio::sync::{Mutex, OnceCell, RwLock, broadcast, watch};
 
 pub use crate::keys::KeyInfo;
 use crate::keys::{KeyCache, KeyCacheConfig};
@@ -41,6 +43,11 @@ pub struct Compiled {
     /// Every flag's key, sorted: stream clients' views line their hashes up with it, so one
     /// list serves every connection (shared with the revision before while the keys are the same).
     pub keys: Arc<[String]>,
+    /// The `changes` message every stream client gets, when it is the same for all of them
+    /// ([`Compiled::shared_change`]).
+    pub shared_change: std::sync::OnceLock<Option<crate::sdk::SharedChange>>,
+    /// When this revision was compiled: a stream's send is timed from it.
+    pub loaded_at: std::time::Instant,
 }
 
 impl Compiled {
@@ -60,6 +67,8 @@ impl Compiled {
             // Serialising a typed document cannot fail.
             document: serde_json::to_vec(document).unwrap_or_default().into(),
             hidden: Arc::default(),
+            shared_change: std::sync::OnceLock::new(),
+            loaded_at: std::time::Instant::now(),
         }
     }
 
@@ -70,10 +79,48 @@ impl Compiled {
     }
 }
 
+/// An environment this process holds: its latest revision, and a signal for each new one.
+#[derive(Debug)]
+struct Held {
+    latest: watch::Sender<Arc<Compiled>>,
+    revisions: broadcast::Sender<u64>,
+}
+
+/// New revisions signalled and not yet received a follower may miss before it only learns that
+/// it lagged (which it treats as a new revision: the latest is what it reads).
+const SIGNALS: usize = 16;
+
+impl Held {
+    fn new(compiled: Arc<Compiled>) -> Held {
+        Held {
+            latest: watch::channel(compiled).0,
+            revisions: broadcast::channel(SIGNALS).0,
+        }
+    }
+
+    /// The signal first: a revision published between the two is then either signalled or
+    /// already the latest the follower holds.
+    fn follow(&self) -> Following {
+        let revisions = self.revisions.subscribe();
+        Following {
+            latest: self.latest.subscribe(),
+            revisions,
+        }
+    }
+}
+
+/// What a stream session follows: the environment's latest revision, and a signal for each new
+/// one (lagging behind the signals only means there is a newer revision to read).
+#[derive(Debug)]
+pub struct Following {
+    pub latest: watch::Receiver<Arc<Compiled>>,
+    pub revisions: broadcast::Receiver<u64>,
+}
+
 #[derive(Debug)]
 pub struct Environments {
     store: Store,
-    envs: RwLock<HashMap<String, watch::Sender<Arc<Compiled>>>>,
+    envs: RwLock<HashMap<String, Held>>,
     /// A revoked key keeps working at most the cache's TTL; open streams re-check their key
     /// every `Limits::key_check_every`, so they end within the sum.
     keys: KeyCache,
@@ -132,12 +179,17 @@ impl Environments {
         Ok(self.watch(env).await?.borrow().clone())
     }
 
-    /// A receiver that sees every new revision of the environment. The first requests for an
-    /// environment this process does not hold share one load (single flight): a thousand SDKs
-    /// reconnecting to a fresh node cost the store one load per environment, not a thousand.
+    /// A receiver that sees every new revision of the environment (see [`Environments::subscribe`]).
     pub async fn watch(&self, env: &str) -> Result<watch::Receiver<Arc<Compiled>>, EnvError> {
-        if let Some(tx) = self.envs.read().await.get(env) {
-            return Ok(tx.subscribe());
+        self.subscribe(env).await.map(|f| f.latest)
+    }
+
+    /// The environment's latest revision and a signal for each new one. The first requests for
+    /// an environment this process does not hold share one load (single flight): a thousand SDKs
+    /// reconnecting to a fresh node cost the store one load per environment, not a thousand.
+    pub async fn subscribe(&self, env: &str) -> Result<Following, EnvError> {
+        if let Some(held) = self.envs.read().await.get(env) {
+            return Ok(held.follow());
         }
         let flight = self
             .loading
@@ -147,14 +199,14 @@ impl Environments {
             .or_default()
             .clone();
         let loaded = flight.get_or_init(|| self.load(env)).await.clone();
-        let rx = match loaded {
+        let following = match loaded {
             Ok(compiled) => Ok(self
                 .envs
                 .write()
                 .await
                 .entry(env.to_owned())
-                .or_insert_with(|| watch::channel(compiled).0)
-                .subscribe()),
+                .or_insert_with(|| Held::new(compiled))
+                .follow()),
             Err(e) => Err(e),
         };
         // Held now (or failed): the next request loads again only if this one failed.
@@ -162,7 +214,7 @@ impl Environments {
         if loading.get(env).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
             loading.remove(env);
         }
-        rx
+        following
     }
 
     async fn load(&self, env: &str) -> Result<Arc<Compiled>, EnvError> {
@@ -192,7 +244,7 @@ impl Environments {
             .read()
             .await
             .get(env)
-            .map(|tx| tx.borrow().clone())
+            .map(|tx| tx.latest.borrow().clone())
         else {
             return;
         };
@@ -227,7 +279,7 @@ impl Environments {
             }
         };
         if let Some(tx) = self.envs.read().await.get(env) {
-            tx.send_if_modified(|held| {
+            let published = tx.latest.send_if_modified(|held| {
                 if next.revision > held.revision
                     || (next.revision == held.revision && seen.is_none())
                 {
@@ -245,6 +297,10 @@ impl Environments {
                     false
                 }
             });
+            if published {
+                // No follower is no error.
+                let _ = tx.revisions.send(tx.latest.borrow().revision);
+            }
         }
         self.metrics.reloads.inc();
     }
@@ -296,7 +352,7 @@ impl Environments {
                 .read()
                 .await
                 .iter()
-                .map(|(k, tx)| (k.clone(), tx.borrow().revision))
+                .map(|(k, tx)| (k.clone(), tx.latest.borrow().revision))
                 .collect();
             let mut all_read = true;
             for (env, revision) in held {

@@ -137,7 +137,7 @@ impl Metrics {
         );
         registry.register(
             "fanout_seconds",
-            "Reload to send, per connection",
+            "From a revision's compile to its send, per stream connection",
             m.fanout_seconds.clone(),
         );
         registry.register(

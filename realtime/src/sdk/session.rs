@@ -10,19 +10,21 @@ use serde_json::Value;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::watch;
-use tokio::time::{Instant, Interval};
+use tokio::time::Instant;
 
 use switchyard_core::domain::KeyKind;
 
 use super::SdkState;
 use super::context_size;
+use super::deadlines::{Deadlines, Due};
 use super::pace::Pace;
 use super::protocol::{ClientMessage, Close, ErrorCode, Malformed, ServerMessage};
 use super::secure;
 use super::streams::StreamSlot;
 use super::view::ClientView;
-use crate::envs::Compiled;
+use crate::envs::{Compiled, Following};
 use crate::metrics::OpenConnection;
 
 /// What a transport heard from its client.
@@ -55,6 +57,8 @@ pub trait Transport: Send {
 pub struct Session {
     st: SdkState,
     env: watch::Receiver<Arc<Compiled>>,
+    /// A signal for each new revision of `env` (what the session waits on).
+    revisions: broadcast::Receiver<u64>,
     view: ClientView,
     /// `None` until the client says hello.
     /// Kept as its JSON text and parsed for each evaluation: a parsed object would cost every
@@ -66,12 +70,12 @@ pub struct Session {
     kind: KeyKind,
     /// The key's rate-limit bucket.
     key_hash: String,
-    /// Fires after `Limits::ping_every` of silence.
-    ping: Interval,
+    /// Its deadlines, served by one timer: pings after `Limits::ping_every` of silence, key
+    /// re-checks, an asked-for snapshot, and, while the client is two-way, the hello and idle
+    /// limits.
+    due: Deadlines,
     /// When the last snapshot went out.
     last_snapshot: Option<Instant>,
-    /// A snapshot the client asked for and has not had yet: when it may go.
-    snapshot_due: Option<Instant>,
     /// Whether a message that asked for it was within the key's rate.
     snapshot_paid: bool,
     _open: OpenConnection,
@@ -95,26 +99,32 @@ impl Session {
     /// given up front was checked for secure mode by the caller.
     pub fn new(
         st: SdkState,
-        env: watch::Receiver<Arc<Compiled>>,
+        env: Following,
         (key, kind): (String, KeyKind),
         context: Option<Value>,
         slot: StreamSlot,
     ) -> Session {
-        let mut ping = tokio::time::interval(st.limits.ping_every);
-        ping.reset();
+        let now = Instant::now();
         Session {
             _open: st.metrics.open_connection(),
             _slot: slot,
-            ping,
+            due: Deadlines {
+                hello_by: None,
+                idle_at: None,
+                key_check_at: now + st.limits.key_check_every,
+                ping_at: now + st.limits.ping_every,
+                snapshot_at: None,
+                paced_until: None,
+            },
             st,
-            env,
+            env: env.latest,
+            revisions: env.revisions,
             view: ClientView::new(kind == KeyKind::Client),
             context: context.as_ref().map(compact),
             key_hash: switchyard_core::domain::hash_secret(&key),
             key,
             kind,
             last_snapshot: None,
-            snapshot_due: None,
             snapshot_paid: false,
         }
     }
@@ -128,15 +138,18 @@ impl Session {
     }
 
     /// The futures of what a step does (evaluate, send, look the key up) are boxed while they
-    /// run, so that an idle session's task holds only what waiting needs.
+    /// run, so that an idle session's task holds only what waiting needs. The shutdown wait and
+    /// the one timer live across steps: a change wakes the session without registering either.
     async fn serve<T: Transport>(&mut self, t: &mut T) -> Close {
         let limits = self.st.limits.clone();
         let mut shutdown = self.st.shutdown.clone();
-        let mut key_check = tokio::time::interval(limits.key_check_every);
-        key_check.reset();
-        let mut last_heard = Instant::now();
+        let shutdown = shutdown.changed();
+        tokio::pin!(shutdown);
         let mut pace = Pace::new(limits.messages_per_minute, Instant::now());
-        let hello_by = Instant::now() + limits.hello_timeout;
+        if T::TWO_WAY {
+            self.due.hello_by = Some(Instant::now() + limits.hello_timeout);
+            self.due.idle_at = Some(Instant::now() + limits.idle_timeout);
+        }
         // A context from the request (SSE): its snapshot answers the request, already charged.
         if self.context.is_some() {
             self.last_snapshot = Some(Instant::now());
@@ -144,36 +157,33 @@ impl Session {
                 return why;
             }
         }
-        // Never reached: a branch's deadline when it has none.
-        let far = Instant::now() + Duration::from_secs(86400 * 365);
+        let timer = tokio::time::sleep_until(self.due.next());
+        tokio::pin!(timer);
         loop {
-            let held = T::TWO_WAY && pace.ready_at() > Instant::now();
+            if self.context.is_some() {
+                self.due.hello_by = None;
+            }
+            // The pace holds the client's messages back until then (it moves only on a read).
+            if self.due.paced_until.is_some_and(|at| at <= Instant::now()) {
+                self.due.paced_until = None;
+            }
+            let held = T::TWO_WAY && self.due.paced_until.is_some();
+            self.due.arm(timer.as_mut());
+            // In this order: a change is served before the timer's and the client's turn.
             let step = tokio::select! {
-                _ = shutdown.changed() => Err(Close::Restart),
-                _ = tokio::time::sleep_until(hello_by), if T::TWO_WAY && self.context.is_none() => {
-                    Err(Close::NoHello)
-                }
-                _ = tokio::time::sleep_until(self.snapshot_due.unwrap_or(far)),
-                    if self.snapshot_due.is_some() => Box::pin(self.due_snapshot(t)).await,
-                _ = tokio::time::sleep_until(last_heard + limits.idle_timeout), if T::TWO_WAY => {
-                    Err(Close::Idle)
-                }
-                _ = key_check.tick() => {
-                    match Box::pin(self.st.envs.key(&self.key)).await {
-                        Ok(None) => Err(Close::KeyRevoked),
-                        // A store hiccup is not a revocation.
-                        _ => Ok(()),
-                    }
-                }
-                changed = self.env.changed(), if self.context.is_some() => match changed {
-                    Ok(()) => Box::pin(self.changed(t)).await,
-                    Err(_) => Err(Close::EnvironmentClosed),
+                biased;
+                _ = &mut shutdown => Err(Close::Restart),
+                signal = self.revisions.recv(), if self.context.is_some() => match signal {
+                    // Lagging behind the signals: there is a newer revision all the same.
+                    Ok(_) | Err(RecvError::Lagged(_)) => Box::pin(self.changed(t)).await,
+                    Err(RecvError::Closed) => Err(Close::EnvironmentClosed),
                 },
-                _ = self.ping.tick() => Box::pin(self.send(t, &ServerMessage::Ping)).await,
-                _ = tokio::time::sleep_until(pace.ready_at()), if held => Ok(()),
+                () = &mut timer => Box::pin(self.on_time(t)).await,
                 incoming = t.recv(), if !held => {
-                    last_heard = Instant::now();
-                    let flooding = pace.read(last_heard);
+                    let now = Instant::now();
+                    self.due.idle_at = Some(now + limits.idle_timeout);
+                    let flooding = pace.read(now);
+                    self.due.paced_until = Some(pace.ready_at()).filter(|at| *at > now);
                     match incoming {
                         Incoming::Closed => Err(Close::Gone),
                         Incoming::TooBig => Err(Close::TooBig),
@@ -189,10 +199,34 @@ impl Session {
         }
     }
 
+    /// The timer went off: serves what is due (the session may have been woken early by a
+    /// deadline that has since moved).
+    async fn on_time<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        let now = Instant::now();
+        for due in self.due.due(now) {
+            match due {
+                Due::NoHello => return Err(Close::NoHello),
+                Due::Idle => return Err(Close::Idle),
+                Due::Snapshot => self.due_snapshot(t).await?,
+                Due::KeyCheck => {
+                    self.due.key_check_at = now + self.st.limits.key_check_every;
+                    // A store hiccup is not a revocation.
+                    if let Ok(None) = self.st.envs.key(&self.key).await {
+                        return Err(Close::KeyRevoked);
+                    }
+                }
+                // Another message may have gone out since: it put the ping off.
+                Due::Ping if self.due.ping_at <= now => self.send(t, &ServerMessage::Ping).await?,
+                Due::Ping => {}
+            }
+        }
+        Ok(())
+    }
+
     async fn send<T: Transport>(&mut self, t: &mut T, msg: &ServerMessage) -> Result<(), Close> {
         self.st.metrics.messages.inc();
-        // Pings fill silence: any message restarts the wait.
-        self.ping.reset();
+        // Pings fill silence: any message puts the next off.
+        self.due.ping_at = Instant::now() + self.st.limits.ping_every;
         t.send(msg).await
     }
 
@@ -217,11 +251,11 @@ impl Session {
         let earliest = self
             .last_snapshot
             .map_or(now, |at| at + self.st.limits.snapshot_interval);
-        if self.snapshot_due.is_some() || earliest > now {
+        if self.due.snapshot_at.is_some() || earliest > now {
             self.st.metrics.snapshots_deferred.inc();
         }
-        if self.snapshot_due.is_none() {
-            self.snapshot_due = Some(earliest.max(now));
+        if self.due.snapshot_at.is_none() {
+            self.due.snapshot_at = Some(earliest.max(now));
         }
     }
 
@@ -233,39 +267,46 @@ impl Session {
         {
             use governor::clock::Clock;
             let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            self.snapshot_due = Some(Instant::now() + wait.max(Duration::from_millis(10)));
+            self.due.snapshot_at = Some(Instant::now() + wait.max(Duration::from_millis(10)));
             self.st.metrics.snapshots_deferred.inc();
             return Ok(());
         }
-        self.snapshot_due = None;
+        self.due.snapshot_at = None;
         self.snapshot_paid = false;
         self.last_snapshot = Some(Instant::now());
         self.snapshot(t).await
     }
 
     async fn changed<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
-        if self.snapshot_due.is_some() {
+        if self.due.snapshot_at.is_some() {
             // The snapshot on its way will carry the change.
             self.env.borrow_and_update();
             return Ok(());
         }
-        let started = std::time::Instant::now();
         let env = self.env.borrow_and_update().clone();
-        let Some(context) = self.context.as_deref().map(parse) else {
-            return Ok(());
+        // A change that is the same for every client comes written already.
+        let msg = match self.view.shared_changes(&env) {
+            Some(msg) => msg,
+            None => {
+                let Some(context) = self.context.as_deref().map(parse) else {
+                    return Ok(());
+                };
+                let (msg, evaluated) = (self.st.offload)
+                    .on_view(&mut self.view, &env, &context, ClientView::changes)
+                    .await
+                    .map_err(|_| Close::ServerError)?;
+                self.st.metrics.evaluations.inc_by(evaluated as u64);
+                let Some(msg) = msg else {
+                    return Ok(());
+                };
+                msg
+            }
         };
-        let (msg, evaluated) = (self.st.offload)
-            .on_view(&mut self.view, &env, &context, ClientView::changes)
-            .await
-            .map_err(|_| Close::ServerError)?;
-        self.st.metrics.evaluations.inc_by(evaluated as u64);
-        if let Some(msg) = msg {
-            self.send(t, &msg).await?;
-            self.st
-                .metrics
-                .fanout_seconds
-                .observe(started.elapsed().as_secs_f64());
-        }
+        self.send(t, &msg).await?;
+        self.st
+            .metrics
+            .fanout_seconds
+            .observe(env.loaded_at.elapsed().as_secs_f64());
         Ok(())
     }
 

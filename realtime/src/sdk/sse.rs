@@ -76,8 +76,8 @@ pub async fn stream(
         return Err(SdkError::InvalidContext(e.to_string()));
     }
     let slot = st.open_stream(&caller.key, addr)?;
-    let env = st.envs.watch(&caller.info.environment).await?;
-    let environment = env.borrow().environment.clone();
+    let env = st.envs.subscribe(&caller.info.environment).await?;
+    let environment = env.latest.borrow().environment.clone();
     secure::check(&environment, caller.info.kind, &context, q.hash.as_deref())?;
     let (tx, rx) = mpsc::channel(BUFFER);
     let session = Session::new(st, env, (caller.key, caller.info.kind), Some(context), slot);

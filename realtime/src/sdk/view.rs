@@ -45,7 +45,7 @@ pub struct ClientView {
 const NOT_HELD: u64 = 0;
 
 /// An entry's hash, never [`NOT_HELD`].
-fn hash(entry: &RawValue) -> u64 {
+pub(super) fn hash(entry: &RawValue) -> u64 {
     foldhash::fast::FixedState::default()
         .hash_one(entry.get())
         .max(1)
@@ -84,7 +84,7 @@ fn evaluate(
 }
 
 /// Serializing borrowed values and strings cannot fail; a flag that did would be left out.
-fn entry(key: &str, r: &Resolution<'_>) -> Option<(String, Box<RawValue>)> {
+pub(super) fn entry(key: &str, r: &Resolution<'_>) -> Option<(String, Box<RawValue>)> {
     to_raw_value(&Evaluation::of(r))
         .ok()
         .map(|e| (key.to_owned(), e))
@@ -148,6 +148,34 @@ impl ClientView {
             },
             n,
         )
+    }
+
+    /// The revision's shared `changes` message ([`Compiled::shared_change`]) if it fits this
+    /// client: it holds and was sent the revision before, with the same flags hidden, and holds
+    /// none of the new entries. The view then holds them; otherwise it is left as it was.
+    pub fn shared_changes(&mut self, env: &Compiled) -> Option<ServerMessage> {
+        let fits = env.revision > self.revision
+            && env.previous_revision == self.revision
+            && self.sent == self.revision
+            && (Arc::ptr_eq(&self.keys, &env.keys) || self.keys == env.keys)
+            && !(self.client && *self.hidden != *env.hidden);
+        let shared = env.shared_change().filter(|_| fits)?;
+        if shared
+            .entries
+            .iter()
+            .any(|&(i, h)| self.hashes.get(i).is_none_or(|held| *held == h))
+        {
+            return None;
+        }
+        for &(i, h) in &shared.entries {
+            self.hashes[i] = h;
+        }
+        self.revision = env.revision;
+        self.sent = env.revision;
+        Some(ServerMessage::Prepared {
+            revision: env.revision,
+            text: shared.text.clone(),
+        })
     }
 
     /// The changes since what the view holds, or `None` when nothing this client sees changed.
@@ -317,6 +345,101 @@ mod tests {
                 .0
                 .is_none()
         );
+    }
+
+    fn json_of(msg: &ServerMessage) -> serde_json::Value {
+        serde_json::from_str(&msg.to_json().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_flip_the_same_for_everyone_is_one_message_for_every_client() {
+        let before = compiled(1, 0, None, true, true);
+        let after = compiled(2, 1, Some(&["beta"]), false, true);
+        let (mut a, mut b) = (ClientView::new(true), ClientView::new(false));
+        a.snapshot(&before, &json!({"targetingKey": "a"}));
+        b.snapshot(&before, &json!({"targetingKey": "b", "plan": "pro"}));
+        let (ma, mb) = (
+            a.shared_changes(&after).unwrap(),
+            b.shared_changes(&after).unwrap(),
+        );
+        let (ServerMessage::Prepared { text: ta, .. }, ServerMessage::Prepared { text: tb, .. }) =
+            (&ma, &mb)
+        else {
+            panic!("not prepared: {ma:?}");
+        };
+        assert_eq!(
+            ta.as_str().as_ptr(),
+            tb.as_str().as_ptr(),
+            "the bytes are shared"
+        );
+        assert_eq!((a.revision, b.revision), (2, 2));
+    }
+
+    #[test]
+    fn the_shared_message_is_the_one_the_client_would_get_alone() {
+        let before = compiled(1, 0, None, true, true);
+        let after = compiled(2, 1, Some(&["beta"]), false, true);
+        let (mut shared, mut alone) = (ClientView::default(), ClientView::default());
+        shared.snapshot(&before, &json!({}));
+        alone.snapshot(&before, &json!({}));
+        let one = shared.shared_changes(&after).unwrap();
+        let other = alone.changes(&after, &json!({})).0.unwrap();
+        assert_eq!(json_of(&one), json_of(&other));
+        assert_eq!(shared.hashes, alone.hashes);
+        let next = compiled(3, 2, Some(&["beta"]), true, true);
+        assert_eq!(
+            json_of(&shared.shared_changes(&next).unwrap()),
+            json_of(&alone.changes(&next, &json!({})).0.unwrap())
+        );
+    }
+
+    #[test]
+    fn a_change_that_reads_the_context_is_made_per_client() {
+        let doc = |default: &str| {
+            json!({"flags": {"beta": {"state": "ENABLED", "variants": {"on": true, "off": false},
+                "defaultVariant": default, "targeting": {"if": [{"==": [{"var": "plan"}, "pro"]}, "on"]}}}})
+        };
+        let env = |revision: u64, default: &str| {
+            let mut c = compiled(revision, revision - 1, Some(&["beta"]), true, false);
+            c.flags = FlagSet::parse(&doc(default)).unwrap();
+            c
+        };
+        let mut view = ClientView::default();
+        view.snapshot(&env(1, "on"), &json!({}));
+        assert!(view.shared_changes(&env(2, "off")).is_none());
+        assert_eq!(view.revision, 1, "left as it was");
+    }
+
+    #[test]
+    fn a_client_that_skipped_a_revision_gets_its_own_message() {
+        let mut view = ClientView::default();
+        view.snapshot(&compiled(1, 0, None, true, true), &json!({}));
+        assert!(
+            view.shared_changes(&compiled(3, 2, Some(&["beta"]), false, true))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_client_holding_the_new_entry_gets_no_shared_message() {
+        let mut view = ClientView::default();
+        view.snapshot(&compiled(1, 0, None, true, true), &json!({}));
+        // beta's definition changed (the document says so) but its answer did not.
+        assert!(
+            view.shared_changes(&compiled(2, 1, Some(&["beta"]), true, true))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_change_to_a_flag_hidden_from_client_keys_is_not_shared() {
+        let mut view = ClientView::new(true);
+        view.snapshot(
+            &hiding(compiled(1, 0, None, true, true), &["beta"]),
+            &json!({}),
+        );
+        let after = hiding(compiled(2, 1, Some(&["beta"]), false, true), &["beta"]);
+        assert!(view.shared_changes(&after).is_none());
     }
 
     #[test]

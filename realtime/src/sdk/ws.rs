@@ -3,12 +3,16 @@
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use super::SdkState;
 use super::address::ClientAddr;
 use super::caller::UrlCaller;
 use super::error::SdkError;
+use super::gate::Gate;
 use super::protocol::{ClientMessage, Close, Malformed, ServerMessage};
 use super::session::{Incoming, Session, Transport};
 
@@ -35,24 +39,45 @@ pub async fn upgrade(
     let slot = match st.open_stream(&caller.key, addr) {
         Ok(slot) => slot,
         Err(_) => {
-            return Ok(ws.on_upgrade(|socket| WsTransport(socket).close(Close::TryAgainLater)));
+            return Ok(ws.on_upgrade(|socket| WsTransport::new(socket).close(Close::TryAgainLater)));
         }
     };
-    let env = st.envs.watch(&caller.info.environment).await?;
+    let env = st.envs.subscribe(&caller.info.environment).await?;
     Ok(ws.on_upgrade(move |socket| {
-        Session::new(st, env, (caller.key, caller.info.kind), None, slot).run(WsTransport(socket))
+        Session::new(st, env, (caller.key, caller.info.kind), None, slot)
+            .run(WsTransport::new(socket))
     }))
 }
 
 #[derive(Debug)]
-struct WsTransport(WebSocket);
+struct WsTransport {
+    socket: WebSocket,
+    /// The socket is read only when it may have something: a change sent to the client does
+    /// not poll it.
+    gate: Gate,
+}
+
+impl WsTransport {
+    fn new(socket: WebSocket) -> WsTransport {
+        WsTransport {
+            socket,
+            gate: Gate::default(),
+        }
+    }
+}
 
 impl Transport for WsTransport {
     const TWO_WAY: bool = true;
 
     async fn send(&mut self, msg: &ServerMessage) -> Result<(), Close> {
-        let text = msg.to_json().map_err(|_| Close::ServerError)?;
-        match tokio::time::timeout(SEND_TIMEOUT, self.0.send(Message::Text(text.into()))).await {
+        let text = msg.text().map_err(|_| Close::ServerError)?;
+        let mut sending = pin!(self.socket.send(Message::Text(text)));
+        // The socket usually takes a message at once: the timer is set only when it does not.
+        let sent = match poll_fn(|cx| Poll::Ready(sending.as_mut().poll(cx))).await {
+            Poll::Ready(sent) => Ok(sent),
+            Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, sending).await,
+        };
+        match sent {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(Close::Gone),
             Err(_) => Err(Close::FellBehind),
@@ -60,7 +85,7 @@ impl Transport for WsTransport {
     }
 
     async fn recv(&mut self) -> Incoming {
-        match self.0.recv().await {
+        match self.gate.wait(self.socket.recv()).await {
             None | Some(Ok(Message::Close(_))) => Incoming::Closed,
             // A message over the size limit ends the read with an error.
             Some(Err(_)) => Incoming::TooBig,
@@ -78,11 +103,11 @@ impl Transport for WsTransport {
             code,
             reason: Utf8Bytes::from_static(reason),
         };
-        let _ = self.0.send(Message::Close(Some(frame))).await;
+        let _ = self.socket.send(Message::Close(Some(frame))).await;
         // Finish the close handshake (briefly): dropping a socket with unread data resets the
         // connection, and the client would see 1006 instead of the code.
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
-            while let Some(Ok(m)) = self.0.recv().await {
+            while let Some(Ok(m)) = self.socket.recv().await {
                 if matches!(m, Message::Close(_)) {
                     break;
                 }

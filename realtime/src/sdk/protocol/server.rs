@@ -1,6 +1,7 @@
 //! Server → client messages. Flag entries arrive already serialized (a connection serializes each
 //! entry once, to compare it with what the client holds), so a message only strings them together.
 
+use axum::extract::ws::Utf8Bytes;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -18,6 +19,13 @@ pub enum ServerMessage {
         base: u64,
         flags: FlagEntries,
         removed: Vec<String>,
+    },
+    /// A `changes` message already written, shared by every client it fits (see
+    /// `sdk::shared_change`).
+    #[serde(skip)]
+    Prepared {
+        revision: u64,
+        text: Utf8Bytes,
     },
     Ping,
     Pong,
@@ -40,7 +48,7 @@ impl ServerMessage {
     pub fn kind(&self) -> &'static str {
         match self {
             ServerMessage::Snapshot { .. } => "snapshot",
-            ServerMessage::Changes { .. } => "changes",
+            ServerMessage::Changes { .. } | ServerMessage::Prepared { .. } => "changes",
             ServerMessage::Ping => "ping",
             ServerMessage::Pong => "pong",
             ServerMessage::Error { .. } => "error",
@@ -50,15 +58,26 @@ impl ServerMessage {
     /// The revision it brings the client to, if any (the SSE event id).
     pub fn revision(&self) -> Option<u64> {
         match self {
-            ServerMessage::Snapshot { revision, .. } | ServerMessage::Changes { revision, .. } => {
-                Some(*revision)
-            }
+            ServerMessage::Snapshot { revision, .. }
+            | ServerMessage::Changes { revision, .. }
+            | ServerMessage::Prepared { revision, .. } => Some(*revision),
             _ => None,
         }
     }
 
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        serde_json::to_string(self)
+        match self {
+            ServerMessage::Prepared { text, .. } => Ok(text.as_str().to_owned()),
+            _ => serde_json::to_string(self),
+        }
+    }
+
+    /// The JSON text as a WebSocket sends it (a prepared message is shared, not copied).
+    pub fn text(&self) -> Result<Utf8Bytes, serde_json::Error> {
+        match self {
+            ServerMessage::Prepared { text, .. } => Ok(text.clone()),
+            _ => serde_json::to_string(self).map(Utf8Bytes::from),
+        }
     }
 }
 
