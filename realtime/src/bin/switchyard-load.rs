@@ -46,7 +46,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 /// The whole run ends by then, whatever it was doing.
 const RUN_DEADLINE: Duration = Duration::from_secs(3600);
 
-/// `switchyard-load [SIZES…] [--changes N] [--max-fit] [--no-ws] [--flagd-streams=N]
+/// `switchyard-load [SIZES…] [--changes N] [--rule-change] [--max-fit] [--no-ws] [--flagd-streams=N]
 /// [--flagd-changes=N]`, or `switchyard-load --cluster N [--changes N]`.
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +62,10 @@ struct Args {
     /// Also the largest round thousand of clients the descriptor limit allows one server.
     #[arg(long)]
     max_fit: bool,
+    /// Fan-out changes edit a rule that reads the client's context (every client's value is
+    /// evaluated for it) instead of flipping a switch that is the same for everyone.
+    #[arg(long)]
+    rule_change: bool,
     /// No WebSocket fan-out (OFREP and flagd only).
     #[arg(long)]
     no_ws: bool,
@@ -95,8 +99,8 @@ async fn single_node(pin: &procs::Pinning, args: &Args) -> Result<(), String> {
     }
     let changes = args.changes.unwrap_or(50).max(1);
     if !sizes.is_empty() {
-        let results = fanout::run(pin, &sizes, changes).await;
-        fanout::print(&results, changes, pin);
+        let results = fanout::run(pin, &sizes, changes, args.rule_change).await;
+        fanout::print(&results, changes, args.rule_change, pin);
     }
     eprintln!("--- OFREP and flagd");
     let stack = servers::Stack::start(pin).await?;

@@ -14,6 +14,9 @@ pub struct Setup {
     version: u64,
     /// The hot flag's value for a client in DE (`true` at first: its rule matches DE).
     pub hot_on: bool,
+    /// Flips change a rule that reads the client's country, so the server evaluates the flag
+    /// for every client; otherwise they flip a switch that is the same for everyone.
+    pub by_rule: bool,
 }
 
 /// The context every stream client sends, with `{i}` standing for the client's number.
@@ -89,18 +92,21 @@ pub async fn setup(base: &str) -> Result<Setup, String> {
         client_key: k["secret"].as_str().ok_or("no key")?.to_owned(),
         version: 1,
         hot_on: true,
+        by_rule: false,
     })
 }
 
 impl Setup {
     /// Sets the hot flag so that a client in DE gets `on` (`false`: a rule serving `off` to
-    /// everyone; `true`: no rule, default `on`); returns when the API has answered. Every call
-    /// changes the flag's targeting, so the flagd document changes even when the value does not.
+    /// everyone; `true`: no rule, default `on`; with [`Setup::by_rule`], rules on the country
+    /// serving DE `on` or `off`); returns when the API has answered. Every call changes the
+    /// flag's targeting, so the flagd document changes even when the value does not.
     pub async fn flip(&mut self, on: bool) -> Result<(), String> {
-        let targeting = if on {
-            json!(null)
-        } else {
-            json!({"if": [true, "off"]})
+        let targeting = match (self.by_rule, on) {
+            (false, true) => json!(null),
+            (false, false) => json!({"if": [true, "off"]}),
+            (true, true) => json!({"if": [{"==": [{"var": "country"}, "DE"]}, "on", "off"]}),
+            (true, false) => json!({"if": [{"==": [{"var": "country"}, "DE"]}, "off", "on"]}),
         };
         let r = self.http.put(format!("{}/api/v1/projects/{}/environments/{}/flags/hot", self.base, self.project, self.env)).bearer_auth(&self.token)
             .json(&json!({"enabled": true, "defaultVariant": "on", "targeting": targeting, "version": self.version})).send().await.map_err(|e| e.to_string())?;

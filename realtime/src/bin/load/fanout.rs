@@ -86,9 +86,15 @@ async fn post(http: &reqwest::Client, url: &str, body: String) -> Result<(), Str
     }
 }
 
-async fn one_size(pin: &Pinning, n: usize, changes: usize) -> Result<Measured, String> {
+async fn one_size(
+    pin: &Pinning,
+    n: usize,
+    changes: usize,
+    by_rule: bool,
+) -> Result<Measured, String> {
     let stack = Stack::start(pin).await?;
     let mut s: Setup = setup(&stack.base).await?;
+    s.by_rule = by_rule;
     let pids = [stack.server.pid(), stack.baseline.pid()];
     // The allocator gives pages freed at start back within a second: read after it has.
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -169,7 +175,12 @@ async fn one_size(pin: &Pinning, n: usize, changes: usize) -> Result<Measured, S
 }
 
 /// Every size, one after the other; a size that does not fit the descriptor limit is skipped.
-pub async fn run(pin: &Pinning, sizes: &[usize], changes: usize) -> Vec<(usize, Outcome)> {
+pub async fn run(
+    pin: &Pinning,
+    sizes: &[usize],
+    changes: usize,
+    by_rule: bool,
+) -> Vec<(usize, Outcome)> {
     let mut out = Vec::new();
     for &n in sizes {
         eprintln!("--- WebSocket fan-out, {n} clients per system, {changes} changes");
@@ -178,7 +189,7 @@ pub async fn run(pin: &Pinning, sizes: &[usize], changes: usize) -> Vec<(usize, 
                 println!("{n} clients: skipped: {why}");
                 Outcome::Skipped(why)
             }
-            Ok(()) => match one_size(pin, n, changes).await {
+            Ok(()) => match one_size(pin, n, changes, by_rule).await {
                 Ok(m) => Outcome::Measured(Box::new(m)),
                 Err(e) => {
                     eprintln!("  {n} clients failed: {e}");
@@ -204,9 +215,14 @@ fn kib_per(rss: (u64, u64), n: usize) -> f64 {
 }
 
 /// The markdown table of every size, and the counts behind it.
-pub fn print(results: &[(usize, Outcome)], changes: usize, pin: &Pinning) {
+pub fn print(results: &[(usize, Outcome)], changes: usize, by_rule: bool, pin: &Pinning) {
+    let change = if by_rule {
+        "a rule on the client's country edited (every client's value evaluated for it)"
+    } else {
+        "a switch flipped (a flag without a rule: the same message for every client)"
+    };
     println!(
-        "\nWebSocket fan-out, one node ({}). N clients on Switchyard and N on the bare broadcast, \
+        "\nWebSocket fan-out, one node ({}); each change: {change}. N clients on Switchyard and N on the bare broadcast, \
          in worker processes; {changes} changes per system, interleaved (Switchyard, baseline, \
          Switchyard, ...), each timed from just before its trigger to every client. A cell is the \
          median over changes of that change's p50 / p99 / max (p25–p75 of the per-change values); \
