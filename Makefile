@@ -108,9 +108,12 @@ bench-store:
 # WebSocket fan-out at 1,000, 10,000 and the most clients one server's descriptor limit allows
 # (--max-fit), 50 changes each interleaved with a bare broadcast baseline, servers on core 0 and
 # client worker processes on core 1; OFREP throughput; then flagd gRPC sync fan-out (1,000
-# SyncFlags streams, 20 changes) and ResolveBoolean req/s, each beside a bare baseline.
+# SyncFlags streams, 20 changes) and ResolveBoolean req/s, each beside a bare baseline. Each change
+# flips a switch (the same for every client); the second run edits a rule on the client's context
+# instead, so that every client is evaluated.
 bench-realtime: build
 	./target/release/switchyard-load 1000 10000 --max-fit --changes 50 --flagd-streams=1000 --flagd-changes=20
+	./target/release/switchyard-load 10000 --rule-change --changes 50 --flagd-streams=0
 
 # Three realtime nodes on one Redis (DynamoDB in moto), CLUSTER_CLIENTS clients (30,000 unless
 # set), 20 changes, with Redis commands and store reads per change.
