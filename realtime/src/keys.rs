@@ -56,13 +56,33 @@ pub struct KeyCache {
     missing: Mutex<LruCache<String, Instant>>,
     /// A turn per key being looked up: when a cached key expires, the thousands of streams that
     /// re-check it cost the store one read, not one each (which, with a slow store, piled up).
-    lookups: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    lookups: Turns,
     metrics: Arc<Metrics>,
     clock: Arc<dyn Clock>,
 }
 
 /// A poisoned lock only means another request panicked mid-update of a cache: its entries are
 /// still whole values, so the cache goes on.
+type Turns = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+
+/// A caller's turn at looking a key up. The last to leave, whether it finished or was given up
+/// (its client went away), removes the key's entry.
+struct Turn<'c> {
+    lookups: &'c Turns,
+    hash: &'c str,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut lookups = lock(self.lookups);
+        // The map's and this caller's: nobody else waits for this key.
+        if Arc::strong_count(&self.turn) <= 2 {
+            lookups.remove(self.hash);
+        }
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -98,19 +118,16 @@ impl KeyCache {
             return Ok(cached);
         }
         // One lookup per key at a time; those who waited find its answer in the cache.
-        let turn = lock(&self.lookups).entry(hash.clone()).or_default().clone();
-        let held = turn.lock().await;
-        let answer = match self.cached(&hash) {
+        let turn = Turn {
+            lookups: &self.lookups,
+            hash: &hash,
+            turn: lock(&self.lookups).entry(hash.clone()).or_default().clone(),
+        };
+        let _held = turn.turn.lock().await;
+        match self.cached(&hash) {
             Some(cached) => Ok(cached),
             None => self.read(store, hash.clone()).await,
-        };
-        drop(held);
-        let mut lookups = lock(&self.lookups);
-        // The map's and this caller's: nobody else waits for this key.
-        if Arc::strong_count(&turn) <= 2 {
-            lookups.remove(&hash);
         }
-        answer
     }
 
     /// Reads the key from the store and caches the answer.
@@ -264,6 +281,21 @@ mod tests {
         assert!(answers.iter().all(|a| matches!(a, Ok(Some(_)))));
         assert_eq!(s.metrics.key_lookups.get() - before, 1);
         assert_eq!(lock(&cache.lookups).len(), 0, "no turn is left behind");
+    }
+
+    #[tokio::test]
+    async fn lookups_given_up_midway_leave_no_turn_behind() {
+        let s = setup();
+        let real = keys(&s, 1).await;
+        let cache = cache(&s, 2, 2);
+        // One reading the store, one waiting for its turn; both dropped (clients gone).
+        let mut reading = Box::pin(cache.lookup(&s.store, &real[0].secret));
+        let mut waiting = Box::pin(cache.lookup(&s.store, &real[0].secret));
+        assert!(futures_util::poll!(reading.as_mut()).is_pending());
+        assert!(futures_util::poll!(waiting.as_mut()).is_pending());
+        drop(reading);
+        drop(waiting);
+        assert_eq!(lock(&cache.lookups).len(), 0);
     }
 
     #[tokio::test]
