@@ -288,11 +288,21 @@ mod tests {
         let s = setup();
         let real = keys(&s, 1).await;
         let cache = cache(&s, 2, 2);
-        // One reading the store, one waiting for its turn; both dropped (clients gone).
-        let mut reading = Box::pin(cache.lookup(&s.store, &real[0].secret));
+        let hash = hash_secret(&real[0].secret);
+        // A lookup holding the key's turn (as while it reads the store), and one waiting for
+        // it; both given up (their clients gone).
+        let reading = Turn {
+            lookups: &cache.lookups,
+            hash: &hash,
+            turn: lock(&cache.lookups)
+                .entry(hash.clone())
+                .or_default()
+                .clone(),
+        };
+        let held = reading.turn.clone().lock_owned().await;
         let mut waiting = Box::pin(cache.lookup(&s.store, &real[0].secret));
-        assert!(futures_util::poll!(reading.as_mut()).is_pending());
         assert!(futures_util::poll!(waiting.as_mut()).is_pending());
+        drop(held);
         drop(reading);
         drop(waiting);
         assert_eq!(lock(&cache.lookups).len(), 0);
