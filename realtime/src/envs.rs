@@ -387,3 +387,50 @@ fn hidden_flags(snap: &EnvironmentSnapshot) -> std::collections::HashSet<String>
         .map(|(f, _)| f.key.clone())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn compiled(revision: u64) -> Arc<Compiled> {
+        let doc = json!({"flags": {}});
+        let environment = serde_json::from_value(json!({"id": "e", "orgId": "o",
+            "projectId": "p", "key": "k", "name": "n", "revision": revision, "createdAt": 0}))
+        .unwrap_or_else(|e| panic!("{e}"));
+        Arc::new(Compiled::new(
+            environment,
+            FlagSet::parse(&doc).unwrap_or_else(|e| panic!("{e}")),
+            &serde_json::from_value(doc).unwrap_or_else(|e| panic!("{e}")),
+        ))
+    }
+
+    fn publish(held: &Held, revision: u64) {
+        held.latest.send_replace(compiled(revision));
+        let _ = held.revisions.send(revision);
+    }
+
+    #[tokio::test]
+    async fn a_follower_hears_of_each_new_revision() {
+        let held = Held::new(compiled(1));
+        let mut f = held.follow();
+        publish(&held, 2);
+        assert_eq!(f.revisions.recv().await.ok(), Some(2));
+        assert_eq!(f.latest.borrow().revision, 2);
+    }
+
+    #[tokio::test]
+    async fn a_follower_behind_more_signals_than_are_kept_learns_it_lagged_and_reads_the_latest() {
+        let held = Held::new(compiled(1));
+        let mut f = held.follow();
+        let last = SIGNALS as u64 + 5;
+        for r in 2..=last {
+            publish(&held, r);
+        }
+        assert!(matches!(
+            f.revisions.recv().await,
+            Err(broadcast::error::RecvError::Lagged(_))
+        ));
+        assert_eq!(f.latest.borrow().revision, last);
+    }
+}

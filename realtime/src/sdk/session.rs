@@ -160,9 +160,6 @@ impl Session {
         let timer = tokio::time::sleep_until(self.due.next());
         tokio::pin!(timer);
         loop {
-            if self.context.is_some() {
-                self.due.hello_by = None;
-            }
             // The pace holds the client's messages back until then (it moves only on a read).
             if self.due.paced_until.is_some_and(|at| at <= Instant::now()) {
                 self.due.paced_until = None;
@@ -230,17 +227,30 @@ impl Session {
         t.send(msg).await
     }
 
-    async fn snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
-        let env = self.env.borrow_and_update().clone();
+    /// Runs `f` on the view for the client's context (`None` before hello), counting the
+    /// evaluations.
+    async fn on_view<R: Send + 'static>(
+        &mut self,
+        env: &Arc<Compiled>,
+        f: fn(&mut ClientView, &Compiled, &Value) -> (R, usize),
+    ) -> Result<Option<R>, Close> {
         let Some(context) = self.context.as_deref().map(parse) else {
-            return Ok(());
+            return Ok(None);
         };
-        let (msg, evaluated) = (self.st.offload)
-            .on_view(&mut self.view, &env, &context, ClientView::snapshot)
+        let (r, evaluated) = (self.st.offload)
+            .on_view(&mut self.view, env, &context, f)
             .await
             .map_err(|_| Close::ServerError)?;
         self.st.metrics.evaluations.inc_by(evaluated as u64);
-        self.send(t, &msg).await
+        Ok(Some(r))
+    }
+
+    async fn snapshot<T: Transport>(&mut self, t: &mut T) -> Result<(), Close> {
+        let env = self.env.borrow_and_update().clone();
+        match self.on_view(&env, ClientView::snapshot).await? {
+            Some(msg) => self.send(t, &msg).await,
+            None => Ok(()),
+        }
     }
 
     /// The client asked for a snapshot: the ask is charged to the key's rate, and the snapshot
@@ -287,20 +297,11 @@ impl Session {
         // A change that is the same for every client comes written already.
         let msg = match self.view.shared_changes(&env) {
             Some(msg) => msg,
-            None => {
-                let Some(context) = self.context.as_deref().map(parse) else {
-                    return Ok(());
-                };
-                let (msg, evaluated) = (self.st.offload)
-                    .on_view(&mut self.view, &env, &context, ClientView::changes)
-                    .await
-                    .map_err(|_| Close::ServerError)?;
-                self.st.metrics.evaluations.inc_by(evaluated as u64);
-                let Some(msg) = msg else {
-                    return Ok(());
-                };
-                msg
-            }
+            None => match self.on_view(&env, ClientView::changes).await? {
+                Some(Some(msg)) => msg,
+                // Nothing this client sees changed.
+                _ => return Ok(()),
+            },
         };
         self.send(t, &msg).await?;
         self.st
@@ -331,6 +332,7 @@ impl Session {
                 secure::check(&env.environment, self.kind, &context, hash.as_deref())
                     .map_err(|_| Close::SecureMode)?;
                 self.context = Some(compact(&context));
+                self.due.hello_by = None;
                 self.want_snapshot();
                 Ok(())
             }
