@@ -53,6 +53,7 @@ fmt-check:
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p switchyard-realtime --no-default-features -- -D warnings
 
 # The store and bus suites use the project's own moto and whatever redis-server is on PATH;
 # AWS_ENDPOINT_URL, when set, points the DynamoDB suite at another endpoint (LocalStack).
@@ -94,8 +95,12 @@ reliability: build test-deps
 bench: bench-engine bench-store bench-realtime bench-lambda bench-webhooks
 
 # Switchyard beside Unleash Edge (offline, same 20 flags), both loaded by oha in alternating rounds;
-# Edge and oha are installed from the Rust registry into target/peers on first use.
+# Edge and oha are installed from the Rust registry into target/peers on first use. Switchyard's
+# side is the SDK role as the realtime image builds it (no `dashboard` feature), kept as
+# target/release/switchyard-realtime; `serve` (the whole product) makes the flags first.
 bench-peers:
+	$(CARGO) build --release -p switchyard-realtime --no-default-features --bin switchyard
+	cp target/release/switchyard target/release/switchyard-realtime
 	$(CARGO) build --release -p switchyard-realtime --bin switchyard
 	python3 scripts/bench_peers.py
 

@@ -2,8 +2,11 @@
 """make bench-peers: Switchyard beside Unleash Edge, the peer a user would pick instead, in the same
 run (issue #22).
 
-Both serve the same 20 flags (each: on for `country` in DE or FR, else a 50/50 split on the user):
-Switchyard from its embedded store, Edge offline from an equivalent bootstrap file. One external
+Both serve the same 20 flags (each: on for `country` in DE or FR, else a 50/50 split on the user).
+Edge runs offline from an equivalent bootstrap file. Switchyard's flags are made through the
+dashboard API of a `switchyard serve`, which then stops; its SDK role alone serves them offline
+(`switchyard realtime --store embedded --bus in-process`), built as the realtime image builds it
+(without the `dashboard` feature). One external
 load generator (oha) loads both with the same connections and duration, alternating servers round
 by round (A, B, B, A, ...), on three paths:
 
@@ -19,7 +22,8 @@ lowest and highest in brackets, and each ratio as Switchyard over Edge. Memory i
 resident set after the rounds.
 
 Environment: BENCH_PEERS_ROUNDS (default 5), BENCH_PEERS_SECONDS per round (5),
-BENCH_PEERS_CONNECTIONS (64), SWITCHYARD_BIN (target/release/switchyard).
+BENCH_PEERS_CONNECTIONS (64), SWITCHYARD_BIN (target/release/switchyard, for the seeding `serve`),
+SWITCHYARD_REALTIME_BIN (target/release/switchyard-realtime, the SDK role's build).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ PEERS = ROOT / "target" / "peers"
 EDGE_VERSION = "20.1.0"
 OHA_VERSION = "1.16.0"
 SWITCHYARD = Path(os.environ.get("SWITCHYARD_BIN", ROOT / "target" / "release" / "switchyard"))
+REALTIME = Path(os.environ.get("SWITCHYARD_REALTIME_BIN", ROOT / "target" / "release" / "switchyard-realtime"))
 
 ROUNDS = int(os.environ.get("BENCH_PEERS_ROUNDS", "5"))
 SECONDS = int(os.environ.get("BENCH_PEERS_SECONDS", "5"))
@@ -181,20 +186,30 @@ def spread(values: list[float], fmt: str) -> str:
 def main() -> int:
     edge_bin = install("unleash-edge", EDGE_VERSION, "unleash-edge")
     oha = install("oha", OHA_VERSION, "oha")
-    if not SWITCHYARD.exists():
-        raise SystemExit(f"{SWITCHYARD} is missing: make bench-peers builds it first")
+    for binary in (SWITCHYARD, REALTIME):
+        if not binary.exists():
+            raise SystemExit(f"{binary} is missing: make bench-peers builds it first")
     work = Path(tempfile.mkdtemp(prefix="bench-peers-"))
     procs: list[subprocess.Popen] = []
     try:
         sy_port, edge_port = free_port(), free_port()
+        sy_base = f"http://127.0.0.1:{sy_port}"
+        seeder = subprocess.Popen(
+            [str(SWITCHYARD), "serve", "--addr", f"127.0.0.1:{sy_port}", "--data-dir", str(work / "data"),
+             "--flagd-addr", "off"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "RUST_LOG": "warn"})
+        procs.append(seeder)
+        wait_for(sy_base + "/healthz")
+        key = seed_switchyard(sy_base)
+        seeder.terminate()
+        seeder.wait(timeout=30)
         sy = subprocess.Popen(
-            pinned(0) + [str(SWITCHYARD), "serve", "--addr", f"127.0.0.1:{sy_port}", "--data-dir", str(work / "data"),
+            pinned(0) + [str(REALTIME), "realtime", "--store", "embedded", "--bus", "in-process",
+                         "--addr", f"127.0.0.1:{sy_port}", "--data-dir", str(work / "data"),
                          "--rate-limit", "100000000", "--flagd-addr", "off"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "RUST_LOG": "warn"})
         procs.append(sy)
-        sy_base = f"http://127.0.0.1:{sy_port}"
         wait_for(sy_base + "/healthz")
-        key = seed_switchyard(sy_base)
         (work / "features.json").write_text(json.dumps(edge_features()))
         edge = subprocess.Popen(
             pinned(0) + [str(edge_bin), "-i", "127.0.0.1", "-p", str(edge_port), "offline",

@@ -9,8 +9,10 @@
 //! - [`keys`] — SDK key lookups, with bounded caches of found and of unknown keys
 //! - [`sdk`] — the SDK endpoints: OFREP, flagd document, WebSocket and SSE streams, analytics
 //!   intake, the SDK bundle
-//! - [`server`] — `switchyard serve` (everything in one process) and `switchyard realtime` (SDK
-//!   endpoints only), graceful shutdown
+//! - [`server`] — running the SDK endpoints (`switchyard realtime`, and `serve`'s base), graceful
+//!   shutdown
+//! - [`serve`] — `switchyard serve`: the dashboard API, its workers, MCP and the dashboard beside
+//!   them (the `dashboard` feature, on by default; the realtime image is built without it)
 //! - [`health`] — `/healthz`, `/readyz` (readiness with details) and `/metrics`
 //! - [`listen`] — the accept loop: header and request timeouts, connection and in-flight caps
 //! - [`metrics`] — Prometheus metrics
@@ -27,8 +29,11 @@ pub mod flagd;
 pub mod health;
 pub mod keys;
 pub mod listen;
+#[cfg(feature = "dashboard")]
 pub mod mcp;
 pub mod metrics;
 pub mod sdk;
 pub mod security_headers;
+#[cfg(feature = "dashboard")]
+pub mod serve;
 pub mod server;

@@ -18,11 +18,14 @@ enum Command {
     /// Evaluate flags from a flagd document: JSON Lines requests on stdin, one JSON line out each.
     Eval(cli::eval::EvalArgs),
     /// Run the whole product in one process: dashboard, API, SDK endpoints (embedded store by default).
-    Serve(server::ServeArgs),
-    /// Run the SDK endpoints only (the production container: DynamoDB and Redis).
+    #[cfg(feature = "dashboard")]
+    Serve(switchyard_realtime::serve::ServeArgs),
+    /// Run the SDK endpoints only: the production container (DynamoDB and Redis), or offline over
+    /// an embedded store (`--store embedded --bus in-process`).
     Realtime(server::RealtimeArgs),
     /// Serve AI agents over MCP (stdio) as the API token in SWITCHYARD_API_TOKEN: they read
     /// flags, evaluate them and propose changes; people approve and apply.
+    #[cfg(feature = "dashboard")]
     Mcp(cli::mcp::McpArgs),
     /// Back up the embedded store to a file: online through the running server, or directly.
     Backup(cli::backup::BackupArgs),
@@ -43,8 +46,10 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() -> ExitCode {
     match Args::parse().command {
         Command::Eval(args) => cli::eval::run(&args),
+        #[cfg(feature = "dashboard")]
         Command::Serve(args) => server::run_blocking(server::Role::Serve(args)),
         Command::Realtime(args) => server::run_blocking(server::Role::Realtime(args)),
+        #[cfg(feature = "dashboard")]
         Command::Mcp(args) => cli::mcp::run(&args),
         Command::Backup(args) => cli::backup::backup(&args),
         Command::Restore(args) => cli::backup::restore(&args),

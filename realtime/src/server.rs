@@ -1,10 +1,8 @@
-//! Running the server: `switchyard serve` (all of Switchyard in one process) and `switchyard
-//! realtime` (the SDK endpoints only), with the operator's routes of [`crate::health`], and
-//! graceful shutdown (streams close with 1012, in-flight requests drain, analytics flush).
+//! Running the server: `switchyard realtime` (the SDK endpoints only) and the base of `switchyard
+//! serve` (which mounts the rest of the product on it: `crate::serve`), with the operator's
+//! routes of [`crate::health`], and graceful shutdown (streams close with 1012, in-flight requests
+//! drain, analytics flush).
 
-use axum::Router;
-use axum::http::StatusCode;
-use axum::response::Html;
 use clap::{Args, ValueEnum};
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -13,12 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use switchyard_core::backends::{Backends, BusConfig, StoreConfig};
-use switchyard_functions::auth::jwt::JwtKeys;
-use switchyard_functions::auth::rate_limit::LoginLimiter;
-use switchyard_functions::webhooks::{Dispatcher, RetryPolicy};
-use switchyard_functions::{AppState, Group};
 use tokio::sync::watch;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::envs::Environments;
 use crate::health::{self, Health};
@@ -40,55 +33,31 @@ pub enum BusKind {
     Redis,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    /// Where to listen.
-    #[arg(long, env = "SWITCHYARD_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    /// The embedded store's directory (also holds the generated token signing key).
-    #[arg(long, env = "SWITCHYARD_DATA_DIR", default_value = ".switchyard")]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "SWITCHYARD_STORE", value_enum, default_value = "embedded")]
-    pub store: StoreKind,
-    /// The DynamoDB table (with `--store dynamodb`); created if missing.
-    #[arg(long, env = "SWITCHYARD_TABLE", default_value = "switchyard")]
-    pub table: String,
-    #[arg(long, env = "SWITCHYARD_BUS", value_enum, default_value = "in-process")]
-    pub bus: BusKind,
-    /// Redis (with `--bus redis`).
-    #[arg(
-        long,
-        env = "SWITCHYARD_REDIS_URL",
-        default_value = "redis://127.0.0.1:6379"
-    )]
-    pub redis_url: String,
-    /// The built dashboard.
-    #[arg(long, env = "SWITCHYARD_WEB_DIR", default_value = "web/dist")]
-    pub web_dir: PathBuf,
-    /// The built SDK bundle.
-    #[arg(
-        long,
-        env = "SWITCHYARD_SDK_BUNDLE",
-        default_value = "sdk-js/dist/switchyard.min.js"
-    )]
-    pub sdk_bundle: PathBuf,
-    #[command(flatten)]
-    pub delivery: DeliveryArgs,
-    /// The quotas the dashboard API enforces (the `realtime` role writes nothing but counters).
-    #[command(flatten)]
-    pub quotas: switchyard_functions::config::QuotaArgs,
-    /// Login and signup limits of the dashboard API.
-    #[command(flatten)]
-    pub login: switchyard_functions::config::LoginLimitArgs,
-    /// Password reset mail.
-    #[command(flatten)]
-    pub mail: switchyard_functions::config::MailArgs,
-    /// Webhooks: where endpoints may point, the dashboard's address in messages.
-    #[command(flatten)]
-    pub webhooks: switchyard_functions::config::WebhookArgs,
-    /// MCP for AI agents at `/mcp`.
-    #[command(flatten)]
-    pub mcp: crate::mcp::http::McpArgs,
+impl StoreKind {
+    /// The store this names (a DynamoDB table is created when missing).
+    pub fn config(self, data_dir: &Path, table: &str) -> StoreConfig {
+        match self {
+            StoreKind::Embedded => StoreConfig::Embedded(data_dir.to_path_buf()),
+            StoreKind::Dynamodb => StoreConfig::DynamoDb {
+                table: table.to_owned(),
+                create: true,
+            },
+        }
+    }
+}
+
+impl BusKind {
+    /// The bus this names; Redis needs its URL.
+    pub fn config(self, redis_url: Option<&str>) -> Result<BusConfig, String> {
+        match (self, redis_url) {
+            (BusKind::InProcess, _) => Ok(BusConfig::InProcess),
+            (BusKind::Redis, Some(url)) => Ok(BusConfig::Redis(url.to_owned())),
+            (BusKind::Redis, None) => Err(
+                "the Redis bus needs --redis-url (SWITCHYARD_REDIS_URL), or choose --bus in-process"
+                    .to_owned(),
+            ),
+        }
+    }
 }
 
 /// How the SDK endpoints run: flags both roles share.
@@ -121,10 +90,24 @@ pub struct DeliveryArgs {
 pub struct RealtimeArgs {
     #[arg(long, env = "SWITCHYARD_ADDR", default_value = "0.0.0.0:8080")]
     pub addr: SocketAddr,
+    /// Where flags come from: DynamoDB (production), or an embedded store this process alone
+    /// opens (an offline replica, e.g. of a backup put in place with `switchyard restore`).
+    #[arg(long, env = "SWITCHYARD_STORE", value_enum, default_value = "dynamodb")]
+    pub store: StoreKind,
+    /// The embedded store's directory (with `--store embedded`).
+    #[arg(long, env = "SWITCHYARD_DATA_DIR", default_value = ".switchyard")]
+    pub data_dir: PathBuf,
+    /// The DynamoDB table (with `--store dynamodb`).
     #[arg(long, env = "SWITCHYARD_TABLE", default_value = "switchyard")]
     pub table: String,
+    /// Where changes are heard: Redis (production), or nowhere but this process (with an
+    /// embedded store nothing else writes it; with DynamoDB, changes arrive by the periodic
+    /// revision check).
+    #[arg(long, env = "SWITCHYARD_BUS", value_enum, default_value = "redis")]
+    pub bus: BusKind,
+    /// Redis (required with `--bus redis`).
     #[arg(long, env = "SWITCHYARD_REDIS_URL")]
-    pub redis_url: String,
+    pub redis_url: Option<String>,
     #[arg(
         long,
         env = "SWITCHYARD_SDK_BUNDLE",
@@ -139,7 +122,8 @@ pub struct RealtimeArgs {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Role {
-    Serve(ServeArgs),
+    #[cfg(feature = "dashboard")]
+    Serve(crate::serve::ServeArgs),
     Realtime(RealtimeArgs),
 }
 
@@ -165,53 +149,20 @@ pub fn run_blocking(role: Role) -> ExitCode {
     }
 }
 
-/// A key of a local install (`jwt.key` signs session tokens, `webhook.key` seals webhook
-/// secrets, `admin.key` asks for online backups): generated once, kept in the data directory.
-pub fn local_key(dir: &Path, name: &str) -> Result<Vec<u8>, String> {
-    let path = dir.join(name);
-    if let Ok(hex_key) = std::fs::read_to_string(&path) {
-        return hex::decode(hex_key.trim())
-            .map_err(|_| format!("{} is not a hex key", path.display()));
-    }
-    use rand::RngCore;
-    let mut key = [0u8; 32];
-    rand::rng().fill_bytes(&mut key);
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    std::fs::write(&path, hex::encode(key))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-    }
-    Ok(key.to_vec())
-}
-
 async fn run(role: Role) -> Result<(), String> {
     let (addr, stores, buses, bundle, delivery) = match &role {
+        #[cfg(feature = "dashboard")]
         Role::Serve(a) => (
             a.addr,
-            match a.store {
-                StoreKind::Embedded => StoreConfig::Embedded(a.data_dir.clone()),
-                StoreKind::Dynamodb => StoreConfig::DynamoDb {
-                    table: a.table.clone(),
-                    create: true,
-                },
-            },
-            match a.bus {
-                BusKind::InProcess => BusConfig::InProcess,
-                BusKind::Redis => BusConfig::Redis(a.redis_url.clone()),
-            },
+            a.store.config(&a.data_dir, &a.table),
+            a.bus.config(Some(&a.redis_url))?,
             a.sdk_bundle.clone(),
             a.delivery.clone(),
         ),
         Role::Realtime(a) => (
             a.addr,
-            StoreConfig::DynamoDb {
-                table: a.table.clone(),
-                create: true,
-            },
-            BusConfig::Redis(a.redis_url.clone()),
+            a.store.config(&a.data_dir, &a.table),
+            a.bus.config(a.redis_url.as_deref())?,
             a.sdk_bundle.clone(),
             a.delivery.clone(),
         ),
@@ -236,7 +187,6 @@ async fn run(role: Role) -> Result<(), String> {
     );
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let limits = delivery.limits.apply(Limits::default());
-    let proxy_hops = limits.trusted_proxy_hops;
     let sdk_state = SdkState::new(
         envs.clone(),
         metrics.clone(),
@@ -273,65 +223,22 @@ async fn run(role: Role) -> Result<(), String> {
         let events = events.clone();
         async move { events.flush_periodically().await }
     });
-    let mut app = sdk::router(sdk_state).merge(health::routes(Health {
+    let app = sdk::router(sdk_state).merge(health::routes(Health {
         store: store.clone(),
         bus: bus.clone(),
         envs: envs.clone(),
         metrics: metrics.clone(),
         shutdown: shutdown_rx.clone(),
     }));
-    if let Role::Serve(a) = &role {
-        let jwt = JwtKeys::from_secret(&local_key(&a.data_dir, "jwt.key")?)?;
-        let webhooks = a.webhooks.setup(
-            &local_key(&a.data_dir, "webhook.key")?,
-            &format!("http://{}", a.addr),
-        )?;
-        let login = LoginLimiter::new(a.login.limits()).with_trusted_proxy_hops(proxy_hops);
-        let dashboard_url = a
-            .webhooks
-            .dashboard_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", a.addr));
-        let mut state =
-            AppState::with_options(store.clone(), bus.clone(), jwt, login, a.quotas.quotas())
-                .with_webhooks(webhooks.clone())
-                .with_api_url(a.webhooks.api_url.clone());
-        if let Some(mail) = a.mail.mail(&dashboard_url)? {
-            state = state.with_mail(mail);
-        }
-        tokio::spawn(webhook_worker(
-            Dispatcher::new(state.changes.clone(), webhooks, RetryPolicy::default())?,
-            state.webhook_nudge.clone(),
-        ));
-        // Scheduled change requests: at once (what came due while it was down), then every second.
-        tokio::spawn(switchyard_functions::scheduler::run_forever(
-            state.changes.clone(),
-            Duration::from_secs(1),
-        ));
-        // Expired audit records: at once, then hourly.
-        tokio::spawn(switchyard_functions::scheduler::sweep_forever(
-            store.clone(),
-            switchyard_functions::scheduler::SWEEP_EVERY,
-        ));
-        let api = switchyard_functions::router(state, &Group::ALL);
-        let mcp = crate::mcp::http::router(api.clone(), &a.mcp, shutdown_rx.clone());
-        if matches!(a.store, StoreKind::Embedded) {
-            let admin_key = hex::encode(local_key(&a.data_dir, "admin.key")?);
-            app = app.merge(crate::backup::routes(
-                store.clone(),
-                a.data_dir.clone(),
-                &admin_key,
-            ));
-        }
-        app = app
-            .merge(api)
-            .nest_service("/mcp", mcp)
-            .fallback_service(dashboard(&a.web_dir));
-        app = crate::security_headers::apply(app);
-    }
+    #[cfg(feature = "dashboard")]
+    let app = match &role {
+        Role::Serve(a) => crate::serve::mount(app, a, &store, &bus, shutdown_rx.clone())?,
+        Role::Realtime(_) => app,
+    };
     let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let flagd_defaults: &[SocketAddr] = match &role {
+        #[cfg(feature = "dashboard")]
         Role::Serve(_) => &[
             SocketAddr::from(([127, 0, 0, 1], 8013)),
             SocketAddr::from(([127, 0, 0, 1], 8015)),
@@ -355,25 +262,8 @@ async fn run(role: Role) -> Result<(), String> {
         shutdown_rx.clone(),
     ));
     match &role {
-        Role::Serve(a) => {
-            println!("Switchyard is running at http://{local}");
-            println!(
-                "  data: {} ({:?} store, {:?} bus)",
-                a.data_dir.display(),
-                a.store,
-                a.bus
-            );
-            println!("  first admin: open http://{local}/ and sign up, or");
-            println!(
-                "    curl -X POST http://{local}/api/v1/auth/signup -H 'content-type: application/json' \\"
-            );
-            println!(
-                "      -d '{{\"email\":\"you@example.com\",\"password\":\"at least ten chars\",\"name\":\"You\",\"organization\":\"Acme\"}}'"
-            );
-            println!(
-                "  AI agents (MCP): http://{local}/mcp with Authorization: Bearer <API token> (docs/governance.md)"
-            );
-        }
+        #[cfg(feature = "dashboard")]
+        Role::Serve(a) => crate::serve::banner(a, local),
         Role::Realtime(_) => println!("Switchyard realtime is listening on {local}"),
     }
     if !flagd_addrs.is_empty() {
@@ -398,20 +288,6 @@ async fn run(role: Role) -> Result<(), String> {
     Ok(())
 }
 
-/// `serve`'s webhook dispatcher: a run after every change (the change layer wakes it) and every
-/// second (retries that came due). Sending tasks go on between runs.
-async fn webhook_worker(dispatcher: Arc<Dispatcher>, nudge: Arc<tokio::sync::Notify>) {
-    loop {
-        if let Err(e) = dispatcher.run(None, false).await {
-            tracing::warn!(error = %e, "webhook run failed");
-        }
-        tokio::select! {
-            () = nudge.notified() => {}
-            () = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-    }
-}
-
 async fn wait_for_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -426,20 +302,6 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-/// The built dashboard, or a page that says plainly that it is not built.
-fn dashboard(dir: &Path) -> Router {
-    let index = dir.join("index.html");
-    if index.exists() {
-        Router::new().fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
-    } else {
-        Router::new().fallback(|| async {
-            (StatusCode::NOT_FOUND, Html("<!doctype html><title>Switchyard</title><h1>Switchyard</h1>\
-                <p>The dashboard is not built in this checkout (web/dist is missing). The API is at \
-                <a href=\"/api/openapi.json\">/api/openapi.json</a>; SDK endpoints are under /ofrep and /sdk.</p>"))
-        })
-    }
 }
 
 /// A listener with a deep accept queue: after a restart, thousands of SDK clients reconnect

@@ -2,4 +2,5 @@
 
 pub mod backup;
 pub mod eval;
+#[cfg(feature = "dashboard")]
 pub mod mcp;
