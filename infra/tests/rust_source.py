@@ -106,17 +106,17 @@ class Table:
 
 
 def table_layout() -> Table:
-    """The table `DynamoDb::create_table` creates, resolved through layout.rs's constants."""
+    """The table `DynamoDb::create_new_table` creates, resolved through layout.rs's constants."""
     consts = _constants()
-    source = (STORE / "dynamodb.rs").read_text()
-    body = _fn_body(source, "pub async fn create_table")
+    source = (STORE / "dynamodb_table.rs").read_text()
+    body = _fn_body(source, "pub async fn create_new_table")
     index_part, table_part = body.split("GlobalSecondaryIndex::builder()", 1)[1].split(".create_table()", 1)
 
     def keys(part: str) -> dict[str, str]:
         return {kind: consts[name] for name, kind in re.findall(r"key\((\w+), KeyType::(\w+)\)", part)}
 
     attr_type = re.search(r"ScalarAttributeType::(\w+)", body).group(1)
-    assert attr_type == consts["KEY_ATTRIBUTE_TYPE"], "layout.rs and create_table disagree on key types"
+    assert attr_type == consts["KEY_ATTRIBUTE_TYPE"], "layout.rs and create_new_table disagree on key types"
     table_keys, index_keys = keys(table_part), keys(index_part)
     ttl = re.search(r'time_to_live|TimeToLive', source)
     return Table(

@@ -6,9 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue, ScalarAttributeType,
-    Select, StreamSpecification, StreamViewType, TransactWriteItem,
+    AttributeValue, Delete, Put, ReturnValue, Select, TransactWriteItem,
 };
 use std::collections::HashMap;
 
@@ -31,14 +29,14 @@ pub struct DynamoDb {
 }
 
 /// A request the SDK could not even build (a bug here, not DynamoDB's answer).
-fn invalid(e: aws_sdk_dynamodb::error::BuildError) -> KvError {
+pub(super) fn invalid(e: aws_sdk_dynamodb::error::BuildError) -> KvError {
     KvError::Backend(DisplayErrorContext(e).to_string())
 }
 
 /// A request that failed after the SDK's own retries. DynamoDB saying it is too busy
 /// (throttling, a request limit, a server error) or no answer at all is [`KvError::Busy`]: the
 /// caller is told to come back in a moment (503), not that something broke.
-fn backend<E, R>(e: SdkError<E, R>) -> KvError
+pub(super) fn backend<E, R>(e: SdkError<E, R>) -> KvError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
     R: std::fmt::Debug,
@@ -106,85 +104,6 @@ impl DynamoDb {
 
     pub fn table(&self) -> &str {
         &self.table
-    }
-
-    /// Creates the table (on-demand billing, the `gsi1` index, a stream of new images, TTL on
-    /// `ttl`) unless it exists. For local runs and tests; in AWS, Terraform creates it.
-    pub async fn create_table(&self) -> Result<(), KvError> {
-        if self
-            .client
-            .describe_table()
-            .table_name(&self.table)
-            .send()
-            .await
-            .is_ok()
-        {
-            return Ok(());
-        }
-        let attr = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .map_err(invalid)
-        };
-        let key = |name: &str, kind: KeyType| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-                .map_err(invalid)
-        };
-        let index = GlobalSecondaryIndex::builder()
-            .index_name(INDEX_NAME)
-            .key_schema(key(INDEX_HASH_KEY, KeyType::Hash)?)
-            .key_schema(key(INDEX_RANGE_KEY, KeyType::Range)?)
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::All)
-                    .build(),
-            )
-            .build()
-            .map_err(invalid)?;
-        self.client
-            .create_table()
-            .table_name(&self.table)
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(attr(TABLE_HASH_KEY)?)
-            .attribute_definitions(attr(TABLE_RANGE_KEY)?)
-            .attribute_definitions(attr(INDEX_HASH_KEY)?)
-            .attribute_definitions(attr(INDEX_RANGE_KEY)?)
-            .key_schema(key(TABLE_HASH_KEY, KeyType::Hash)?)
-            .key_schema(key(TABLE_RANGE_KEY, KeyType::Range)?)
-            .global_secondary_indexes(index)
-            .stream_specification(
-                StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(StreamViewType::NewImage)
-                    .build()
-                    .map_err(invalid)?,
-            )
-            .send()
-            .await
-            .map_err(backend)?;
-        // Counters and change records expire through DynamoDB's TTL (Terraform sets it in AWS).
-        // Best effort: an endpoint without TTL still works, expired items are only hidden on read.
-        let ttl = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
-            .attribute_name(TTL_ATTRIBUTE)
-            .enabled(true)
-            .build()
-            .map_err(invalid)?;
-        if let Err(e) = self
-            .client
-            .update_time_to_live()
-            .table_name(&self.table)
-            .time_to_live_specification(ttl)
-            .send()
-            .await
-        {
-            tracing::warn!(error = %DisplayErrorContext(e), "could not turn on TTL for counters");
-        }
-        Ok(())
     }
 
     async fn query_pages(

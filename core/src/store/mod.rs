@@ -28,6 +28,8 @@ mod dynamodb_counters;
 mod dynamodb_retry;
 #[cfg(feature = "dynamodb")]
 mod dynamodb_scan;
+#[cfg(feature = "dynamodb")]
+mod dynamodb_table;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 #[cfg(feature = "embedded")]
