@@ -31,15 +31,26 @@ impl Drop for Switchyard {
 impl Switchyard {
     /// Starts `switchyard serve` with extra arguments and environment.
     pub fn serve(args: &[&str], env: &[(&str, &str)]) -> Switchyard {
+        // Tests sign up many users from 127.0.0.1.
+        let mut env = env.to_vec();
+        env.insert(0, ("SWITCHYARD_SIGNUPS_PER_ADDRESS", "1000000"));
+        Switchyard::start("serve", args, &env, "Switchyard is running at")
+    }
+
+    /// Starts `switchyard realtime` (the SDK role alone) with extra arguments.
+    pub fn realtime(args: &[&str]) -> Switchyard {
+        Switchyard::start("realtime", args, &[], "realtime is listening on")
+    }
+
+    /// Starts `switchyard <role>` on a free port and waits for the line that says it listens.
+    fn start(role: &str, args: &[&str], env: &[(&str, &str)], ready: &str) -> Switchyard {
         let port = support::free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchyard"));
-        cmd.arg("serve")
+        cmd.arg(role)
             .arg("--addr")
             .arg(format!("127.0.0.1:{port}"))
             .args(args)
             .env("RUST_LOG", "warn")
-            // Tests sign up many users from 127.0.0.1.
-            .env("SWITCHYARD_SIGNUPS_PER_ADDRESS", "1000000")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in env {
@@ -50,9 +61,9 @@ impl Switchyard {
         let mut lines = BufReader::new(stdout).lines();
         loop {
             match lines.next() {
-                Some(Ok(line)) if line.contains("Switchyard is running at") => break,
+                Some(Ok(line)) if line.contains(ready) => break,
                 Some(Ok(_)) => continue,
-                _ => panic!("switchyard exited before it was ready"),
+                _ => panic!("switchyard {role} exited before it was ready"),
             }
         }
         std::thread::spawn(move || for _ in lines {});
@@ -230,6 +241,17 @@ impl Client {
         assert_eq!(s, 200, "{b}");
         b["version"].as_u64().unwrap()
     }
+}
+
+/// `beta` for a pro user, as the server at `base` evaluates it with `key` (OFREP).
+pub async fn beta_for_pro(base: &str, key: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/ofrep/v1/evaluate/flags/beta"))
+        .header("x-api-key", key)
+        .json(&json!({"context": {"targetingKey": "u1", "plan": "pro"}}))
+        .send()
+        .await
+        .unwrap()
 }
 
 pub async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {

@@ -5,58 +5,21 @@
 
 mod harness;
 
-use harness::{Fixture, support};
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use harness::{Fixture, Switchyard, beta_for_pro};
+use serde_json::Value;
+use std::process::{Command, Output};
 
-/// A `switchyard realtime` process, killed on drop.
-struct Realtime {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Realtime {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn realtime_offline(data_dir: &str) -> Realtime {
-    let port = support::free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
-        .args(["realtime", "--store", "embedded", "--bus", "in-process"])
-        .args(["--data-dir", data_dir, "--flagd-addr", "off"])
-        .arg("--addr")
-        .arg(format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.contains("realtime is listening") => break,
-            Some(Ok(_)) => continue,
-            _ => panic!("switchyard realtime exited before it was ready"),
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Realtime {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn beta(base: &str, key: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{base}/ofrep/v1/evaluate/flags/beta"))
-        .header("x-api-key", key)
-        .json(&json!({"context": {"targetingKey": "u1", "plan": "pro"}}))
-        .send()
-        .await
-        .unwrap()
+fn realtime_offline(data_dir: &str) -> Switchyard {
+    Switchyard::realtime(&[
+        "--store",
+        "embedded",
+        "--bus",
+        "in-process",
+        "--data-dir",
+        data_dir,
+        "--flagd-addr",
+        "off",
+    ])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,7 +28,7 @@ async fn the_realtime_role_serves_an_embedded_store_with_its_keys() {
     f.flip_and_wait().await;
     f.server.terminate();
     let rt = realtime_offline(f.data_dir().to_str().unwrap());
-    let r = beta(&rt.base, &f.t.server_key).await;
+    let r = beta_for_pro(&rt.base, &f.t.server_key).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["value"], false, "the flip made before the stop: {v}");
@@ -80,7 +43,7 @@ async fn the_realtime_role_has_no_dashboard_api() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
-    assert_eq!(beta(&rt.base, "sy_not_a_key").await.status(), 401);
+    assert_eq!(beta_for_pro(&rt.base, "sy_not_a_key").await.status(), 401);
 }
 
 fn realtime_fails(args: &[&str]) -> Output {

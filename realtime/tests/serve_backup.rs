@@ -5,8 +5,8 @@
 
 mod harness;
 
-use harness::{Fixture, Switchyard};
-use serde_json::{Value, json};
+use harness::{Fixture, Switchyard, beta_for_pro};
+use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -43,16 +43,7 @@ fn restore(dir: &Path, from: &Path) -> Output {
 
 /// `beta` for a pro user, as the server at `base` evaluates it with `key`.
 async fn beta(base: &str, key: &str) -> Value {
-    let r: Value = reqwest::Client::new()
-        .post(format!("{base}/ofrep/v1/evaluate/flags/beta"))
-        .header("x-api-key", key)
-        .json(&json!({"context": {"targetingKey": "u1", "plan": "pro"}}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value = beta_for_pro(base, key).await.json().await.unwrap();
     r["value"].clone()
 }
 

@@ -26,14 +26,14 @@ const POLL_EVERY: Duration = Duration::from_millis(500);
 impl DynamoDb {
     /// Makes the table unless it exists, then waits until it is ACTIVE.
     pub async fn create_table(&self) -> Result<(), KvError> {
-        if self.table_status().await.is_none() {
-            self.create_new_table().await?;
+        match self.table_status().await {
+            None => self.create_new_table().await,
+            Some(_) => self.wait_until_active().await,
         }
-        self.wait_until_active().await
     }
 
-    /// Creates the table; one that another process made meanwhile is as good (DynamoDB's
-    /// `ResourceInUseException`), and keeps the settings its maker gave it.
+    /// Creates the table and waits until it is ACTIVE; one that another process made meanwhile
+    /// is as good (DynamoDB's `ResourceInUseException`), and keeps the settings its maker gave it.
     pub async fn create_new_table(&self) -> Result<(), KvError> {
         let attr = |name: &str| {
             AttributeDefinition::builder()
@@ -87,7 +87,7 @@ impl DynamoDb {
                 if e.as_service_error()
                     .is_some_and(|e| e.is_resource_in_use_exception()) =>
             {
-                return Ok(());
+                return self.wait_until_active().await;
             }
             Err(e) => return Err(backend(e)),
         }
