@@ -60,6 +60,13 @@ pub struct ListenArgs {
     /// Requests being answered at once; past it, 503 at once.
     #[arg(long, env = "SWITCHYARD_MAX_IN_FLIGHT", default_value_t = 4096)]
     pub max_in_flight: usize,
+    /// Share the HTTP and flagd addresses with other processes started with this flag
+    /// (SO_REUSEPORT): the kernel spreads new connections over them. For several processes on
+    /// one host behind one port: where one process may not hold as many descriptors as the host
+    /// should streams, or to start a new version beside the old before stopping the old (its
+    /// streams close with 1012 and reconnect to the new one).
+    #[arg(long, env = "SWITCHYARD_REUSE_PORT")]
+    pub reuse_port: bool,
 }
 
 /// Seconds a client refused at a cap waits before it tries again.

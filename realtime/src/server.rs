@@ -235,7 +235,8 @@ async fn run(role: Role) -> Result<(), String> {
         Role::Serve(a) => crate::serve::mount(app, a, &store, &bus, shutdown_rx.clone())?,
         Role::Realtime(_) => app,
     };
-    let listener = listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = listen(addr, delivery.listen.reuse_port)
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let flagd_defaults: &[SocketAddr] = match &role {
         #[cfg(feature = "dashboard")]
@@ -245,8 +246,11 @@ async fn run(role: Role) -> Result<(), String> {
         ],
         Role::Realtime(_) => &[SocketAddr::from(([0, 0, 0, 0], 8013))],
     };
-    let flagd_listeners =
-        crate::flagd::serve::bind(delivery.flagd.flagd_addr.as_ref(), flagd_defaults)?;
+    let flagd_listeners = crate::flagd::serve::bind(
+        delivery.flagd.flagd_addr.as_ref(),
+        flagd_defaults,
+        delivery.listen.reuse_port,
+    )?;
     let flagd_addrs: Vec<String> = flagd_listeners
         .iter()
         .filter_map(|l| l.local_addr().ok())
@@ -307,7 +311,10 @@ async fn wait_for_signal() {
 /// A listener with a deep accept queue: after a restart, thousands of SDK clients reconnect
 /// within a second or two, and connections beyond the queue wait out TCP's SYN retries (1 s, 3 s,
 /// 7 s…). The kernel caps the depth at `net.core.somaxconn`.
-pub(crate) fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+pub(crate) fn listen(
+    addr: SocketAddr,
+    reuse_port: bool,
+) -> std::io::Result<tokio::net::TcpListener> {
     // Every open stream is a descriptor: take what the system allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let socket = if addr.is_ipv4() {
@@ -316,6 +323,16 @@ pub(crate) fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListene
         tokio::net::TcpSocket::new_v6()?
     };
     socket.set_reuseaddr(true)?;
+    #[cfg(unix)]
+    if reuse_port {
+        socket.set_reuseport(true)?;
+    }
+    #[cfg(not(unix))]
+    if reuse_port {
+        return Err(std::io::Error::other(
+            "--reuse-port needs SO_REUSEPORT (Unix)",
+        ));
+    }
     socket.bind(addr)?;
     socket.listen(8192)
 }

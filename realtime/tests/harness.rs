@@ -42,9 +42,23 @@ impl Switchyard {
         Switchyard::start("realtime", args, &[], "realtime is listening on")
     }
 
+    /// Starts `switchyard realtime` on `port` (which another process may share).
+    pub fn realtime_on(port: u16, args: &[&str]) -> Switchyard {
+        Switchyard::start_on(port, "realtime", args, &[], "realtime is listening on")
+    }
+
     /// Starts `switchyard <role>` on a free port and waits for the line that says it listens.
     fn start(role: &str, args: &[&str], env: &[(&str, &str)], ready: &str) -> Switchyard {
-        let port = support::free_port();
+        Switchyard::start_on(support::free_port(), role, args, env, ready)
+    }
+
+    fn start_on(
+        port: u16,
+        role: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        ready: &str,
+    ) -> Switchyard {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchyard"));
         cmd.arg(role)
             .arg("--addr")

@@ -74,3 +74,76 @@ fn the_redis_bus_without_a_url_is_a_clear_error_that_opens_nothing() {
     assert!(err.contains("--redis-url"), "{err}");
     assert!(!data.exists(), "no store was created");
 }
+
+/// A copy of what the stopped `serve` left, for one more process (an embedded store is opened by
+/// one process at a time).
+fn replica(from: &std::path::Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        from.join("switchyard.redb"),
+        dir.path().join("switchyard.redb"),
+    )
+    .unwrap();
+    dir
+}
+
+fn sharing(port: u16, data: &tempfile::TempDir, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "--store",
+        "embedded",
+        "--bus",
+        "in-process",
+        "--flagd-addr",
+        "off",
+        "--data-dir",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.push(data.path().to_str().unwrap().to_owned());
+    args.extend(extra.iter().map(|a| a.replace("{port}", &port.to_string())));
+    args
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_with_reuse_port_share_one_address_and_one_serves_when_the_other_stops() {
+    let mut f = Fixture::start().await;
+    f.server.terminate();
+    let (a, b) = (replica(f.data_dir()), replica(f.data_dir()));
+    let port = harness::support::free_port();
+    let args = |d| sharing(port, d, &["--reuse-port"]);
+    let (a_args, b_args) = (args(&a), args(&b));
+    let mut first =
+        Switchyard::realtime_on(port, &a_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let second =
+        Switchyard::realtime_on(port, &b_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        beta_for_pro(&second.base, &f.t.server_key).await.status(),
+        200
+    );
+    first.terminate();
+    for _ in 0..20 {
+        let r = beta_for_pro(&second.base, &f.t.server_key).await;
+        assert_eq!(
+            r.status(),
+            200,
+            "the address is served after the first stopped"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_reuse_port_a_second_process_on_the_address_is_a_clear_error() {
+    let mut f = Fixture::start().await;
+    f.server.terminate();
+    let (a, b) = (replica(f.data_dir()), replica(f.data_dir()));
+    let port = harness::support::free_port();
+    let a_args = sharing(port, &a, &["--reuse-port"]);
+    let _first =
+        Switchyard::realtime_on(port, &a_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let addr = format!("127.0.0.1:{port}");
+    let b_args = sharing(port, &b, &["--addr", &addr]);
+    let out = realtime_fails(&b_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+}

@@ -21,16 +21,18 @@ use super::sync::Sync;
 use super::{Addrs, MAX_REQUEST_MESSAGE};
 
 /// Binds the listeners: `configured` strictly (an address that cannot be bound is an error),
-/// or else `defaults`, skipping (with a warning) one already in use.
+/// or else `defaults`, skipping (with a warning) one already in use. `reuse_port`: shared with
+/// other processes (`--reuse-port`).
 pub fn bind(
     configured: Option<&Addrs>,
     defaults: &[SocketAddr],
+    reuse_port: bool,
 ) -> Result<Vec<TcpListener>, String> {
     let strict = configured.is_some();
     let addrs = configured.map_or(defaults, |a| a.0.as_slice());
     let mut bound = Vec::new();
     for addr in addrs {
-        match crate::server::listen(*addr) {
+        match crate::server::listen(*addr, reuse_port) {
             Ok(l) => bound.push(l),
             Err(e) if strict => return Err(format!("cannot listen for flagd on {addr}: {e}")),
             Err(e) => {
