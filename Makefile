@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-realtime-cluster bench-lambda bench-webhooks bench-peers lambda
+.PHONY: help run build bin test test-deps fmt-check lint test-rust test-sdk test-web test-reliability reliability sdk web bench bench-engine bench-store bench-realtime bench-realtime-cluster bench-realtime-node bench-lambda bench-webhooks bench-peers lambda
 
 help:
 	@echo "make run    build and run the whole product on http://127.0.0.1:8080"
@@ -92,7 +92,7 @@ reliability: build test-deps
 	scripts/fuzz.sh 120
 	scripts/schemathesis.sh 100
 
-bench: bench-engine bench-store bench-realtime bench-lambda bench-webhooks
+bench: bench-engine bench-store bench-realtime bench-realtime-node bench-lambda bench-webhooks
 
 # Switchyard beside Unleash Edge (offline, same 20 flags), both loaded by oha in alternating rounds;
 # Edge and oha are installed from the Rust registry into target/peers on first use. Switchyard's
@@ -124,7 +124,16 @@ bench-realtime: build
 # set), 20 changes, with Redis commands and store reads per change.
 CLUSTER_CLIENTS ?= 30000
 bench-realtime-cluster: build
+	scripts/install-test-deps.sh
 	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server ./target/release/switchyard-load --cluster $(CLUSTER_CLIENTS)
+
+# One node with NODE_CLIENTS clients (100,000 unless set), 50 changes, beside a bare broadcast:
+# one realtime process where the descriptor limit allows, else as many sharing one port
+# (--reuse-port) as it needs, on one Redis with DynamoDB in moto.
+NODE_CLIENTS ?= 100000
+bench-realtime-node: build
+	scripts/install-test-deps.sh
+	SWITCHYARD_MOTO_SERVER=$(CURDIR)/.venv/bin/moto_server ./target/release/switchyard-load --one-node $(NODE_CLIENTS) --changes 50
 
 # Webhook deliveries at 100 endpoints (latency from a change to each receiver, deliveries per
 # second) beside a bare HTTP client sending the same, interleaved.

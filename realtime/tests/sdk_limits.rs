@@ -272,6 +272,23 @@ async fn a_silent_websocket_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_ping_within_the_idle_timeout_keeps_a_websocket_open() {
+    let f = Fixture::with_args(&["--stream-idle-timeout-secs", "3"]).await;
+    let (mut ws, _) = f.ws_hello(pro()).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    send_json(&mut ws, json!({"type": "ping"})).await;
+    // Past the first deadline (3 s after hello), within the one the ping set (5 s).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    send_json(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(next_json(&mut ws).await["type"], "pong", "the first ping's");
+    assert_eq!(
+        next_json(&mut ws).await["type"],
+        "pong",
+        "the stream is still open"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_address_that_fails_authentication_too_often_gets_429_even_with_a_real_key() {
     let f =
         Fixture::with_args(&["--failed-auth-per-minute", "5", "--trusted-proxy-hops", "1"]).await;

@@ -7,6 +7,8 @@
 //! - flagd's gRPC protocols ([`flagd`]): sync fan-out beside a bare tonic broadcast, and
 //!   `ResolveBoolean` req/s beside OFREP single-flag evaluation.
 //! - `--cluster N` ([`cluster`]): three realtime nodes on one Redis instead of all the above.
+//! - `--one-node N` ([`node`]): fan-out to N clients on one node, in as many realtime processes
+//!   sharing its port as the descriptor limit needs, instead of all the above.
 //!
 //! Servers run on core 0 and the load generator (this process and its client workers,
 //! [`clients`]) on core 1 where the machine has 2 cores.
@@ -23,6 +25,8 @@ mod cluster;
 mod fanout;
 #[path = "load/flagd.rs"]
 mod flagd;
+#[path = "load/node.rs"]
+mod node;
 #[path = "load/procs.rs"]
 mod procs;
 #[path = "load/servers.rs"]
@@ -47,7 +51,8 @@ const DEADLINE: Duration = Duration::from_secs(120);
 const RUN_DEADLINE: Duration = Duration::from_secs(3600);
 
 /// `switchyard-load [SIZES…] [--changes N] [--rule-change] [--max-fit] [--no-ws] [--flagd-streams=N]
-/// [--flagd-changes=N]`, or `switchyard-load --cluster N [--changes N]`.
+/// [--flagd-changes=N]`, `switchyard-load --cluster N [--changes N]` or
+/// `switchyard-load --one-node N [--changes N] [--rule-change]`.
 #[derive(Debug, Parser)]
 #[command(
     name = "switchyard-load",
@@ -77,7 +82,11 @@ struct Args {
     /// Three realtime nodes on one Redis with this many clients, instead of the rest.
     #[arg(long, value_name = "CLIENTS")]
     cluster: Option<usize>,
-    #[arg(long, hide = true, num_args = 2, value_names = ["PORT", "GRPC_PORT"])]
+    /// Fan-out to this many clients on one node, beside a bare baseline, instead of the rest:
+    /// as many realtime processes sharing one port as the descriptor limit needs.
+    #[arg(long, value_name = "CLIENTS", conflicts_with = "cluster")]
+    one_node: Option<usize>,
+    #[arg(long, hide = true, num_args = 2..=3, value_names = ["PORT", "GRPC_PORT", "SHARED_PORT"])]
     baseline_server: Option<Vec<u16>>,
     #[arg(long, hide = true)]
     clients_worker: bool,
@@ -100,7 +109,12 @@ async fn single_node(pin: &procs::Pinning, args: &Args) -> Result<(), String> {
     let changes = args.changes.unwrap_or(50).max(1);
     if !sizes.is_empty() {
         let results = fanout::run(pin, &sizes, changes, args.rule_change).await;
-        fanout::print(&results, changes, args.rule_change, pin);
+        fanout::print(
+            &results,
+            changes,
+            args.rule_change,
+            &fanout::one_process(pin),
+        );
     }
     eprintln!("--- OFREP and flagd");
     let stack = servers::Stack::start(pin).await?;
@@ -138,7 +152,7 @@ fn main() -> ExitCode {
         let Ok(rt) = tokio::runtime::Runtime::new() else {
             return ExitCode::FAILURE;
         };
-        rt.block_on(baseline::serve(ports[0], ports[1]));
+        rt.block_on(baseline::serve(ports[0], ports[1], ports.get(2).copied()));
         return ExitCode::SUCCESS;
     }
     // Before the runtime's threads exist, so that every one of them is pinned too.
@@ -153,9 +167,13 @@ fn main() -> ExitCode {
         }
     };
     let work = async {
-        match args.cluster {
-            Some(n) => cluster::run(&pin, n, args.changes.unwrap_or(20).max(1)).await,
-            None => single_node(&pin, &args).await,
+        match (args.cluster, args.one_node) {
+            (Some(n), _) => cluster::run(&pin, n, args.changes.unwrap_or(20).max(1)).await,
+            (None, Some(n)) => {
+                let changes = args.changes.unwrap_or(50).max(1);
+                node::run(&pin, n, changes, args.rule_change).await
+            }
+            (None, None) => single_node(&pin, &args).await,
         }
     };
     match rt.block_on(async { tokio::time::timeout(RUN_DEADLINE, work).await }) {

@@ -2,13 +2,15 @@
 //! server relaying one tokio broadcast to every client (`POST /send` broadcasts its body), and a
 //! bare tonic sync service fed the same way (`POST /sync-send`, see [`super::flagd`]). No
 //! evaluation, no store, no API: the floor a fan-out can reach on this machine. Its WebSocket
-//! read buffer and allocator are the server's.
+//! read buffer and allocator are the server's. With `--shared-port P` it also serves on P, which
+//! other baseline processes share (SO_REUSEPORT, as `switchyard realtime --reuse-port`): the
+//! floor of one node of several processes, each sent the change on its own port.
 
 use super::flagd;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
-pub async fn serve(port: u16, grpc_port: u16) {
+pub async fn serve(port: u16, grpc_port: u16, shared_port: Option<u16>) {
     use axum::extract::ws::{Message as M, WebSocketUpgrade};
     use axum::routing::{get, post};
     let (sync_tx, _) = broadcast::channel::<String>(16);
@@ -57,7 +59,21 @@ pub async fn serve(port: u16, grpc_port: u16) {
                 let _ = sync_tx.send(doc);
             }),
         );
+    if let Some(shared) = shared_port {
+        let Ok(l) = shared_listener(shared) else {
+            return;
+        };
+        tokio::spawn(axum::serve(l, app.clone()).into_future());
+    }
     if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         let _ = axum::serve(l, app).await;
     }
+}
+
+fn shared_listener(port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
+    socket.listen(8192)
 }

@@ -26,6 +26,8 @@ const CONNECTING_AT_ONCE: usize = 200;
 const CONNECT_WITHIN: Duration = Duration::from_secs(30);
 /// Tries per client before it counts as not connected.
 const CONNECT_ATTEMPTS: u32 = 3;
+/// A client quiet this long pings by itself: half of Switchyard's 120 s idle timeout.
+const KEEPALIVE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Plan {
@@ -343,8 +345,19 @@ async fn client(
     live: Arc<AtomicUsize>,
 ) {
     let mut reported = None;
+    // As an SDK does, a client pings when it has been quiet for a while, so that Switchyard does
+    // not close it as silent while the rest of a large run connects (the coordinator's pings keep
+    // this from firing once every client is connected).
+    let quiet = tokio::time::sleep(KEEPALIVE);
+    tokio::pin!(quiet);
     loop {
         tokio::select! {
+            () = &mut quiet => {
+                if ws.send(Message::text(r#"{"type":"ping"}"#)).await.is_err() {
+                    break;
+                }
+                quiet.as_mut().reset(tokio::time::Instant::now() + KEEPALIVE);
+            }
             m = ws.next() => match m {
                 Some(Ok(Message::Text(t))) => {
                     let at = mono_ns();
@@ -368,6 +381,7 @@ async fn client(
                 {
                     break;
                 }
+                quiet.as_mut().reset(tokio::time::Instant::now() + KEEPALIVE);
             }
         }
     }

@@ -41,17 +41,50 @@ fn find_moto() -> Option<PathBuf> {
         .or_else(|| on_path("moto_server"))
 }
 
-struct Cluster {
+/// How the nodes listen: each on a port of its own, or all on one (`--reuse-port`, one node of
+/// several processes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ports {
+    Own,
+    Shared,
+}
+
+pub struct Cluster {
     redis_port: u16,
-    api: String,
+    pub api: String,
     /// Each node's pid and `http://` base.
-    nodes: Vec<(u32, String)>,
+    pub nodes: Vec<(u32, String)>,
     _procs: Vec<Guard>,
     _dir: Scratch,
 }
 
+/// Waits until `child` prints that it listens (its stdout piped).
+async fn listening(child: &mut std::process::Child, within: Duration) -> Result<(), String> {
+    use std::io::BufRead;
+    let out = child.stdout.take().ok_or("a node's stdout is not piped")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("listening on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    tokio::task::spawn_blocking(move || rx.recv_timeout(within))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|_| format!("a realtime node did not listen within {within:?}"))
+}
+
 impl Cluster {
-    async fn start(pin: &Pinning, moto: &PathBuf) -> Result<Cluster, String> {
+    /// Redis, moto, the API and `nodes` realtime nodes listening as `ports` says.
+    pub async fn start(
+        pin: &Pinning,
+        moto: &PathBuf,
+        nodes: usize,
+        ports: Ports,
+    ) -> Result<Cluster, String> {
         let dir = Scratch::new("cluster");
         let mut procs = Vec::new();
         let redis_port = free_port();
@@ -87,42 +120,55 @@ impl Cluster {
         let bin = switchyard_bin()?;
         let redis_url = format!("redis://127.0.0.1:{redis_port}");
         let bundle = dir.path().join("switchyard.min.js");
-        let start = |role: &str, extra: &[&str]| {
-            let port = free_port();
-            pin.command(SERVER_CORE, &bin)
-                .args([role, "--addr", &format!("127.0.0.1:{port}")])
+        // A node's command; the caller adds its listening arguments.
+        let command = |role: &str, port: u16| {
+            let mut c = pin.command(SERVER_CORE, &bin);
+            c.args([role, "--addr", &format!("127.0.0.1:{port}")])
                 .args(["--table", TABLE, "--redis-url", &redis_url])
-                .args(["--flagd-addr", &format!("127.0.0.1:{}", free_port())])
                 .arg("--sdk-bundle")
                 .arg(&bundle)
-                .args(extra)
                 .args(uncapped())
-                .envs(aws.iter().map(|(k, v)| (k, v)))
-                .stdout(Stdio::null())
-                .spawn()
-                .map(|c| (port, Guard(c)))
-                .map_err(|e| format!("cannot start switchyard {role}: {e}"))
+                .envs(aws.iter().map(|(k, v)| (k, v)));
+            c
         };
         let data = dir.path().join("data");
         let data = data.to_str().ok_or("a temporary path is not UTF-8")?;
-        let (api_port, api) = start(
-            "serve",
-            &["--store", "dynamodb", "--bus", "redis", "--data-dir", data],
-        )?;
-        procs.push(api);
+        let api_port = free_port();
+        let api = command("serve", api_port)
+            .args(["--store", "dynamodb", "--bus", "redis", "--data-dir", data])
+            .args(["--flagd-addr", &format!("127.0.0.1:{}", free_port())])
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start switchyard serve: {e}"))?;
+        procs.push(Guard(api));
         // The API creates the table; the nodes start once it is there.
         wait_for_port(api_port, Duration::from_secs(60)).await?;
-        let mut nodes = Vec::new();
-        for _ in 0..NODES {
-            let (port, node) = start("realtime", &[])?;
-            nodes.push((node.pid(), format!("http://127.0.0.1:{port}")));
-            procs.push(node);
-            wait_for_port(port, Duration::from_secs(60)).await?;
+        // With shared ports, every node's HTTP and flagd listeners are on the same two.
+        let shared = (free_port(), free_port());
+        let mut listed = Vec::new();
+        for _ in 0..nodes {
+            let (port, flagd) = match ports {
+                Ports::Own => (free_port(), free_port()),
+                Ports::Shared => shared,
+            };
+            let mut c = command("realtime", port);
+            c.args(["--flagd-addr", &format!("127.0.0.1:{flagd}")]);
+            if ports == Ports::Shared {
+                c.arg("--reuse-port");
+            }
+            let mut node = c
+                .stdout(Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("cannot start switchyard realtime: {e}"))?;
+            let ready = listening(&mut node, Duration::from_secs(60)).await;
+            listed.push((node.id(), format!("http://127.0.0.1:{port}")));
+            procs.push(Guard(node));
+            ready?;
         }
         Ok(Cluster {
             redis_port,
             api: format!("http://127.0.0.1:{api_port}"),
-            nodes,
+            nodes: listed,
             _procs: procs,
             _dir: dir,
         })
@@ -193,24 +239,32 @@ async fn counts(c: &Cluster, http: &reqwest::Client) -> Result<Counts, String> {
     Ok(n)
 }
 
-pub async fn run(pin: &Pinning, n: usize, changes: usize) -> Result<(), String> {
-    let Some(moto) = find_moto() else {
-        println!(
-            "cluster: skipped: no moto server (set SWITCHYARD_MOTO_SERVER or put moto_server on PATH)"
-        );
-        return Ok(());
-    };
+/// The moto server a cluster runs on, or why there can be none here (no moto, no Redis).
+pub fn prerequisites() -> Result<PathBuf, String> {
+    let moto = find_moto().ok_or(
+        "no moto server (set SWITCHYARD_MOTO_SERVER or put moto_server on PATH)".to_owned(),
+    )?;
     if on_path("redis-server").is_none() || on_path("redis-cli").is_none() {
-        println!("cluster: skipped: redis-server is not installed (apt-get install redis-server)");
-        return Ok(());
+        return Err("redis-server is not installed (apt-get install redis-server)".into());
     }
+    Ok(moto)
+}
+
+pub async fn run(pin: &Pinning, n: usize, changes: usize) -> Result<(), String> {
+    let moto = match prerequisites() {
+        Ok(moto) => moto,
+        Err(why) => {
+            println!("cluster: skipped: {why}");
+            return Ok(());
+        }
+    };
     let per_node = n.div_ceil(NODES);
     if let Err(why) = procs::fits(per_node) {
         println!("cluster, {n} clients: skipped: {why}");
         return Ok(());
     }
     eprintln!("--- {NODES} realtime nodes on one Redis, {n} clients, {changes} changes");
-    let c = Cluster::start(pin, &moto).await?;
+    let c = Cluster::start(pin, &moto, NODES, Ports::Own).await?;
     let mut s = setup(&c.api).await?;
     let groups = [GroupSpec {
         urls: c.nodes.iter().map(|(_, base)| s.ws_url(base)).collect(),

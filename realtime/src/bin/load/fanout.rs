@@ -32,6 +32,8 @@ pub struct Measured {
     ratios: Ratios,
     /// Server RSS (KiB) before connecting and with every client idle: Switchyard, baseline.
     rss: [(u64, u64); 2],
+    /// Descriptors each Switchyard process has open with every client idle.
+    fds: Vec<usize>,
 }
 
 pub enum Outcome {
@@ -86,38 +88,55 @@ async fn post(http: &reqwest::Client, url: &str, body: String) -> Result<(), Str
     }
 }
 
-async fn one_size(
+/// The two systems of a fan-out run: where Switchyard's dashboard API and SDK endpoint are and
+/// which processes serve them; where the baseline's clients connect, where each of its
+/// processes takes a broadcast, and its processes.
+pub struct Systems {
+    pub api: String,
+    pub sdk: String,
+    pub pids: Vec<u32>,
+    pub baseline_ws: String,
+    pub baseline_sends: Vec<String>,
+    pub baseline_pids: Vec<u32>,
+}
+
+/// The resident memory of `pids` together (KiB).
+fn rss_of(pids: &[u32]) -> u64 {
+    pids.iter().map(|&p| rss_kib(p)).sum()
+}
+
+/// One size on fresh servers: N clients on each system, then `changes` interleaved pairs.
+pub async fn measure(
     pin: &Pinning,
+    sys: &Systems,
     n: usize,
     changes: usize,
     by_rule: bool,
 ) -> Result<Measured, String> {
-    let stack = Stack::start(pin).await?;
-    let mut s: Setup = setup(&stack.base).await?;
+    let mut s: Setup = setup(&sys.api).await?;
     s.by_rule = by_rule;
-    let pids = [stack.server.pid(), stack.baseline.pid()];
     // The allocator gives pages freed at start back within a second: read after it has.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let before = pids.map(rss_kib);
+    let before = [rss_of(&sys.pids), rss_of(&sys.baseline_pids)];
     let groups = [
         GroupSpec {
-            urls: vec![s.ws_url(&stack.base)],
+            urls: vec![s.ws_url(&sys.sdk)],
             hello: Some(HELLO_TEMPLATE.to_owned()),
             count: n,
         },
         GroupSpec {
-            urls: vec![format!("ws://127.0.0.1:{}/ws", stack.base_port)],
+            urls: vec![sys.baseline_ws.clone()],
             hello: None,
             count: n,
         },
     ];
     let mut workers = Workers::start(pin, &groups, 1, WORKER_LIFETIME).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = pids.map(rss_kib);
+    let after = [rss_of(&sys.pids), rss_of(&sys.baseline_pids)];
+    let fds = sys.pids.iter().map(|&p| procs::open_fds(p)).collect();
     workers.ping(SWITCHYARD).await?;
     tokio::time::sleep(SETTLE).await;
     let http = reqwest::Client::new();
-    let send = format!("http://127.0.0.1:{}/send", stack.base_port);
     let (mut sy, mut bl) = (Vec::new(), Vec::new());
     let mut pinged = Instant::now();
     // Pair 0 warms both up (connections to the API, the baseline's first send) and is not kept.
@@ -125,25 +144,24 @@ async fn one_size(
         let on = !s.hot_on;
         let marker = hot_marker(on);
         let flip = s.flip(on);
-        let (a, sample) = timed(
-            &mut workers,
-            SWITCHYARD,
-            2 * k,
-            &marker,
-            &pids[..1],
-            n,
-            flip,
-        )
-        .await?;
+        let (a, sample) =
+            timed(&mut workers, SWITCHYARD, 2 * k, &marker, &sys.pids, n, flip).await?;
         tokio::time::sleep(SETTLE).await;
         let msg = sample.unwrap_or_else(|| stand_in(on));
-        let broadcast = post(&http, &send, msg);
+        // Every baseline process at once, as the bus reaches every Switchyard process.
+        let broadcast = async {
+            let sends = sys
+                .baseline_sends
+                .iter()
+                .map(|url| post(&http, url, msg.clone()));
+            futures_util::future::try_join_all(sends).await.map(drop)
+        };
         let (b, _) = timed(
             &mut workers,
             BASELINE,
             2 * k + 1,
             &marker,
-            &pids[1..],
+            &sys.baseline_pids,
             n,
             broadcast,
         )
@@ -171,7 +189,26 @@ async fn one_size(
         sy: summarize(&sy),
         bl: summarize(&bl),
         rss: [(before[0], after[0]), (before[1], after[1])],
+        fds,
     })
+}
+
+async fn one_size(
+    pin: &Pinning,
+    n: usize,
+    changes: usize,
+    by_rule: bool,
+) -> Result<Measured, String> {
+    let stack = Stack::start(pin).await?;
+    let sys = Systems {
+        api: stack.base.clone(),
+        sdk: stack.base.clone(),
+        pids: vec![stack.server.pid()],
+        baseline_ws: format!("ws://127.0.0.1:{}/ws", stack.base_port),
+        baseline_sends: vec![format!("http://127.0.0.1:{}/send", stack.base_port)],
+        baseline_pids: vec![stack.baseline.pid()],
+    };
+    measure(pin, &sys, n, changes, by_rule).await
 }
 
 /// Every size, one after the other; a size that does not fit the descriptor limit is skipped.
@@ -214,22 +251,26 @@ fn kib_per(rss: (u64, u64), n: usize) -> f64 {
     rss.1.saturating_sub(rss.0) as f64 / n.max(1) as f64
 }
 
-/// The markdown table of every size, and the counts behind it.
-pub fn print(results: &[(usize, Outcome)], changes: usize, by_rule: bool, pin: &Pinning) {
+/// What a single-node run compares, for [`print`].
+pub fn one_process(pin: &Pinning) -> String {
+    format!("one node ({})", pin.note)
+}
+
+/// The markdown table of every size, and the counts behind it; `systems` says what ran.
+pub fn print(results: &[(usize, Outcome)], changes: usize, by_rule: bool, systems: &str) {
     let change = if by_rule {
         "a rule on the client's country edited (every client's value evaluated for it)"
     } else {
         "a switch flipped (a flag without a rule: the same message for every client)"
     };
     println!(
-        "\nWebSocket fan-out, one node ({}); each change: {change}. N clients on Switchyard and N on the bare broadcast, \
+        "\nWebSocket fan-out, {systems}; each change: {change}. N clients on Switchyard and N on the bare broadcast, \
          in worker processes; {changes} changes per system, interleaved (Switchyard, baseline, \
          Switchyard, ...), each timed from just before its trigger to every client. A cell is the \
          median over changes of that change's p50 / p99 / max (p25–p75 of the per-change values); \
          the ratio row is Switchyard over the baseline per pair of changes. Server CPU: utime + \
          stime over each change (/proc, 10 ms ticks), median (p25–p75) and mean; its ratio is of \
-         the means. Memory: server RSS growth with the N clients idle, per client.\n",
-        pin.note
+         the means. Memory: server RSS growth with the N clients idle, per client.\n"
     );
     println!("| N | | p50 | p99 | max | server CPU per change | memory per idle connection |");
     println!("|---:|---|---:|---:|---:|---:|---:|");
@@ -286,6 +327,17 @@ pub fn print(results: &[(usize, Outcome)], changes: usize, by_rule: bool, pin: &
             thousands(usize::try_from(m.rss[1].0).unwrap_or(0)),
             thousands(usize::try_from(m.rss[1].1).unwrap_or(0)),
         ));
+        if let (Some(lo), Some(hi), true) =
+            (m.fds.iter().min(), m.fds.iter().max(), m.fds.len() > 1)
+        {
+            notes.push(format!(
+                "{size}: descriptors open in each of the {} Switchyard processes with the clients \
+                 idle: {}–{}",
+                m.fds.len(),
+                thousands(*lo),
+                thousands(*hi)
+            ));
+        }
     }
     println!();
     for n in notes {

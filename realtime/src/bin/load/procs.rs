@@ -178,6 +178,11 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The descriptors `pid` has open (its sockets among them); 0 when they cannot be read.
+pub fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count)
+}
+
 /// CLOCK_MONOTONIC in ns: one clock for every process on the machine, so a receipt stamped in
 /// a worker is comparable with a trigger stamped in the coordinator.
 pub fn mono_ns() -> u64 {
@@ -249,6 +254,13 @@ mod tests {
         let status = "Name:\tswitchyard\nVmPeak:\t  900 kB\nVmRSS:\t   45672 kB\nThreads:\t9\n";
         assert_eq!(parse_vm_rss(status), Some(45672));
         assert_eq!(parse_vm_rss("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn open_descriptors_are_counted_and_a_gone_process_has_none() {
+        // Other tests of this process open files meanwhile: at least stdin, stdout and stderr.
+        assert!(open_fds(std::process::id()) >= 3);
+        assert_eq!(open_fds(u32::MAX), 0);
     }
 
     #[test]
