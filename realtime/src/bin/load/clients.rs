@@ -26,8 +26,8 @@ const CONNECTING_AT_ONCE: usize = 200;
 const CONNECT_WITHIN: Duration = Duration::from_secs(30);
 /// Tries per client before it counts as not connected.
 const CONNECT_ATTEMPTS: u32 = 3;
-/// A client quiet this long pings by itself: half of Switchyard's 120 s idle timeout.
-const KEEPALIVE: Duration = Duration::from_secs(60);
+/// A client quiet this long pings by itself, as the JavaScript SDK does every 30 s.
+const KEEPALIVE: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Plan {
@@ -155,12 +155,16 @@ async fn run(plan: Plan, mut commands: mpsc::UnboundedReceiver<String>) {
     let mut groups = Vec::new();
     let mut connected = Vec::new();
     let mut error = None;
-    for g in &plan.groups {
+    // The last group first: the first (the system measured, whose server closes silent streams)
+    // connects last, so its clients are not left waiting while the others connect.
+    for g in plan.groups.iter().rev() {
         let (group, n, e) = connect_group(plan.source, g).await;
         groups.push(group);
         connected.push(n);
         error = error.or(e);
     }
+    groups.reverse();
+    connected.reverse();
     say(&Reply::Ready { connected, error });
     while let Some(line) = commands.recv().await {
         let reply = match serde_json::from_str::<Command>(&line) {
@@ -346,8 +350,8 @@ async fn client(
 ) {
     let mut reported = None;
     // As an SDK does, a client pings when it has been quiet for a while, so that Switchyard does
-    // not close it as silent while the rest of a large run connects (the coordinator's pings keep
-    // this from firing once every client is connected).
+    // not close it as silent while the rest of a large run connects (the coordinator's pings
+    // between changes keep this from firing once every client is connected).
     let quiet = tokio::time::sleep(KEEPALIVE);
     tokio::pin!(quiet);
     loop {

@@ -154,7 +154,11 @@ impl Cluster {
             let mut c = command("realtime", port);
             c.args(["--flagd-addr", &format!("127.0.0.1:{flagd}")]);
             if ports == Ports::Shared {
-                c.arg("--reuse-port");
+                // One node of many clients: the load generator, one core for every client,
+                // falls far enough behind while they connect that some keepalives go out after
+                // the default 120 s of silence; the server closing those is not what is measured.
+                c.arg("--reuse-port")
+                    .args(["--stream-idle-timeout-secs", "900"]);
             }
             let mut node = c
                 .stdout(Stdio::piped())
