@@ -156,9 +156,11 @@ impl Cluster {
             if ports == Ports::Shared {
                 // One node of many clients: the load generator, one core for every client,
                 // falls far enough behind while they connect that some keepalives go out after
-                // the default 120 s of silence; the server closing those is not what is measured.
+                // the default 120 s of silence, and some upgrade requests after the default 10 s;
+                // the server closing those is not what is measured.
                 c.arg("--reuse-port")
-                    .args(["--stream-idle-timeout-secs", "900"]);
+                    .args(["--stream-idle-timeout-secs", "900"])
+                    .args(["--header-read-timeout-secs", "120"]);
             }
             let mut node = c
                 .stdout(Stdio::piped())
