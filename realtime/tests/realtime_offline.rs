@@ -87,21 +87,20 @@ fn replica(from: &std::path::Path) -> tempfile::TempDir {
     dir
 }
 
-fn sharing(port: u16, data: &tempfile::TempDir, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = [
-        "--store",
-        "embedded",
-        "--bus",
-        "in-process",
-        "--flagd-addr",
-        "off",
-        "--data-dir",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+/// `switchyard realtime` arguments over the embedded store in `data`, then `extra`.
+fn offline_in(data: &tempfile::TempDir, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["--store", "embedded", "--bus", "in-process"]
+        .into_iter()
+        .chain(["--flagd-addr", "off", "--data-dir"])
+        .map(str::to_owned)
+        .collect();
     args.push(data.path().to_str().unwrap().to_owned());
-    args.extend(extra.iter().map(|a| a.replace("{port}", &port.to_string())));
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
     args
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,12 +109,8 @@ async fn processes_with_reuse_port_share_one_address_and_one_serves_when_the_oth
     f.server.terminate();
     let (a, b) = (replica(f.data_dir()), replica(f.data_dir()));
     let port = harness::support::free_port();
-    let args = |d| sharing(port, d, &["--reuse-port"]);
-    let (a_args, b_args) = (args(&a), args(&b));
-    let mut first =
-        Switchyard::realtime_on(port, &a_args.iter().map(String::as_str).collect::<Vec<_>>());
-    let second =
-        Switchyard::realtime_on(port, &b_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut first = Switchyard::realtime_on(port, &strs(&offline_in(&a, &["--reuse-port"])));
+    let second = Switchyard::realtime_on(port, &strs(&offline_in(&b, &["--reuse-port"])));
     assert_eq!(
         beta_for_pro(&second.base, &f.t.server_key).await.status(),
         200
@@ -137,12 +132,9 @@ async fn without_reuse_port_a_second_process_on_the_address_is_a_clear_error() {
     f.server.terminate();
     let (a, b) = (replica(f.data_dir()), replica(f.data_dir()));
     let port = harness::support::free_port();
-    let a_args = sharing(port, &a, &["--reuse-port"]);
-    let _first =
-        Switchyard::realtime_on(port, &a_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let _first = Switchyard::realtime_on(port, &strs(&offline_in(&a, &["--reuse-port"])));
     let addr = format!("127.0.0.1:{port}");
-    let b_args = sharing(port, &b, &["--addr", &addr]);
-    let out = realtime_fails(&b_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = realtime_fails(&strs(&offline_in(&b, &["--addr", &addr])));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
