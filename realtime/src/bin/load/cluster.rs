@@ -154,13 +154,7 @@ impl Cluster {
             let mut c = command("realtime", port);
             c.args(["--flagd-addr", &format!("127.0.0.1:{flagd}")]);
             if ports == Ports::Shared {
-                // One node of many clients: the load generator, one core for every client,
-                // falls far enough behind while they connect that some keepalives go out after
-                // the default 120 s of silence, and some upgrade requests after the default 10 s;
-                // the server closing those is not what is measured.
-                c.arg("--reuse-port")
-                    .args(["--stream-idle-timeout-secs", "900"])
-                    .args(["--header-read-timeout-secs", "120"]);
+                c.arg("--reuse-port");
             }
             let mut node = c
                 .stdout(Stdio::piped())
