@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 
 /// Connections per worker: under this container's 20,000 descriptors a process, with room to spare.
 pub const PER_WORKER: usize = 15_000;
-/// Source addresses 127.0.0.2 … 127.0.0.251, one per worker.
+/// Workers' addresses 127.0.0.2 … 127.0.0.251, one each; a worker's clients bind to 127.k.0.x
+/// ([`super::clients::source_of`]).
 const MAX_WORKERS: usize = 250;
 
 /// The next source address's last byte less 2: each set of workers takes addresses the sets
