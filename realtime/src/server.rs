@@ -310,11 +310,9 @@ async fn wait_for_signal() {
 
 /// A listener with a deep accept queue: after a restart, thousands of SDK clients reconnect
 /// within a second or two, and connections beyond the queue wait out TCP's SYN retries (1 s, 3 s,
-/// 7 s…). The kernel caps the depth at `net.core.somaxconn`.
-pub(crate) fn listen(
-    addr: SocketAddr,
-    reuse_port: bool,
-) -> std::io::Result<tokio::net::TcpListener> {
+/// 7 s…). The kernel caps the depth at `net.core.somaxconn`. `reuse_port`: the address is shared
+/// with other processes that set it (SO_REUSEPORT; `--reuse-port`, and the load tool's baseline).
+pub fn listen(addr: SocketAddr, reuse_port: bool) -> std::io::Result<tokio::net::TcpListener> {
     // Every open stream is a descriptor: take what the system allows.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let socket = if addr.is_ipv4() {

@@ -60,7 +60,8 @@ pub async fn serve(port: u16, grpc_port: u16, shared_port: Option<u16>) {
             }),
         );
     if let Some(shared) = shared_port {
-        let Ok(l) = shared_listener(shared) else {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], shared));
+        let Ok(l) = switchyard_realtime::server::listen(addr, true) else {
             return;
         };
         tokio::spawn(axum::serve(l, app.clone()).into_future());
@@ -68,12 +69,4 @@ pub async fn serve(port: u16, grpc_port: u16, shared_port: Option<u16>) {
     if let Ok(l) = tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         let _ = axum::serve(l, app).await;
     }
-}
-
-fn shared_listener(port: u16) -> std::io::Result<tokio::net::TcpListener> {
-    let socket = tokio::net::TcpSocket::new_v4()?;
-    socket.set_reuseaddr(true)?;
-    socket.set_reuseport(true)?;
-    socket.bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
-    socket.listen(8192)
 }
